@@ -1,0 +1,23 @@
+export {
+  createCatalog,
+  defineEvent,
+  type EventCatalog,
+  type EventData,
+  type EventDefinition,
+  UnknownEventTypeError,
+} from './catalog.ts';
+export {
+  type AppendResult,
+  type Checkpoint,
+  ConcurrencyError,
+  createEventStore,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedVersion,
+  isAtOrPast,
+  type NewEvent,
+  START,
+  type StoredEvent,
+} from './store.ts';
+export { type AppendSignal, listenForAppends } from './notifications.ts';
+export { subscribe, type Subscription } from './subscribe.ts';

@@ -1,0 +1,174 @@
+import type { Pool, PoolClient, Queryable } from '../db/pool.ts';
+import type { EventCatalog } from './catalog.ts';
+
+export type EventMetadata = {
+  actorId?: string | null;
+  correlationId?: string;
+  causationId?: string;
+  requestId?: string;
+  [key: string]: unknown;
+};
+
+export type NewEvent = { type: string; data: unknown; metadata?: EventMetadata };
+
+export type StoredEvent<Data = unknown> = {
+  globalPosition: number;
+  /** The writing transaction's id (xid8, as a decimal string). */
+  transactionId: string;
+  streamId: string;
+  streamVersion: number;
+  type: string;
+  schemaVersion: number;
+  data: Data;
+  metadata: EventMetadata;
+  recordedAt: Date;
+};
+
+/** Where a reader of the whole log stands: events are ordered by (transactionId, globalPosition). */
+export type Checkpoint = { transactionId: string; position: number };
+export const START: Checkpoint = { transactionId: '0', position: 0 };
+
+export function isAtOrPast(checkpoint: Checkpoint, target: Checkpoint): boolean {
+  const a = BigInt(checkpoint.transactionId);
+  const b = BigInt(target.transactionId);
+  return a > b || (a === b && checkpoint.position >= target.position);
+}
+
+/** `'any'` skips the check; 0 means the stream must not exist yet; n means it must be at version n. */
+export type ExpectedVersion = number | 'any';
+
+export class ConcurrencyError extends Error {
+  readonly streamId: string;
+  readonly expectedVersion: ExpectedVersion;
+  constructor(streamId: string, expectedVersion: ExpectedVersion) {
+    super(`stream ${streamId} was changed concurrently (expected version ${expectedVersion})`);
+    this.streamId = streamId;
+    this.expectedVersion = expectedVersion;
+  }
+}
+
+export type AppendResult = {
+  /** The stream's version after the append: the expected version of the next one. */
+  nextExpectedVersion: number;
+  /** The position of the last appended event, for read-your-writes waits. */
+  checkpoint: Checkpoint;
+  events: { globalPosition: number; streamVersion: number }[];
+};
+
+type Row = {
+  global_position: number;
+  transaction_id: string;
+  stream_id: string;
+  stream_version: number;
+  type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: EventMetadata;
+  recorded_at: Date;
+};
+
+const COLUMNS =
+  'global_position, transaction_id::text AS transaction_id, stream_id, stream_version, type, schema_version, data, metadata, recorded_at';
+
+export type EventStore = ReturnType<typeof createEventStore>;
+
+export function createEventStore(pool: Pool, catalog: EventCatalog) {
+  const toStored = (row: Row): StoredEvent => ({
+    globalPosition: row.global_position,
+    transactionId: row.transaction_id,
+    streamId: row.stream_id,
+    streamVersion: row.stream_version,
+    type: row.type,
+    schemaVersion: catalog.has(row.type) ? catalog.get(row.type).version : row.schema_version,
+    data: catalog.has(row.type) ? catalog.decode(row.type, row.schema_version, row.data) : row.data,
+    metadata: row.metadata,
+    recordedAt: row.recorded_at,
+  });
+
+  /**
+   * Appends atomically: all events or none, and only if the stream is at `expectedVersion`.
+   * Pass a client to append inside a transaction of your own (a reactor appends with its checkpoint).
+   */
+  async function append(
+    streamId: string,
+    expectedVersion: ExpectedVersion,
+    events: NewEvent[],
+    options: { metadata?: EventMetadata; client?: PoolClient } = {},
+  ): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('append needs at least one event');
+    const encoded = events.map((e) => catalog.encode(e.type, e.data));
+    const db: Queryable = options.client ?? pool;
+    try {
+      const { rows } = await db.query<{ global_position: number; stream_version: number; transaction_id: string }>(
+        `SELECT global_position, stream_version, transaction_id::text AS transaction_id
+           FROM append_events($1, $2, $3::text[], $4::int[], $5::jsonb[], $6::jsonb[])`,
+        [
+          streamId,
+          expectedVersion === 'any' ? null : expectedVersion,
+          events.map((e) => e.type),
+          encoded.map((e) => e.schemaVersion),
+          encoded.map((e) => JSON.stringify(e.data)),
+          events.map((e) => JSON.stringify({ ...options.metadata, ...e.metadata })),
+        ],
+      );
+      const last = rows[rows.length - 1]!;
+      return {
+        nextExpectedVersion: last.stream_version,
+        checkpoint: { transactionId: last.transaction_id, position: last.global_position },
+        events: rows.map((r) => ({ globalPosition: r.global_position, streamVersion: r.stream_version })),
+      };
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      // SK409: the stream moved on; 23505: two first appends to a new stream raced on the unique version.
+      if (code === 'SK409' || code === '23505') throw new ConcurrencyError(streamId, expectedVersion);
+      throw err;
+    }
+  }
+
+  async function readStream(streamId: string, db: Queryable = pool): Promise<StoredEvent[]> {
+    const { rows } = await db.query<Row>(
+      `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`,
+      [streamId],
+    );
+    return rows.map(toStored);
+  }
+
+  /**
+   * Reads the log after `after`, in (transactionId, globalPosition) order, and only events whose transaction is
+   * older than every transaction still running: an event that commits later can never land behind a reader.
+   */
+  async function readAll(
+    after: Checkpoint,
+    options: { limit?: number; types?: string[]; client?: Queryable } = {},
+  ): Promise<{ events: StoredEvent[]; checkpoint: Checkpoint }> {
+    const db = options.client ?? pool;
+    const limit = options.limit ?? 500;
+    const { rows } = await db.query<Row>(
+      `SELECT ${COLUMNS} FROM events
+        WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY transaction_id, global_position
+        LIMIT $3`,
+      [after.transactionId, after.position, limit],
+    );
+    const lastRow = rows[rows.length - 1];
+    const checkpoint = lastRow ? { transactionId: lastRow.transaction_id, position: lastRow.global_position } : after;
+    const wanted = options.types ? new Set(options.types) : null;
+    const events = rows.filter((r) => !wanted || wanted.has(r.type)).map(toStored);
+    return { events, checkpoint };
+  }
+
+  /** The newest committed position: what "caught up" means for a reader of the whole log. */
+  async function head(db: Queryable = pool): Promise<{ position: number; checkpoint: Checkpoint }> {
+    const { rows } = await db.query<{ global_position: number; transaction_id: string }>(
+      `SELECT global_position, transaction_id::text AS transaction_id FROM events
+        ORDER BY global_position DESC LIMIT 1`,
+    );
+    const r = rows[0];
+    return r
+      ? { position: r.global_position, checkpoint: { transactionId: r.transaction_id, position: r.global_position } }
+      : { position: 0, checkpoint: START };
+  }
+
+  return { append, readStream, readAll, head, catalog };
+}

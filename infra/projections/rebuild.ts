@@ -1,0 +1,109 @@
+import type { Pool, PoolClient } from '../db/pool.ts';
+import { type Checkpoint, type EventStore, START } from '../event-store/index.ts';
+import type { Projector } from './types.ts';
+
+export type RebuildProgress = { name: string; position: number; headPosition: number };
+
+const quote = (ident: string) => `"${ident.replaceAll('"', '""')}"`;
+const shadowSchema = (name: string) => `rebuild_${name.replace(/[^a-z0-9_]/gi, '_')}`;
+
+async function inShadow<T>(pool: Pool, schema: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`SET LOCAL search_path TO ${quote(schema)}, public`);
+    // A rebuild can be redone from the log: losing its last moments in a crash costs nothing.
+    await client.query('SET LOCAL synchronous_commit TO off');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+async function projectShadowBatch(client: PoolClient, store: EventStore, projector: Projector, from: Checkpoint) {
+  const batch = await store.readAll(from, { limit: 2000, types: projector.eventTypes, client });
+  if (batch.events.length > 0) await projector.handle(client, batch.events);
+  return batch.checkpoint;
+}
+
+/**
+ * Rebuilds a projector's tables from position 0 without downtime: the live tables keep serving reads (and the
+ * live runner keeps them current) while fresh copies are built in a schema of their own; then one short
+ * transaction catches the copies up to the live checkpoint's successor and swaps them in.
+ */
+export async function rebuildProjector(
+  pool: Pool,
+  store: EventStore,
+  projector: Projector,
+  onProgress: (p: RebuildProgress) => void = () => {},
+): Promise<void> {
+  const schema = shadowSchema(projector.name);
+  await pool.query(`DROP SCHEMA IF EXISTS ${quote(schema)} CASCADE`);
+  await pool.query(`CREATE SCHEMA ${quote(schema)}`);
+  for (const table of projector.tables) {
+    await pool.query(`CREATE TABLE ${quote(schema)}.${quote(table)} (LIKE public.${quote(table)} INCLUDING ALL)`);
+  }
+  await pool.query(
+    `UPDATE projection_checkpoints SET status = 'rebuilding', rebuild_position = 0, rebuild_started_at = now()
+      WHERE name = $1`,
+    [projector.name],
+  );
+  try {
+    const { position: headPosition } = await store.head();
+    let checkpoint: Checkpoint = START;
+    for (;;) {
+      const next = await inShadow(pool, schema, (client) => projectShadowBatch(client, store, projector, checkpoint));
+      if (next === checkpoint) break;
+      checkpoint = next;
+      await pool.query('UPDATE projection_checkpoints SET rebuild_position = $2 WHERE name = $1', [
+        projector.name,
+        checkpoint.position,
+      ]);
+      onProgress({ name: projector.name, position: checkpoint.position, headPosition });
+    }
+
+    await inShadow(pool, schema, async (client) => {
+      // Holding the checkpoint row keeps the live runner out while we finish and swap.
+      await client.query('SELECT 1 FROM projection_checkpoints WHERE name = $1 FOR UPDATE', [projector.name]);
+      for (;;) {
+        const next = await projectShadowBatch(client, store, projector, checkpoint);
+        if (next === checkpoint) break;
+        checkpoint = next;
+      }
+      for (const table of projector.tables) {
+        await client.query(`LOCK TABLE public.${quote(table)} IN ACCESS EXCLUSIVE MODE`);
+      }
+      for (const table of projector.tables) {
+        await client.query(`DROP TABLE public.${quote(table)}`);
+        await client.query(`ALTER TABLE ${quote(schema)}.${quote(table)} SET SCHEMA public`);
+      }
+      // The analysts' read-only role (if this deployment has one) keeps its access to the new tables.
+      const analyst = await client.query(`SELECT 1 FROM pg_roles WHERE rolname = 'skillswap_analyst'`);
+      if (analyst.rowCount && projector.tables.length > 0) {
+        const list = projector.tables.map((t) => `public.${quote(t)}`).join(', ');
+        await client.query(`GRANT SELECT ON ${list} TO skillswap_analyst`);
+      }
+      await client.query(
+        `UPDATE projection_checkpoints
+            SET transaction_id = $2::xid8, position = $3, status = 'running', rebuild_position = NULL,
+                last_error = NULL, updated_at = now()
+          WHERE name = $1`,
+        [projector.name, checkpoint.transactionId, checkpoint.position],
+      );
+    });
+    onProgress({ name: projector.name, position: checkpoint.position, headPosition: checkpoint.position });
+  } catch (err) {
+    await pool.query(
+      `UPDATE projection_checkpoints SET status = 'running', rebuild_position = NULL, last_error = $2 WHERE name = $1`,
+      [projector.name, `rebuild failed: ${(err as Error).message}`],
+    );
+    throw err;
+  } finally {
+    await pool.query(`DROP SCHEMA IF EXISTS ${quote(schema)} CASCADE`);
+  }
+}

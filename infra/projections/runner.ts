@@ -1,0 +1,218 @@
+import { EventEmitter } from 'node:events';
+import pg from 'pg';
+import type { Pool, PoolClient, Queryable } from '../db/pool.ts';
+import { type AppendSignal, type Checkpoint, type EventStore, isAtOrPast } from '../event-store/index.ts';
+import type { Logger } from '../logger.ts';
+import type { Consumer, ProjectionStatus } from './types.ts';
+
+export type ProjectionRunner = ReturnType<typeof createProjectionRunner>;
+
+type CheckpointRow = {
+  name: string;
+  transaction_id: string;
+  position: number;
+  status: ProjectionStatus['status'];
+  rebuild_position: number | null;
+  last_error: string | null;
+};
+
+export async function ensureCheckpoints(db: Queryable, consumers: Consumer[]) {
+  await db.query('INSERT INTO projection_checkpoints (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING', [
+    consumers.map((c) => c.name),
+  ]);
+}
+
+/**
+ * Moves one consumer forward by one batch, in one transaction: lock its checkpoint row (a second runner waits and
+ * then sees the new checkpoint), read the next events below the watermark, handle them, write the checkpoint.
+ * Returns false when it was already caught up.
+ */
+export async function projectBatch(
+  pool: Pool,
+  store: EventStore,
+  consumer: Consumer,
+  batchSize = 500,
+): Promise<boolean> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const moved = await projectBatchIn(client, store, consumer, batchSize);
+    await client.query('COMMIT');
+    return moved;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+async function projectBatchIn(client: PoolClient, store: EventStore, consumer: Consumer, batchSize: number) {
+  const { rows } = await client.query<CheckpointRow>(
+    `SELECT name, transaction_id::text AS transaction_id, position FROM projection_checkpoints
+      WHERE name = $1 FOR UPDATE`,
+    [consumer.name],
+  );
+  const row = rows[0];
+  if (!row) throw new Error(`no checkpoint row for ${consumer.name}`);
+  const from: Checkpoint = { transactionId: row.transaction_id, position: row.position };
+  const batch = await store.readAll(from, { limit: batchSize, types: consumer.eventTypes, client });
+  if (batch.checkpoint === from) return false;
+  if (batch.events.length > 0) await consumer.handle(client, batch.events);
+  await client.query(
+    `UPDATE projection_checkpoints
+        SET transaction_id = $2::xid8, position = $3, last_error = NULL, updated_at = now(),
+            status = CASE WHEN status = 'failing' THEN 'running' ELSE status END
+      WHERE name = $1`,
+    [consumer.name, batch.checkpoint.transactionId, batch.checkpoint.position],
+  );
+  return true;
+}
+
+/**
+ * Runs every consumer inside this process, one runner per consumer across all processes on the database: a
+ * consumer runs where its advisory lock is held, on a connection of its own, so that when a process dies its
+ * locks go with its connection and another process takes the consumer over at its next attempt.
+ */
+export function createProjectionRunner(deps: {
+  pool: Pool;
+  url: string;
+  store: EventStore;
+  signal: AppendSignal;
+  consumers: Consumer[];
+  log: Logger;
+  pollMs?: number;
+  takeoverMs?: number;
+  batchSize?: number;
+}) {
+  const { pool, store, signal, consumers, log } = deps;
+  const pollMs = deps.pollMs ?? 500;
+  const takeoverMs = deps.takeoverMs ?? 2000;
+  const batchSize = deps.batchSize ?? 500;
+  const progress = new EventEmitter();
+  progress.setMaxListeners(0);
+  const owned = new Map<string, Promise<void>>();
+  let lockClient: pg.Client | null = null;
+  let running = false;
+  let takeoverTimer: NodeJS.Timeout | null = null;
+
+  async function runLoop(consumer: Consumer) {
+    let failures = 0;
+    while (running && owned.has(consumer.name)) {
+      try {
+        const moved = await projectBatch(pool, store, consumer, batchSize);
+        failures = 0;
+        if (moved) {
+          progress.emit('progress');
+          continue;
+        }
+        await signal.wait(pollMs);
+      } catch (err) {
+        if (!running) return;
+        failures++;
+        const message = (err as Error).message;
+        log.error({ err, projector: consumer.name }, 'projector failed; retrying from its checkpoint');
+        await pool
+          .query(`UPDATE projection_checkpoints SET status = 'failing', last_error = $2 WHERE name = $1`, [
+            consumer.name,
+            message,
+          ])
+          .catch(() => {});
+        // Never skip the event: back off and try the same batch again.
+        await new Promise((r) => setTimeout(r, Math.min(30_000, 100 * 2 ** Math.min(failures, 8))));
+      }
+    }
+  }
+
+  async function claimConsumers() {
+    if (!running) return;
+    try {
+      if (!lockClient) {
+        const c = new pg.Client({ connectionString: deps.url, application_name: 'skillswap-projector-locks' });
+        c.on('error', (err) => {
+          log.warn({ err }, 'lost the projector lock connection; releasing projectors');
+          if (lockClient === c) lockClient = null;
+          owned.clear();
+        });
+        await c.connect();
+        lockClient = c;
+      }
+      for (const consumer of consumers) {
+        if (owned.has(consumer.name)) continue;
+        const { rows } = await lockClient.query<{ locked: boolean }>(
+          'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
+          [`skillswap:projector:${consumer.name}`],
+        );
+        if (rows[0]?.locked) {
+          log.debug({ projector: consumer.name }, 'running projector');
+          owned.set(consumer.name, runLoop(consumer));
+        }
+      }
+    } catch (err) {
+      log.warn({ err }, 'could not claim projectors; will retry');
+    } finally {
+      if (running) takeoverTimer = setTimeout(claimConsumers, takeoverMs);
+    }
+  }
+
+  async function start() {
+    await ensureCheckpoints(pool, consumers);
+    running = true;
+    await claimConsumers();
+  }
+
+  async function stop() {
+    running = false;
+    if (takeoverTimer) clearTimeout(takeoverTimer);
+    signal.poke();
+    const loops = [...owned.values()];
+    owned.clear();
+    await Promise.all(loops);
+    await lockClient?.end().catch(() => {});
+    lockClient = null;
+  }
+
+  async function checkpoints(names: string[]): Promise<Map<string, Checkpoint>> {
+    const { rows } = await pool.query<CheckpointRow>(
+      `SELECT name, transaction_id::text AS transaction_id, position FROM projection_checkpoints WHERE name = ANY($1)`,
+      [names],
+    );
+    return new Map(rows.map((r) => [r.name, { transactionId: r.transaction_id, position: r.position }]));
+  }
+
+  /**
+   * Read-your-writes: resolves true once every named read-model projector has passed `target`, false when
+   * `timeoutMs` runs out first (the caller answers anyway; the read model catches up moments later).
+   */
+  async function waitFor(target: Checkpoint, options: { names?: string[]; timeoutMs: number }): Promise<boolean> {
+    const names = options.names ?? consumers.filter((c) => c.kind === 'read-model').map((c) => c.name);
+    if (names.length === 0) return true;
+    const deadline = Date.now() + options.timeoutMs;
+    signal.poke();
+    for (;;) {
+      const cps = await checkpoints(names);
+      if (names.every((n) => cps.has(n) && isAtOrPast(cps.get(n)!, target))) return true;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      // Woken by a batch committed in this process, or re-checked soon for a runner in another process.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, Math.min(left, 25));
+        function done() {
+          clearTimeout(timer);
+          progress.off('progress', done);
+          resolve();
+        }
+        progress.once('progress', done);
+      });
+    }
+  }
+
+  return {
+    start,
+    stop,
+    waitFor,
+    consumers,
+    ownedNames: () => [...owned.keys()],
+    onProgress: (fn: () => void) => progress.on('progress', fn),
+  };
+}

@@ -1,0 +1,37 @@
+import type { Queryable } from '../db/pool.ts';
+import type { Consumer, ProjectionStatus } from './types.ts';
+
+/** Position, head and lag (committed events not yet processed) for every consumer. */
+export async function projectionStatus(db: Queryable, consumers: Consumer[]): Promise<ProjectionStatus[]> {
+  const { rows } = await db.query<{
+    name: string;
+    position: number;
+    status: ProjectionStatus['status'];
+    rebuild_position: number | null;
+    last_error: string | null;
+    head: number;
+    lag: number;
+  }>(
+    `SELECT c.name, c.position, c.status, c.rebuild_position, c.last_error,
+            (SELECT coalesce(max(global_position), 0) FROM events) AS head,
+            (SELECT count(*) FROM events e
+              WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.position)) AS lag
+       FROM projection_checkpoints c
+      WHERE c.name = ANY($1)`,
+    [consumers.map((c) => c.name)],
+  );
+  const byName = new Map(rows.map((r) => [r.name, r]));
+  return consumers.map((c) => {
+    const r = byName.get(c.name);
+    return {
+      name: c.name,
+      kind: c.kind,
+      position: r?.position ?? 0,
+      headPosition: r?.head ?? 0,
+      lag: r?.lag ?? 0,
+      status: r ? r.status : 'stopped',
+      rebuildPosition: r?.rebuild_position ?? null,
+      lastError: r?.last_error ?? null,
+    };
+  });
+}

@@ -1,0 +1,41 @@
+import type { PoolClient } from '../db/pool.ts';
+import type { StoredEvent } from '../event-store/index.ts';
+
+/**
+ * A projector turns events into rows of its own read-model tables. `handle` gets a batch of the event types it
+ * names, in log order, and a client inside the transaction that also moves its checkpoint: an event's effect lands
+ * exactly once. It writes with unqualified table names, so that a rebuild can point it at fresh tables.
+ * Handlers must be deterministic: take time from `event.recordedAt`, never from the clock.
+ */
+export type Projector = {
+  name: string;
+  kind: 'read-model';
+  tables: string[];
+  eventTypes: string[];
+  handle: (client: PoolClient, events: StoredEvent[]) => Promise<void>;
+};
+
+/**
+ * A reactor turns events into further events (points for a completed session, say). It appends through the
+ * client it is given, in the same transaction as its checkpoint, so each reaction is appended exactly once.
+ * Reactors are never rebuilt: their output is history.
+ */
+export type Reactor = {
+  name: string;
+  kind: 'reactor';
+  eventTypes: string[];
+  handle: (client: PoolClient, events: StoredEvent[]) => Promise<void>;
+};
+
+export type Consumer = Projector | Reactor;
+
+export type ProjectionStatus = {
+  name: string;
+  kind: Consumer['kind'];
+  position: number;
+  headPosition: number;
+  lag: number;
+  status: 'running' | 'rebuilding' | 'stopped' | 'failing';
+  rebuildPosition: number | null;
+  lastError: string | null;
+};
