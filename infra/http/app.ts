@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Logger } from '../logger.ts';
+import { errorHandler, notFound, sendError } from './errors.ts';
+import { refuseCrossSite } from './same-origin.ts';
+
+export type HttpApp = FastifyInstance;
+
+export type SignedInUser = { id: string; email: string; displayName: string; roles: string[] };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in member, resolved once per request from the session cookie (null when signed out). */
+    user: SignedInUser | null;
+  }
+}
+
+export type HttpOptions = {
+  log: Logger;
+  trustProxy: boolean;
+  publicOrigin: string | undefined;
+  bodyLimit?: number;
+  /** Resolves the session cookie into a member; supplied by the identity module. */
+  authenticate: (request: FastifyRequest) => Promise<SignedInUser | null>;
+  health: () => Promise<{ status: 'ok' | 'degraded'; database: 'up' | 'down'; projectionLag: number }>;
+  routes: ((app: FastifyInstance) => Promise<void> | void)[];
+  /** Mounts the website after the API (optional: the API tests run without it). */
+  web?: (app: FastifyInstance) => Promise<void>;
+};
+
+const healthSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  database: z.enum(['up', 'down']),
+  projectionLag: z.number(),
+});
+
+export async function createHttpApp(options: HttpOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.log as FastifyBaseLogger,
+    trustProxy: options.trustProxy,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+    },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.decorateRequest('user', null);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        // Astro's island loader is an inline module script; nothing user-written is ever rendered as HTML.
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'https:', 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    hsts: options.trustProxy,
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  app.addHook('onRequest', refuseCrossSite(options.publicOrigin));
+  app.addHook('preHandler', async (request) => {
+    request.user = await options.authenticate(request);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'SkillSwap API',
+        version: '1',
+        description: 'The public HTTP API of SkillSwap. Errors: `{ error: { code, message, details? } }`.',
+      },
+      components: {
+        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'skillswap_session' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/healthz',
+    { schema: { tags: ['operations'], response: { 200: healthSchema, 503: healthSchema } } },
+    async (_request, reply) => {
+      const health = await options.health();
+      return reply.code(health.database === 'up' ? 200 : 503).send(health);
+    },
+  );
+
+  for (const routes of options.routes) await app.register(async (scope) => routes(scope));
+
+  app.setNotFoundHandler((request, reply) => sendError(reply, notFound(`${request.method} ${request.url.split('?')[0]}`)));
+  if (options.web) await options.web(app);
+  return app;
+}

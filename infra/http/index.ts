@@ -1,0 +1,15 @@
+export { createHttpApp, type HttpApp, type HttpOptions, type SignedInUser } from './app.ts';
+export {
+  conflict,
+  type ErrorCode,
+  type FieldProblem,
+  forbidden,
+  fromZodError,
+  HttpError,
+  notFound,
+  sendError,
+  unauthenticated,
+  validationFailed,
+} from './errors.ts';
+export { type ApiCall, mountWeb } from './web.ts';
+export { hasRole, type Role, requireRole, requireUser } from './guards.ts';

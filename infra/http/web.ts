@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { notFound, sendError } from './errors.ts';
+
+type AstroHandler = (req: unknown, res: unknown, next: (err?: unknown) => void, locals: object) => Promise<void>;
+
+export type ApiCall = (
+  path: string,
+  init?: { method?: string; body?: unknown },
+) => Promise<{ status: number; body: unknown }>;
+
+/** What every page gets in Astro.locals: the signed-in member and the API, called in-process as that member. */
+function localsFor(app: FastifyInstance, request: FastifyRequest) {
+  const api: ApiCall = async (url, init = {}) => {
+    const res = await app.inject({
+      method: (init.method ?? 'GET') as 'GET',
+      url,
+      headers: {
+        ...(request.headers.cookie ? { cookie: request.headers.cookie } : {}),
+        'x-request-id': request.id,
+        'user-agent': request.headers['user-agent'] ?? 'skillswap-web',
+      },
+      ...(init.body === undefined ? {} : { payload: init.body as object }),
+    });
+    let body: unknown = null;
+    if (res.body && (res.headers['content-type'] ?? '').toString().includes('json')) body = res.json();
+    return { status: res.statusCode, body };
+  };
+  return { api, user: request.user, requestId: request.id };
+}
+
+/**
+ * Serves the Astro site (built into web/dist by `npm run build`) from the API's own process and port: static
+ * assets from dist/client, every other GET through Astro's middleware handler.
+ */
+export async function mountWeb(app: FastifyInstance, distDir: string) {
+  const entry = path.join(distDir, 'server', 'entry.mjs');
+  if (!existsSync(entry)) {
+    app.log.warn(`the website is not built (${entry} is missing): run \`npm run build\`; serving the API only`);
+    return;
+  }
+  const { handler } = (await import(pathToFileURL(entry).href)) as { handler: AstroHandler };
+  await app.register(fastifyStatic, {
+    root: path.join(distDir, 'client'),
+    wildcard: false,
+    // Astro fingerprints everything under /_astro: those files never change under the same name.
+    setHeaders: (res, filePath) => {
+      if (filePath.includes(`${path.sep}_astro${path.sep}`)) {
+        res.header('cache-control', 'public, max-age=31536000, immutable');
+      }
+    },
+  });
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/*',
+    schema: { hide: true },
+    handler: async (request, reply) => {
+      if (request.url.startsWith('/api/')) return sendError(reply, notFound(`GET ${request.url.split('?')[0]}`));
+      const locals = localsFor(app, request);
+      // Astro writes to the raw response: keep the headers our hooks set (security headers, request id).
+      for (const [name, value] of Object.entries(reply.getHeaders())) {
+        if (value !== undefined) reply.raw.setHeader(name, value as string);
+      }
+      reply.hijack();
+      await handler(
+        request.raw,
+        reply.raw,
+        (err) => {
+          if (!reply.raw.headersSent) reply.raw.writeHead(err ? 500 : 404).end();
+        },
+        locals,
+      );
+    },
+  });
+}

@@ -1,0 +1,168 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { PrismaClient } from '../prisma/generated/client.ts';
+import type { Config } from './config.ts';
+import { createPool, migrate, type Pool, startEmbedded } from './db/index.ts';
+import {
+  type AppendSignal,
+  type Checkpoint,
+  createCatalog,
+  createEventStore,
+  type EventDefinition,
+  type EventStore,
+  listenForAppends,
+} from './event-store/index.ts';
+import { createHttpApp, mountWeb, type SignedInUser } from './http/index.ts';
+import { type Jobs, startJobs } from './jobs/index.ts';
+import type { Logger } from './logger.ts';
+import {
+  type Consumer,
+  createProjectionRunner,
+  type ProjectionRunner,
+  projectionStatus,
+  type RebuildProgress,
+  rebuildProjector,
+} from './projections/index.ts';
+import { projectionRoutes, REBUILD_QUEUE } from './projections/routes.ts';
+
+export type Prisma = PrismaClient;
+
+/** What a module's routes and command handlers are given: plain values and functions, nothing global. */
+export type Deps = {
+  config: Config;
+  log: Logger;
+  pool: Pool;
+  prisma: PrismaClient;
+  store: EventStore;
+  jobs: Jobs;
+  /** Read-your-writes: waits (bounded by config) until the read models have applied this write. */
+  settle: (written: { checkpoint: Checkpoint }) => Promise<void>;
+  rebuild: (name: string, onProgress?: (p: RebuildProgress) => void) => Promise<void>;
+  consumers: Consumer[];
+};
+
+export type ModuleDefinition = {
+  name: string;
+  events: EventDefinition[];
+  consumers?: Consumer[];
+  routes?: (app: FastifyInstance, deps: Deps) => Promise<void> | void;
+  /** Runs once after start (the demo community, say). */
+  onStart?: (deps: Deps) => Promise<void>;
+};
+
+export type AppDefinition = {
+  modules: ModuleDefinition[];
+  readModels: Consumer[];
+  authenticate: (deps: Deps) => (request: FastifyRequest) => Promise<SignedInUser | null>;
+};
+
+export type Platform = Deps & {
+  url: string;
+  http: FastifyInstance;
+  runner: ProjectionRunner;
+  signal: AppendSignal;
+  stop: () => Promise<void>;
+};
+
+/**
+ * Starts SkillSwap: database (embedded unless DATABASE_URL), migrations, event store, projectors, jobs and the
+ * HTTP app. `listen` is left to the caller so tests can use `http.inject`.
+ */
+export async function startPlatform(
+  config: Config,
+  log: Logger,
+  app: AppDefinition,
+  options: { webDistDir?: string; runProjectors?: boolean } = {},
+): Promise<Platform> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const fn of cleanups.reverse()) await fn().catch((err) => log.error({ err }, 'error while stopping'));
+    cleanups.length = 0;
+  };
+  try {
+    const server = config.databaseUrl
+      ? null
+      : await startEmbedded({ dataDir: config.dataDir, onLog: (line) => log.debug({ postgres: line }) });
+    if (server) cleanups.push(server.stop);
+    const url = config.databaseUrl ?? server!.url;
+    const pool = createPool(url, { max: 20 });
+    cleanups.push(() => pool.end());
+    await migrate(pool, (msg) => log.info(msg));
+
+    const catalog = createCatalog(app.modules.flatMap((m) => m.events));
+    const store = createEventStore(pool, catalog);
+    const signal = await listenForAppends(url, (err) => log.warn({ err }, 'event listener connection lost'));
+    cleanups.push(signal.close);
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+    cleanups.push(() => prisma.$disconnect());
+
+    const consumers = [...app.readModels, ...app.modules.flatMap((m) => m.consumers ?? [])];
+    const runner = createProjectionRunner({ pool, url, store, signal, consumers, log });
+    const jobs = await startJobs(url, log);
+    cleanups.push(jobs.stop);
+
+    const rebuild = async (name: string, onProgress?: (p: RebuildProgress) => void) => {
+      const projector = consumers.find((c) => c.name === name);
+      if (!projector || projector.kind !== 'read-model') throw new Error(`no read-model projector named ${name}`);
+      await rebuildProjector(pool, store, projector, onProgress);
+      signal.poke();
+    };
+    const deps: Deps = {
+      config,
+      log,
+      pool,
+      prisma,
+      store,
+      jobs,
+      consumers,
+      rebuild,
+      settle: async ({ checkpoint }) => {
+        const done = await runner.waitFor(checkpoint, { timeoutMs: config.readYourWritesTimeoutMs });
+        if (!done) log.warn({ checkpoint }, 'read models did not catch up within the read-your-writes wait');
+      },
+    };
+    await jobs.define<{ name: string }>(REBUILD_QUEUE, async ({ name }) => {
+      log.info({ projector: name }, 'rebuilding projection');
+      await rebuild(name);
+      log.info({ projector: name }, 'projection rebuilt');
+    });
+
+    if (options.runProjectors !== false) {
+      await runner.start();
+      cleanups.push(runner.stop);
+    }
+
+    const http = await createHttpApp({
+      log,
+      trustProxy: config.trustProxy,
+      publicOrigin: config.publicOrigin,
+      authenticate: app.authenticate(deps),
+      health: async () => {
+        try {
+          const status = await projectionStatus(pool, consumers);
+          return {
+            status: 'ok' as const,
+            database: 'up' as const,
+            projectionLag: Math.max(0, ...status.map((s) => s.lag)),
+          };
+        } catch {
+          return { status: 'degraded' as const, database: 'down' as const, projectionLag: -1 };
+        }
+      },
+      routes: [
+        (scope) => projectionRoutes(scope, deps),
+        ...app.modules.filter((m) => m.routes).map((m) => (scope: FastifyInstance) => m.routes!(scope, deps)),
+      ],
+      ...(options.webDistDir ? { web: (a: FastifyInstance) => mountWeb(a, options.webDistDir!) } : {}),
+    });
+    await http.ready();
+    // Stop order (reverse): HTTP drains first, then projectors, jobs, listener, Prisma, pool, PostgreSQL.
+    cleanups.push(() => http.close());
+
+    for (const m of app.modules) if (m.onStart) await m.onStart(deps);
+    return { ...deps, url, http, runner, signal, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,11 @@
+/// <reference types="astro/client" />
+
+declare namespace App {
+  interface Locals {
+    /** Calls the JSON API in-process (fastify.inject), forwarding the visitor's cookie. */
+    api?: (path: string, init?: { method?: string; body?: unknown }) => Promise<{ status: number; body: any }>;
+    /** The signed-in member, or null for visitors. */
+    user?: { id: string; email: string; displayName: string; roles: string[] } | null;
+    requestId?: string;
+  }
+}

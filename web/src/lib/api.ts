@@ -1,0 +1,58 @@
+// Pages never touch the database: every read goes through the JSON API that the
+// server exposes in Astro.locals.api. These helpers make a missing API (local dev
+// without the server), a thrown error or a non-2xx status all look the same to a page:
+// "no data", so the page can render an empty state instead of crashing.
+
+export type SessionUser = { id: string; email: string; displayName: string; roles: string[] };
+
+export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; status: number; data: null };
+
+export type Page<T> = { items: T[]; nextCursor: string | null };
+
+export type SessionSummary = {
+  id: string;
+  title: string;
+  skill: string;
+  difficulty: string;
+  startsAt: string;
+  durationMinutes: number;
+  seatsLeft: number;
+  host: { id: string; displayName: string };
+};
+
+export type MentorSummary = {
+  id: string;
+  displayName: string;
+  avatarUrl: string | null;
+  skillsToTeach: string[];
+  reputation: { averageRating: number | null; ratingCount: number; sessionsHosted: number };
+};
+
+export async function api<T>(
+  locals: App.Locals,
+  path: string,
+  init?: { method?: string; body?: unknown },
+): Promise<ApiResult<T>> {
+  if (typeof locals.api !== 'function') return { ok: false, status: 0, data: null };
+  try {
+    const res = await locals.api(path, init);
+    if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status, data: res.body as T };
+    return { ok: false, status: res.status, data: null };
+  } catch {
+    return { ok: false, status: 0, data: null };
+  }
+}
+
+/** Fetches a paginated list; any failure or malformed body becomes an empty list. */
+export async function apiList<T>(locals: App.Locals, path: string): Promise<T[]> {
+  const res = await api<Page<T>>(locals, path);
+  return res.ok && Array.isArray(res.data?.items) ? res.data.items : [];
+}
+
+export function currentUser(locals: App.Locals): SessionUser | null {
+  return typeof locals.api === 'function' ? (locals.user ?? null) : null;
+}
+
+export function hasRole(user: SessionUser | null, role: string): boolean {
+  return user?.roles.includes(role) ?? false;
+}

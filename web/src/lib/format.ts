@@ -1,0 +1,50 @@
+// Server rendering cannot know the visitor's time zone, so HTML is rendered in UTC with
+// the zone named; scripts/local-time.ts then rewrites <time data-local> into the
+// browser's own zone, again naming it. Either way the reader knows which clock is shown.
+
+export const SERVER_TIME_ZONE = 'UTC';
+
+export const dateTimeOptions: Intl.DateTimeFormatOptions = {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZoneName: 'short',
+};
+
+export function formatDateTime(iso: string, timeZone = SERVER_TIME_ZONE): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return 'Date to be announced';
+  return new Intl.DateTimeFormat('en-GB', { ...dateTimeOptions, timeZone }).format(date);
+}
+
+export function formatDuration(minutes: number): string {
+  if (!Number.isFinite(minutes) || minutes <= 0) return '';
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (h === 0) return `${m} min`;
+  return m === 0 ? `${h} h` : `${h} h ${m} min`;
+}
+
+export function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+export function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  const letters = parts.length > 1 ? [parts[0], parts[parts.length - 1]] : parts;
+  return letters.map((p) => Array.from(p ?? '')[0]?.toUpperCase() ?? '').join('') || '?';
+}
+
+/** Only http(s) and same-origin paths may reach src/href attributes built from user data. */
+export function safeUrl(url: string | null | undefined): string | null {
+  if (!url) return null;
+  if (url.startsWith('/') && !url.startsWith('//')) return url;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
