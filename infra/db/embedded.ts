@@ -148,6 +148,11 @@ export async function startEmbedded(options: {
   await fs.mkdir(dataDir, { recursive: true });
   if (options.owner !== false) await claimDataDir(dataDir);
   const ids = runAsIds();
+  if (ids.uid !== undefined) {
+    // The postgres user must be able to pass through DATA_DIR to reach its own subdirectory.
+    const { mode } = await fs.stat(dataDir);
+    if ((mode & 0o001) === 0) await fs.chmod(dataDir, mode | 0o011);
+  }
   await ensureInitialised(dataDir, ids);
 
   const orphan = await runningPostmaster(dataDir);

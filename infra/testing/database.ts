@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, inject } from 'vitest';
+import { loadConfig, type Config } from '../config.ts';
+import { createLogger } from '../logger.ts';
+import { type AppDefinition, type Platform, startPlatform } from '../platform.ts';
+
+/** A fresh, empty database for this test file on the run's PostgreSQL server; dropped when the file ends. */
+export async function createTestDatabase(): Promise<string> {
+  const admin = inject('adminDatabaseUrl');
+  const name = `skillswap_test_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  afterAll(async () => {
+    const c = new pg.Client({ connectionString: admin });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+    await c.end();
+  });
+  return url.toString();
+}
+
+export function testConfig(databaseUrl: string, overrides: Partial<Config> = {}): Config {
+  return {
+    ...loadConfig({ NODE_ENV: 'test', SEED_DEMO: '0', LOG_LEVEL: 'silent' }),
+    databaseUrl,
+    ...overrides,
+  };
+}
+
+export const testLogger = () => createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: false });
+
+/** The whole app on a fresh database, without listening: tests talk to it through `platform.http.inject`. */
+export async function startTestPlatform(
+  app: AppDefinition,
+  options: { config?: Partial<Config>; runProjectors?: boolean; webDistDir?: string } = {},
+): Promise<Platform> {
+  const url = await createTestDatabase();
+  const platform = await startPlatform(testConfig(url, options.config), testLogger(), app, {
+    runProjectors: options.runProjectors ?? true,
+    ...(options.webDistDir ? { webDistDir: options.webDistDir } : {}),
+  });
+  afterAll(() => platform.stop());
+  return platform;
+}
