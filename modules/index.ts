@@ -1,9 +1,10 @@
 // The domain modules of SkillSwap, in the order their events first appear. Each is entered through its index.ts.
 import type { AppDefinition } from '../infra/platform.ts';
 import { readModels } from '../read-models/index.ts';
+import { authenticate, identity } from './identity/index.ts';
 
 export const skillswap: AppDefinition = {
-  modules: [],
+  modules: [identity],
   readModels,
-  authenticate: () => async () => null,
+  authenticate,
 };

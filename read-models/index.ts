@@ -1,4 +1,6 @@
 import type { Projector } from '../infra/projections/index.ts';
+import { memberProfilesProjector } from './member-profiles/projector.ts';
+import { skillCatalogueProjector } from './skill-catalogue/projector.ts';
 
-// Every read model's projector. Each folder here holds one read model: projector, queries, tests.
-export const readModels: Projector[] = [];
+// Every read model's projector. Each folder here holds one read model: its projector, its queries, its tests.
+export const readModels: Projector[] = [memberProfilesProjector, skillCatalogueProjector];

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ZodError } from 'zod';
-import { ConcurrencyError } from '../event-store/index.ts';
+import { CommandRejected, ConcurrencyError } from '../event-store/index.ts';
 
 export type ErrorCode =
   | 'validation_failed'
@@ -70,6 +70,7 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
       ),
     );
   }
+  if (err instanceof CommandRejected) return sendError(reply, new HttpError(err.rejection.reason, err.message));
   if (err instanceof ConcurrencyError) {
     return sendError(reply, conflict('Someone else changed this at the same time. Reload and try again.'));
   }

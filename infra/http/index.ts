@@ -13,3 +13,5 @@ export {
 } from './errors.ts';
 export { type ApiCall, mountWeb } from './web.ts';
 export { hasRole, type Role, requireRole, requireUser } from './guards.ts';
+export { requestMetadata } from './metadata.ts';
+export { errorBody, errors, listOf } from './schemas.ts';

@@ -145,7 +145,11 @@ export function createProjectionRunner(deps: {
         );
         if (rows[0]?.locked) {
           log.debug({ projector: consumer.name }, 'running projector');
-          owned.set(consumer.name, runLoop(consumer));
+          // Registered before the loop's first check of `owned` (runLoop starts on the next tick).
+          owned.set(
+            consumer.name,
+            Promise.resolve().then(() => runLoop(consumer)),
+          );
         }
       }
     } catch (err) {

@@ -1,0 +1,50 @@
+import type { PoolClient } from '../db/index.ts';
+import type { AppendResult, EventMetadata, EventStore } from './store.ts';
+
+export type Rejection = { reason: 'not_found' | 'conflict' | 'unauthenticated' | 'forbidden'; message: string };
+
+export class CommandRejected extends Error {
+  readonly rejection: Rejection;
+  constructor(rejection: Rejection) {
+    super(rejection.message);
+    this.rejection = rejection;
+  }
+}
+
+type Decider<State, Command, Event extends { type: string; data: unknown }> = {
+  initialState: State;
+  evolve: (state: State, event: Event) => State;
+  decide: (command: Command, state: State) => Event[] | Rejection;
+};
+
+/** Folds a stream into its current state, with the version to expect on the next append. */
+export async function loadState<State, Event extends { type: string; data: unknown }>(
+  store: EventStore,
+  streamId: string,
+  decider: Pick<Decider<State, never, Event>, 'initialState' | 'evolve'>,
+  client?: PoolClient,
+): Promise<{ state: State; version: number }> {
+  const events = await store.readStream(streamId, client);
+  const state = events.reduce((s, e) => decider.evolve(s, e as unknown as Event), decider.initialState);
+  return { state, version: events.length === 0 ? 0 : events[events.length - 1]!.streamVersion };
+}
+
+/**
+ * Load, decide, append with the version that was loaded (a concurrent writer makes it a ConcurrencyError).
+ * Throws CommandRejected when the decider says no. Returns the new state and where the events landed.
+ */
+export async function runCommand<State, Command, Event extends { type: string; data: unknown }>(
+  store: EventStore,
+  streamId: string,
+  decider: Decider<State, Command, Event>,
+  command: Command,
+  metadata: EventMetadata,
+  client?: PoolClient,
+): Promise<{ state: State; events: Event[]; appended: AppendResult | null }> {
+  const { state, version } = await loadState(store, streamId, decider, client);
+  const decision = decider.decide(command, state);
+  if (!Array.isArray(decision)) throw new CommandRejected(decision);
+  if (decision.length === 0) return { state, events: [], appended: null };
+  const appended = await store.append(streamId, version, decision, { metadata, ...(client ? { client } : {}) });
+  return { state: decision.reduce(decider.evolve, state), events: decision, appended };
+}

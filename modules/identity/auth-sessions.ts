@@ -1,0 +1,59 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Queryable } from '../../infra/db/index.ts';
+
+// Server-side sessions: the cookie holds a random token; the database holds only its hash, so a leaked
+// table does not sign anyone in. Revoking is deleting the row's validity (logout, password change, suspension).
+
+export const SESSION_COOKIE = 'skillswap_session';
+const SESSION_DAYS = 30;
+
+const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export async function openSession(db: Queryable, memberId: string, userAgent: string | undefined): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await db.query(
+    `INSERT INTO auth_sessions (token_hash, member_id, expires_at, user_agent)
+     VALUES ($1, $2, now() + make_interval(days => $3), $4)`,
+    [tokenHash(token), memberId, SESSION_DAYS, userAgent?.slice(0, 300) ?? null],
+  );
+  return token;
+}
+
+export async function sessionMember(db: Queryable, token: string): Promise<string | null> {
+  const { rows } = await db.query<{ member_id: string }>(
+    `SELECT member_id FROM auth_sessions WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()`,
+    [tokenHash(token)],
+  );
+  return rows[0]?.member_id ?? null;
+}
+
+export async function revokeSession(db: Queryable, token: string): Promise<void> {
+  await db.query('UPDATE auth_sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL', [
+    tokenHash(token),
+  ]);
+}
+
+export async function revokeMemberSessions(db: Queryable, memberId: string): Promise<void> {
+  await db.query('UPDATE auth_sessions SET revoked_at = now() WHERE member_id = $1 AND revoked_at IS NULL', [memberId]);
+}
+
+export function sessionToken(request: FastifyRequest): string | null {
+  const token = request.cookies[SESSION_COOKIE];
+  return token && /^[\w-]{20,100}$/.test(token) ? token : null;
+}
+
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string) {
+  reply.setCookie(SESSION_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    // Behind https (directly, or a proxy we trust to say so) the cookie never travels in clear text.
+    secure: request.protocol === 'https',
+    maxAge: SESSION_DAYS * 24 * 3600,
+  });
+}
+
+export function clearSessionCookie(reply: FastifyReply) {
+  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+}

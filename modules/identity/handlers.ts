@@ -1,0 +1,125 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { withTransaction } from '../../infra/db/index.ts';
+import {
+  CommandRejected,
+  ConcurrencyError,
+  type EventMetadata,
+  loadState,
+  runCommand,
+} from '../../infra/event-store/index.ts';
+import type { Deps } from '../../infra/platform.ts';
+import { canonicalSpellings } from '../../read-models/skill-catalogue/queries.ts';
+import { decide, type IdentityCommand } from './decide.ts';
+import { evolve, type GRANTABLE_ROLES, initialMember, type Member, type MemberEvent, type Profile } from './member.ts';
+import { dummyPasswordHash, hashPassword, passwordMatches } from './passwords.ts';
+import { normalizeSkills } from './skills.ts';
+
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+export const memberStream = (memberId: string) => `member-${memberId}`;
+/** The claim on an address is keyed by a hash: the address itself is personal data and stays out of stream ids. */
+export const emailStream = (email: string) =>
+  `email-${createHash('sha256').update(normalizeEmail(email)).digest('hex')}`;
+
+const memberDecider = { initialState: initialMember, evolve, decide };
+
+export type ActiveMember = Extract<Member, { status: 'active' }>;
+
+export async function loadMember(deps: Deps, memberId: string): Promise<Member> {
+  return (await loadState<Member, MemberEvent>(deps.store, memberStream(memberId), memberDecider)).state;
+}
+
+export async function memberIdForEmail(deps: Deps, email: string): Promise<string | null> {
+  const [claim] = await deps.store.readStream(emailStream(email));
+  return claim ? (claim.data as { memberId: string }).memberId : null;
+}
+
+export async function signUp(
+  deps: Deps,
+  input: { email: string; password: string; displayName: string; timezone: string },
+  metadata: EventMetadata,
+): Promise<ActiveMember> {
+  const memberId = randomUUID();
+  const data = {
+    memberId,
+    email: normalizeEmail(input.email),
+    displayName: input.displayName.trim(),
+    passwordHash: await hashPassword(input.password),
+    timezone: input.timezone,
+  };
+  const written = await withTransaction(deps.pool, async (client) => {
+    try {
+      // Expected version 0 on the email's stream: of racing sign-ups for one address, exactly one commits.
+      await deps.store.append(emailStream(data.email), 0, [{ type: 'EmailClaimed', data: { memberId } }], {
+        metadata,
+        client,
+      });
+    } catch (err) {
+      if (err instanceof ConcurrencyError) {
+        throw new CommandRejected({ reason: 'conflict', message: 'An account with this email already exists.' });
+      }
+      throw err;
+    }
+    return runCommand(deps.store, memberStream(memberId), memberDecider, { type: 'SignUp', data }, metadata, client);
+  });
+  await deps.settle(written.appended!);
+  return written.state as ActiveMember;
+}
+
+/** The member behind an email and password, or null; the caller answers the same 401 for both failures. */
+export async function checkCredentials(deps: Deps, email: string, password: string): Promise<ActiveMember | null> {
+  const memberId = await memberIdForEmail(deps, email);
+  const member = memberId ? await loadMember(deps, memberId) : null;
+  if (member?.status !== 'active') {
+    await passwordMatches(await dummyPasswordHash(), password);
+    return null;
+  }
+  return (await passwordMatches(member.passwordHash, password)) ? member : null;
+}
+
+async function execute(deps: Deps, memberId: string, command: IdentityCommand, metadata: EventMetadata) {
+  const result = await runCommand(deps.store, memberStream(memberId), memberDecider, command, metadata);
+  if (result.appended) await deps.settle(result.appended);
+  return result.state as ActiveMember;
+}
+
+export async function changePassword(
+  deps: Deps,
+  memberId: string,
+  input: { currentPassword: string; newPassword: string },
+  metadata: EventMetadata,
+) {
+  const member = await loadMember(deps, memberId);
+  const oldPasswordMatches = member.status === 'active' && (await passwordMatches(member.passwordHash, input.currentPassword));
+  return execute(
+    deps,
+    memberId,
+    { type: 'ChangePassword', data: { oldPasswordMatches, newPasswordHash: await hashPassword(input.newPassword) } },
+    metadata,
+  );
+}
+
+export async function updateProfile(deps: Deps, memberId: string, changes: Partial<Profile>, metadata: EventMetadata) {
+  const tidy: Partial<Profile> = { ...changes };
+  if (changes.skillsToTeach || changes.skillsToLearn) {
+    const spellings = await canonicalSpellings(deps.pool, [
+      ...(changes.skillsToTeach ?? []),
+      ...(changes.skillsToLearn ?? []),
+    ]);
+    if (changes.skillsToTeach) tidy.skillsToTeach = normalizeSkills(changes.skillsToTeach, spellings);
+    if (changes.skillsToLearn) tidy.skillsToLearn = normalizeSkills(changes.skillsToLearn, spellings);
+  }
+  if (tidy.displayName !== undefined) tidy.displayName = tidy.displayName.trim();
+  return execute(deps, memberId, { type: 'UpdateProfile', data: { changes: tidy } }, metadata);
+}
+
+export async function changeRole(
+  deps: Deps,
+  email: string,
+  role: (typeof GRANTABLE_ROLES)[number],
+  grant: boolean,
+  metadata: EventMetadata,
+) {
+  const memberId = await memberIdForEmail(deps, email);
+  if (!memberId) throw new CommandRejected({ reason: 'not_found', message: `No member has the email ${email}.` });
+  return execute(deps, memberId, { type: grant ? 'GrantRole' : 'RevokeRole', data: { role } }, metadata);
+}

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { defineEvent } from '../../infra/event-store/index.ts';
+
+// A member's stream is `member-<id>`; the claim on an email address is the stream `email-<sha256(email)>`, whose
+// first (and only) event makes the address unique even when sign-ups race.
+
+export const ROLES = ['member', 'moderator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export const GRANTABLE_ROLES = ['moderator', 'admin'] as const;
+
+const skills = z.array(z.string());
+
+export const MemberSignedUp = defineEvent(
+  'MemberSignedUp',
+  1,
+  z.object({
+    memberId: z.string(),
+    email: z.string(),
+    displayName: z.string(),
+    passwordHash: z.string(),
+    timezone: z.string(),
+  }),
+);
+
+export const EmailClaimed = defineEvent('EmailClaimed', 1, z.object({ memberId: z.string() }));
+
+export const PasswordChanged = defineEvent('PasswordChanged', 1, z.object({ memberId: z.string(), passwordHash: z.string() }));
+
+/** Carries only the fields that changed, each with its new value. */
+export const ProfileUpdated = defineEvent(
+  'ProfileUpdated',
+  1,
+  z.object({
+    memberId: z.string(),
+    displayName: z.string().optional(),
+    bio: z.string().optional(),
+    avatarUrl: z.string().nullable().optional(),
+    skillsToTeach: skills.optional(),
+    skillsToLearn: skills.optional(),
+    timezone: z.string().optional(),
+  }),
+);
+
+export const RoleGranted = defineEvent('RoleGranted', 1, z.object({ memberId: z.string(), role: z.enum(GRANTABLE_ROLES) }));
+export const RoleRevoked = defineEvent('RoleRevoked', 1, z.object({ memberId: z.string(), role: z.enum(GRANTABLE_ROLES) }));
+
+export const identityEvents = [MemberSignedUp, EmailClaimed, PasswordChanged, ProfileUpdated, RoleGranted, RoleRevoked];
+
+export type MemberEvent =
+  | { type: 'MemberSignedUp'; data: z.output<typeof MemberSignedUp.schema> }
+  | { type: 'PasswordChanged'; data: z.output<typeof PasswordChanged.schema> }
+  | { type: 'ProfileUpdated'; data: z.output<typeof ProfileUpdated.schema> }
+  | { type: 'RoleGranted'; data: z.output<typeof RoleGranted.schema> }
+  | { type: 'RoleRevoked'; data: z.output<typeof RoleRevoked.schema> };
+
+export type Profile = {
+  displayName: string;
+  bio: string;
+  avatarUrl: string | null;
+  skillsToTeach: string[];
+  skillsToLearn: string[];
+  timezone: string;
+};
+
+export type Member =
+  | { status: 'none' }
+  | {
+      status: 'active';
+      id: string;
+      email: string;
+      passwordHash: string;
+      roles: Role[];
+      profile: Profile;
+    };
+
+export const initialMember: Member = { status: 'none' };
+
+export function evolve(state: Member, event: MemberEvent): Member {
+  switch (event.type) {
+    case 'MemberSignedUp':
+      return {
+        status: 'active',
+        id: event.data.memberId,
+        email: event.data.email,
+        passwordHash: event.data.passwordHash,
+        roles: ['member'],
+        profile: {
+          displayName: event.data.displayName,
+          bio: '',
+          avatarUrl: null,
+          skillsToTeach: [],
+          skillsToLearn: [],
+          timezone: event.data.timezone,
+        },
+      };
+  }
+  if (state.status === 'none') return state;
+  switch (event.type) {
+    case 'PasswordChanged':
+      return { ...state, passwordHash: event.data.passwordHash };
+    case 'ProfileUpdated': {
+      const { memberId: _, ...changes } = event.data;
+      const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+      return { ...state, profile: { ...state.profile, ...defined } };
+    }
+    case 'RoleGranted':
+      return state.roles.includes(event.data.role) ? state : { ...state, roles: [...state.roles, event.data.role] };
+    case 'RoleRevoked':
+      return { ...state, roles: state.roles.filter((r) => r !== event.data.role) };
+  }
+}

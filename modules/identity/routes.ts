@@ -1,0 +1,267 @@
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  errors,
+  HttpError,
+  listOf,
+  notFound,
+  requestMetadata,
+  requireUser,
+  unauthenticated,
+  validationFailed,
+} from '../../infra/http/index.ts';
+import type { Deps } from '../../infra/platform.ts';
+import { diskStorage } from '../../infra/storage.ts';
+import { clearHits, isThrottled, recordHit } from '../../infra/throttle.ts';
+import { BadCursorError, getAccount, getProfile, listMentors } from '../../read-models/member-profiles/queries.ts';
+import { searchSkills } from '../../read-models/skill-catalogue/queries.ts';
+import {
+  clearSessionCookie,
+  openSession,
+  revokeMemberSessions,
+  revokeSession,
+  sessionToken,
+  setSessionCookie,
+} from './auth-sessions.ts';
+import { AVATAR_MAX_BYTES, processAvatar } from './avatars.ts';
+import { changePassword, checkCredentials, normalizeEmail, signUp, updateProfile } from './handlers.ts';
+import {
+  changePasswordBody,
+  loginBody,
+  mentorQuery,
+  profilePatch,
+  profileSchema,
+  signupBody,
+  userSchema,
+} from './schemas.ts';
+
+const HOUR = 3600_000;
+const LOGIN_WINDOW = 15 * 60_000;
+const rateLimited = (what: string) => new HttpError('rate_limited', `Too many ${what}. Try again later.`);
+
+async function currentUser(deps: Deps, id: string) {
+  const account = await getAccount(deps.pool, id);
+  if (!account) throw notFound('Your account');
+  return { id: account.id, email: account.email, displayName: account.displayName, roles: account.roles };
+}
+
+export async function identityRoutes(app: FastifyInstance, deps: Deps) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const avatars = diskStorage(`${deps.config.dataDir}/avatars`);
+  await app.register(multipart, { limits: { fileSize: AVATAR_MAX_BYTES, files: 1, fields: 0 } });
+
+  const signIn = async (request: FastifyRequest, reply: Parameters<typeof setSessionCookie>[1], memberId: string) => {
+    setSessionCookie(request, reply, await openSession(deps.pool, memberId, request.headers['user-agent']));
+  };
+
+  r.post(
+    '/api/auth/signup',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Create an account and sign in',
+        body: signupBody,
+        response: { 201: z.object({ user: userSchema }), ...errors(400, 409, 429) },
+      },
+    },
+    async (request, reply) => {
+      const ipKey = `signup:ip:${request.ip}`;
+      if (await isThrottled(deps.pool, { key: ipKey, limit: deps.config.signupLimitPerIp, windowMs: HOUR })) {
+        throw rateLimited('sign-ups from your network');
+      }
+      await recordHit(deps.pool, ipKey);
+      const { email, password, displayName, timezone } = request.body;
+      const member = await signUp(deps, { email, password, displayName, timezone: timezone ?? 'UTC' }, requestMetadata(request, null));
+      await signIn(request, reply, member.id);
+      return reply.code(201).send({ user: await currentUser(deps, member.id) });
+    },
+  );
+
+  r.post(
+    '/api/auth/login',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Sign in with email and password',
+        body: loginBody,
+        response: { 200: z.object({ user: userSchema }), ...errors(400, 401, 429) },
+      },
+    },
+    async (request, reply) => {
+      const emailKey = `login-failure:email:${normalizeEmail(request.body.email)}`;
+      const ipKey = `login-failure:ip:${request.ip}`;
+      const limit = deps.config.loginFailureLimit;
+      if (
+        (await isThrottled(deps.pool, { key: emailKey, limit, windowMs: LOGIN_WINDOW })) ||
+        (await isThrottled(deps.pool, { key: ipKey, limit: limit * 5, windowMs: LOGIN_WINDOW }))
+      ) {
+        throw rateLimited('failed sign-ins');
+      }
+      const member = await checkCredentials(deps, request.body.email, request.body.password);
+      const account = member ? await getAccount(deps.pool, member.id) : null;
+      if (!member || !account || account.suspended) {
+        await recordHit(deps.pool, emailKey);
+        await recordHit(deps.pool, ipKey);
+        // One message whatever went wrong: the answer must not reveal which emails have accounts.
+        throw unauthenticated('The email or password is not correct.');
+      }
+      await clearHits(deps.pool, emailKey);
+      await signIn(request, reply, member.id);
+      return { user: await currentUser(deps, member.id) };
+    },
+  );
+
+  r.post(
+    '/api/auth/logout',
+    { schema: { tags: ['identity'], summary: 'Sign out', response: { 204: z.null(), ...errors(401) } } },
+    async (request, reply) => {
+      requireUser(request);
+      const token = sessionToken(request);
+      if (token) await revokeSession(deps.pool, token);
+      clearSessionCookie(reply);
+      return reply.code(204).send(null);
+    },
+  );
+
+  r.get(
+    '/api/me',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'The signed-in member',
+        response: { 200: z.object({ user: userSchema }), ...errors(401) },
+      },
+    },
+    async (request) => ({ user: await currentUser(deps, requireUser(request).id) }),
+  );
+
+  r.post(
+    '/api/me/password',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Change the password (the current one is required); signs out every other session',
+        body: changePasswordBody,
+        response: { 204: z.null(), ...errors(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      await changePassword(deps, user.id, request.body, requestMetadata(request));
+      await revokeMemberSessions(deps.pool, user.id);
+      await signIn(request, reply, user.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  r.patch(
+    '/api/me/profile',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Edit your profile: any of the fields',
+        body: profilePatch,
+        response: { 200: z.object({ profile: profileSchema }), ...errors(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      await updateProfile(deps, user.id, request.body, requestMetadata(request));
+      return { profile: (await getProfile(deps.pool, user.id))! };
+    },
+  );
+
+  r.post(
+    '/api/me/avatar',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Upload an avatar (multipart field `file`: PNG, JPEG or WebP, at most 2 MB)',
+        consumes: ['multipart/form-data'],
+        response: { 200: z.object({ profile: profileSchema }), ...errors(400, 401, 413) },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      if (!request.isMultipart()) throw validationFailed([{ path: 'file', message: 'send the image as multipart/form-data' }]);
+      const file = await request.file();
+      if (!file) throw validationFailed([{ path: 'file', message: 'is required' }]);
+      const buffer = await file.toBuffer();
+      const { key, data } = await processAvatar(buffer, user.id);
+      await avatars.put(key, data);
+      await updateProfile(deps, user.id, { avatarUrl: `/api/avatars/${key}` }, requestMetadata(request));
+      return { profile: (await getProfile(deps.pool, user.id))! };
+    },
+  );
+
+  r.get(
+    '/api/avatars/:key',
+    { schema: { tags: ['identity'], summary: 'An uploaded avatar', params: z.object({ key: z.string().max(200) }) } },
+    async (request, reply) => {
+      const stream = await avatars.get(request.params.key);
+      if (!stream) throw notFound('That image');
+      // The key holds a hash of the content: a new avatar gets a new URL, so this one can be cached for good.
+      return reply
+        .header('content-type', 'image/webp')
+        .header('cache-control', 'public, max-age=31536000, immutable')
+        .send(stream);
+    },
+  );
+
+  r.get(
+    '/api/users/:id',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: "A member's public profile",
+        params: z.object({ id: z.string().max(100) }),
+        response: { 200: z.object({ profile: profileSchema }), ...errors(404) },
+      },
+    },
+    async (request) => {
+      const profile = await getProfile(deps.pool, request.params.id);
+      if (!profile) throw notFound('That member');
+      return { profile };
+    },
+  );
+
+  r.get(
+    '/api/mentors',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'The mentor directory: members who teach at least one skill',
+        querystring: mentorQuery,
+        response: { 200: listOf(profileSchema), ...errors(400) },
+      },
+    },
+    async (request) => {
+      try {
+        return await listMentors(deps.pool, request.query);
+      } catch (err) {
+        if (err instanceof BadCursorError) throw validationFailed([{ path: 'querystring.cursor', message: err.message }]);
+        throw err;
+      }
+    },
+  );
+
+  r.get(
+    '/api/skills',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Skill autocomplete: known skills matching the text, most used first',
+        querystring: z.object({
+          q: z.string().max(50).default(''),
+          limit: z.coerce.number().int().min(1).max(50).default(10),
+        }),
+        response: {
+          200: z.object({ items: z.array(z.object({ name: z.string(), teachers: z.number(), learners: z.number() })) }),
+        },
+      },
+    },
+    async (request) => ({ items: await searchSkills(deps.pool, request.query.q, request.query.limit) }),
+  );
+}

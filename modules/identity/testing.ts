@@ -1,0 +1,29 @@
+// Helpers for tests that need signed-in members. Used by test files only.
+import type { LightMyRequestResponse } from 'fastify';
+import type { Platform } from '../../infra/platform.ts';
+
+let counter = 0;
+
+/** The cookie header value that a response's Set-Cookie would make a browser send back. */
+export function cookieOf(res: LightMyRequestResponse): string {
+  const raw = res.headers['set-cookie'];
+  const list = Array.isArray(raw) ? raw : raw ? [raw] : [];
+  return list.map((c) => c.split(';')[0]).join('; ');
+}
+
+export async function signUpAs(
+  app: Platform,
+  options: { email?: string; password?: string; displayName?: string; timezone?: string } = {},
+) {
+  counter++;
+  const payload = {
+    email: options.email ?? `member${counter}-${Date.now()}@example.com`,
+    password: options.password ?? 'a perfectly good password',
+    displayName: options.displayName ?? `Member ${counter}`,
+    ...(options.timezone ? { timezone: options.timezone } : {}),
+  };
+  const res = await app.http.inject({ method: 'POST', url: '/api/auth/signup', payload });
+  if (res.statusCode !== 201) throw new Error(`sign-up failed: ${res.statusCode} ${res.body}`);
+  const user = res.json().user as { id: string; email: string; displayName: string; roles: string[] };
+  return { user, cookie: cookieOf(res), password: payload.password };
+}

@@ -1,0 +1,88 @@
+import type { PoolClient } from '../../infra/db/index.ts';
+import type { StoredEvent } from '../../infra/event-store/index.ts';
+import type { Projector } from '../../infra/projections/index.ts';
+import type { IdentityEventData } from '../../modules/identity/index.ts';
+
+const PROFILE_COLUMNS = {
+  displayName: 'display_name',
+  bio: 'bio',
+  avatarUrl: 'avatar_url',
+  skillsToTeach: 'skills_to_teach',
+  skillsToLearn: 'skills_to_learn',
+  timezone: 'timezone',
+} as const;
+
+async function apply(client: PoolClient, event: StoredEvent) {
+  switch (event.type) {
+    case 'MemberSignedUp': {
+      const d = event.data as IdentityEventData['MemberSignedUp'];
+      await client.query(
+        `INSERT INTO member_profiles (member_id, email, display_name, timezone, joined_at)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (member_id) DO NOTHING`,
+        [d.memberId, d.email, d.displayName, d.timezone, event.recordedAt],
+      );
+      return d.memberId;
+    }
+    case 'ProfileUpdated': {
+      const d = event.data as IdentityEventData['ProfileUpdated'];
+      const sets: string[] = [];
+      const values: unknown[] = [d.memberId];
+      for (const [field, column] of Object.entries(PROFILE_COLUMNS)) {
+        const value = d[field as keyof typeof PROFILE_COLUMNS];
+        if (value === undefined) continue;
+        values.push(value);
+        sets.push(`${column} = $${values.length}`);
+      }
+      if (d.skillsToTeach) {
+        values.push(d.skillsToTeach.map((s) => s.toLowerCase()));
+        sets.push(`teach_keys = $${values.length}`);
+      }
+      if (sets.length > 0) {
+        await client.query(`UPDATE member_profiles SET ${sets.join(', ')} WHERE member_id = $1`, values);
+      }
+      return d.memberId;
+    }
+    case 'RoleGranted': {
+      const d = event.data as IdentityEventData['RoleGranted'];
+      await client.query(
+        `UPDATE member_profiles SET roles = array_append(array_remove(roles, $2), $2) WHERE member_id = $1`,
+        [d.memberId, d.role],
+      );
+      return null;
+    }
+    case 'RoleRevoked': {
+      const d = event.data as IdentityEventData['RoleRevoked'];
+      await client.query(`UPDATE member_profiles SET roles = array_remove(roles, $2) WHERE member_id = $1`, [
+        d.memberId,
+        d.role,
+      ]);
+      return null;
+    }
+  }
+  return null;
+}
+
+/** Member profiles: the public profile, reputation figures and roles of every member (the mentor directory). */
+export const memberProfilesProjector: Projector = {
+  name: 'member_profiles',
+  kind: 'read-model',
+  tables: ['member_profiles'],
+  eventTypes: ['MemberSignedUp', 'ProfileUpdated', 'RoleGranted', 'RoleRevoked'],
+  handle: async (client, events) => {
+    const touched = new Set<string>();
+    for (const event of events) {
+      const id = await apply(client, event);
+      if (id) touched.add(id);
+    }
+    if (touched.size === 0) return;
+    // Full-text search over name (most weight), skills, then bio.
+    await client.query(
+      `UPDATE member_profiles SET search =
+          setweight(to_tsvector('simple', display_name), 'A')
+       || setweight(to_tsvector('english', array_to_string(skills_to_teach || skills_to_learn, ' ')), 'B')
+       || setweight(to_tsvector('english', bio), 'C')
+       WHERE member_id = ANY($1)`,
+      [[...touched]],
+    );
+  },
+};

@@ -1,0 +1,136 @@
+import type { Queryable } from '../../infra/db/index.ts';
+import { decodeCursor, encodeCursor, type Page } from '../shared/cursor.ts';
+
+export type Reputation = {
+  averageRating: number | null;
+  ratingCount: number;
+  sessionsHosted: number;
+  studentsTaught: number;
+  points: number;
+};
+
+export type ProfileView = {
+  id: string;
+  displayName: string;
+  bio: string;
+  avatarUrl: string | null;
+  skillsToTeach: string[];
+  skillsToLearn: string[];
+  timezone: string;
+  reputation: Reputation;
+  badges: { key: string; name: string; awardedAt: string }[];
+  joinedAt: string;
+};
+
+export type AccountView = { id: string; email: string; displayName: string; roles: string[]; suspended: boolean };
+
+type Row = {
+  member_id: string;
+  email: string;
+  display_name: string;
+  bio: string;
+  avatar_url: string | null;
+  skills_to_teach: string[];
+  skills_to_learn: string[];
+  timezone: string;
+  roles: string[];
+  suspended: boolean;
+  average_rating: number | null;
+  rating_count: number;
+  sessions_hosted: number;
+  students_taught: number;
+  points: number;
+  joined_at: Date;
+};
+
+const COLUMNS = `member_id, email, display_name, bio, avatar_url, skills_to_teach, skills_to_learn, timezone, roles,
+  suspended, average_rating, rating_count, sessions_hosted, students_taught, points, joined_at`;
+
+function toProfile(r: Row): ProfileView {
+  return {
+    id: r.member_id,
+    displayName: r.display_name,
+    bio: r.bio,
+    avatarUrl: r.avatar_url,
+    skillsToTeach: r.skills_to_teach,
+    skillsToLearn: r.skills_to_learn,
+    timezone: r.timezone,
+    reputation: {
+      averageRating: r.average_rating === null ? null : Math.round(r.average_rating * 100) / 100,
+      ratingCount: r.rating_count,
+      sessionsHosted: r.sessions_hosted,
+      studentsTaught: r.students_taught,
+      points: r.points,
+    },
+    badges: [],
+    joinedAt: r.joined_at.toISOString(),
+  };
+}
+
+export async function getProfile(db: Queryable, memberId: string): Promise<ProfileView | null> {
+  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM member_profiles WHERE member_id = $1`, [memberId]);
+  return rows[0] ? toProfile(rows[0]) : null;
+}
+
+export async function getAccount(db: Queryable, memberId: string): Promise<AccountView | null> {
+  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM member_profiles WHERE member_id = $1`, [memberId]);
+  const r = rows[0];
+  return r ? { id: r.member_id, email: r.email, displayName: r.display_name, roles: r.roles, suspended: r.suspended } : null;
+}
+
+export type MentorQuery = {
+  skill?: string | undefined;
+  q?: string | undefined;
+  minRating?: number | undefined;
+  sort: 'rating' | 'sessions' | 'recent';
+  limit: number;
+  cursor?: string | undefined;
+};
+
+// Each sort is a keyset: the sort expression (descending) and the member id as tie-breaker.
+const SORTS = {
+  rating: 'coalesce(average_rating, -1)',
+  sessions: 'sessions_hosted',
+  recent: 'joined_at',
+} as const;
+
+export class BadCursorError extends Error {}
+
+/** The mentor directory: members who teach at least one skill, filtered and sorted, one page at a time. */
+export async function listMentors(db: Queryable, query: MentorQuery): Promise<Page<ProfileView>> {
+  const where = ['cardinality(teach_keys) > 0', 'NOT suspended'];
+  const params: unknown[] = [];
+  const param = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  if (query.skill) where.push(`teach_keys @> ARRAY[${param(query.skill.trim().toLowerCase())}]`);
+  if (query.q) {
+    const q = param(query.q);
+    where.push(`search @@ (websearch_to_tsquery('english', ${q}) || websearch_to_tsquery('simple', ${q}))`);
+  }
+  if (query.minRating !== undefined) where.push(`average_rating >= ${param(query.minRating)}`);
+  const sortExpr = SORTS[query.sort];
+  if (query.cursor) {
+    const decoded = decodeCursor(query.cursor);
+    if (!decoded || decoded.length !== 2) throw new BadCursorError('cursor is not valid');
+    const [value, id] = decoded;
+    const typed = query.sort === 'recent' ? `${param(value)}::timestamptz` : `${param(value)}::numeric`;
+    where.push(`(${sortExpr}, member_id) < (${typed}, ${param(id)})`);
+  }
+  const { rows } = await db.query<Row & { sort_value: unknown }>(
+    `SELECT ${COLUMNS}, ${sortExpr} AS sort_value FROM member_profiles
+      WHERE ${where.join(' AND ')}
+      ORDER BY ${sortExpr} DESC, member_id DESC
+      LIMIT ${param(query.limit + 1)}`,
+    params,
+  );
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  const sortValue = (r: Row & { sort_value: unknown }) =>
+    r.sort_value instanceof Date ? r.sort_value.toISOString() : r.sort_value;
+  return {
+    items: page.map(toProfile),
+    nextCursor: rows.length > query.limit && last ? encodeCursor([sortValue(last), last.member_id]) : null,
+  };
+}
