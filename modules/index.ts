@@ -2,9 +2,10 @@
 import type { AppDefinition } from '../infra/platform.ts';
 import { readModels } from '../read-models/index.ts';
 import { authenticate, identity } from './identity/index.ts';
+import { sessions } from './sessions/index.ts';
 
 export const skillswap: AppDefinition = {
-  modules: [identity],
+  modules: [identity, sessions],
   readModels,
   authenticate,
 };

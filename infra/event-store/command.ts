@@ -1,7 +1,12 @@
-import type { PoolClient } from '../db/index.ts';
+import { type Pool, type PoolClient, withTransaction } from '../db/index.ts';
 import type { AppendResult, EventMetadata, EventStore } from './store.ts';
 
-export type Rejection = { reason: 'not_found' | 'conflict' | 'unauthenticated' | 'forbidden'; message: string };
+export type Rejection = {
+  reason: 'not_found' | 'conflict' | 'unauthenticated' | 'forbidden' | 'validation_failed';
+  message: string;
+  /** For validation_failed: the fields at fault, as `{path, message}`. */
+  details?: { path: string; message: string }[];
+};
 
 export class CommandRejected extends Error {
   readonly rejection: Rejection;
@@ -47,4 +52,22 @@ export async function runCommand<State, Command, Event extends { type: string; d
   if (decision.length === 0) return { state, events: [], appended: null };
   const appended = await store.append(streamId, version, decision, { metadata, ...(client ? { client } : {}) });
   return { state: decision.reduce(decider.evolve, state), events: decision, appended };
+}
+
+/**
+ * runCommand with the stream locked for the length of a transaction: concurrent commands on one hot stream (200
+ * members registering for one session) queue up instead of failing on the expected version and retrying.
+ */
+export async function runCommandExclusive<State, Command, Event extends { type: string; data: unknown }>(
+  pool: Pool,
+  store: EventStore,
+  streamId: string,
+  decider: Decider<State, Command, Event>,
+  command: Command,
+  metadata: EventMetadata,
+) {
+  return withTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [streamId]);
+    return runCommand(store, streamId, decider, command, metadata, client);
+  });
 }

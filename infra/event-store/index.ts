@@ -21,4 +21,4 @@ export {
 } from './store.ts';
 export { type AppendSignal, listenForAppends } from './notifications.ts';
 export { subscribe, type Subscription } from './subscribe.ts';
-export { CommandRejected, loadState, type Rejection, runCommand } from './command.ts';
+export { CommandRejected, loadState, type Rejection, runCommand, runCommandExclusive } from './command.ts';

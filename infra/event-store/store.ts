@@ -143,11 +143,13 @@ export function createEventStore(pool: Pool, catalog: EventCatalog) {
   ): Promise<{ events: StoredEvent[]; checkpoint: Checkpoint }> {
     const db = options.client ?? pool;
     const limit = options.limit ?? 500;
+    // ORDER BY names the table's columns: a bare `transaction_id` would mean the `::text` output column of COLUMNS
+    // and sort '10000' before '9999', so a batch that straddles a power of ten re-delivers or skips events.
     const { rows } = await db.query<Row>(
       `SELECT ${COLUMNS} FROM events
         WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY transaction_id, global_position
+        ORDER BY events.transaction_id, events.global_position
         LIMIT $3`,
       [after.transactionId, after.position, limit],
     );

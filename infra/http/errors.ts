@@ -70,7 +70,9 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
       ),
     );
   }
-  if (err instanceof CommandRejected) return sendError(reply, new HttpError(err.rejection.reason, err.message));
+  if (err instanceof CommandRejected) {
+    return sendError(reply, new HttpError(err.rejection.reason, err.message, err.rejection.details));
+  }
   if (err instanceof ConcurrencyError) {
     return sendError(reply, conflict('Someone else changed this at the same time. Reload and try again.'));
   }

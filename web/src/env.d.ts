@@ -3,7 +3,10 @@
 declare namespace App {
   interface Locals {
     /** Calls the JSON API in-process (fastify.inject), forwarding the visitor's cookie. */
-    api?: (path: string, init?: { method?: string; body?: unknown }) => Promise<{ status: number; body: any }>;
+    api?: (
+      path: string,
+      init?: { method?: string; body?: unknown },
+    ) => Promise<{ status: number; body: unknown }>;
     /** The signed-in member, or null for visitors. */
     user?: { id: string; email: string; displayName: string; roles: string[] } | null;
     requestId?: string;

@@ -43,10 +43,15 @@ export async function api<T>(
   }
 }
 
-/** Fetches a paginated list; any failure or malformed body becomes an empty list. */
-export async function apiList<T>(locals: App.Locals, path: string): Promise<T[]> {
+/**
+ * Fetches a paginated list. A failure or malformed body yields no items and ok=false,
+ * so a page can tell "nothing yet" apart from "could not load".
+ */
+export async function apiList<T>(locals: App.Locals, path: string): Promise<{ ok: boolean; items: T[] }> {
   const res = await api<Page<T>>(locals, path);
-  return res.ok && Array.isArray(res.data?.items) ? res.data.items : [];
+  return res.ok && Array.isArray(res.data?.items)
+    ? { ok: true, items: res.data.items }
+    : { ok: false, items: [] };
 }
 
 export function currentUser(locals: App.Locals): SessionUser | null {

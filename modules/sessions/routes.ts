@@ -1,0 +1,283 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  errors,
+  hasRole,
+  listOf,
+  notFound,
+  requestMetadata,
+  requireRole,
+  requireUser,
+  validationFailed,
+} from '../../infra/http/index.ts';
+import type { Deps } from '../../infra/platform.ts';
+import {
+  attendees,
+  BadCursorError,
+  getSession,
+  listSessions,
+  mySessions,
+  type Viewer,
+} from '../../read-models/session-listings/queries.ts';
+import { cancelSeries, cloneSession, onSession, scheduleSession } from './handlers.ts';
+import {
+  attendeesSchema,
+  cancelBody,
+  cloneBody,
+  completeBody,
+  createSessionBody,
+  editSessionBody,
+  mySessionsSchema,
+  sessionQuery,
+  sessionSchema,
+} from './schemas.ts';
+
+const idParams = z.object({ id: z.string().max(100) });
+const one = z.object({ session: sessionSchema });
+
+function viewerOf(request: FastifyRequest): Viewer {
+  return request.user ? { id: request.user.id, isModerator: hasRole(request.user, 'moderator') } : null;
+}
+
+function actorOf(request: FastifyRequest) {
+  const user = requireUser(request);
+  return { memberId: user.id, isModerator: hasRole(user, 'moderator') };
+}
+
+export function sessionRoutes(app: FastifyInstance, deps: Deps) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const show = async (request: FastifyRequest, id: string) => {
+    const session = await getSession(deps.pool, id, viewerOf(request));
+    if (!session) throw notFound('That session');
+    return { session };
+  };
+
+  r.post(
+    '/api/sessions',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Host a session (with `repeat`, a weekly or fortnightly series of up to 12)',
+        body: createSessionBody,
+        response: {
+          201: one.extend({ series: z.object({ id: z.string(), sessionIds: z.array(z.string()) }).nullable() }),
+          ...errors(400, 401, 403),
+        },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      const { repeat, ...input } = request.body;
+      const everyWeeks = repeat?.every === 'two-weeks' ? 2 : 1;
+      const { sessionIds, seriesId } = await scheduleSession(
+        deps,
+        user.id,
+        input,
+        repeat ? { everyWeeks, count: repeat.count } : undefined,
+        requestMetadata(request),
+      );
+      const { session } = await show(request, sessionIds[0]!);
+      return reply.code(201).send({ session, series: seriesId ? { id: seriesId, sessionIds } : null });
+    },
+  );
+
+  r.get(
+    '/api/sessions',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Browse sessions, soonest first',
+        querystring: sessionQuery,
+        response: { 200: listOf(sessionSchema), ...errors(400) },
+      },
+    },
+    async (request) => {
+      try {
+        return await listSessions(deps.pool, request.query, viewerOf(request));
+      } catch (err) {
+        if (err instanceof BadCursorError) throw validationFailed([{ path: 'querystring.cursor', message: err.message }]);
+        throw err;
+      }
+    },
+  );
+
+  r.get(
+    '/api/sessions/:id',
+    { schema: { tags: ['sessions'], summary: 'One session', params: idParams, response: { 200: one, ...errors(404) } } },
+    async (request) => show(request, request.params.id),
+  );
+
+  r.patch(
+    '/api/sessions/:id',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Edit or reschedule a session (host); capacity not below the registered count',
+        params: idParams,
+        body: editSessionBody,
+        response: { 200: one, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      await onSession(
+        deps,
+        request.params.id,
+        { type: 'Edit', data: { actor, changes: request.body }, now: new Date() },
+        requestMetadata(request),
+      );
+      return show(request, request.params.id);
+    },
+  );
+
+  r.post(
+    '/api/sessions/:id/cancel',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Cancel a session (host or moderator); registered members are notified',
+        params: idParams,
+        body: cancelBody,
+        response: { 200: one, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      await onSession(deps, request.params.id, { type: 'Cancel', data: { actor, reason: request.body.reason } }, requestMetadata(request));
+      return show(request, request.params.id);
+    },
+  );
+
+  r.post(
+    '/api/sessions/:id/complete',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Complete a session with its attendance (host, after it started; default: everyone registered)',
+        params: idParams,
+        body: completeBody,
+        response: { 200: one, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request);
+      await onSession(
+        deps,
+        request.params.id,
+        { type: 'Complete', data: { actor, attendeeIds: request.body?.attendeeIds }, now: new Date() },
+        requestMetadata(request),
+      );
+      return show(request, request.params.id);
+    },
+  );
+
+  r.post(
+    '/api/sessions/:id/clone',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Schedule a new session with the details of this one (host)',
+        params: idParams,
+        body: cloneBody,
+        response: { 201: one, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { sessionIds } = await cloneSession(deps, actorOf(request), request.params.id, request.body.startsAt, requestMetadata(request));
+      return reply.code(201).send(await show(request, sessionIds[0]!));
+    },
+  );
+
+  r.post(
+    '/api/series/:id/cancel',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: "Cancel every upcoming session of a series (host or moderator)",
+        params: idParams,
+        body: cancelBody,
+        response: { 200: z.object({ cancelled: z.array(z.string()) }), ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => ({
+      cancelled: await cancelSeries(deps, actorOf(request), request.params.id, request.body.reason, requestMetadata(request)),
+    }),
+  );
+
+  r.post(
+    '/api/sessions/:id/registration',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Register for a session; when it is full, join the waitlist',
+        params: idParams,
+        response: {
+          201: z.object({ status: z.enum(['registered', 'waitlisted']), waitlistPosition: z.number().optional() }),
+          ...errors(401, 403, 404, 409),
+        },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      const { events } = await onSession(
+        deps,
+        request.params.id,
+        { type: 'Register', data: { memberId: user.id }, now: new Date() },
+        requestMetadata(request),
+      );
+      const event = events[0]!;
+      if (event.type === 'MemberWaitlisted') {
+        return reply.code(201).send({ status: 'waitlisted', waitlistPosition: event.data.position });
+      }
+      return reply.code(201).send({ status: 'registered' });
+    },
+  );
+
+  r.delete(
+    '/api/sessions/:id/registration',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Leave a session or its waitlist; the first waitlisted member takes a freed seat',
+        params: idParams,
+        response: { 204: z.null(), ...errors(401, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      await onSession(deps, request.params.id, { type: 'Unregister', data: { memberId: user.id }, now: new Date() }, requestMetadata(request));
+      return reply.code(204).send(null);
+    },
+  );
+
+  r.get(
+    '/api/sessions/:id/attendees',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Who is registered and who waits (host or moderator)',
+        params: idParams,
+        response: { 200: attendeesSchema, ...errors(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      const { session } = await show(request, request.params.id);
+      if (session.host.id !== user.id) requireRole(request, 'moderator');
+      return attendees(deps.pool, session.id);
+    },
+  );
+
+  r.get(
+    '/api/me/sessions',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'My learning: hosting, attending, waitlisted, history, and totals',
+        response: { 200: mySessionsSchema, ...errors(401) },
+      },
+    },
+    async (request) => mySessions(deps.pool, requireUser(request).id),
+  );
+}

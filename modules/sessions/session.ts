@@ -1,0 +1,179 @@
+import { z } from 'zod';
+import { defineEvent } from '../../infra/event-store/index.ts';
+
+// One stream per session, `session-<id>`: its schedule, its seats and its waitlist. Capacity is a rule inside
+// one stream, so it holds under any concurrency (appends to a stream are serialised).
+
+export const DIFFICULTIES = ['beginner', 'intermediate', 'advanced'] as const;
+export type Difficulty = (typeof DIFFICULTIES)[number];
+
+const details = {
+  title: z.string(),
+  skill: z.string(),
+  description: z.string(),
+  difficulty: z.enum(DIFFICULTIES),
+  prerequisites: z.array(z.string()),
+  meetingUrl: z.string(),
+  capacity: z.number().int(),
+};
+
+export const SessionScheduled = defineEvent(
+  'SessionScheduled',
+  1,
+  z.object({
+    sessionId: z.string(),
+    hostId: z.string(),
+    ...details,
+    startsAt: z.string(),
+    durationMinutes: z.number().int(),
+    timezone: z.string(),
+    seriesId: z.string().nullable(),
+    clonedFrom: z.string().nullable(),
+  }),
+);
+
+export const SessionDetailsChanged = defineEvent(
+  'SessionDetailsChanged',
+  1,
+  z.object({ sessionId: z.string(), ...z.object(details).partial().shape }),
+);
+
+export const SessionRescheduled = defineEvent(
+  'SessionRescheduled',
+  1,
+  z.object({
+    sessionId: z.string(),
+    startsAt: z.string(),
+    durationMinutes: z.number().int(),
+    previousStartsAt: z.string(),
+  }),
+);
+
+export const SessionCancelled = defineEvent(
+  'SessionCancelled',
+  1,
+  z.object({ sessionId: z.string(), reason: z.string(), cancelledBy: z.string(), byModerator: z.boolean() }),
+);
+
+export const SessionCompleted = defineEvent(
+  'SessionCompleted',
+  1,
+  z.object({ sessionId: z.string(), hostId: z.string(), skill: z.string(), attendeeIds: z.array(z.string()) }),
+);
+
+export const MemberRegistered = defineEvent('MemberRegistered', 1, z.object({ sessionId: z.string(), memberId: z.string() }));
+export const MemberWaitlisted = defineEvent(
+  'MemberWaitlisted',
+  1,
+  z.object({ sessionId: z.string(), memberId: z.string(), position: z.number().int() }),
+);
+export const RegistrationCancelled = defineEvent(
+  'RegistrationCancelled',
+  1,
+  z.object({ sessionId: z.string(), memberId: z.string(), wasWaitlisted: z.boolean() }),
+);
+export const WaitlistPromoted = defineEvent('WaitlistPromoted', 1, z.object({ sessionId: z.string(), memberId: z.string() }));
+
+export const REMINDERS = ['24h', '1h'] as const;
+export type ReminderKind = (typeof REMINDERS)[number];
+export const ReminderDue = defineEvent(
+  'ReminderDue',
+  1,
+  z.object({ sessionId: z.string(), kind: z.enum(REMINDERS), startsAt: z.string() }),
+);
+
+/** A weekly or fortnightly series: each occurrence is a session of its own; the series can be cancelled at once. */
+export const SeriesScheduled = defineEvent(
+  'SeriesScheduled',
+  1,
+  z.object({ seriesId: z.string(), hostId: z.string(), everyWeeks: z.number().int(), sessionIds: z.array(z.string()) }),
+);
+
+export const sessionEvents = [
+  SessionScheduled,
+  SessionDetailsChanged,
+  SessionRescheduled,
+  SessionCancelled,
+  SessionCompleted,
+  MemberRegistered,
+  MemberWaitlisted,
+  RegistrationCancelled,
+  WaitlistPromoted,
+  ReminderDue,
+  SeriesScheduled,
+];
+
+type Data<D> = D extends { schema: infer S extends z.ZodType } ? z.output<S> : never;
+export type SessionEventData = {
+  SessionScheduled: Data<typeof SessionScheduled>;
+  SessionDetailsChanged: Data<typeof SessionDetailsChanged>;
+  SessionRescheduled: Data<typeof SessionRescheduled>;
+  SessionCancelled: Data<typeof SessionCancelled>;
+  SessionCompleted: Data<typeof SessionCompleted>;
+  MemberRegistered: Data<typeof MemberRegistered>;
+  MemberWaitlisted: Data<typeof MemberWaitlisted>;
+  RegistrationCancelled: Data<typeof RegistrationCancelled>;
+  WaitlistPromoted: Data<typeof WaitlistPromoted>;
+  ReminderDue: Data<typeof ReminderDue>;
+  SeriesScheduled: Data<typeof SeriesScheduled>;
+};
+
+export type SessionEvent = {
+  [K in Exclude<keyof SessionEventData, 'SeriesScheduled'>]: { type: K; data: SessionEventData[K] };
+}[Exclude<keyof SessionEventData, 'SeriesScheduled'>];
+
+export type SessionDetails = Omit<SessionEventData['SessionScheduled'], 'sessionId' | 'seriesId' | 'clonedFrom'>;
+
+export type Session =
+  | { status: 'none' }
+  | (SessionDetails & {
+      status: 'scheduled' | 'cancelled' | 'completed';
+      id: string;
+      seriesId: string | null;
+      registered: string[];
+      waitlist: string[];
+      attendees: string[];
+      remindersSent: string[];
+    });
+
+export const initialSession: Session = { status: 'none' };
+
+export const reminderKey = (kind: ReminderKind, startsAt: string) => `${kind}@${startsAt}`;
+
+export function evolve(state: Session, event: SessionEvent): Session {
+  if (event.type === 'SessionScheduled') {
+    const { sessionId, clonedFrom: _, ...rest } = event.data;
+    return { ...rest, status: 'scheduled', id: sessionId, registered: [], waitlist: [], attendees: [], remindersSent: [] };
+  }
+  if (state.status === 'none') return state;
+  switch (event.type) {
+    case 'SessionDetailsChanged': {
+      const { sessionId: _, ...changes } = event.data;
+      return { ...state, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) };
+    }
+    case 'SessionRescheduled':
+      return { ...state, startsAt: event.data.startsAt, durationMinutes: event.data.durationMinutes };
+    case 'SessionCancelled':
+      return { ...state, status: 'cancelled' };
+    case 'SessionCompleted':
+      return { ...state, status: 'completed', attendees: event.data.attendeeIds };
+    case 'MemberRegistered':
+      return { ...state, registered: [...state.registered, event.data.memberId] };
+    case 'MemberWaitlisted':
+      return { ...state, waitlist: [...state.waitlist, event.data.memberId] };
+    case 'RegistrationCancelled':
+      return {
+        ...state,
+        registered: state.registered.filter((m) => m !== event.data.memberId),
+        waitlist: state.waitlist.filter((m) => m !== event.data.memberId),
+      };
+    case 'WaitlistPromoted':
+      return {
+        ...state,
+        registered: [...state.registered, event.data.memberId],
+        waitlist: state.waitlist.filter((m) => m !== event.data.memberId),
+      };
+    case 'ReminderDue':
+      return { ...state, remindersSent: [...state.remindersSent, reminderKey(event.data.kind, event.data.startsAt)] };
+  }
+}

@@ -1,0 +1,206 @@
+import type { Queryable } from '../../infra/db/index.ts';
+import { decodeCursor, encodeCursor, type Page } from '../shared/cursor.ts';
+
+export type Viewer = { id: string; isModerator: boolean } | null;
+
+export type SessionView = {
+  id: string;
+  title: string;
+  skill: string;
+  description: string;
+  difficulty: string;
+  prerequisites: string[];
+  startsAt: string;
+  endsAt: string;
+  durationMinutes: number;
+  capacity: number;
+  status: 'scheduled' | 'cancelled' | 'completed';
+  host: { id: string; displayName: string };
+  timezone: string;
+  seriesId: string | null;
+  registeredCount: number;
+  waitlistCount: number;
+  seatsLeft: number;
+  meetingUrl: string | null;
+  viewerRegistration: 'registered' | 'waitlisted' | null;
+  waitlistPosition: number | null;
+  cancelReason: string | null;
+};
+
+type Row = {
+  session_id: string;
+  title: string;
+  skill: string;
+  description: string;
+  difficulty: string;
+  prerequisites: string[];
+  starts_at: Date;
+  ends_at: Date;
+  duration_minutes: number;
+  capacity: number;
+  status: SessionView['status'];
+  host_id: string;
+  host_display_name: string;
+  timezone: string;
+  meeting_url: string;
+  series_id: string | null;
+  registered_count: number;
+  waitlist_count: number;
+  cancel_reason: string | null;
+  viewer_status: string | null;
+  viewer_position: number | null;
+};
+
+// The viewer's own registration and waitlist place ride along with every listing row ($1 is the viewer id).
+const SELECT = `SELECT l.*, r.status AS viewer_status,
+    CASE WHEN r.status = 'waitlisted' THEN (SELECT count(*) FROM session_registrations w
+      WHERE w.session_id = l.session_id AND w.status = 'waitlisted' AND w.queued_at <= r.queued_at) END AS viewer_position
+  FROM session_listings l
+  LEFT JOIN session_registrations r ON r.session_id = l.session_id AND r.member_id = $1`;
+
+function toView(r: Row, viewer: Viewer): SessionView {
+  const registered = r.viewer_status === 'registered';
+  const mayJoin = viewer !== null && (viewer.id === r.host_id || registered || viewer.isModerator);
+  return {
+    id: r.session_id,
+    title: r.title,
+    skill: r.skill,
+    description: r.description,
+    difficulty: r.difficulty,
+    prerequisites: r.prerequisites,
+    startsAt: r.starts_at.toISOString(),
+    endsAt: r.ends_at.toISOString(),
+    durationMinutes: r.duration_minutes,
+    capacity: r.capacity,
+    status: r.status,
+    host: { id: r.host_id, displayName: r.host_display_name },
+    timezone: r.timezone,
+    seriesId: r.series_id,
+    registeredCount: r.registered_count,
+    waitlistCount: r.waitlist_count,
+    seatsLeft: Math.max(0, r.capacity - r.registered_count),
+    meetingUrl: mayJoin ? r.meeting_url : null,
+    viewerRegistration: registered ? 'registered' : r.viewer_status === 'waitlisted' ? 'waitlisted' : null,
+    waitlistPosition: r.viewer_position,
+    cancelReason: r.cancel_reason,
+  };
+}
+
+export async function getSession(db: Queryable, id: string, viewer: Viewer): Promise<SessionView | null> {
+  const { rows } = await db.query<Row>(`${SELECT} WHERE l.session_id = $2`, [viewer?.id ?? '', id]);
+  return rows[0] ? toView(rows[0], viewer) : null;
+}
+
+export type SessionQuery = {
+  skill?: string | undefined;
+  difficulty?: string | undefined;
+  q?: string | undefined;
+  hostId?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  status: 'scheduled' | 'cancelled' | 'completed' | 'all';
+  limit: number;
+  cursor?: string | undefined;
+};
+
+export class BadCursorError extends Error {}
+
+/** Browse: filtered, soonest first, one page at a time (keyset on start time and id). */
+export async function listSessions(db: Queryable, query: SessionQuery, viewer: Viewer): Promise<Page<SessionView>> {
+  const params: unknown[] = [viewer?.id ?? ''];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const where: string[] = [];
+  if (query.status !== 'all') where.push(`l.status = ${p(query.status)}`);
+  if (query.skill) where.push(`l.skill_key = ${p(query.skill.trim().toLowerCase())}`);
+  if (query.difficulty) where.push(`l.difficulty = ${p(query.difficulty)}`);
+  if (query.hostId) where.push(`l.host_id = ${p(query.hostId)}`);
+  if (query.from) where.push(`l.starts_at >= ${p(query.from)}`);
+  if (query.to) where.push(`l.starts_at < ${p(query.to)}`);
+  if (query.q) where.push(`l.search @@ websearch_to_tsquery('english', ${p(query.q)})`);
+  if (query.cursor) {
+    const c = decodeCursor(query.cursor);
+    if (!c || c.length !== 2) throw new BadCursorError('cursor is not valid');
+    where.push(`(l.starts_at, l.session_id) > (${p(c[0])}::timestamptz, ${p(c[1])})`);
+  }
+  const { rows } = await db.query<Row>(
+    `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY l.starts_at, l.session_id LIMIT ${p(query.limit + 1)}`,
+    params,
+  );
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => toView(r, viewer)),
+    nextCursor: rows.length > query.limit && last ? encodeCursor([last.starts_at.toISOString(), last.session_id]) : null,
+  };
+}
+
+export type AttendeeView = { id: string; displayName: string; registeredAt: string; attended: boolean | null };
+
+export async function attendees(db: Queryable, sessionId: string) {
+  const { rows } = await db.query<{
+    member_id: string;
+    display_name: string | null;
+    status: string;
+    registered_at: Date;
+    attended: boolean | null;
+  }>(
+    `SELECT r.member_id, h.display_name, r.status, r.registered_at, r.attended
+       FROM session_registrations r LEFT JOIN session_hosts h ON h.member_id = r.member_id
+      WHERE r.session_id = $1 AND r.status IN ('registered', 'waitlisted')
+      ORDER BY r.queued_at`,
+    [sessionId],
+  );
+  const view = (r: (typeof rows)[number]): AttendeeView => ({
+    id: r.member_id,
+    displayName: r.display_name ?? 'Member',
+    registeredAt: r.registered_at.toISOString(),
+    attended: r.attended,
+  });
+  return {
+    registered: rows.filter((r) => r.status === 'registered').map(view),
+    waitlisted: rows.filter((r) => r.status === 'waitlisted').map((r, i) => ({ ...view(r), position: i + 1 })),
+  };
+}
+
+/** "My learning": what a member hosts, attends and waits for, their history, and their totals. */
+export async function mySessions(db: Queryable, memberId: string, now = new Date()) {
+  const viewer = { id: memberId, isModerator: false };
+  const { rows } = await db.query<Row>(
+    `${SELECT} WHERE l.host_id = $1 OR r.status IN ('registered', 'waitlisted') ORDER BY l.starts_at, l.session_id`,
+    [memberId],
+  );
+  const all = rows.map((r) => ({ row: r, view: toView(r, viewer) }));
+  const upcoming = (r: Row) => r.status === 'scheduled' && r.ends_at > now;
+  const hosting = all.filter(({ row }) => row.host_id === memberId && upcoming(row)).map((x) => x.view);
+  const attending = all.filter(({ row }) => row.viewer_status === 'registered' && upcoming(row)).map((x) => x.view);
+  const waitlisted = all.filter(({ row }) => row.viewer_status === 'waitlisted' && upcoming(row)).map((x) => x.view);
+  const history = all
+    .filter(({ row }) => !upcoming(row))
+    .map((x) => x.view)
+    .reverse();
+  const { rows: totals } = await db.query<{ learned: number; taught: number; skills: string[] }>(
+    `SELECT
+       coalesce(sum(l.duration_minutes) FILTER (WHERE r.attended), 0) / 60.0 AS learned,
+       coalesce((SELECT sum(duration_minutes) FROM session_listings WHERE host_id = $1 AND status = 'completed'), 0) / 60.0 AS taught,
+       coalesce(array_agg(DISTINCT l.skill) FILTER (WHERE r.attended), '{}') AS skills
+     FROM session_registrations r JOIN session_listings l ON l.session_id = r.session_id
+     WHERE r.member_id = $1 AND l.status = 'completed'`,
+    [memberId],
+  );
+  const t = totals[0]!;
+  return {
+    hosting,
+    attending,
+    waitlisted,
+    history,
+    progress: {
+      hoursLearned: Math.round(t.learned * 10) / 10,
+      hoursTaught: Math.round(t.taught * 10) / 10,
+      skillsPractised: t.skills,
+    },
+  };
+}
