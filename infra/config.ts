@@ -17,6 +17,8 @@ const configSchema = z.object({
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
   PUBLIC_ORIGIN: z.url().optional(),
   READ_YOUR_WRITES_TIMEOUT_MS: intFromEnv(3000),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).default('SkillSwap <no-reply@skillswap.local>'),
 });
 
 export type Config = {
@@ -32,6 +34,8 @@ export type Config = {
   trustProxy: boolean;
   publicOrigin: string | undefined;
   readYourWritesTimeoutMs: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
 };
 
 export class ConfigError extends Error {}
@@ -56,5 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: c.TRUST_PROXY === '1',
     publicOrigin: c.PUBLIC_ORIGIN,
     readYourWritesTimeoutMs: c.READ_YOUR_WRITES_TIMEOUT_MS,
+    smtpUrl: c.SMTP_URL,
+    mailFrom: c.MAIL_FROM,
   };
 }

@@ -15,6 +15,7 @@ import {
 import { createHttpApp, mountWeb, type SignedInUser } from './http/index.ts';
 import { type Jobs, startJobs } from './jobs/index.ts';
 import type { Logger } from './logger.ts';
+import { createMailer, type Mailer } from './mail.ts';
 import {
   type Consumer,
   createProjectionRunner,
@@ -35,6 +36,7 @@ export type Deps = {
   prisma: PrismaClient;
   store: EventStore;
   jobs: Jobs;
+  mailer: Mailer;
   /** Read-your-writes: waits (bounded by config) until the read models have applied this write. */
   settle: (written: { checkpoint: Checkpoint }) => Promise<void>;
   rebuild: (name: string, onProgress?: (p: RebuildProgress) => void) => Promise<void>;
@@ -44,6 +46,7 @@ export type Deps = {
 export type ModuleDefinition = {
   name: string;
   events: EventDefinition[];
+  /** The module's reactors: they turn events into further events or side effects (jobs, emails). */
   consumers?: Consumer[];
   routes?: (app: FastifyInstance, deps: Deps) => Promise<void> | void;
   /** Runs once after start (the demo community, say). */
@@ -82,7 +85,11 @@ export async function startPlatform(
   try {
     const server = config.databaseUrl
       ? null
-      : await startEmbedded({ dataDir: config.dataDir, onLog: (line) => log.debug({ postgres: line }) });
+      : await startEmbedded({
+          dataDir: config.dataDir,
+          onLog: (line) => log.debug({ postgres: line }),
+          onNotice: (line) => log.info(line),
+        });
     if (server) cleanups.push(server.stop);
     const url = config.databaseUrl ?? server!.url;
     const pool = createPool(url, { max: 20 });
@@ -96,11 +103,12 @@ export async function startPlatform(
     const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
     cleanups.push(() => prisma.$disconnect());
 
-    const consumers = [...app.readModels, ...app.modules.flatMap((m) => m.consumers ?? [])];
-    const runner = createProjectionRunner({ pool, url, store, signal, consumers, log });
     const jobs = await startJobs(url, log);
     cleanups.push(jobs.stop);
 
+    const mailer = createMailer(config.smtpUrl, config.mailFrom, log);
+    const consumers: Consumer[] = [...app.readModels];
+    let runner: ProjectionRunner | null = null;
     const rebuild = async (name: string, onProgress?: (p: RebuildProgress) => void) => {
       const projector = consumers.find((c) => c.name === name);
       if (!projector || projector.kind !== 'read-model') throw new Error(`no read-model projector named ${name}`);
@@ -114,13 +122,17 @@ export async function startPlatform(
       prisma,
       store,
       jobs,
+      mailer,
       consumers,
       rebuild,
       settle: async ({ checkpoint }) => {
+        if (!runner) return;
         const done = await runner.waitFor(checkpoint, { timeoutMs: config.readYourWritesTimeoutMs });
         if (!done) log.warn({ checkpoint }, 'read models did not catch up within the read-your-writes wait');
       },
     };
+    for (const m of app.modules) consumers.push(...(m.consumers ?? []));
+    runner = createProjectionRunner({ pool, url, store, signal, consumers, log, context: { store, jobs, pool, log, mailer } });
     await jobs.define<{ name: string }>(REBUILD_QUEUE, async ({ name }) => {
       log.info({ projector: name }, 'rebuilding projection');
       await rebuild(name);

@@ -142,6 +142,8 @@ async function urlFor(dataDir: string, port: number, database = 'postgres') {
 export async function startEmbedded(options: {
   dataDir: string;
   onLog?: (line: string) => void;
+  /** Things an operator should see at the default log level. */
+  onNotice?: (line: string) => void;
   owner?: boolean;
 }): Promise<EmbeddedServer> {
   const { dataDir } = options;
@@ -157,7 +159,7 @@ export async function startEmbedded(options: {
 
   const orphan = await runningPostmaster(dataDir);
   if (orphan) {
-    options.onLog?.(`stopping PostgreSQL (pid ${orphan.pid}) left running by an earlier process`);
+    options.onNotice?.(`stopping PostgreSQL (pid ${orphan.pid}) left running by an earlier process`);
     process.kill(orphan.pid, 'SIGINT');
     await waitForExit(orphan.pid, 30_000);
   }

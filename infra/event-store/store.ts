@@ -97,7 +97,34 @@ export function createEventStore(pool: Pool, catalog: EventCatalog) {
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
     const encoded = events.map((e) => catalog.encode(e.type, e.data));
-    const db: Queryable = options.client ?? pool;
+    const run = (db: Queryable, expected: ExpectedVersion) =>
+      appendOnce(db, streamId, expected, events, encoded, options.metadata);
+    if (options.client) return run(options.client, expectedVersion);
+    if (expectedVersion !== 'any') return run(pool, expectedVersion);
+    // 'any' on its own: racing first appends to a new stream take their transaction ids in their speculative
+    // INSERT, before queueing on the streams row, so the loser of the race could land at version 2 with an OLDER
+    // transaction id than version 1 and be read before it. With a version read first, the append is an ordinary
+    // expected-version append (safe, see appendOnce); a concurrent writer just means reading again.
+    for (;;) {
+      const { rows } = await pool.query<{ version: number }>('SELECT version FROM streams WHERE stream_id = $1', [
+        streamId,
+      ]);
+      try {
+        return await run(pool, rows[0]?.version ?? 0);
+      } catch (err) {
+        if (!(err instanceof ConcurrencyError)) throw err;
+      }
+    }
+  }
+
+  async function appendOnce(
+    db: Queryable,
+    streamId: string,
+    expectedVersion: ExpectedVersion,
+    events: NewEvent[],
+    encoded: { schemaVersion: number; data: unknown }[],
+    metadata: EventMetadata | undefined,
+  ): Promise<AppendResult> {
     try {
       const { rows } = await db.query<{ global_position: number; stream_version: number; transaction_id: string }>(
         `SELECT global_position, stream_version, transaction_id::text AS transaction_id
@@ -108,10 +135,27 @@ export function createEventStore(pool: Pool, catalog: EventCatalog) {
           events.map((e) => e.type),
           encoded.map((e) => e.schemaVersion),
           encoded.map((e) => JSON.stringify(e.data)),
-          events.map((e) => JSON.stringify({ ...options.metadata, ...e.metadata })),
+          events.map((e) => JSON.stringify({ ...metadata, ...e.metadata })),
         ],
       );
+      const first = rows[0]!;
       const last = rows[rows.length - 1]!;
+      // Readers order the log by (transaction id, position), so a stream's events must never go backwards in
+      // transaction id. Inside a caller's transaction they can: it may have taken its id (an earlier write, a
+      // reactor's checkpoint lock) before a younger transaction appended to this stream and committed. That
+      // append would then be read after ours although its version is lower. Refuse it like a version conflict;
+      // the DO block aborts the caller's transaction, as SK409 does, so the events cannot be committed anyway.
+      // (A single-statement expected-version append from the pool is safe: its id is taken inside append_events
+      // when it writes the streams row, and a writer that queued behind a newer one fails the version check.)
+      if (db !== pool && first.stream_version > 1) {
+        const { rows: behind } = await db.query(
+          `SELECT 1 FROM events WHERE stream_id = $1 AND stream_version = $2 AND transaction_id > $3::xid8`,
+          [streamId, first.stream_version - 1, first.transaction_id],
+        );
+        if (behind.length > 0) {
+          await db.query(`DO $$ BEGIN RAISE EXCEPTION 'stream order' USING ERRCODE = 'SK409'; END $$`);
+        }
+      }
       return {
         nextExpectedVersion: last.stream_version,
         checkpoint: { transactionId: last.transaction_id, position: last.global_position },

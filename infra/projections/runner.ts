@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Pool, PoolClient, Queryable } from '../db/pool.ts';
 import { type AppendSignal, type Checkpoint, type EventStore, isAtOrPast } from '../event-store/index.ts';
 import type { Logger } from '../logger.ts';
-import type { Consumer, ProjectionStatus } from './types.ts';
+import type { Consumer, ProjectionStatus, ReactorContext } from './types.ts';
 
 export type ProjectionRunner = ReturnType<typeof createProjectionRunner>;
 
@@ -32,11 +32,12 @@ export async function projectBatch(
   store: EventStore,
   consumer: Consumer,
   batchSize = 500,
+  context?: ReactorContext,
 ): Promise<boolean> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const moved = await projectBatchIn(client, store, consumer, batchSize);
+    const moved = await projectBatchIn(client, store, consumer, batchSize, context);
     await client.query('COMMIT');
     return moved;
   } catch (err) {
@@ -47,7 +48,13 @@ export async function projectBatch(
   }
 }
 
-async function projectBatchIn(client: PoolClient, store: EventStore, consumer: Consumer, batchSize: number) {
+async function projectBatchIn(
+  client: PoolClient,
+  store: EventStore,
+  consumer: Consumer,
+  batchSize: number,
+  context: ReactorContext | undefined,
+) {
   const { rows } = await client.query<CheckpointRow>(
     `SELECT name, transaction_id::text AS transaction_id, position FROM projection_checkpoints
       WHERE name = $1 FOR UPDATE`,
@@ -58,7 +65,11 @@ async function projectBatchIn(client: PoolClient, store: EventStore, consumer: C
   const from: Checkpoint = { transactionId: row.transaction_id, position: row.position };
   const batch = await store.readAll(from, { limit: batchSize, types: consumer.eventTypes, client });
   if (batch.checkpoint === from) return false;
-  if (batch.events.length > 0) await consumer.handle(client, batch.events);
+  if (batch.events.length > 0) {
+    if (consumer.kind === 'read-model') await consumer.handle(client, batch.events);
+    else if (context) await consumer.handle(client, batch.events, context);
+    else throw new Error(`reactor ${consumer.name} needs a context to run`);
+  }
   await client.query(
     `UPDATE projection_checkpoints
         SET transaction_id = $2::xid8, position = $3, last_error = NULL, updated_at = now(),
@@ -81,6 +92,8 @@ export function createProjectionRunner(deps: {
   signal: AppendSignal;
   consumers: Consumer[];
   log: Logger;
+  /** Handed to reactors: the store, jobs and pool they act through. */
+  context?: ReactorContext;
   pollMs?: number;
   takeoverMs?: number;
   batchSize?: number;
@@ -100,7 +113,7 @@ export function createProjectionRunner(deps: {
     let failures = 0;
     while (running && owned.has(consumer.name)) {
       try {
-        const moved = await projectBatch(pool, store, consumer, batchSize);
+        const moved = await projectBatch(pool, store, consumer, batchSize, deps.context);
         failures = 0;
         if (moved) {
           progress.emit('progress');

@@ -1,5 +1,11 @@
-import type { PoolClient } from '../db/pool.ts';
-import type { StoredEvent } from '../event-store/index.ts';
+import type { Pool, PoolClient } from '../db/pool.ts';
+import type { EventStore, StoredEvent } from '../event-store/index.ts';
+import type { Jobs } from '../jobs/index.ts';
+import type { Logger } from '../logger.ts';
+import type { Mailer } from '../mail.ts';
+
+/** What a reactor may use besides its transaction: appends go through `client`, side effects through these. */
+export type ReactorContext = { store: EventStore; jobs: Jobs; pool: Pool; log: Logger; mailer: Mailer };
 
 /**
  * A projector turns events into rows of its own read-model tables. `handle` gets a batch of the event types it
@@ -24,7 +30,7 @@ export type Reactor = {
   name: string;
   kind: 'reactor';
   eventTypes: string[];
-  handle: (client: PoolClient, events: StoredEvent[]) => Promise<void>;
+  handle: (client: PoolClient, events: StoredEvent[], context: ReactorContext) => Promise<void>;
 };
 
 export type Consumer = Projector | Reactor;

@@ -1,14 +1,25 @@
-// The sessions module: hosting, registration and waitlists, series. Other code enters it only through this file.
-import type { ModuleDefinition } from '../../infra/platform.ts';
+// The sessions module: hosting, registration and waitlists, series, reminders, notifications and calendars.
+// Other code enters it only through this file.
+import type { FastifyInstance } from 'fastify';
+import type { Deps, ModuleDefinition } from '../../infra/platform.ts';
+import { sessionMailer } from './emails.ts';
+import { inboxRoutes } from './inbox-routes.ts';
+import { reminderScheduler, startReminderWorker } from './reminders.ts';
 import { sessionRoutes } from './routes.ts';
-import { sessionEvents } from './session.ts';
+import { NotificationsRead, sessionEvents } from './session.ts';
 
 export const sessions: ModuleDefinition = {
   name: 'sessions',
-  events: sessionEvents,
-  routes: sessionRoutes,
+  events: [...sessionEvents, NotificationsRead],
+  consumers: [reminderScheduler, sessionMailer],
+  routes: (app: FastifyInstance, deps: Deps) => {
+    sessionRoutes(app, deps);
+    inboxRoutes(app, deps);
+  },
+  onStart: startReminderWorker,
 };
 
 export { loadSession, onSession, scheduleSession, sendReminder } from './handlers.ts';
+export { REMINDER_QUEUE } from './reminders.ts';
 export { occurrences } from './series.ts';
 export { DIFFICULTIES, REMINDERS, type ReminderKind, type SessionEventData } from './session.ts';

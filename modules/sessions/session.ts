@@ -177,3 +177,10 @@ export function evolve(state: Session, event: SessionEvent): Session {
       return { ...state, remindersSent: [...state.remindersSent, reminderKey(event.data.kind, event.data.startsAt)] };
   }
 }
+
+/** A member read notifications: these ids, or (ids null) everything up to the moment of reading. */
+export const NotificationsRead = defineEvent(
+  'NotificationsRead',
+  1,
+  z.object({ memberId: z.string(), ids: z.array(z.string()).nullable() }),
+);

@@ -104,7 +104,10 @@ export async function listMentors(db: Queryable, query: MentorQuery): Promise<Pa
     params.push(v);
     return `$${params.length}`;
   };
-  if (query.skill) where.push(`teach_keys @> ARRAY[${param(query.skill.trim().toLowerCase())}]`);
+  // Keyed as skills are stored (identity's skillKey: trimmed, inner white space collapsed, lower case); without the
+  // collapse, `skill=machine  learning` missed the members who teach "Machine Learning".
+  const skillKey = query.skill?.trim().replace(/\s+/g, ' ').toLowerCase();
+  if (skillKey) where.push(`teach_keys @> ARRAY[${param(skillKey)}]`);
   if (query.q) {
     const q = param(query.q);
     where.push(`search @@ (websearch_to_tsquery('english', ${q}) || websearch_to_tsquery('simple', ${q}))`);
@@ -115,7 +118,17 @@ export async function listMentors(db: Queryable, query: MentorQuery): Promise<Pa
     const decoded = decodeCursor(query.cursor);
     if (!decoded || decoded.length !== 2) throw new BadCursorError('cursor is not valid');
     const [value, id] = decoded;
-    const typed = query.sort === 'recent' ? `${param(value)}::timestamptz` : `${param(value)}::numeric`;
+    // The cursor comes from the client: check that it fits this sort before it reaches SQL, where a value of the
+    // wrong kind (a `recent` cursor given to `sort=rating`, a hand-made one) was a cast error, answered 500, not 400.
+    const fits =
+      query.sort === 'recent'
+        ? typeof value === 'string' && !Number.isNaN(Date.parse(value))
+        : (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value));
+    if (!fits || typeof id !== 'string') throw new BadCursorError('cursor is not valid');
+    const typed =
+      query.sort === 'recent'
+        ? `${param(new Date(value as string).toISOString())}::timestamptz`
+        : `${param(value)}::numeric`;
     where.push(`(${sortExpr}, member_id) < (${typed}, ${param(id)})`);
   }
   const { rows } = await db.query<Row & { sort_value: unknown }>(

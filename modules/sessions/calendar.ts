@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import ical, { ICalEventStatus } from 'ical-generator';
+import type { Queryable } from '../../infra/db/index.ts';
+import type { SessionView } from '../../read-models/session-listings/queries.ts';
+
+/**
+ * An RFC 5545 calendar of sessions, times in UTC (a TZID would need a VTIMEZONE definition; calendar apps show UTC
+ * times in the local zone anyway). The meeting link is included only where the viewer may see it.
+ */
+export function sessionsCalendar(name: string, sessions: SessionView[], siteOrigin: string): string {
+  const calendar = ical({ name, prodId: { company: 'SkillSwap', product: 'Sessions', language: 'EN' } });
+  for (const s of sessions) {
+    const page = `${siteOrigin}/sessions/${s.id}`;
+    calendar.createEvent({
+      id: `${s.id}@skillswap`,
+      start: new Date(s.startsAt),
+      end: new Date(s.endsAt),
+      summary: s.title,
+      description: [`${s.skill} · ${s.difficulty} · hosted by ${s.host.displayName}`, s.description, page]
+        .filter(Boolean)
+        .join('\n\n'),
+      url: page,
+      ...(s.meetingUrl ? { location: s.meetingUrl } : {}),
+      status: s.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+    });
+  }
+  return calendar.toString();
+}
+
+/** The member's feed token, created on first use. The token is the only secret of the feed URL. */
+export async function feedToken(db: Queryable, memberId: string, reset = false): Promise<string> {
+  const token = randomBytes(24).toString('base64url');
+  const { rows } = await db.query<{ token: string }>(
+    `INSERT INTO calendar_feeds (member_id, token) VALUES ($1, $2)
+     ON CONFLICT (member_id) DO UPDATE SET token = CASE WHEN $3 THEN $2 ELSE calendar_feeds.token END,
+       created_at = CASE WHEN $3 THEN now() ELSE calendar_feeds.created_at END
+     RETURNING token`,
+    [memberId, token, reset],
+  );
+  return rows[0]!.token;
+}
+
+export async function memberForFeed(db: Queryable, token: string): Promise<string | null> {
+  const { rows } = await db.query<{ member_id: string }>('SELECT member_id FROM calendar_feeds WHERE token = $1', [token]);
+  return rows[0]?.member_id ?? null;
+}

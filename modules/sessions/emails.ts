@@ -1,0 +1,78 @@
+import type { Reactor } from '../../infra/projections/index.ts';
+import { getAccount } from '../../read-models/member-profiles/queries.ts';
+import type { SessionEventData } from './session.ts';
+
+type Mail = { to: string[]; subject: string; text: string };
+
+/**
+ * Sends the emails that go with session notifications (registration, promotion, changes, cancellation,
+ * reminders). Email is a side effect outside our transaction: after a crash it may be sent again, never lost.
+ */
+export const sessionMailer: Reactor = {
+  name: 'session_mailer',
+  kind: 'reactor',
+  eventTypes: ['MemberRegistered', 'WaitlistPromoted', 'SessionRescheduled', 'SessionCancelled', 'ReminderDue'],
+  handle: async (_client, events, { store, pool, mailer, log }) => {
+    for (const event of events) {
+      const sessionEvents = await store.readStream(event.streamId);
+      const scheduled = sessionEvents[0]?.data as SessionEventData['SessionScheduled'] | undefined;
+      if (!scheduled) continue;
+      // Who is in at this event: replay the session's stream up to it.
+      const registered = new Set<string>();
+      const waitlisted = new Set<string>();
+      let title = scheduled.title;
+      for (const e of sessionEvents) {
+        if (e.streamVersion > event.streamVersion) break;
+        const d = e.data as { memberId?: string; title?: string };
+        if (e.type === 'SessionDetailsChanged' && d.title) title = d.title;
+        if (e.type === 'MemberRegistered' || e.type === 'WaitlistPromoted') {
+          registered.add(d.memberId!);
+          waitlisted.delete(d.memberId!);
+        }
+        if (e.type === 'MemberWaitlisted') waitlisted.add(d.memberId!);
+        if (e.type === 'RegistrationCancelled') {
+          registered.delete(d.memberId!);
+          waitlisted.delete(d.memberId!);
+        }
+      }
+      const mail = compose(event.type, event.data, title, [...registered], [...waitlisted], scheduled.hostId);
+      if (!mail) continue;
+      for (const memberId of mail.to) {
+        const account = await getAccount(pool, memberId);
+        if (!account) continue;
+        await mailer
+          .send({ to: account.email, subject: mail.subject, text: `Hello ${account.displayName},\n\n${mail.text}\n\n— SkillSwap` })
+          .catch((err) => log.error({ err, memberId }, 'could not send email'));
+      }
+    }
+  },
+};
+
+function compose(type: string, data: unknown, title: string, registered: string[], waitlisted: string[], hostId: string): Mail | null {
+  const d = data as { memberId?: string; reason?: string; startsAt?: string; kind?: string };
+  switch (type) {
+    case 'MemberRegistered':
+      return { to: [d.memberId!], subject: `You're registered: ${title}`, text: `You have a seat in “${title}”.` };
+    case 'WaitlistPromoted':
+      return { to: [d.memberId!], subject: `A seat opened up: ${title}`, text: `You moved from the waitlist into “${title}”.` };
+    case 'SessionRescheduled':
+      return {
+        to: [...registered, ...waitlisted],
+        subject: `New time: ${title}`,
+        text: `“${title}” now starts at ${d.startsAt} (UTC). See the session page for your local time.`,
+      };
+    case 'SessionCancelled':
+      return {
+        to: [...registered, ...waitlisted],
+        subject: `Cancelled: ${title}`,
+        text: `“${title}” was cancelled.${d.reason ? ` Reason: ${d.reason}` : ''}`,
+      };
+    case 'ReminderDue':
+      return {
+        to: [hostId, ...registered],
+        subject: `Starting in ${d.kind === '24h' ? '24 hours' : '1 hour'}: ${title}`,
+        text: `“${title}” starts at ${d.startsAt} (UTC).`,
+      };
+  }
+  return null;
+}

@@ -1,0 +1,145 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errors, notFound, requestMetadata, requireUser, validationFailed } from '../../infra/http/index.ts';
+import type { Deps } from '../../infra/platform.ts';
+import { BadCursorError, listNotifications } from '../../read-models/notifications/queries.ts';
+import { getSession, mySessions } from '../../read-models/session-listings/queries.ts';
+import { feedToken, memberForFeed, sessionsCalendar } from './calendar.ts';
+
+const origin = (deps: Deps, request: FastifyRequest) => deps.config.publicOrigin ?? `${request.protocol}://${request.host}`;
+
+const notificationSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  sessionId: z.string().nullable(),
+  title: z.string(),
+  body: z.string(),
+  createdAt: z.string(),
+  read: z.boolean(),
+});
+
+/** Notifications (the inbox) and calendars: what reaches a member about their sessions. */
+export function inboxRoutes(app: FastifyInstance, deps: Deps) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get(
+    '/api/me/notifications',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'My notifications, newest first, with the unread count',
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(100).default(20),
+          cursor: z.string().max(500).optional(),
+        }),
+        response: {
+          200: z.object({ items: z.array(notificationSchema), nextCursor: z.string().nullable(), unreadCount: z.number() }),
+          ...errors(400, 401),
+        },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      try {
+        return await listNotifications(deps.pool, user.id, request.query.limit, request.query.cursor);
+      } catch (err) {
+        if (err instanceof BadCursorError) throw validationFailed([{ path: 'querystring.cursor', message: err.message }]);
+        throw err;
+      }
+    },
+  );
+
+  r.post(
+    '/api/me/notifications/read',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Mark notifications as read: the given ids, or all of them when `ids` is left out',
+        body: z.object({ ids: z.array(z.string().max(64)).min(1).max(200).optional() }).default({}),
+        response: { 204: z.null(), ...errors(400, 401) },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      const written = await deps.store.append(
+        `inbox-${user.id}`,
+        'any',
+        [{ type: 'NotificationsRead', data: { memberId: user.id, ids: request.body?.ids ?? null } }],
+        { metadata: requestMetadata(request) },
+      );
+      await deps.settle(written);
+      return reply.code(204).send(null);
+    },
+  );
+
+  r.get(
+    '/api/sessions/:id/calendar.ics',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'The session as an iCalendar (RFC 5545) event',
+        params: z.object({ id: z.string().max(100) }),
+      },
+    },
+    async (request, reply) => {
+      const viewer = request.user ? { id: request.user.id, isModerator: request.user.roles.includes('moderator') } : null;
+      const session = await getSession(deps.pool, request.params.id, viewer);
+      if (!session) throw notFound('That session');
+      return reply
+        .header('content-type', 'text/calendar; charset=utf-8')
+        .header('content-disposition', `attachment; filename="skillswap-${session.id}.ics"`)
+        .send(sessionsCalendar(session.title, [session], origin(deps, request)));
+    },
+  );
+
+  r.get(
+    '/api/me/calendar',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'The secret URL of my calendar feed, to subscribe to from a calendar app',
+        response: { 200: z.object({ url: z.string() }), ...errors(401) },
+      },
+    },
+    async (request) => {
+      const token = await feedToken(deps.pool, requireUser(request).id);
+      return { url: `${origin(deps, request)}/api/calendar/${token}.ics` };
+    },
+  );
+
+  r.post(
+    '/api/me/calendar/reset',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Replace the calendar feed URL; the old one stops working',
+        response: { 200: z.object({ url: z.string() }), ...errors(401) },
+      },
+    },
+    async (request) => {
+      const token = await feedToken(deps.pool, requireUser(request).id, true);
+      return { url: `${origin(deps, request)}/api/calendar/${token}.ics` };
+    },
+  );
+
+  r.get(
+    '/api/calendar/:file',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: "A member's calendar feed: upcoming sessions they host or attend (the token is the secret)",
+        params: z.object({ file: z.string().regex(/^[\w-]{20,64}\.ics$/) }),
+      },
+    },
+    async (request, reply) => {
+      const memberId = await memberForFeed(deps.pool, request.params.file.replace(/\.ics$/, ''));
+      if (!memberId) throw notFound('That calendar');
+      const mine = await mySessions(deps.pool, memberId);
+      return reply
+        .header('content-type', 'text/calendar; charset=utf-8')
+        .header('cache-control', 'private, max-age=300')
+        .send(sessionsCalendar('SkillSwap', [...mine.hosting, ...mine.attending], origin(deps, request)));
+    },
+  );
+}

@@ -1,0 +1,65 @@
+import type { Queryable } from '../../infra/db/index.ts';
+import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+
+export type NotificationView = {
+  id: string;
+  kind: string;
+  sessionId: string | null;
+  title: string;
+  body: string;
+  createdAt: string;
+  read: boolean;
+};
+
+export class BadCursorError extends Error {}
+
+/** A member's notifications, newest first, with the number still unread. */
+export async function listNotifications(db: Queryable, memberId: string, limit: number, cursor?: string) {
+  const params: unknown[] = [memberId, limit + 1];
+  let after = '';
+  if (cursor) {
+    const c = decodeCursor(cursor);
+    if (!c || c.length !== 2) throw new BadCursorError('cursor is not valid');
+    params.push(c[0], c[1]);
+    after = 'AND (created_at, notification_id) < ($3::timestamptz, $4)';
+  }
+  const { rows } = await db.query<{
+    notification_id: string;
+    kind: string;
+    session_id: string | null;
+    title: string;
+    body: string;
+    created_at: Date;
+    read_at: Date | null;
+  }>(
+    `SELECT * FROM notifications WHERE member_id = $1 ${after}
+      ORDER BY created_at DESC, notification_id DESC LIMIT $2`,
+    params,
+  );
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const unread = await unreadCount(db, memberId);
+  return {
+    items: page.map(
+      (r): NotificationView => ({
+        id: r.notification_id,
+        kind: r.kind,
+        sessionId: r.session_id,
+        title: r.title,
+        body: r.body,
+        createdAt: r.created_at.toISOString(),
+        read: r.read_at !== null,
+      }),
+    ),
+    nextCursor: rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.notification_id]) : null,
+    unreadCount: unread,
+  };
+}
+
+export async function unreadCount(db: Queryable, memberId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    'SELECT count(*) AS n FROM notifications WHERE member_id = $1 AND read_at IS NULL',
+    [memberId],
+  );
+  return rows[0]?.n ?? 0;
+}

@@ -1,0 +1,16 @@
+// The admin command line: `npm run admin -- <command>` (`npm run admin -- help` lists them). This file only
+// wires the command groups to the dispatcher; each group lives in its own file under scripts/admin/.
+import { loadConfig } from '../infra/config.ts';
+import { skillswap } from '../modules/index.ts';
+import { connectAdmin } from './admin/database.ts';
+import { runAdmin, terminalIo } from './admin/dispatch.ts';
+import { projections } from './admin/projections.ts';
+
+const io = terminalIo();
+
+process.exitCode = await runAdmin(process.argv.slice(2), {
+  groups: [projections],
+  app: skillswap,
+  io,
+  connect: () => connectAdmin(loadConfig(), skillswap, io.err),
+});

@@ -1,0 +1,49 @@
+import type { Config } from '../../infra/config.ts';
+import { attachOrStartEmbedded, createPool, migrate, type Pool } from '../../infra/db/index.ts';
+import { createCatalog, createEventStore, type EventStore } from '../../infra/event-store/index.ts';
+import type { AppDefinition } from '../../infra/platform.ts';
+import { type Consumer, ensureCheckpoints } from '../../infra/projections/index.ts';
+
+export type AdminDatabase = {
+  pool: Pool;
+  store: EventStore;
+  consumers: Consumer[];
+  close: () => Promise<void>;
+};
+
+/** Every consumer the server runs, in the server's order: read models first, then the modules' reactors. */
+export function consumersOf(app: AppDefinition): Consumer[] {
+  return [...app.readModels, ...app.modules.flatMap((m) => m.consumers ?? [])];
+}
+
+/**
+ * Reaches the database the server uses: DATABASE_URL if set, else the running server's embedded PostgreSQL
+ * (or one started for this command alone when no server runs on DATA_DIR). Migrations and checkpoint rows come
+ * first, so that a command run before the server's first start sees the same schema the server would.
+ */
+export async function connectAdmin(
+  config: Config,
+  app: AppDefinition,
+  log: (line: string) => void = () => {},
+): Promise<AdminDatabase> {
+  const server = config.databaseUrl ? null : await attachOrStartEmbedded(config.dataDir);
+  if (server?.owned)
+    log(`no server is running on ${config.dataDir}: started its PostgreSQL for this command`);
+  const pool = createPool(config.databaseUrl ?? server!.url, { max: 4, applicationName: 'skillswap-admin' });
+  const close = async () => {
+    await pool.end();
+    await server?.stop();
+  };
+  try {
+    await migrate(pool, log);
+    const consumers = consumersOf(app);
+    // A rebuild updates its checkpoint row in place: without the row it would swap tables but leave the live
+    // runner to replay the whole log on top of them.
+    await ensureCheckpoints(pool, consumers);
+    const store = createEventStore(pool, createCatalog(app.modules.flatMap((m) => m.events)));
+    return { pool, store, consumers, close };
+  } catch (err) {
+    await close().catch(() => {});
+    throw err;
+  }
+}

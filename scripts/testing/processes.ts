@@ -1,0 +1,206 @@
+// Spawning the real server (and the admin command line) as child processes for the process-level tests, and
+// cleaning up after them whatever happened: no server, PostgreSQL or temp directory may outlive the test file.
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export type Spawned = {
+  child: ChildProcess;
+  /** stdout and stderr so far, interleaved: for assertions and for the message of a failed test. */
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+};
+
+export type ServerProcess = Spawned & { port: number; dataDir: string };
+
+const spawned = new Set<ChildProcess>();
+const dataDirs = new Set<string>();
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A fresh DATA_DIR. As root, PostgreSQL runs as the postgres user, which must traverse every parent: mkdtemp
+ * makes its directory 0700, so DATA_DIR is a subdirectory of a temp directory opened up to 0755.
+ */
+export async function makeDataDir(): Promise<string> {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'skillswap-process-'));
+  await fs.chmod(root, 0o755);
+  dataDirs.add(root);
+  return path.join(root, 'data');
+}
+
+/** The embedded PostgreSQL's pid from DATA_DIR/postgres/postmaster.pid, or null when there is no such file. */
+export async function postmasterPid(dataDir: string): Promise<number | null> {
+  try {
+    const text = await fs.readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8');
+    const pid = Number(text.split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The server's environment: embedded PostgreSQL (no DATABASE_URL inherited from a developer's shell or CI). */
+export function serverEnv(
+  dataDir: string,
+  port: number,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _db, TEST_DATABASE_URL: _test, ...inherited } = process.env;
+  return {
+    ...inherited,
+    NODE_ENV: 'production',
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SEED_DEMO: '0',
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
+}
+
+export function spawnTracked(command: string, args: string[], env: NodeJS.ProcessEnv): Spawned {
+  const child = spawn(command, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  spawned.add(child);
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('error', (err) => {
+      output += `\nspawn failed: ${err.message}`;
+      resolve({ code: null, signal: null });
+    });
+  });
+  return { child, output: () => output, exited };
+}
+
+/** `node scripts/server.ts` on the Node that runs the tests (the project's Node 24, not whatever is on PATH). */
+export function spawnServer(dataDir: string, port: number, env: Record<string, string> = {}): ServerProcess {
+  const spawnedServer = spawnTracked(process.execPath, ['scripts/server.ts'], serverEnv(dataDir, port, env));
+  return { ...spawnedServer, port, dataDir };
+}
+
+export async function health(
+  port: number,
+): Promise<{ status: number; body: Record<string, unknown> } | null> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2000) });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  } catch {
+    return null;
+  }
+}
+
+export async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after `ms` with the server's output. */
+export async function waitUntil<T>(
+  ms: number,
+  what: string,
+  check: () => Promise<T | undefined>,
+  context?: Spawned,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `${what}: not within ${ms} ms${context ? `\n--- output ---\n${context.output()}` : ''}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Starts a server and waits for /healthz to answer 200; a server that exits first fails with its output. */
+export async function startServer(
+  dataDir: string,
+  options: { env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<ServerProcess> {
+  const server = spawnServer(dataDir, await freePort(), options.env);
+  let exited = false;
+  void server.exited.then(() => {
+    exited = true;
+  });
+  await waitUntil(
+    options.timeoutMs ?? 90_000,
+    'server answering /healthz',
+    async () => {
+      if (exited) throw new Error(`the server exited during start:\n${server.output()}`);
+      const h = await health(server.port);
+      return h?.status === 200 ? true : undefined;
+    },
+    server,
+  );
+  return server;
+}
+
+async function stopProcess(child: ChildProcess) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const graceful = await Promise.race([
+    exited.then(() => true),
+    new Promise((r) => setTimeout(r, 25_000, false)),
+  ]);
+  if (!graceful) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+/** For afterAll: stops every spawned process, then any PostgreSQL a killed server left behind, then the dirs. */
+export async function cleanUpProcesses() {
+  await Promise.all([...spawned].map(stopProcess));
+  spawned.clear();
+  for (const root of dataDirs) {
+    const pid = await postmasterPid(path.join(root, 'data'));
+    if (pid !== null && isAlive(pid)) {
+      process.kill(pid, 'SIGINT');
+      const deadline = Date.now() + 20_000;
+      while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    }
+    await fs.rm(root, { recursive: true, force: true });
+  }
+  dataDirs.clear();
+}

@@ -1,0 +1,114 @@
+// The session shapes the API answers with (modules/sessions/schemas.ts) and the few rules the pages
+// and islands share for showing them, so a card, a detail page and an island never disagree.
+import { api } from './api.ts';
+import { isTimeZone } from './session-times.ts';
+
+export type SessionStatus = 'scheduled' | 'cancelled' | 'completed';
+export type Difficulty = 'beginner' | 'intermediate' | 'advanced';
+export const DIFFICULTIES: Difficulty[] = ['beginner', 'intermediate', 'advanced'];
+
+export type Session = {
+  id: string;
+  title: string;
+  skill: string;
+  description: string;
+  difficulty: string;
+  prerequisites: string[];
+  startsAt: string;
+  endsAt: string;
+  durationMinutes: number;
+  capacity: number;
+  status: SessionStatus;
+  host: { id: string; displayName: string };
+  timezone: string;
+  seriesId: string | null;
+  registeredCount: number;
+  waitlistCount: number;
+  seatsLeft: number;
+  meetingUrl: string | null;
+  viewerRegistration: 'registered' | 'waitlisted' | null;
+  waitlistPosition: number | null;
+  cancelReason: string | null;
+};
+
+export type Attendee = { id: string; displayName: string; registeredAt: string; attended: boolean | null };
+export type Attendees = { registered: Attendee[]; waitlisted: (Attendee & { position: number })[] };
+
+export type MySessions = {
+  hosting: Session[];
+  attending: Session[];
+  waitlisted: Session[];
+  history: Session[];
+  progress: { hoursLearned: number; hoursTaught: number; skillsPractised: string[] };
+};
+
+export function levelClass(difficulty: string): string {
+  return { beginner: 'badge-success', intermediate: 'badge-info', advanced: 'badge-warning' }[difficulty] ?? '';
+}
+
+/** Scheduled sessions take a waitlist when full, so "full" is never a dead end. */
+export function seatsText(s: Pick<Session, 'seatsLeft' | 'status'>): string {
+  if (s.status !== 'scheduled') return s.seatsLeft === 1 ? '1 seat was left' : `${s.seatsLeft} seats were left`;
+  if (s.seatsLeft <= 0) return 'Full — waitlist open';
+  return s.seatsLeft === 1 ? '1 seat left' : `${s.seatsLeft} seats left`;
+}
+
+export function seatsClass(s: Pick<Session, 'seatsLeft' | 'status'>): string {
+  if (s.status !== 'scheduled') return '';
+  return s.seatsLeft <= 0 ? 'seats-full' : s.seatsLeft <= 3 ? 'seats-low' : '';
+}
+
+export const STATUS_LABEL: Record<SessionStatus, string> = {
+  scheduled: 'Scheduled',
+  cancelled: 'Cancelled',
+  completed: 'Completed',
+};
+
+export function statusClass(status: SessionStatus): string {
+  return { scheduled: 'badge-info', cancelled: 'badge-danger', completed: 'badge-success' }[status];
+}
+
+export function hasStarted(s: Pick<Session, 'startsAt'>, now = Date.now()): boolean {
+  return now >= Date.parse(s.startsAt);
+}
+
+export function hasEnded(s: Pick<Session, 'endsAt'>, now = Date.now()): boolean {
+  return now >= Date.parse(s.endsAt);
+}
+
+/** Meeting links come from members: only https ones become links. */
+export function meetingHref(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
+export function sessionHref(id: string): string {
+  return `/sessions/${encodeURIComponent(id)}`;
+}
+
+export function loginHref(next: string): string {
+  return `/login?next=${encodeURIComponent(next)}`;
+}
+
+/**
+ * The signed-in viewer's time zone from their profile, or null (signed out, or the profile could not be
+ * read): then pages show UTC and scripts switch to the browser's zone.
+ */
+export async function viewerTimeZone(locals: App.Locals): Promise<string | null> {
+  const id = locals.user?.id;
+  if (!id) return null;
+  const res = await api<{ profile: { timezone?: string } }>(locals, `/api/users/${encodeURIComponent(id)}`);
+  const zone = res.ok ? res.data.profile?.timezone : undefined;
+  return zone && isTimeZone(zone) ? zone : null;
+}
+
+/** Fetches one session for a page; null for "not found" and for any failure the page shows as such. */
+export async function loadSession(locals: App.Locals, id: string) {
+  const res = await api<{ session: Session }>(locals, `/api/sessions/${encodeURIComponent(id)}`);
+  return { status: res.status, session: res.ok ? res.data.session : null };
+}
