@@ -5,11 +5,12 @@ import { skillswap } from '../modules/index.ts';
 import { connectAdmin } from './admin/database.ts';
 import { runAdmin, terminalIo } from './admin/dispatch.ts';
 import { projections } from './admin/projections.ts';
+import { roles } from './admin/roles.ts';
 
 const io = terminalIo();
 
 process.exitCode = await runAdmin(process.argv.slice(2), {
-  groups: [projections],
+  groups: [projections, roles],
   app: skillswap,
   io,
   connect: () => connectAdmin(loadConfig(), skillswap, io.err),

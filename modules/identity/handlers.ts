@@ -24,11 +24,11 @@ const memberDecider = { initialState: initialMember, evolve, decide };
 
 export type ActiveMember = Extract<Member, { status: 'active' }>;
 
-export async function loadMember(deps: Deps, memberId: string): Promise<Member> {
+export async function loadMember(deps: Pick<Deps, 'store'>, memberId: string): Promise<Member> {
   return (await loadState<Member, MemberEvent>(deps.store, memberStream(memberId), memberDecider)).state;
 }
 
-export async function memberIdForEmail(deps: Deps, email: string): Promise<string | null> {
+export async function memberIdForEmail(deps: Pick<Deps, 'store'>, email: string): Promise<string | null> {
   const [claim] = await deps.store.readStream(emailStream(email));
   return claim ? (claim.data as { memberId: string }).memberId : null;
 }
@@ -76,7 +76,9 @@ export async function checkCredentials(deps: Deps, email: string, password: stri
   return (await passwordMatches(member.passwordHash, password)) ? member : null;
 }
 
-async function execute(deps: Deps, memberId: string, command: IdentityCommand, metadata: EventMetadata) {
+async function execute(
+  deps: Pick<Deps, 'store' | 'settle'>,
+  memberId: string, command: IdentityCommand, metadata: EventMetadata) {
   const result = await runCommand(deps.store, memberStream(memberId), memberDecider, command, metadata);
   if (result.appended) await deps.settle(result.appended);
   return result.state as ActiveMember;
@@ -113,7 +115,7 @@ export async function updateProfile(deps: Deps, memberId: string, changes: Parti
 }
 
 export async function changeRole(
-  deps: Deps,
+  deps: Pick<Deps, 'store' | 'settle'>,
   email: string,
   role: (typeof GRANTABLE_ROLES)[number],
   grant: boolean,

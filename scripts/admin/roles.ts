@@ -1,0 +1,33 @@
+import { CommandRejected } from '../../infra/event-store/index.ts';
+import { changeRole, GRANTABLE_ROLES } from '../../modules/identity/index.ts';
+import { type CommandGroup, UsageError } from './dispatch.ts';
+
+type Role = (typeof GRANTABLE_ROLES)[number];
+
+/** `roles grant <email> <role>` and `roles revoke <email> <role>`: roles are events in the member's stream. */
+export const roles: CommandGroup = {
+  name: 'roles',
+  summary: 'Grant or revoke the moderator and admin roles',
+  usage: ['roles grant <email> <moderator|admin>', 'roles revoke <email> <moderator|admin>'],
+  run: async (args, { io, database }) => {
+    const [action, email, role, ...rest] = args;
+    if ((action !== 'grant' && action !== 'revoke') || !email || !role || rest.length > 0) {
+      throw new UsageError('roles takes: grant|revoke <email> <role>');
+    }
+    if (!GRANTABLE_ROLES.includes(role as Role)) {
+      throw new UsageError(`unknown role "${role}": choose ${GRANTABLE_ROLES.join(' or ')}`);
+    }
+    const { store } = await database();
+    try {
+      // The running server's projectors pick the event up on their own; nothing here waits for them.
+      await changeRole({ store, settle: async () => {} }, email, role as Role, action === 'grant', {
+        actorId: null,
+        via: 'admin-cli',
+      });
+    } catch (err) {
+      if (err instanceof CommandRejected) throw new Error(err.message);
+      throw err;
+    }
+    io.out(action === 'grant' ? `${email} is now ${role}.` : `${email} is no longer ${role}.`);
+  },
+};
