@@ -5,6 +5,7 @@ import { DataDirInUseError } from '../infra/db/index.ts';
 import { createLogger } from '../infra/logger.ts';
 import { startPlatform } from '../infra/platform.ts';
 import { skillswap } from '../modules/index.ts';
+import { DEMO_PASSWORD, isEmpty, seedDemoCommunity } from './demo/community.ts';
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -20,6 +21,12 @@ try {
   const platform = await startPlatform(config, log, skillswap, {
     webDistDir: fileURLToPath(new URL('../web/dist', import.meta.url)),
   });
+  // A newcomer's first start on the embedded database gets a living site (never with DATABASE_URL or in production).
+  if (!config.databaseUrl && config.seedDemo && config.env !== 'production' && (await isEmpty(platform))) {
+    log.info('empty database: creating the demo community (SEED_DEMO=0 turns this off)');
+    await seedDemoCommunity(platform);
+    log.info(`demo community ready: sign in as kwame@skillswap.demo (or morgan@ for admin), password ${DEMO_PASSWORD}`);
+  }
   await platform.http.listen({ port: config.port, host: config.host });
   log.info(`SkillSwap is at http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`);
 
