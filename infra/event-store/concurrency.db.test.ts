@@ -161,6 +161,23 @@ describe('reading the log while transactions commit out of order', () => {
     expect(events.filter((e) => e.streamId === 'early-hot').map((e) => e.streamVersion)).toEqual([1, 2]);
   });
 
+  it("keeps version order when 16 'any' appends race to create the same stream", async () => {
+    // Given a burst of 16 simultaneous 'any' appends to each of 40 new streams
+    const from = await endOfLog();
+    const streams = Array.from({ length: 40 }, (_, i) => `race-any-${i}`);
+    for (const s of streams) {
+      await Promise.all(Array.from({ length: WRITERS }, (_, w) => store.append(s, 'any', note(`w${w}`))));
+    }
+    // When the log is read, then every stream comes in version order 1..16
+    const versions = new Map<string, number[]>();
+    for (const e of await readUntil(from, streams.length * WRITERS)) {
+      versions.set(e.streamId, [...(versions.get(e.streamId) ?? []), e.streamVersion]);
+    }
+    const expected = Array.from({ length: WRITERS }, (_, i) => i + 1);
+    expect([...versions].filter(([, vs]) => vs.join() !== expected.join())).toEqual([]);
+    expect(versions.size).toBe(streams.length);
+  });
+
   it('orders transaction ids as numbers, also where they gain a digit (9999 -> 10000)', async (ctx) => {
     // Given events written by transactions on both sides of the next power of ten of the transaction counter
     const from = await endOfLog();

@@ -1,4 +1,4 @@
-import type { Pool, PoolClient, Queryable } from '../db/pool.ts';
+import { type Pool, type PoolClient, type Queryable, withTransaction } from '../db/pool.ts';
 import type { EventCatalog } from './catalog.ts';
 
 export type EventMetadata = {
@@ -101,16 +101,16 @@ export function createEventStore(pool: Pool, catalog: EventCatalog) {
       appendOnce(db, streamId, expected, events, encoded, options.metadata);
     if (options.client) return run(options.client, expectedVersion);
     if (expectedVersion !== 'any') return run(pool, expectedVersion);
-    // 'any' on its own: racing first appends to a new stream take their transaction ids in their speculative
-    // INSERT, before queueing on the streams row, so the loser of the race could land at version 2 with an OLDER
-    // transaction id than version 1 and be read before it. With a version read first, the append is an ordinary
-    // expected-version append (safe, see appendOnce); a concurrent writer just means reading again.
+    // 'any' on its own: first appends that race to create a stream take their transaction ids in their speculative
+    // INSERT, before they queue on the streams row, so a loser of the race could land at version 2 with an OLDER
+    // transaction id than version 1 and be read before it. On an existing stream 'any' is safe in one statement
+    // (the id is taken once the row lock is held); a new stream's first append runs in a transaction with the
+    // order check of appendOnce, and is redone if it lost that race.
     for (;;) {
-      const { rows } = await pool.query<{ version: number }>('SELECT version FROM streams WHERE stream_id = $1', [
-        streamId,
-      ]);
+      const { rowCount } = await pool.query('SELECT 1 FROM streams WHERE stream_id = $1', [streamId]);
+      if (rowCount) return run(pool, 'any');
       try {
-        return await run(pool, rows[0]?.version ?? 0);
+        return await withTransaction(pool, (client) => run(client, 'any'));
       } catch (err) {
         if (!(err instanceof ConcurrencyError)) throw err;
       }

@@ -60,13 +60,17 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
   if (err instanceof HttpError) return sendError(reply, err);
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = err.validationContext === 'body' ? '' : `${err.validationContext}.`;
+    const join = (...parts: string[]) => `${where}${parts.filter(Boolean).join('.')}`;
     return sendError(
       reply,
       validationFailed(
-        err.validation.map((v) => ({
-          path: `${where}${v.instancePath.slice(1).replaceAll('/', '.')}`.replace(/\.$/, ''),
-          message: v.message ?? 'is invalid',
-        })),
+        err.validation.flatMap((v) => {
+          const path = v.instancePath.slice(1).replaceAll('/', '.');
+          // An unknown field is a bad field of its own: one detail per key, at that key's path.
+          const keys = v.keyword === 'unrecognized_keys' ? (v.params as { keys?: string[] }).keys : undefined;
+          if (keys) return keys.map((key) => ({ path: join(path, key), message: `"${key}" is not a known field` }));
+          return [{ path: join(path), message: v.message ?? 'is invalid' }];
+        }),
       ),
     );
   }

@@ -36,11 +36,62 @@ async function projectShadowBatch(client: PoolClient, store: EventStore, project
  * live runner keeps them current) while fresh copies are built in a schema of their own; then one short
  * transaction catches the copies up to the live checkpoint's successor and swaps them in.
  */
+export class RebuildRunningError extends Error {}
+
+const rebuildLockKey = (name: string) => `skillswap:rebuild:${name}`;
+
+/**
+ * One rebuild of a projector at a time, across processes (the command line and a job, say): they would share the
+ * scratch schema. The lock is held on a connection of its own and goes away with a crashed process.
+ */
 export async function rebuildProjector(
   pool: Pool,
   store: EventStore,
   projector: Projector,
   onProgress: (p: RebuildProgress) => void = () => {},
+): Promise<void> {
+  const lock = await pool.connect();
+  try {
+    const { rows } = await lock.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
+      rebuildLockKey(projector.name),
+    ]);
+    if (!rows[0]?.locked) throw new RebuildRunningError(`a rebuild of ${projector.name} is already running`);
+    await rebuildLocked(pool, store, projector, onProgress);
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [rebuildLockKey(projector.name)]).catch(() => {});
+    lock.release();
+  }
+}
+
+/** A rebuild whose process died leaves its status behind: clear it (and its scratch schema) when nobody holds it. */
+export async function clearStaleRebuilds(pool: Pool): Promise<void> {
+  const { rows } = await pool.query<{ name: string }>(
+    `SELECT name FROM projection_checkpoints WHERE status = 'rebuilding'`,
+  );
+  for (const { name } of rows) {
+    const client = await pool.connect();
+    try {
+      const got = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
+        rebuildLockKey(name),
+      ]);
+      if (!got.rows[0]?.locked) continue;
+      await client.query(`DROP SCHEMA IF EXISTS ${quote(shadowSchema(name))} CASCADE`);
+      await client.query(
+        `UPDATE projection_checkpoints SET status = 'running', rebuild_position = NULL WHERE name = $1 AND status = 'rebuilding'`,
+        [name],
+      );
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [rebuildLockKey(name)]);
+    } finally {
+      client.release();
+    }
+  }
+}
+
+async function rebuildLocked(
+  pool: Pool,
+  store: EventStore,
+  projector: Projector,
+  onProgress: (p: RebuildProgress) => void,
 ): Promise<void> {
   const schema = shadowSchema(projector.name);
   await pool.query(`DROP SCHEMA IF EXISTS ${quote(schema)} CASCADE`);

@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { Pool, PoolClient, Queryable } from '../db/pool.ts';
 import { type AppendSignal, type Checkpoint, type EventStore, isAtOrPast } from '../event-store/index.ts';
 import type { Logger } from '../logger.ts';
+import { clearStaleRebuilds } from './rebuild.ts';
 import type { Consumer, ProjectionStatus, ReactorContext } from './types.ts';
 
 export type ProjectionRunner = ReturnType<typeof createProjectionRunner>;
@@ -174,6 +175,7 @@ export function createProjectionRunner(deps: {
 
   async function start() {
     await ensureCheckpoints(pool, consumers);
+    await clearStaleRebuilds(pool);
     running = true;
     await claimConsumers();
   }

@@ -5,7 +5,13 @@ import { evolve, initialMember, type Member, type MemberEvent } from './member.t
 
 const signedUp: MemberEvent = {
   type: 'MemberSignedUp',
-  data: { memberId: 'm1', email: 'ada@example.com', displayName: 'Ada', passwordHash: 'hash-1', timezone: 'UTC' },
+  data: {
+    memberId: 'm1',
+    email: 'ada@example.com',
+    displayName: 'Ada',
+    passwordHash: 'hash-1',
+    timezone: 'UTC',
+  },
 };
 
 const given = (...events: MemberEvent[]): Member => events.reduce(evolve, initialMember);
@@ -30,13 +36,24 @@ describe('evolve', () => {
       email: 'ada@example.com',
       passwordHash: 'hash-1',
       roles: ['member'],
-      profile: { displayName: 'Ada', bio: '', avatarUrl: null, skillsToTeach: [], skillsToLearn: [], timezone: 'UTC' },
+      profile: {
+        displayName: 'Ada',
+        bio: '',
+        avatarUrl: null,
+        skillsToTeach: [],
+        skillsToLearn: [],
+        timezone: 'UTC',
+      },
     });
   });
 
   it('changes only the fields a ProfileUpdated carries', () => {
     const state = given(signedUp, { type: 'ProfileUpdated', data: { memberId: 'm1', bio: 'Hello' } });
-    expect(state.status === 'active' && state.profile).toMatchObject({ displayName: 'Ada', bio: 'Hello', timezone: 'UTC' });
+    expect(state.status === 'active' && state.profile).toMatchObject({
+      displayName: 'Ada',
+      bio: 'Hello',
+      timezone: 'UTC',
+    });
   });
 
   it('sets avatarUrl back to null when the event says null', () => {
@@ -52,17 +69,25 @@ describe('evolve', () => {
     const grant: MemberEvent = { type: 'RoleGranted', data: { memberId: 'm1', role: 'moderator' } };
     const granted = given(signedUp, grant, grant);
     expect(granted.status === 'active' && granted.roles).toEqual(['member', 'moderator']);
-    const revoked = given(signedUp, grant, { type: 'RoleRevoked', data: { memberId: 'm1', role: 'moderator' } });
+    const revoked = given(signedUp, grant, {
+      type: 'RoleRevoked',
+      data: { memberId: 'm1', role: 'moderator' },
+    });
     expect(revoked.status === 'active' && revoked.roles).toEqual(['member']);
   });
 
   it('ignores events other than MemberSignedUp before the member exists', () => {
-    expect(given({ type: 'PasswordChanged', data: { memberId: 'm1', passwordHash: 'x' } })).toEqual({ status: 'none' });
+    expect(given({ type: 'PasswordChanged', data: { memberId: 'm1', passwordHash: 'x' } })).toEqual({
+      status: 'none',
+    });
   });
 });
 
 describe('decide: SignUp', () => {
-  const command: IdentityCommand = { type: 'SignUp', data: signedUp.data as Extract<IdentityCommand, { type: 'SignUp' }>['data'] };
+  const command: IdentityCommand = {
+    type: 'SignUp',
+    data: signedUp.data as Extract<IdentityCommand, { type: 'SignUp' }>['data'],
+  };
 
   it('signs up a new member', () => {
     expect(when([], command).result).toEqual([signedUp]);
@@ -95,7 +120,10 @@ describe('decide: ChangePassword', () => {
   });
 
   it('refuses when the old password did not match (forbidden)', () => {
-    const { result } = when([signedUp], { type: 'ChangePassword', data: { oldPasswordMatches: false, newPasswordHash: 'x' } });
+    const { result } = when([signedUp], {
+      type: 'ChangePassword',
+      data: { oldPasswordMatches: false, newPasswordHash: 'x' },
+    });
     expect(result).toMatchObject({ reason: 'forbidden' });
   });
 });
@@ -109,11 +137,17 @@ describe('decide: UpdateProfile', () => {
     expect(result).toEqual([
       { type: 'ProfileUpdated', data: { memberId: 'm1', bio: 'Mathematician', skillsToTeach: ['Maths'] } },
     ]);
-    expect(after.status === 'active' && after.profile).toMatchObject({ bio: 'Mathematician', skillsToTeach: ['Maths'] });
+    expect(after.status === 'active' && after.profile).toMatchObject({
+      bio: 'Mathematician',
+      skillsToTeach: ['Maths'],
+    });
   });
 
   it('records nothing when nothing changes', () => {
-    const { result } = when([signedUp], { type: 'UpdateProfile', data: { changes: { displayName: 'Ada', bio: '' } } });
+    const { result } = when([signedUp], {
+      type: 'UpdateProfile',
+      data: { changes: { displayName: 'Ada', bio: '' } },
+    });
     expect(result).toEqual([]);
   });
 
@@ -123,14 +157,26 @@ describe('decide: UpdateProfile', () => {
   });
 
   it('records a change of avatarUrl to null', () => {
-    const withAvatar: MemberEvent = { type: 'ProfileUpdated', data: { memberId: 'm1', avatarUrl: 'https://x.test/a' } };
-    const { result } = when([signedUp, withAvatar], { type: 'UpdateProfile', data: { changes: { avatarUrl: null } } });
+    const withAvatar: MemberEvent = {
+      type: 'ProfileUpdated',
+      data: { memberId: 'm1', avatarUrl: 'https://x.test/a' },
+    };
+    const { result } = when([signedUp, withAvatar], {
+      type: 'UpdateProfile',
+      data: { changes: { avatarUrl: null } },
+    });
     expect(result).toEqual([{ type: 'ProfileUpdated', data: { memberId: 'm1', avatarUrl: null } }]);
   });
 
   it('treats a reordered skill list as a change (order is the member’s choice)', () => {
-    const skills: MemberEvent = { type: 'ProfileUpdated', data: { memberId: 'm1', skillsToLearn: ['A', 'B'] } };
-    const { result } = when([signedUp, skills], { type: 'UpdateProfile', data: { changes: { skillsToLearn: ['B', 'A'] } } });
+    const skills: MemberEvent = {
+      type: 'ProfileUpdated',
+      data: { memberId: 'm1', skillsToLearn: ['A', 'B'] },
+    };
+    const { result } = when([signedUp, skills], {
+      type: 'UpdateProfile',
+      data: { changes: { skillsToLearn: ['B', 'A'] } },
+    });
     expect(result).toEqual([{ type: 'ProfileUpdated', data: { memberId: 'm1', skillsToLearn: ['B', 'A'] } }]);
   });
 });
@@ -145,7 +191,9 @@ describe('decide: roles', () => {
   });
 
   it('refuses to grant a role twice (conflict)', () => {
-    expect(when([signedUp, moderator], { type: 'GrantRole', data: { role: 'moderator' } }).result).toMatchObject({
+    expect(
+      when([signedUp, moderator], { type: 'GrantRole', data: { role: 'moderator' } }).result,
+    ).toMatchObject({
       reason: 'conflict',
     });
   });
@@ -156,6 +204,8 @@ describe('decide: roles', () => {
   });
 
   it('refuses to revoke a role the member does not have (conflict)', () => {
-    expect(when([signedUp], { type: 'RevokeRole', data: { role: 'admin' } }).result).toMatchObject({ reason: 'conflict' });
+    expect(when([signedUp], { type: 'RevokeRole', data: { role: 'admin' } }).result).toMatchObject({
+      reason: 'conflict',
+    });
   });
 });

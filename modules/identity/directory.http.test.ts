@@ -5,7 +5,11 @@ import { startTestPlatform } from '../../infra/testing/database.ts';
 import { skillswap } from '../index.ts';
 import { signUpAs } from './testing.ts';
 
-type Profile = { id: string; displayName: string; reputation: { averageRating: number | null; sessionsHosted: number } };
+type Profile = {
+  id: string;
+  displayName: string;
+  reputation: { averageRating: number | null; sessionsHosted: number };
+};
 type Page = { items: Profile[]; nextCursor: string | null };
 
 let app: Platform;
@@ -35,12 +39,14 @@ const names = (...keys: string[]) => keys.map((k) => m[k]!.id);
  * reputation figures. Until then this sets them straight in the member_profiles read model, so that the directory's
  * rating filter and sorts have something to work on. Replace with real reviews and sessions when those modules land.
  */
-async function simulateReputationFromFeedbackModule(name: string, figures: { averageRating: number | null; sessionsHosted: number }) {
-  await app.pool.query('UPDATE member_profiles SET average_rating = $2, sessions_hosted = $3 WHERE member_id = $1', [
-    m[name]!.id,
-    figures.averageRating,
-    figures.sessionsHosted,
-  ]);
+async function simulateReputationFromFeedbackModule(
+  name: string,
+  figures: { averageRating: number | null; sessionsHosted: number },
+) {
+  await app.pool.query(
+    'UPDATE member_profiles SET average_rating = $2, sessions_hosted = $3 WHERE member_id = $1',
+    [m[name]!.id, figures.averageRating, figures.sessionsHosted],
+  );
 }
 
 /** Follows nextCursor from the first page to the last; every page is checked on the way. */
@@ -48,7 +54,9 @@ async function walk(query: string, limit: number): Promise<string[]> {
   const seen: string[] = [];
   let cursor: string | null = null;
   for (let pages = 0; pages < 100; pages++) {
-    const page = await mentors(`${query}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const page = await mentors(
+      `${query}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
     expect(page.items.length).toBeGreaterThan(0); // never an empty page, not even the last
     expect(page.items.length).toBeLessThanOrEqual(limit);
     seen.push(...idsOf(page));
@@ -98,17 +106,27 @@ describe('GET /api/mentors', () => {
     expect(JSON.stringify(items)).not.toMatch(/email/);
   });
 
-  it.each(['typescript', 'TypeScript', 'TYPESCRIPT', '  typescript  '])('filters by skill case-insensitively (%j)', async (skill) => {
-    expect(new Set(idsOf(await mentors(`skill=${encodeURIComponent(skill)}`)))).toEqual(new Set(names('ada', 'brian')));
-  });
+  it.each(['typescript', 'TypeScript', 'TYPESCRIPT', '  typescript  '])(
+    'filters by skill case-insensitively (%j)',
+    async (skill) => {
+      expect(new Set(idsOf(await mentors(`skill=${encodeURIComponent(skill)}`)))).toEqual(
+        new Set(names('ada', 'brian')),
+      );
+    },
+  );
 
   it('matches a skill typed with extra white space, as skills are stored', async () => {
-    expect(idsOf(await mentors(`skill=${encodeURIComponent(' machine   LEARNING ')}`))).toEqual(names('finn'));
+    expect(idsOf(await mentors(`skill=${encodeURIComponent(' machine   LEARNING ')}`))).toEqual(
+      names('finn'),
+    );
   });
 
-  it.each(['"unterminated', 'c++', '-', ':*', '!!!', 'a & b | !c', "o'brien"])('answers 200 for the odd q %j', async (q) => {
-    await mentors(`q=${encodeURIComponent(q)}`);
-  });
+  it.each(['"unterminated', 'c++', '-', ':*', '!!!', 'a & b | !c', "o'brien"])(
+    'answers 200 for the odd q %j',
+    async (q) => {
+      await mentors(`q=${encodeURIComponent(q)}`);
+    },
+  );
 
   it('does not count a skill someone only wants to learn', async () => {
     expect(idsOf(await mentors('skill=Cello'))).toEqual([]);
@@ -138,14 +156,20 @@ describe('GET /api/mentors', () => {
   });
 
   it('sorts by rating (the default), unrated last, ties by id', async () => {
-    const byIdDesc = (...keys: string[]) => names(...keys).sort().reverse();
+    const byIdDesc = (...keys: string[]) =>
+      names(...keys)
+        .sort()
+        .reverse();
     const expected = [...byIdDesc('ada', 'brian'), m.carla!.id, ...byIdDesc('finn', 'gus')];
     expect(idsOf(await mentors('limit=100'))).toEqual(expected);
     expect(idsOf(await mentors('sort=rating&limit=100'))).toEqual(expected);
   });
 
   it('sorts by sessions hosted', async () => {
-    const byIdDesc = (...keys: string[]) => names(...keys).sort().reverse();
+    const byIdDesc = (...keys: string[]) =>
+      names(...keys)
+        .sort()
+        .reverse();
     expect(idsOf(await mentors('sort=sessions&limit=100'))).toEqual([
       ...byIdDesc('ada', 'carla'),
       m.brian!.id,
@@ -154,19 +178,24 @@ describe('GET /api/mentors', () => {
   });
 
   it('sorts by most recently joined', async () => {
-    expect(idsOf(await mentors('sort=recent&limit=100'))).toEqual(names('gus', 'finn', 'carla', 'brian', 'ada'));
+    expect(idsOf(await mentors('sort=recent&limit=100'))).toEqual(
+      names('gus', 'finn', 'carla', 'brian', 'ada'),
+    );
   });
 
-  it.each(['rating', 'sessions', 'recent'])('walks every page of sort=%s without duplicates or gaps', async (sort) => {
-    // Given the whole directory in one page
-    const all = idsOf(await mentors(`sort=${sort}&limit=100`));
-    for (const limit of [1, 2, 4, 5]) {
-      // When it is read page by page
-      const walked = await walk(`sort=${sort}`, limit);
-      // Then the pages add up to the same list, in the same order
-      expect(walked, `limit=${limit}`).toEqual(all);
-    }
-  });
+  it.each(['rating', 'sessions', 'recent'])(
+    'walks every page of sort=%s without duplicates or gaps',
+    async (sort) => {
+      // Given the whole directory in one page
+      const all = idsOf(await mentors(`sort=${sort}&limit=100`));
+      for (const limit of [1, 2, 4, 5]) {
+        // When it is read page by page
+        const walked = await walk(`sort=${sort}`, limit);
+        // Then the pages add up to the same list, in the same order
+        expect(walked, `limit=${limit}`).toEqual(all);
+      }
+    },
+  );
 
   it('pages through a filtered list too', async () => {
     expect(await walk('skill=typescript', 1)).toEqual(idsOf(await mentors('skill=typescript')));
@@ -191,17 +220,26 @@ describe('GET /api/mentors', () => {
     ['cursor=garbage!', 'querystring.cursor'],
     [`cursor=${Buffer.from('{"not":"a list"}').toString('base64url')}`, 'querystring.cursor'],
     [`cursor=${Buffer.from('["x"]').toString('base64url')}`, 'querystring.cursor'],
-    [`sort=rating&cursor=${Buffer.from('["not a number","id"]').toString('base64url')}`, 'querystring.cursor'],
+    [
+      `sort=rating&cursor=${Buffer.from('["not a number","id"]').toString('base64url')}`,
+      'querystring.cursor',
+    ],
     [`sort=recent&cursor=${Buffer.from('[5,"id"]').toString('base64url')}`, 'querystring.cursor'],
   ])('answers 400 validation_failed for %s', async (query, path) => {
     const res = await app.http.inject({ method: 'GET', url: `/api/mentors?${query}` });
     expect(res.statusCode, res.body).toBe(400);
-    expect(res.json().error).toMatchObject({ code: 'validation_failed', details: [expect.objectContaining({ path })] });
+    expect(res.json().error).toMatchObject({
+      code: 'validation_failed',
+      details: [expect.objectContaining({ path })],
+    });
   });
 
   it("answers 400, not 500, for one sort's cursor given to another sort", async () => {
     const { nextCursor } = await mentors('sort=recent&limit=1');
-    const res = await app.http.inject({ method: 'GET', url: `/api/mentors?sort=rating&cursor=${nextCursor}` });
+    const res = await app.http.inject({
+      method: 'GET',
+      url: `/api/mentors?sort=rating&cursor=${nextCursor}`,
+    });
     expect(res.statusCode, res.body).toBe(400);
   });
 });
@@ -228,7 +266,9 @@ describe('GET /api/skills', () => {
   it('lists the most used skills first for an empty text', async () => {
     const all = await skills('');
     expect(all[0]).toEqual({ name: 'TypeScript', teachers: 2, learners: 1 });
-    expect(all.map((s) => s.name)).toEqual(expect.arrayContaining(['Gardening', 'Cello', 'C', 'Mathematics']));
+    expect(all.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['Gardening', 'Cello', 'C', 'Mathematics']),
+    );
   });
 
   it('treats % and _ as plain characters', async () => {

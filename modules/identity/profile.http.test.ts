@@ -118,7 +118,10 @@ describe('PATCH /api/me/profile', () => {
     const { user, cookie } = await signUpAs(app);
     const res = await patchProfile(cookie, { displayName: `  ${'n'.repeat(60)}  `, bio: 'b'.repeat(2000) });
     expect(res.statusCode).toBe(200);
-    expect((await getUser(user.id)).json().profile).toMatchObject({ displayName: 'n'.repeat(60), bio: 'b'.repeat(2000) });
+    expect((await getUser(user.id)).json().profile).toMatchObject({
+      displayName: 'n'.repeat(60),
+      bio: 'b'.repeat(2000),
+    });
   });
 
   it('stores markup verbatim: JSON needs no escaping, the page that shows it does', async () => {
@@ -173,7 +176,12 @@ describe('PATCH /api/me/profile', () => {
     ['bio too long', { bio: 'b'.repeat(2001) }, 'bio', /at most 2000/],
     ['avatarUrl http', { avatarUrl: 'http://example.com/a.png' }, 'avatarUrl', /https URL/],
     ['avatarUrl not a URL', { avatarUrl: 'not a url' }, 'avatarUrl', /https URL/],
-    ['too many skills', { skillsToLearn: Array.from({ length: 31 }, (_, i) => `S${i}`) }, 'skillsToLearn', /at most 30/],
+    [
+      'too many skills',
+      { skillsToLearn: Array.from({ length: 31 }, (_, i) => `S${i}`) },
+      'skillsToLearn',
+      /at most 30/,
+    ],
     ['empty skill', { skillsToTeach: [''] }, 'skillsToTeach.0', /empty/],
     ['unknown time zone', { timezone: 'Mars/Base' }, 'timezone', /IANA/],
     ['unknown field', { role: 'admin' }, 'role', /role/],
@@ -208,9 +216,15 @@ describe('skills normalization', () => {
     await patchProfile(first.cookie, { skillsToTeach: ['TypeScript'] });
     // When another member types it in lower case, on either side
     const second = await signUpAs(app);
-    const res = await patchProfile(second.cookie, { skillsToTeach: ['typescript'], skillsToLearn: [' TYPESCRIPT '] });
+    const res = await patchProfile(second.cookie, {
+      skillsToTeach: ['typescript'],
+      skillsToLearn: [' TYPESCRIPT '],
+    });
     // Then it is stored as "TypeScript"
-    expect(res.json().profile).toMatchObject({ skillsToTeach: ['TypeScript'], skillsToLearn: ['TypeScript'] });
+    expect(res.json().profile).toMatchObject({
+      skillsToTeach: ['TypeScript'],
+      skillsToLearn: ['TypeScript'],
+    });
     expect((await getUser(second.user.id)).json().profile.skillsToTeach).toEqual(['TypeScript']);
   });
 });

@@ -19,7 +19,10 @@ describe('tidySkill and skillKey', () => {
 describe('normalizeSkills', () => {
   it('tidies each skill', () => {
     // Given skills typed with stray white space, when normalized, then each is trimmed and collapsed
-    expect(normalizeSkills(['  Rust ', 'Machine   Learning'], noCatalogue)).toEqual(['Rust', 'Machine Learning']);
+    expect(normalizeSkills(['  Rust ', 'Machine   Learning'], noCatalogue)).toEqual([
+      'Rust',
+      'Machine Learning',
+    ]);
   });
 
   it('drops empty and blank entries', () => {
@@ -27,11 +30,16 @@ describe('normalizeSkills', () => {
   });
 
   it('collapses case-insensitive duplicates, the first spelling winning, order kept', () => {
-    expect(normalizeSkills(['Python', 'Go', 'python', ' PYTHON ', 'go'], noCatalogue)).toEqual(['Python', 'Go']);
+    expect(normalizeSkills(['Python', 'Go', 'python', ' PYTHON ', 'go'], noCatalogue)).toEqual([
+      'Python',
+      'Go',
+    ]);
   });
 
   it('treats spellings that differ only in white space as duplicates', () => {
-    expect(normalizeSkills(['Machine Learning', 'machine    learning'], noCatalogue)).toEqual(['Machine Learning']);
+    expect(normalizeSkills(['Machine Learning', 'machine    learning'], noCatalogue)).toEqual([
+      'Machine Learning',
+    ]);
   });
 
   it("uses the catalogue's spelling of a known skill", () => {

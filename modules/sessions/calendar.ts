@@ -24,7 +24,8 @@ export function sessionsCalendar(name: string, sessions: SessionView[], siteOrig
       status: s.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     });
   }
-  return calendar.toString();
+  // RFC 5545 §3.4: every content line ends in CRLF, "END:VCALENDAR" too; ical-generator leaves that last one out.
+  return `${calendar.toString()}\r\n`;
 }
 
 /** The member's feed token, created on first use. The token is the only secret of the feed URL. */

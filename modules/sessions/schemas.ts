@@ -47,7 +47,9 @@ export const editSessionBody = z
 export const cancelBody = z.object({
   reason: z.string().trim().min(1, { error: 'is required' }).max(1000, { error: 'must be at most 1000 characters' }),
 });
-export const completeBody = z.object({ attendeeIds: z.array(z.string()).max(500).optional() }).default({});
+// A POST without a body reaches the schema as null, which `.default({})` does not cover: it was a 400 although
+// API.md makes the body optional ("default: all registered"). Null is accepted; the route reads `body?.attendeeIds`.
+export const completeBody = z.object({ attendeeIds: z.array(z.string()).max(500).optional() }).nullable().default({});
 export const cloneBody = z.object({ startsAt: datetime });
 
 export const sessionQuery = z.object({

@@ -123,7 +123,8 @@ export async function listMentors(db: Queryable, query: MentorQuery): Promise<Pa
     const fits =
       query.sort === 'recent'
         ? typeof value === 'string' && !Number.isNaN(Date.parse(value))
-        : (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value));
+        : (typeof value === 'number' && Number.isFinite(value)) ||
+          (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value));
     if (!fits || typeof id !== 'string') throw new BadCursorError('cursor is not valid');
     const typed =
       query.sort === 'recent'

@@ -49,10 +49,14 @@ type Row = {
   cancel_reason: string | null;
   viewer_status: string | null;
   viewer_position: number | null;
+  cursor_at: string;
 };
 
 // The viewer's own registration and waitlist place ride along with every listing row ($1 is the viewer id).
+// cursor_at: the start time at full (microsecond) precision for the keyset cursor. A JS Date keeps milliseconds
+// only, so a start like 18:00:00.123456 made a cursor that sorts before its own row: the same page came back forever.
 const SELECT = `SELECT l.*, r.status AS viewer_status,
+    to_char(l.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at,
     CASE WHEN r.status = 'waitlisted' THEN (SELECT count(*) FROM session_registrations w
       WHERE w.session_id = l.session_id AND w.status = 'waitlisted' AND w.queued_at <= r.queued_at) END AS viewer_position
   FROM session_listings l
@@ -105,6 +109,13 @@ export type SessionQuery = {
 
 export class BadCursorError extends Error {}
 
+/** A UTC time as cursors carry it, and one PostgreSQL accepts (a real calendar date, year 1 or later). */
+function isCursorTime(v: unknown): v is string {
+  if (typeof v !== 'string' || !/^(?!0000)\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(v)) return false;
+  const t = new Date(v);
+  return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 19) === v.slice(0, 19);
+}
+
 /** Browse: filtered, soonest first, one page at a time (keyset on start time and id). */
 export async function listSessions(db: Queryable, query: SessionQuery, viewer: Viewer): Promise<Page<SessionView>> {
   const params: unknown[] = [viewer?.id ?? ''];
@@ -122,7 +133,10 @@ export async function listSessions(db: Queryable, query: SessionQuery, viewer: V
   if (query.q) where.push(`l.search @@ websearch_to_tsquery('english', ${p(query.q)})`);
   if (query.cursor) {
     const c = decodeCursor(query.cursor);
-    if (!c || c.length !== 2) throw new BadCursorError('cursor is not valid');
+    // A well-formed array of the wrong shape (say ["x", 1]) used to reach PostgreSQL and fail there with a 500.
+    if (!c || c.length !== 2 || !isCursorTime(c[0]) || typeof c[1] !== 'string') {
+      throw new BadCursorError('cursor is not valid');
+    }
     where.push(`(l.starts_at, l.session_id) > (${p(c[0])}::timestamptz, ${p(c[1])})`);
   }
   const { rows } = await db.query<Row>(
@@ -134,7 +148,7 @@ export async function listSessions(db: Queryable, query: SessionQuery, viewer: V
   const last = page[page.length - 1];
   return {
     items: page.map((r) => toView(r, viewer)),
-    nextCursor: rows.length > query.limit && last ? encodeCursor([last.starts_at.toISOString(), last.session_id]) : null,
+    nextCursor: rows.length > query.limit && last ? encodeCursor([last.cursor_at, last.session_id]) : null,
   };
 }
 

@@ -90,8 +90,9 @@ export function draftOf(s: Session): SessionDraft {
   };
 }
 
-function wholeNumber(value: string): number | null {
-  const v = value.trim();
+/** Number inputs bound in Svelte hand over numbers (or null when empty), text inputs strings. */
+function wholeNumber(value: string | number | null | undefined): number | null {
+  const v = value == null ? '' : String(value).trim();
   return /^\d+$/.test(v) ? Number(v) : null;
 }
 
@@ -171,13 +172,25 @@ export function checkField(field: DraftField, d: SessionDraft, opts: { minCapaci
   }
 }
 
-export const CHECKED: DraftField[] = ['title', 'skill', 'description', 'prerequisites', 'start', 'durationMinutes', 'capacity', 'meetingUrl', 'repeatCount'];
+/** The fields in the order they appear on the form (the error summary follows it). */
+export const CHECKED: DraftField[] = [
+  'title',
+  'skill',
+  'description',
+  'prerequisites',
+  'start',
+  'durationMinutes',
+  'repeatCount',
+  'capacity',
+  'meetingUrl',
+];
 
 /** Every problem in the draft. The start is only checked when it will be sent (see changes()). */
 export function checkDraft(d: SessionDraft, opts: { minCapacity?: number; checkStart?: boolean } = {}): FieldErrors {
   const errors: FieldErrors = {};
   for (const field of CHECKED) {
-    const message = field === 'start' ? (opts.checkStart === false ? null : (checkStart(d.start, d.timezone).error ?? null)) : checkField(field, d, opts);
+    const skipStart = field === 'start' && opts.checkStart === false;
+    const message = skipStart ? null : field === 'start' ? checkStart(d.start, d.timezone).error : checkField(field, d, opts);
     if (message) errors[field] = message;
   }
   return errors;
@@ -208,8 +221,7 @@ export function changes(d: SessionDraft, s: Session): Record<string, unknown> {
   const body = createBody(d) as Record<string, unknown>;
   delete body.timezone; // a session keeps the zone it was planned in
   delete body.repeat;
-  const startChanged = toWallTime(s.startsAt, d.timezone) !== d.start.slice(0, 16);
-  if (!startChanged) delete body.startsAt;
+  if (!startWillChange(d, s)) delete body.startsAt;
   const before: Record<string, unknown> = { ...s };
   for (const key of Object.keys(body)) {
     if (key !== 'startsAt' && JSON.stringify(body[key]) === JSON.stringify(before[key])) delete body[key];
