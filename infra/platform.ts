@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PrismaClient } from '../prisma/generated/client.ts';
 import type { Config } from './config.ts';
 import { createPool, migrate, type Pool, startEmbedded } from './db/index.ts';
+import type { AppDefinition, Deps } from './deps.ts';
 import {
   type AppendSignal,
   type Checkpoint,
@@ -12,7 +13,7 @@ import {
   type EventStore,
   listenForAppends,
 } from './event-store/index.ts';
-import { createHttpApp, mountWeb, type SignedInUser } from './http/index.ts';
+import { createHttpApp, mountWeb } from './http/index.ts';
 import { type Jobs, startJobs } from './jobs/index.ts';
 import type { Logger } from './logger.ts';
 import { createMailer, type Mailer } from './mail.ts';
@@ -27,37 +28,7 @@ import {
 import { projectionRoutes, REBUILD_QUEUE } from './projections/routes.ts';
 
 export type Prisma = PrismaClient;
-
-/** What a module's routes and command handlers are given: plain values and functions, nothing global. */
-export type Deps = {
-  config: Config;
-  log: Logger;
-  pool: Pool;
-  prisma: PrismaClient;
-  store: EventStore;
-  jobs: Jobs;
-  mailer: Mailer;
-  /** Read-your-writes: waits (bounded by config) until the read models have applied this write. */
-  settle: (written: { checkpoint: Checkpoint }) => Promise<void>;
-  rebuild: (name: string, onProgress?: (p: RebuildProgress) => void) => Promise<void>;
-  consumers: Consumer[];
-};
-
-export type ModuleDefinition = {
-  name: string;
-  events: EventDefinition[];
-  /** The module's reactors: they turn events into further events or side effects (jobs, emails). */
-  consumers?: Consumer[];
-  routes?: (app: FastifyInstance, deps: Deps) => Promise<void> | void;
-  /** Runs once after start (the demo community, say). */
-  onStart?: (deps: Deps) => Promise<void>;
-};
-
-export type AppDefinition = {
-  modules: ModuleDefinition[];
-  readModels: Consumer[];
-  authenticate: (deps: Deps) => (request: FastifyRequest) => Promise<SignedInUser | null>;
-};
+export type { AppDefinition, Deps, ModuleDefinition } from './deps.ts';
 
 export type Platform = Deps & {
   url: string;
@@ -79,7 +50,8 @@ export async function startPlatform(
 ): Promise<Platform> {
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async () => {
-    for (const fn of cleanups.reverse()) await fn().catch((err) => log.error({ err }, 'error while stopping'));
+    for (const fn of cleanups.reverse())
+      await fn().catch((err) => log.error({ err }, 'error while stopping'));
     cleanups.length = 0;
   };
   try {
@@ -111,7 +83,8 @@ export async function startPlatform(
     let runner: ProjectionRunner | null = null;
     const rebuild = async (name: string, onProgress?: (p: RebuildProgress) => void) => {
       const projector = consumers.find((c) => c.name === name);
-      if (!projector || projector.kind !== 'read-model') throw new Error(`no read-model projector named ${name}`);
+      if (!projector || projector.kind !== 'read-model')
+        throw new Error(`no read-model projector named ${name}`);
       await rebuildProjector(pool, store, projector, onProgress);
       signal.poke();
     };
@@ -132,7 +105,15 @@ export async function startPlatform(
       },
     };
     for (const m of app.modules) consumers.push(...(m.consumers ?? []));
-    runner = createProjectionRunner({ pool, url, store, signal, consumers, log, context: { store, jobs, pool, log, mailer } });
+    runner = createProjectionRunner({
+      pool,
+      url,
+      store,
+      signal,
+      consumers,
+      log,
+      context: { store, jobs, pool, log, mailer },
+    });
     await jobs.define<{ name: string }>(REBUILD_QUEUE, async ({ name }) => {
       log.info({ projector: name }, 'rebuilding projection');
       await rebuild(name);

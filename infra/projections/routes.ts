@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { notFound, requireRole } from '../http/index.ts';
-import type { Deps } from '../platform.ts';
+import type { Deps } from '../deps.ts';
 import { projectionStatus } from './status.ts';
 
 const statusSchema = z.object({

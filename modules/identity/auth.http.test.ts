@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
 import { skillswap } from '../index.ts';
-import { cookieOf, signUpAs } from './testing.ts';
+import { cookieOf, signUpAs } from '../testing.ts';
 
 let app: Platform;
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
 import { skillswap } from '../index.ts';
-import { signUpAs } from './testing.ts';
+import { signUpAs } from '../testing.ts';
 
 let app: Platform;
 let dataDir: string;

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
 import { skillswap } from '../index.ts';
-import { signUpAs } from './testing.ts';
+import { signUpAs } from '../testing.ts';
 
 type Profile = {
   id: string;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform, testConfig } from '../../infra/testing/database.ts';
-import { signUpAs } from '../../modules/identity/testing.ts';
+import { signUpAs } from '../../modules/testing.ts';
 import { skillswap } from '../../modules/index.ts';
 import { connectAdmin } from './database.ts';
 import { type AdminIo, runAdmin } from './dispatch.ts';

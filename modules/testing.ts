@@ -1,6 +1,6 @@
-// Helpers for tests that need signed-in members. Used by test files only.
+// Helpers for tests that need signed-in members, shared by every module's tests (test files only).
 import type { LightMyRequestResponse } from 'fastify';
-import type { Platform } from '../../infra/platform.ts';
+import type { Platform } from '../infra/platform.ts';
 
 let counter = 0;
 
