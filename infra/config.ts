@@ -1,25 +1,58 @@
 import path from 'node:path';
 import { z } from 'zod';
 
-// Every setting is read once, here, and validated: a bad value stops the start with a message naming it.
-const intFromEnv = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+// Every setting is read once, here, and validated: a bad value stops the start with one line per bad variable,
+// naming it and saying what is expected (`PORT: must be a number from 0 to 65535 (got "eighty")`).
+
+/** What development and tests sign with. Production refuses it: a secret in the repository is no secret. */
+export const DEVELOPMENT_SESSION_SECRET = 'skillswap-development-session-secret-not-for-production';
+const SESSION_SECRET_MIN = 32;
+
+const intFrom = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+const positive = (fallback: number) => intFrom(1, Number.MAX_SAFE_INTEGER, fallback);
 
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: intFrom(0, 65535, 3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   SEED_DEMO: z.enum(['0', '1']).default('1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SIGNUP_LIMIT_PER_IP: intFromEnv(20),
-  LOGIN_FAILURE_LIMIT: intFromEnv(10),
+  SIGNUP_LIMIT_PER_IP: positive(20),
+  LOGIN_FAILURE_LIMIT: positive(10),
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
   PUBLIC_ORIGIN: z.url().optional(),
-  READ_YOUR_WRITES_TIMEOUT_MS: intFromEnv(3000),
+  READ_YOUR_WRITES_TIMEOUT_MS: positive(3000),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).default('SkillSwap <no-reply@skillswap.local>'),
+  SESSION_SECRET: z.string().min(SESSION_SECRET_MIN).optional(),
 });
+
+type Variable = keyof typeof configSchema.shape;
+
+/** What each variable must be, in words: zod's own messages ("Too big: expected number to be <=65535") are not. */
+const EXPECTED: Record<Variable, string> = {
+  NODE_ENV: 'one of development, production, test',
+  PORT: 'a number from 0 to 65535',
+  HOST: 'an interface name or address, such as 127.0.0.1 or 0.0.0.0',
+  DATABASE_URL: 'a postgres:// or postgresql:// URL',
+  DATA_DIR: 'a directory path',
+  SEED_DEMO: '0 or 1',
+  LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
+  SIGNUP_LIMIT_PER_IP: 'a whole number of at least 1',
+  LOGIN_FAILURE_LIMIT: 'a whole number of at least 1',
+  TRUST_PROXY: '0 or 1',
+  PUBLIC_ORIGIN: 'a URL, such as https://skillswap.example',
+  READ_YOUR_WRITES_TIMEOUT_MS: 'a whole number of milliseconds, at least 1',
+  SMTP_URL: 'an smtp:// or smtps:// URL, such as smtp://user:pass@host:587',
+  MAIL_FROM: 'a sender such as "SkillSwap <no-reply@example.com>"',
+  SESSION_SECRET: `a random string of at least ${SESSION_SECRET_MIN} characters (openssl rand -hex 32 makes one)`,
+};
+
+/** Their values never appear in a message: they hold passwords or are secrets themselves. */
+const SECRET: ReadonlySet<Variable> = new Set(['DATABASE_URL', 'SMTP_URL', 'SESSION_SECRET']);
 
 export type Config = {
   env: 'development' | 'production' | 'test';
@@ -36,17 +69,32 @@ export type Config = {
   readYourWritesTimeoutMs: number;
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** Signs what must not be forged; required in production, a fixed value in development and tests. */
+  sessionSecret: string;
 };
 
 export class ConfigError extends Error {}
 
+function problem(name: Variable, value: string | undefined): string {
+  const got = value === undefined || SECRET.has(name) ? '' : ` (got ${JSON.stringify(value)})`;
+  return `  ${name}: must be ${EXPECTED[name]}${got}`;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = configSchema.safeParse(env);
+  // An empty variable (`PORT=` in a compose or .env file) means "not set", not zero or an empty string.
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = configSchema.safeParse(given);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+    const names = [...new Set(parsed.error.issues.map((i) => String(i.path[0]) as Variable))];
+    throw new ConfigError(`Invalid configuration:\n${names.map((n) => problem(n, given[n])).join('\n')}`);
   }
   const c = parsed.data;
+  if (c.NODE_ENV === 'production' && (!c.SESSION_SECRET || c.SESSION_SECRET === DEVELOPMENT_SESSION_SECRET)) {
+    const why = c.SESSION_SECRET ? 'not the development value' : 'set when NODE_ENV=production';
+    throw new ConfigError(
+      `Invalid configuration:\n  SESSION_SECRET: must be ${EXPECTED.SESSION_SECRET}, ${why}`,
+    );
+  }
   return {
     env: c.NODE_ENV,
     port: c.PORT,
@@ -62,5 +110,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     readYourWritesTimeoutMs: c.READ_YOUR_WRITES_TIMEOUT_MS,
     smtpUrl: c.SMTP_URL,
     mailFrom: c.MAIL_FROM,
+    sessionSecret: c.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET,
   };
 }

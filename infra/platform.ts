@@ -120,6 +120,8 @@ export async function startPlatform(
       log.info({ projector: name }, 'projection rebuilt');
     });
 
+    // Modules declare their job queues and workers before any reactor may send to them.
+    for (const m of app.modules) if (m.onStart) await m.onStart(deps);
     if (options.runProjectors !== false) {
       await runner.start();
       cleanups.push(runner.stop);
@@ -152,7 +154,6 @@ export async function startPlatform(
     // Stop order (reverse): HTTP drains first, then projectors, jobs, listener, Prisma, pool, PostgreSQL.
     cleanups.push(() => http.close());
 
-    for (const m of app.modules) if (m.onStart) await m.onStart(deps);
     return { ...deps, url, http, runner, signal, stop };
   } catch (err) {
     await stop();

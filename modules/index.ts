@@ -1,11 +1,13 @@
 // The domain modules of SkillSwap, in the order their events first appear. Each is entered through its index.ts.
 import type { AppDefinition } from '../infra/platform.ts';
 import { readModels } from '../read-models/index.ts';
+import { feedback } from './feedback/index.ts';
+import { gamification } from './gamification/index.ts';
 import { authenticate, identity } from './identity/index.ts';
 import { sessions } from './sessions/index.ts';
 
 export const skillswap: AppDefinition = {
-  modules: [identity, sessions],
+  modules: [identity, sessions, feedback, gamification],
   readModels,
   authenticate,
 };

@@ -98,7 +98,9 @@ async function inTransaction(fn: (c: PoolClient) => Promise<void>): Promise<void
 }
 
 async function streamVersion(db: Pick<Pool, 'query'>, streamId: string): Promise<number> {
-  const { rows } = await db.query<{ version: number }>('SELECT version FROM streams WHERE stream_id = $1', [streamId]);
+  const { rows } = await db.query<{ version: number }>('SELECT version FROM streams WHERE stream_id = $1', [
+    streamId,
+  ]);
   return rows[0]?.version ?? 0;
 }
 
@@ -145,7 +147,9 @@ describe('reading the log while transactions commit out of order', () => {
       // When a younger transaction appends version 1 of `early-hot` and commits
       await store.append('early-hot', 0, note('t2'));
       // Then T1's append of version 2 is refused: read by (transaction id, position) it would come before version 1
-      await expect(store.append('early-hot', 1, note('t1'), { client: t1 })).rejects.toBeInstanceOf(ConcurrencyError);
+      await expect(store.append('early-hot', 1, note('t1'), { client: t1 })).rejects.toBeInstanceOf(
+        ConcurrencyError,
+      );
       // And T1's transaction is aborted, so the misordered event cannot be committed by a caller that ignores that
       await expect(t1.query('SELECT 1')).rejects.toThrow(/aborted/);
     } finally {
@@ -205,7 +209,10 @@ describe('reading the log while transactions commit out of order', () => {
 
     // Then every event comes once, in numeric transaction order: the text '10000' sorts before '9999'
     expect(BigInt(events.at(-1)!.transactionId)).toBeGreaterThanOrEqual(boundary);
-    expect(events.map((e) => (e.data as { text: string }).text)).toEqual([...Array(3).fill('before'), ...Array(3).fill('after')]);
+    expect(events.map((e) => (e.data as { text: string }).text)).toEqual([
+      ...Array(3).fill('before'),
+      ...Array(3).fill('after'),
+    ]);
     expect(new Set(events.map((e) => e.globalPosition)).size).toBe(6);
   });
 });
@@ -213,12 +220,17 @@ describe('reading the log while transactions commit out of order', () => {
 let run = 0;
 
 describe('many writers, one live subscriber', () => {
-  it(`delivers every committed event exactly once and in order (${RUNS} run(s))`, { repeats: RUNS - 1 }, async () => {
+  it(`delivers every committed event exactly once and in order (${RUNS} run(s))`, {
+    repeats: RUNS - 1,
+  }, async () => {
     const prefix = `run${++run}-`;
     const hot = `${prefix}hot`;
     const from = await endOfLog();
     const seen: Seen[] = [];
-    const sub = subscribe(readerStore, signal, from, (e) => void seen.push(seenOf(e)), { batchSize: 25, pollMs: 100 });
+    const sub = subscribe(readerStore, signal, from, (e) => void seen.push(seenOf(e)), {
+      batchSize: 25,
+      pollMs: 100,
+    });
     const stats = { lateCommits: 0, rolledBack: 0, retries: 0 };
 
     async function appendToHot(text: string) {
@@ -249,7 +261,9 @@ describe('many writers, one live subscriber', () => {
             await inTransaction(async (c) => {
               const appended = await store.append(own, version, note(text), { client: c });
               await c.query('SELECT pg_sleep($1)', [0.05 + Math.random() * 0.25]);
-              const { rows } = await readerPool.query<{ max: number }>('SELECT max(global_position) AS max FROM events');
+              const { rows } = await readerPool.query<{ max: number }>(
+                'SELECT max(global_position) AS max FROM events',
+              );
               if (rows[0]!.max > appended.checkpoint.position) stats.lateCommits++;
             });
             version++;

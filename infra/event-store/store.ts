@@ -126,7 +126,11 @@ export function createEventStore(pool: Pool, catalog: EventCatalog) {
     metadata: EventMetadata | undefined,
   ): Promise<AppendResult> {
     try {
-      const { rows } = await db.query<{ global_position: number; stream_version: number; transaction_id: string }>(
+      const { rows } = await db.query<{
+        global_position: number;
+        stream_version: number;
+        transaction_id: string;
+      }>(
         `SELECT global_position, stream_version, transaction_id::text AS transaction_id
            FROM append_events($1, $2, $3::text[], $4::int[], $5::jsonb[], $6::jsonb[])`,
         [
@@ -198,7 +202,9 @@ export function createEventStore(pool: Pool, catalog: EventCatalog) {
       [after.transactionId, after.position, limit],
     );
     const lastRow = rows[rows.length - 1];
-    const checkpoint = lastRow ? { transactionId: lastRow.transaction_id, position: lastRow.global_position } : after;
+    const checkpoint = lastRow
+      ? { transactionId: lastRow.transaction_id, position: lastRow.global_position }
+      : after;
     const wanted = options.types ? new Set(options.types) : null;
     const events = rows.filter((r) => !wanted || wanted.has(r.type)).map(toStored);
     return { events, checkpoint };
@@ -212,7 +218,10 @@ export function createEventStore(pool: Pool, catalog: EventCatalog) {
     );
     const r = rows[0];
     return r
-      ? { position: r.global_position, checkpoint: { transactionId: r.transaction_id, position: r.global_position } }
+      ? {
+          position: r.global_position,
+          checkpoint: { transactionId: r.transaction_id, position: r.global_position },
+        }
       : { position: 0, checkpoint: START };
   }
 

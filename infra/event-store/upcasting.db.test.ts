@@ -54,7 +54,9 @@ describe('reading old events through newer definitions', () => {
 
     // When release 2 reads it, by stream and from the whole log
     const [fromStream] = await release2.readStream('member-ada');
-    const fromLog = (await release2.readAll(START, { limit: 100 })).events.find((e) => e.streamId === 'member-ada');
+    const fromLog = (await release2.readAll(START, { limit: 100 })).events.find(
+      (e) => e.streamId === 'member-ada',
+    );
 
     // Then both see the current shape and version
     const expected = { memberId: 'ada', firstName: 'Ada', lastName: 'King Lovelace' };
@@ -107,14 +109,18 @@ describe('reading old events through newer definitions', () => {
 
   it('refuses to append data of an older version under a newer definition', async () => {
     await expect(
-      release2.append('member-grace', 0, [{ type: 'MemberRegistered', data: { memberId: 'grace', name: 'Grace' } }]),
+      release2.append('member-grace', 0, [
+        { type: 'MemberRegistered', data: { memberId: 'grace', name: 'Grace' } },
+      ]),
     ).rejects.toThrow();
     expect(await storedRows('member-grace')).toEqual([]);
   });
 
   it('fails the read loudly when an upcaster produces data the current schema refuses', async () => {
     // Given a release whose upcaster forgets a required field
-    const broken = defineEvent('MemberRegistered', 2, v2Schema, { 1: (d) => ({ ...(d as object), firstName: 'x' }) });
+    const broken = defineEvent('MemberRegistered', 2, v2Schema, {
+      1: (d) => ({ ...(d as object), firstName: 'x' }),
+    });
     const store = createEventStore(pool, createCatalog([broken]));
     await release1.append('member-barbara', 0, [
       { type: 'MemberRegistered', data: { memberId: 'barbara', name: 'Barbara Liskov' } },
@@ -126,11 +132,15 @@ describe('reading old events through newer definitions', () => {
 
 describe('defining event versions', () => {
   it('refuses a v2 definition without an upcaster from v1', () => {
-    expect(() => defineEvent('MemberRegistered', 2, v2Schema)).toThrow(/MemberRegistered v2 needs an upcaster from v1/);
+    expect(() => defineEvent('MemberRegistered', 2, v2Schema)).toThrow(
+      /MemberRegistered v2 needs an upcaster from v1/,
+    );
   });
 
   it('refuses a v3 definition that lacks any one step of the chain', () => {
-    expect(() => defineEvent('MemberRegistered', 3, v3Schema, { 2: addTimezone })).toThrow(/upcaster from v1/);
+    expect(() => defineEvent('MemberRegistered', 3, v3Schema, { 2: addTimezone })).toThrow(
+      /upcaster from v1/,
+    );
     expect(() => defineEvent('MemberRegistered', 3, v3Schema, { 1: splitName })).toThrow(/upcaster from v2/);
   });
 

@@ -39,7 +39,10 @@ function edit(s: Scheduled, cmd: Extract<SessionCommand, { type: 'Edit' }>): Ses
   if (hasStarted(s, cmd.now)) return reject('conflict', 'This session has already started.');
   const events: SessionEvent[] = [];
   const { startsAt, durationMinutes, timezone: _tz, hostId: _h, ...details } = changes;
-  const newStart = startsAt ?? s.startsAt;
+  // Compare instants, not strings: the same time written another way (".000Z" as GET returns it, or with
+  // an offset) is no reschedule; it used to tell everyone about a "new time" and queue fresh reminders.
+  const moved = startsAt !== undefined && Date.parse(startsAt) !== Date.parse(s.startsAt);
+  const newStart = moved ? startsAt : s.startsAt;
   const newDuration = durationMinutes ?? s.durationMinutes;
   if (newStart !== s.startsAt || newDuration !== s.durationMinutes) {
     if (Date.parse(newStart) <= cmd.now.getTime()) {
@@ -107,7 +110,8 @@ export function decide(cmd: SessionCommand, state: Session): SessionEvent[] | Re
           { path: 'attendeeIds', message: `not registered: ${strangers.join(', ')}` },
         ]);
       }
-      return [{ type: 'SessionCompleted', data: { sessionId: s.id, hostId: s.hostId, skill: s.skill, attendeeIds } }];
+      const { id: sessionId, hostId, skill, startsAt, durationMinutes } = s;
+      return [{ type: 'SessionCompleted', data: { sessionId, hostId, skill, attendeeIds, startsAt, durationMinutes } }];
     }
     case 'Register': {
       const { memberId } = cmd.data;

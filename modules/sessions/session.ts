@@ -58,7 +58,14 @@ export const SessionCancelled = defineEvent(
 export const SessionCompleted = defineEvent(
   'SessionCompleted',
   1,
-  z.object({ sessionId: z.string(), hostId: z.string(), skill: z.string(), attendeeIds: z.array(z.string()) }),
+  z.object({
+    sessionId: z.string(),
+    hostId: z.string(),
+    skill: z.string(),
+    attendeeIds: z.array(z.string()),
+    startsAt: z.string(),
+    durationMinutes: z.number().int(),
+  }),
 );
 
 export const MemberRegistered = defineEvent('MemberRegistered', 1, z.object({ sessionId: z.string(), memberId: z.string() }));

@@ -2,6 +2,7 @@ import type { PoolClient } from '../../infra/db/index.ts';
 import type { StoredEvent } from '../../infra/event-store/index.ts';
 import type { Projector } from '../../infra/projections/index.ts';
 import type { IdentityEventData } from '../../modules/identity/index.ts';
+import { applyReputation, REPUTATION_EVENTS } from './reputation.ts';
 
 const PROFILE_COLUMNS = {
   displayName: 'display_name',
@@ -66,11 +67,15 @@ async function apply(client: PoolClient, event: StoredEvent) {
 export const memberProfilesProjector: Projector = {
   name: 'member_profiles',
   kind: 'read-model',
-  tables: ['member_profiles'],
-  eventTypes: ['MemberSignedUp', 'ProfileUpdated', 'RoleGranted', 'RoleRevoked'],
+  tables: ['member_profiles', 'reputation_students', 'reputation_ratings', 'mentor_skill_stats', 'member_badges'],
+  eventTypes: ['MemberSignedUp', 'ProfileUpdated', 'RoleGranted', 'RoleRevoked', ...REPUTATION_EVENTS],
   handle: async (client, events) => {
     const touched = new Set<string>();
     for (const event of events) {
+      if (REPUTATION_EVENTS.includes(event.type)) {
+        await applyReputation(client, event);
+        continue;
+      }
       const id = await apply(client, event);
       if (id) touched.add(id);
     }

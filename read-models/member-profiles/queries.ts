@@ -1,3 +1,4 @@
+import { badgeName } from '../../modules/gamification/index.ts';
 import type { Queryable } from '../../infra/db/index.ts';
 import { decodeCursor, encodeCursor, type Page } from '../shared/cursor.ts';
 
@@ -67,9 +68,41 @@ function toProfile(r: Row): ProfileView {
   };
 }
 
+export type SkillStat = { skill: string; sessionsHosted: number; averageRating: number | null; ratingCount: number };
+
+/** Badges of these members, earliest first, named by the gamification rules. */
+async function withBadges(db: Queryable, profiles: ProfileView[]): Promise<ProfileView[]> {
+  if (profiles.length === 0) return profiles;
+  const { rows } = await db.query<{ member_id: string; badge: string; awarded_at: Date }>(
+    'SELECT member_id, badge, awarded_at FROM member_badges WHERE member_id = ANY($1) ORDER BY awarded_at, badge',
+    [profiles.map((p) => p.id)],
+  );
+  return profiles.map((p) => ({
+    ...p,
+    badges: rows
+      .filter((r) => r.member_id === p.id)
+      .map((r) => ({ key: r.badge, name: badgeName(r.badge), awardedAt: r.awarded_at.toISOString() })),
+  }));
+}
+
+/** A mentor's sessions and rating in each skill they have hosted or been rated in. */
+export async function skillStats(db: Queryable, memberId: string): Promise<SkillStat[]> {
+  const { rows } = await db.query<{ skill: string; sessions_hosted: number; average_rating: number | null; rating_count: number }>(
+    `SELECT skill, sessions_hosted, average_rating, rating_count FROM mentor_skill_stats
+      WHERE member_id = $1 ORDER BY sessions_hosted DESC, skill`,
+    [memberId],
+  );
+  return rows.map((r) => ({
+    skill: r.skill,
+    sessionsHosted: r.sessions_hosted,
+    averageRating: r.average_rating === null ? null : Math.round(Number(r.average_rating) * 100) / 100,
+    ratingCount: r.rating_count,
+  }));
+}
+
 export async function getProfile(db: Queryable, memberId: string): Promise<ProfileView | null> {
   const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM member_profiles WHERE member_id = $1`, [memberId]);
-  return rows[0] ? toProfile(rows[0]) : null;
+  return rows[0] ? ((await withBadges(db, [toProfile(rows[0])]))[0] ?? null) : null;
 }
 
 export async function getAccount(db: Queryable, memberId: string): Promise<AccountView | null> {
@@ -144,7 +177,7 @@ export async function listMentors(db: Queryable, query: MentorQuery): Promise<Pa
   const sortValue = (r: Row & { sort_value: unknown }) =>
     r.sort_value instanceof Date ? r.sort_value.toISOString() : r.sort_value;
   return {
-    items: page.map(toProfile),
+    items: await withBadges(db, page.map(toProfile)),
     nextCursor: rows.length > query.limit && last ? encodeCursor([sortValue(last), last.member_id]) : null,
   };
 }

@@ -134,7 +134,7 @@ export async function listSessions(db: Queryable, query: SessionQuery, viewer: V
   if (query.cursor) {
     const c = decodeCursor(query.cursor);
     // A well-formed array of the wrong shape (say ["x", 1]) used to reach PostgreSQL and fail there with a 500.
-    if (!c || c.length !== 2 || !isCursorTime(c[0]) || typeof c[1] !== 'string') {
+    if (c?.length !== 2 || !isCursorTime(c[0]) || typeof c[1] !== 'string') {
       throw new BadCursorError('cursor is not valid');
     }
     where.push(`(l.starts_at, l.session_id) > (${p(c[0])}::timestamptz, ${p(c[1])})`);

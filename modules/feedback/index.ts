@@ -1,0 +1,14 @@
+// The feedback module: reviews of completed sessions, edits, deletions and host replies.
+// Other code enters it only through this file.
+import type { ModuleDefinition } from '../../infra/platform.ts';
+import { feedbackEvents } from './review.ts';
+import { feedbackRoutes } from './routes.ts';
+
+export const feedback: ModuleDefinition = {
+  name: 'feedback',
+  events: feedbackEvents,
+  routes: feedbackRoutes,
+};
+
+export { reviewIdFor, submitReview } from './handlers.ts';
+export { EDIT_WINDOW_DAYS, type FeedbackEventData } from './review.ts';

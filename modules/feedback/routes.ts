@@ -1,0 +1,152 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errors, listOf, notFound, requestMetadata, requireUser, validationFailed } from '../../infra/http/index.ts';
+import type { Deps } from '../../infra/platform.ts';
+import { BadCursorError, getReview, hostReviews, sessionReviews } from '../../read-models/reviews/queries.ts';
+import { deleteReview, editReview, replyToReview, submitReview } from './handlers.ts';
+
+const rating = z
+  .number({ error: 'must be a whole number from 1 to 5' })
+  .int({ error: 'must be a whole number from 1 to 5' })
+  .min(1, { error: 'must be at least 1' })
+  .max(5, { error: 'must be at most 5' });
+const comment = z.string().trim().max(2000, { error: 'must be at most 2000 characters' });
+
+export const reviewSchema = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  sessionTitle: z.string(),
+  skill: z.string(),
+  hostId: z.string(),
+  author: z.object({ id: z.string(), displayName: z.string() }),
+  rating: z.number(),
+  comment: z.string(),
+  reply: z.object({ text: z.string(), at: z.string() }).nullable(),
+  createdAt: z.string(),
+  editedAt: z.string().nullable(),
+});
+const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(500).optional(),
+});
+const idParams = z.object({ id: z.string().max(100) });
+
+async function paged<T>(load: () => Promise<T>) {
+  try {
+    return await load();
+  } catch (err) {
+    if (err instanceof BadCursorError) throw validationFailed([{ path: 'querystring.cursor', message: err.message }]);
+    throw err;
+  }
+}
+
+export function feedbackRoutes(app: FastifyInstance, deps: Deps) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const show = async (id: string) => {
+    const review = await getReview(deps.pool, id);
+    if (!review) throw notFound('That review');
+    return { review };
+  };
+
+  r.post(
+    '/api/sessions/:id/reviews',
+    {
+      schema: {
+        tags: ['feedback'],
+        summary: 'Review a completed session you attended (once)',
+        params: idParams,
+        body: z.object({ rating, comment: comment.default('') }),
+        response: { 201: z.object({ review: reviewSchema }), ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      const reviewId = await submitReview(deps, user.id, request.params.id, request.body, requestMetadata(request));
+      return reply.code(201).send(await show(reviewId));
+    },
+  );
+
+  r.get(
+    '/api/sessions/:id/reviews',
+    {
+      schema: {
+        tags: ['feedback'],
+        summary: "A session's reviews, newest first",
+        params: idParams,
+        querystring: pageQuery,
+        response: { 200: listOf(reviewSchema), ...errors(400) },
+      },
+    },
+    async (request) => paged(() => sessionReviews(deps.pool, request.params.id, request.query.limit, request.query.cursor)),
+  );
+
+  r.get(
+    '/api/users/:id/reviews',
+    {
+      schema: {
+        tags: ['feedback'],
+        summary: 'Reviews a member received as host, newest first',
+        params: idParams,
+        querystring: pageQuery,
+        response: { 200: listOf(reviewSchema), ...errors(400) },
+      },
+    },
+    async (request) => paged(() => hostReviews(deps.pool, request.params.id, request.query.limit, request.query.cursor)),
+  );
+
+  r.patch(
+    '/api/reviews/:id',
+    {
+      schema: {
+        tags: ['feedback'],
+        summary: 'Edit your review (within 14 days)',
+        params: idParams,
+        body: z.object({ rating, comment }).partial().strict(),
+        response: { 200: z.object({ review: reviewSchema }), ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      await editReview(deps, request.params.id, user.id, request.body, requestMetadata(request));
+      return show(request.params.id);
+    },
+  );
+
+  r.delete(
+    '/api/reviews/:id',
+    {
+      schema: {
+        tags: ['feedback'],
+        summary: 'Delete your review (within 14 days)',
+        params: idParams,
+        response: { 204: z.null(), ...errors(401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      await deleteReview(deps, request.params.id, user.id, requestMetadata(request));
+      return reply.code(204).send(null);
+    },
+  );
+
+  r.post(
+    '/api/reviews/:id/reply',
+    {
+      schema: {
+        tags: ['feedback'],
+        summary: 'Reply to a review of your session (once)',
+        params: idParams,
+        body: z.object({
+          reply: z.string().trim().min(1, { error: 'must not be empty' }).max(2000, { error: 'must be at most 2000 characters' }),
+        }),
+        response: { 200: z.object({ review: reviewSchema }), ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      await replyToReview(deps, request.params.id, user.id, request.body.reply, requestMetadata(request));
+      return show(request.params.id);
+    },
+  );
+}

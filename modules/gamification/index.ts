@@ -1,0 +1,16 @@
+// The gamification module: points, badges and the rules behind them, earned from other modules' events.
+// Other code enters it only through this file.
+import type { ModuleDefinition } from '../../infra/platform.ts';
+import { gamificationReactor } from './reactor.ts';
+import { gamificationEvents } from './rewards.ts';
+import { gamificationRoutes } from './routes.ts';
+
+export const gamification: ModuleDefinition = {
+  name: 'gamification',
+  events: gamificationEvents,
+  consumers: [gamificationReactor],
+  routes: gamificationRoutes,
+};
+
+export type { GamificationEventData } from './rewards.ts';
+export { BADGES, badgeName, POINT_RULES, POINTS } from './rules.ts';

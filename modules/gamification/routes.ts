@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errors } from '../../infra/http/index.ts';
+import type { Deps } from '../../infra/platform.ts';
+import { leaderboard } from '../../read-models/leaderboards/queries.ts';
+import { BADGES, POINT_RULES } from './rules.ts';
+
+export function gamificationRoutes(app: FastifyInstance, deps: Deps) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get(
+    '/api/leaderboards',
+    {
+      schema: {
+        tags: ['gamification'],
+        summary: 'Members ranked by points: all time or this month, overall or in one skill; ties share a rank',
+        querystring: z.object({
+          period: z.enum(['all', 'month'], { error: 'must be all or month' }).default('all'),
+          skill: z.string().trim().max(50).optional(),
+          limit: z.coerce.number().int().min(1).max(100).default(20),
+        }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({ rank: z.number(), user: z.object({ id: z.string(), displayName: z.string() }), points: z.number() }),
+            ),
+          }),
+          ...errors(400),
+        },
+      },
+    },
+    async (request) => ({ items: await leaderboard(deps.pool, request.query) }),
+  );
+
+  r.get(
+    '/api/badges',
+    {
+      schema: {
+        tags: ['gamification'],
+        summary: 'The badge catalogue with the rule of each, and how points are earned',
+        response: {
+          200: z.object({
+            items: z.array(z.object({ key: z.string(), name: z.string(), rule: z.string() })),
+            points: z.array(z.object({ key: z.string(), rule: z.string() })),
+          }),
+        },
+      },
+    },
+    async () => ({ items: [...BADGES], points: POINT_RULES }),
+  );
+}

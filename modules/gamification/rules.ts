@@ -1,0 +1,63 @@
+// Every rule of points and badges, in one place. GET /api/badges and the /badges page publish these texts.
+
+export const POINTS = {
+  hostedBase: 10,
+  hostedPerAttendee: 2,
+  attended: 5,
+  reviewed: 3,
+  ratedFive: 5,
+  ratedFour: 2,
+} as const;
+
+export const POINT_RULES = [
+  { key: 'hosted', rule: `Host a session that is completed: ${POINTS.hostedBase} points plus ${POINTS.hostedPerAttendee} per attendee.` },
+  { key: 'attended', rule: `Attend a session: ${POINTS.attended} points.` },
+  { key: 'reviewed', rule: `Review a session you attended: ${POINTS.reviewed} points.` },
+  { key: 'rated', rule: `Receive a 5-star review: ${POINTS.ratedFive} points; a 4-star review: ${POINTS.ratedFour} points.` },
+];
+
+export const TOP_RATED = { minAverage: 4.8, minRatings: 10 } as const;
+export const STREAK_WEEKS = 4;
+
+export const BADGES = [
+  { key: 'first-session-hosted', name: 'First session hosted', rule: 'Host your first completed session.' },
+  { key: 'sessions-10', name: '10 sessions hosted', rule: 'Host 10 completed sessions.' },
+  { key: 'sessions-50', name: '50 sessions hosted', rule: 'Host 50 completed sessions.' },
+  { key: 'students-100', name: '100 students taught', rule: 'Teach 100 different members in completed sessions.' },
+  {
+    key: 'top-rated',
+    name: 'Top-rated mentor',
+    rule: `An average rating of at least ${TOP_RATED.minAverage} over at least ${TOP_RATED.minRatings} visible reviews.`,
+  },
+  { key: 'first-review', name: 'First review', rule: 'Write your first review.' },
+  {
+    key: 'learning-streak',
+    name: 'Learning streak',
+    rule: `Attend sessions in ${STREAK_WEEKS} consecutive weeks (Monday to Sunday, UTC).`,
+  },
+  { key: 'five-skills', name: 'Five skills learned', rule: 'Attend sessions in five different skills.' },
+] as const;
+
+export type BadgeKey = (typeof BADGES)[number]['key'];
+
+export const badgeName = (key: string) => BADGES.find((b) => b.key === key)?.name ?? key;
+
+/** Monday-based week number since 1970 (1 Jan 1970 was a Thursday), in UTC. */
+export function weekNumber(iso: string): number {
+  const days = Math.floor(Date.parse(iso) / 86400_000);
+  return Math.floor((days + 3) / 7);
+}
+
+export function hasStreak(weeks: Iterable<number>, length = STREAK_WEEKS): boolean {
+  const set = new Set(weeks);
+  for (const w of set) {
+    let run = 1;
+    while (set.has(w + run)) run++;
+    if (run >= length) return true;
+  }
+  return false;
+}
+
+export function pointsForRating(rating: number): number {
+  return rating === 5 ? POINTS.ratedFive : rating === 4 ? POINTS.ratedFour : 0;
+}

@@ -1,0 +1,54 @@
+import type { StoredEvent } from '../../infra/event-store/index.ts';
+import type { Projector } from '../../infra/projections/index.ts';
+import type { GamificationEventData } from '../../modules/gamification/index.ts';
+import type { IdentityEventData } from '../../modules/identity/index.ts';
+
+/** The month an award belongs to, from when it was recorded (UTC): "2026-11". */
+export const monthOf = (at: Date) => at.toISOString().slice(0, 7);
+
+/**
+ * Leaderboards: points per member all time ('all') and per month, each overall (skill '') and per skill.
+ * Set-based: one upsert per batch for all the rows the batch touches.
+ */
+export const leaderboardsProjector: Projector = {
+  name: 'leaderboards',
+  kind: 'read-model',
+  tables: ['leaderboard_points', 'leaderboard_people'],
+  eventTypes: ['MemberSignedUp', 'ProfileUpdated', 'PointsAwarded'],
+  handle: async (client, events: StoredEvent[]) => {
+    const rows = new Map<string, { member: string; period: string; skill: string; points: number }>();
+    const add = (member: string, period: string, skill: string, points: number) => {
+      const key = `${member}\u0000${period}\u0000${skill}`;
+      const row = rows.get(key) ?? { member, period, skill, points: 0 };
+      row.points += points;
+      rows.set(key, row);
+    };
+    for (const event of events) {
+      if (event.type === 'PointsAwarded') {
+        const d = event.data as GamificationEventData['PointsAwarded'];
+        if (d.points === 0) continue;
+        const skill = d.skill.toLowerCase();
+        for (const period of ['all', monthOf(event.recordedAt)]) {
+          add(d.memberId, period, '', d.points);
+          if (skill) add(d.memberId, period, skill, d.points);
+        }
+        continue;
+      }
+      const d = event.data as IdentityEventData['ProfileUpdated'];
+      if (d.displayName === undefined) continue;
+      await client.query(
+        `INSERT INTO leaderboard_people (member_id, display_name) VALUES ($1, $2)
+         ON CONFLICT (member_id) DO UPDATE SET display_name = $2`,
+        [d.memberId, d.displayName],
+      );
+    }
+    if (rows.size === 0) return;
+    const list = [...rows.values()];
+    await client.query(
+      `INSERT INTO leaderboard_points (member_id, period, skill_key, points)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[])
+       ON CONFLICT (period, skill_key, member_id) DO UPDATE SET points = leaderboard_points.points + excluded.points`,
+      [list.map((r) => r.member), list.map((r) => r.period), list.map((r) => r.skill), list.map((r) => r.points)],
+    );
+  },
+};

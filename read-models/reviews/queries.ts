@@ -1,0 +1,86 @@
+import type { Queryable } from '../../infra/db/index.ts';
+import { decodeCursor, encodeCursor, type Page } from '../shared/cursor.ts';
+
+export type ReviewView = {
+  id: string;
+  sessionId: string;
+  sessionTitle: string;
+  skill: string;
+  hostId: string;
+  author: { id: string; displayName: string };
+  rating: number;
+  comment: string;
+  reply: { text: string; at: string } | null;
+  createdAt: string;
+  editedAt: string | null;
+};
+
+type Row = {
+  review_id: string;
+  session_id: string;
+  session_title: string;
+  skill: string;
+  host_id: string;
+  author_id: string;
+  author_display_name: string;
+  rating: number;
+  comment: string;
+  reply: string | null;
+  replied_at: Date | null;
+  created_at: Date;
+  edited_at: Date | null;
+};
+
+const toView = (r: Row): ReviewView => ({
+  id: r.review_id,
+  sessionId: r.session_id,
+  sessionTitle: r.session_title,
+  skill: r.skill,
+  hostId: r.host_id,
+  author: { id: r.author_id, displayName: r.author_display_name },
+  rating: r.rating,
+  comment: r.comment,
+  reply: r.reply === null ? null : { text: r.reply, at: r.replied_at!.toISOString() },
+  createdAt: r.created_at.toISOString(),
+  editedAt: r.edited_at?.toISOString() ?? null,
+});
+
+export class BadCursorError extends Error {}
+
+/** Visible reviews (not deleted, not hidden by moderation), newest first. */
+async function page(db: Queryable, column: 'session_id' | 'host_id', id: string, limit: number, cursor?: string) {
+  const params: unknown[] = [id, limit + 1];
+  let after = '';
+  if (cursor) {
+    const c = decodeCursor(cursor);
+    if (!c || c.length !== 2 || typeof c[0] !== 'string' || typeof c[1] !== 'string') {
+      throw new BadCursorError('cursor is not valid');
+    }
+    params.push(c[0], c[1]);
+    after = 'AND (created_at, review_id) < ($3::timestamptz, $4)';
+  }
+  const { rows } = await db.query<Row>(
+    `SELECT * FROM reviews WHERE ${column} = $1 AND NOT deleted AND NOT hidden ${after}
+      ORDER BY created_at DESC, review_id DESC LIMIT $2`,
+    params,
+  );
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return {
+    items: items.map(toView),
+    nextCursor: rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.review_id]) : null,
+  } satisfies Page<ReviewView>;
+}
+
+export const sessionReviews = (db: Queryable, sessionId: string, limit: number, cursor?: string) =>
+  page(db, 'session_id', sessionId, limit, cursor);
+
+export const hostReviews = (db: Queryable, hostId: string, limit: number, cursor?: string) =>
+  page(db, 'host_id', hostId, limit, cursor);
+
+export async function getReview(db: Queryable, reviewId: string): Promise<ReviewView | null> {
+  const { rows } = await db.query<Row>('SELECT * FROM reviews WHERE review_id = $1 AND NOT deleted AND NOT hidden', [
+    reviewId,
+  ]);
+  return rows[0] ? toView(rows[0]) : null;
+}
