@@ -36,9 +36,11 @@ export const profilePatch = z
   .object({
     displayName,
     bio: z.string().max(2000, { error: 'must be at most 2000 characters' }),
+    // An https URL, or the path of an avatar uploaded here (what POST /api/me/avatar sets), or null.
     avatarUrl: z
-      .url({ protocol: /^https$/, error: 'must be an https URL' })
-      .max(2000)
+      .union([z.url({ protocol: /^https$/ }).max(2000), z.string().regex(/^\/api\/avatars\/[\w.-]{1,200}$/)], {
+        error: 'must be an https URL',
+      })
       .nullable(),
     skillsToTeach: skillList,
     skillsToLearn: skillList,

@@ -11,12 +11,16 @@ let ben: Member;
 const ids: Record<string, string> = {};
 let finishedStartsAt: string;
 
-const at = (day: number, hour = 18) => `2031-05-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00Z`;
+const at = (day: number, hour = 18) =>
+  `2031-05-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00Z`;
 
 async function list(query = '', who: Member | null = null) {
   const res = await call(app, who, 'GET', `/api/sessions${query ? `?${query}` : ''}`);
   expect(res.statusCode, res.body).toBe(200);
-  return res.json() as { items: { id: string; meetingUrl: string | null; startsAt: string }[]; nextCursor: string | null };
+  return res.json() as {
+    items: { id: string; meetingUrl: string | null; startsAt: string }[];
+    nextCursor: string | null;
+  };
 }
 const idsOf = async (query = '') => (await list(query)).items.map((i) => i.id);
 const named = (...names: string[]) => names.map((n) => ids[n]);
@@ -27,13 +31,31 @@ beforeAll(async () => {
   finishedStartsAt = new Date(Math.ceil(Date.now() / 1000) * 1000 + 2000).toISOString();
   const plan: [string, Member, Record<string, unknown>][] = [
     ['finished', ada, { title: 'Already over', skill: 'Chess', startsAt: finishedStartsAt }],
-    ['python', ada, { title: 'Python for data', skill: 'Python', difficulty: 'intermediate', startsAt: at(1) }],
+    [
+      'python',
+      ada,
+      { title: 'Python for data', skill: 'Python', difficulty: 'intermediate', startsAt: at(1) },
+    ],
     ['twin', ben, { title: 'Knitting circle', skill: 'Knitting', startsAt: at(1) }],
     ['sourdough', ada, { title: 'Sourdough basics', skill: 'Baking', startsAt: at(2) }],
-    ['knife', ben, { title: 'Advanced knife work', skill: 'Cooking', difficulty: 'advanced', description: 'Julienne and brunoise.', startsAt: at(3) }],
+    [
+      'knife',
+      ben,
+      {
+        title: 'Advanced knife work',
+        skill: 'Cooking',
+        difficulty: 'advanced',
+        description: 'Julienne and brunoise.',
+        startsAt: at(3),
+      },
+    ],
     ['micro', ben, { title: 'Odd start', skill: 'Baking', startsAt: '2031-05-03T18:00:00.123456Z' }],
     ['cancelled', ada, { title: 'Called off', skill: 'Baking', startsAt: at(4) }],
-    ['rust', ben, { title: 'Ownership and borrowing', skill: 'Rust', difficulty: 'advanced', startsAt: at(5) }],
+    [
+      'rust',
+      ben,
+      { title: 'Ownership and borrowing', skill: 'Rust', difficulty: 'advanced', startsAt: at(5) },
+    ],
     ['bread', ben, { title: 'Scoring loaves', skill: 'baking', startsAt: at(6) }],
   ];
   for (const [name, who, overrides] of plan) ids[name] = (await host(app, who, overrides)).id;
@@ -105,7 +127,9 @@ describe('GET /api/sessions', () => {
     const first = await list('skill=baking&limit=1');
     const second = await list(`skill=baking&limit=1&cursor=${first.nextCursor}`);
     const third = await list(`skill=baking&limit=1&cursor=${second.nextCursor}`);
-    expect([...first.items, ...second.items, ...third.items].map((i) => i.id)).toEqual(named('sourdough', 'micro', 'bread'));
+    expect([...first.items, ...second.items, ...third.items].map((i) => i.id)).toEqual(
+      named('sourdough', 'micro', 'bread'),
+    );
     expect(third.nextCursor).toBeNull();
   });
 
@@ -113,7 +137,10 @@ describe('GET /api/sessions', () => {
     ['a garbage cursor', 'cursor=garbage!!'],
     ['a cursor of the wrong shape', `cursor=${Buffer.from('{"a":1}').toString('base64url')}`],
     ['a cursor with the wrong types', `cursor=${Buffer.from('["x","y"]').toString('base64url')}`],
-    ['a cursor with an impossible date', `cursor=${Buffer.from('["2031-02-31T00:00:00Z","y"]').toString('base64url')}`],
+    [
+      'a cursor with an impossible date',
+      `cursor=${Buffer.from('["2031-02-31T00:00:00Z","y"]').toString('base64url')}`,
+    ],
     ['limit=0', 'limit=0'],
     ['limit=101', 'limit=101'],
     ['limit=abc', 'limit=abc'],

@@ -3,8 +3,8 @@ import ICAL from 'ical.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
-import { signUpAs } from '../identity/testing.ts';
 import { skillswap } from '../index.ts';
+import { signUpAs } from '../testing.ts';
 
 let app: Platform;
 let host: { cookie: string };
@@ -59,7 +59,8 @@ async function calendar(url: string, cookie?: string) {
   expect(String(cal.getFirstPropertyValue('prodid'))).toContain('SkillSwap');
   const events = cal.getAllSubcomponents('vevent');
   for (const e of events) {
-    for (const prop of ['uid', 'dtstamp', 'dtstart', 'dtend', 'summary']) expect(e.hasProperty(prop)).toBe(true);
+    for (const prop of ['uid', 'dtstamp', 'dtstart', 'dtend', 'summary'])
+      expect(e.hasProperty(prop)).toBe(true);
   }
   return { text, events };
 }
@@ -72,7 +73,12 @@ const utc = (e: ICAL.Component, prop: string) => {
 
 beforeAll(async () => {
   app = await startTestPlatform(skillswap, { config: { signupLimitPerIp: 1000 } });
-  [host, member, waiter, stranger] = await Promise.all([signUpAs(app), signUpAs(app), signUpAs(app), signUpAs(app)]);
+  [host, member, waiter, stranger] = await Promise.all([
+    signUpAs(app),
+    signUpAs(app),
+    signUpAs(app),
+    signUpAs(app),
+  ]);
   sessionId = await hostSession(host.cookie);
   for (const m of [member, waiter]) {
     expect((await inject(`/api/sessions/${sessionId}/registration`, m.cookie, 'POST')).statusCode).toBe(201);
@@ -89,7 +95,9 @@ describe('GET /api/sessions/:id/calendar.ics', () => {
     expect(utc(e, 'dtend')).toBe('2030-06-10T17:30:00.000Z');
     expect(e.getFirstPropertyValue('summary')).toBe('Knots and splices');
     expect(e.getFirstPropertyValue('status')).toBe('CONFIRMED');
-    expect(String(e.getFirstPropertyValue('description'))).toContain('Bowline, clove hitch; a long splice, with care.');
+    expect(String(e.getFirstPropertyValue('description'))).toContain(
+      'Bowline, clove hitch; a long splice, with care.',
+    );
   });
 
   it('carries the meeting link only for the host and registered members', async () => {
@@ -106,7 +114,9 @@ describe('GET /api/sessions/:id/calendar.ics', () => {
   });
 
   it('answers 404 for an unknown session', async () => {
-    expect((await inject('/api/sessions/00000000-0000-0000-0000-000000000000/calendar.ics')).statusCode).toBe(404);
+    expect((await inject('/api/sessions/00000000-0000-0000-0000-000000000000/calendar.ics')).statusCode).toBe(
+      404,
+    );
   });
 
   it('says CANCELLED once the host cancels', async () => {
@@ -137,12 +147,22 @@ describe('the personal calendar feed', () => {
 
   it('lists, without any cookie, the upcoming sessions the member hosts or is registered for', async () => {
     // The member hosts one, is registered for the first, waits for one and had one cancelled.
-    const hosted = await hostSession(member.cookie, { title: 'Member hosts', startsAt: '2030-07-01T09:00:00Z' });
+    const hosted = await hostSession(member.cookie, {
+      title: 'Member hosts',
+      startsAt: '2030-07-01T09:00:00Z',
+    });
     const full = await hostSession(host.cookie, { title: 'Full' });
     await inject(`/api/sessions/${full}/registration`, stranger.cookie, 'POST');
-    expect((await inject(`/api/sessions/${full}/registration`, member.cookie, 'POST')).json().status).toBe('waitlisted');
+    expect((await inject(`/api/sessions/${full}/registration`, member.cookie, 'POST')).json().status).toBe(
+      'waitlisted',
+    );
     const gone = await hostSession(member.cookie, { title: 'Gone' });
-    await app.http.inject({ method: 'POST', url: `/api/sessions/${gone}/cancel`, headers: { cookie: member.cookie }, payload: { reason: 'x' } });
+    await app.http.inject({
+      method: 'POST',
+      url: `/api/sessions/${gone}/cancel`,
+      headers: { cookie: member.cookie },
+      payload: { reason: 'x' },
+    });
 
     const res = await inject('/api/me/calendar', member.cookie);
     expect(res.statusCode).toBe(200);
@@ -150,7 +170,9 @@ describe('the personal calendar feed', () => {
     expect(feedPath((await inject('/api/me/calendar', member.cookie)).json().url)).toBe(path);
 
     const { events } = await calendar(path);
-    expect(events.map((e) => e.getFirstPropertyValue('uid')).sort()).toEqual([`${hosted}@skillswap`, `${sessionId}@skillswap`].sort());
+    expect(events.map((e) => e.getFirstPropertyValue('uid')).sort()).toEqual(
+      [`${hosted}@skillswap`, `${sessionId}@skillswap`].sort(),
+    );
     const mine = events.find((e) => e.getFirstPropertyValue('uid') === `${hosted}@skillswap`)!;
     expect(utc(mine, 'dtstart')).toBe('2030-07-01T09:00:00.000Z');
     expect(mine.getFirstPropertyValue('summary')).toBe('Member hosts');

@@ -24,7 +24,7 @@ export function sessionsCalendar(name: string, sessions: SessionView[], siteOrig
       status: s.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     });
   }
-  // RFC 5545 §3.4: every content line ends in CRLF, "END:VCALENDAR" too; ical-generator leaves that last one out.
+  // RFC 5545 §3.4: every content line ends in CRLF, END:VCALENDAR too; ical-generator leaves that one out.
   return `${calendar.toString()}\r\n`;
 }
 

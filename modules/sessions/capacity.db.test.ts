@@ -31,7 +31,12 @@ for (let run = 1; run <= RUNS; run++) {
     // Registration does not require the member to exist in the domain rules: plain ids are enough here.
     const outcomes = await Promise.allSettled(
       members.map((memberId) =>
-        onSession(app, session.id, { type: 'Register', data: { memberId }, now: new Date() }, { actorId: memberId }),
+        onSession(
+          app,
+          session.id,
+          { type: 'Register', data: { memberId }, now: new Date() },
+          { actorId: memberId },
+        ),
       ),
     );
     const elapsed = Math.round(performance.now() - started);
@@ -51,7 +56,9 @@ for (let run = 1; run <= RUNS; run++) {
     const waitlisted = events.filter((e) => e.type === 'MemberWaitlisted');
     expect(registered).toHaveLength(CAPACITY);
     expect(waitlisted).toHaveLength(MEMBERS - CAPACITY);
-    expect(waitlisted.map((e) => e.position)).toEqual(Array.from({ length: MEMBERS - CAPACITY }, (_, i) => i + 1));
+    expect(waitlisted.map((e) => e.position)).toEqual(
+      Array.from({ length: MEMBERS - CAPACITY }, (_, i) => i + 1),
+    );
     expect(new Set(events.map((e) => e.member)).size).toBe(MEMBERS);
     expect([...events.map((e) => e.member)].sort()).toEqual([...members].sort());
 
@@ -62,7 +69,13 @@ for (let run = 1; run <= RUNS; run++) {
       waitlisted.map((e) => e.member),
     ]);
 
-    // The read model: counts, and the queue in the same order as the stream.
+    // The read model: counts, and the queue in the same order as the stream. Read-your-writes is a bounded wait
+    // (3 s) that 200 waiters can outlast, so wait here for the last append before reading.
+    const checkpoints = outcomes.flatMap((o) =>
+      o.status === 'fulfilled' && o.value.appended ? [o.value.appended.checkpoint] : [],
+    );
+    const lastAppend = checkpoints.reduce((a, b) => (b.position > a.position ? b : a));
+    expect(await app.runner.waitFor(lastAppend, { timeoutMs: 30_000 })).toBe(true);
     const { rows: listing } = await app.pool.query(
       'SELECT registered_count, waitlist_count FROM session_listings WHERE session_id = $1',
       [session.id],

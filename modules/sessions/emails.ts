@@ -42,7 +42,14 @@ export const sessionMailer: Reactor = {
         if (!account) continue;
         await mailer
           .send({ to: account.email, subject: mail.subject, text: `Hello ${account.displayName},\n\n${mail.text}\n\n— SkillSwap` })
-          .catch((err) => log.error({ err, memberId }, 'could not send email'));
+          .catch((err: { responseCode?: number }) => {
+            // Only a permanent refusal (SMTP 5xx, no such mailbox) is logged and skipped: no retry helps.
+            // Anything else (451 "try later", server down) was logged and dropped too, losing the email;
+            // now it fails the batch and the reactor retries from its checkpoint: late, maybe twice.
+            if (typeof err.responseCode === 'number' && err.responseCode >= 500) {
+              log.error({ err, memberId }, 'email refused permanently; not sent');
+            } else throw err;
+          });
       }
     }
   },

@@ -56,8 +56,8 @@ export function inboxRoutes(app: FastifyInstance, deps: Deps) {
       schema: {
         tags: ['sessions'],
         summary: 'Mark notifications as read: the given ids, or all of them when `ids` is left out',
-        // nullish, not .default({}): Fastify hands a POST without a body to the validator as null (not undefined),
-        // which a default does not replace, so "no body marks everything read" answered 400.
+        // nullish, not .default({}): Fastify validates a POST without a body as null (not undefined), which
+        // a default does not replace, so "no body marks everything read" answered 400.
         body: z.object({ ids: z.array(z.string().max(64)).min(1).max(200).optional() }).nullish(),
         response: { 204: z.null(), ...errors(400, 401) },
       },

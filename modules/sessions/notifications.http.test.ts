@@ -2,10 +2,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
-import { signUpAs } from '../identity/testing.ts';
 import { skillswap } from '../index.ts';
+import { signUpAs } from '../testing.ts';
 
-type Notification = { id: string; kind: string; sessionId: string | null; title: string; body: string; createdAt: string; read: boolean };
+type Notification = {
+  id: string;
+  kind: string;
+  sessionId: string | null;
+  title: string;
+  body: string;
+  createdAt: string;
+  read: boolean;
+};
 type Inbox = { items: Notification[]; nextCursor: string | null; unreadCount: number };
 
 let app: Platform;
@@ -19,16 +27,29 @@ let sessionId: string;
 const STARTS = '2030-06-10T16:00:00Z';
 
 async function inbox(cookie: string, query = 'limit=100'): Promise<Inbox> {
-  const res = await app.http.inject({ method: 'GET', url: `/api/me/notifications?${query}`, headers: { cookie } });
+  const res = await app.http.inject({
+    method: 'GET',
+    url: `/api/me/notifications?${query}`,
+    headers: { cookie },
+  });
   expect(res.statusCode).toBe(200);
   return res.json();
 }
 const kinds = async (cookie: string) => (await inbox(cookie)).items.map((n) => n.kind);
 const markRead = (cookie: string, payload?: object) =>
-  app.http.inject({ method: 'POST', url: '/api/me/notifications/read', headers: { cookie }, ...(payload ? { payload } : {}) });
+  app.http.inject({
+    method: 'POST',
+    url: '/api/me/notifications/read',
+    headers: { cookie },
+    ...(payload ? { payload } : {}),
+  });
 
 async function register(cookie: string) {
-  const res = await app.http.inject({ method: 'POST', url: `/api/sessions/${sessionId}/registration`, headers: { cookie } });
+  const res = await app.http.inject({
+    method: 'POST',
+    url: `/api/sessions/${sessionId}/registration`,
+    headers: { cookie },
+  });
   expect(res.statusCode).toBe(201);
   return res.json();
 }
@@ -59,7 +80,9 @@ beforeAll(async () => {
 describe('GET /api/me/notifications', () => {
   it('answers 401 when signed out, for reading and for marking read', async () => {
     expect((await app.http.inject({ method: 'GET', url: '/api/me/notifications' })).statusCode).toBe(401);
-    expect((await app.http.inject({ method: 'POST', url: '/api/me/notifications/read', payload: {} })).statusCode).toBe(401);
+    expect(
+      (await app.http.inject({ method: 'POST', url: '/api/me/notifications/read', payload: {} })).statusCode,
+    ).toBe(401);
   });
 
   it('tells a member who registers that they are in, with the local start time', async () => {
@@ -83,7 +106,11 @@ describe('GET /api/me/notifications', () => {
   });
 
   it('tells the first on the waitlist when a registered member leaves and the seat is theirs', async () => {
-    const res = await app.http.inject({ method: 'DELETE', url: `/api/sessions/${sessionId}/registration`, headers: { cookie: ann.cookie } });
+    const res = await app.http.inject({
+      method: 'DELETE',
+      url: `/api/sessions/${sessionId}/registration`,
+      headers: { cookie: ann.cookie },
+    });
     expect(res.statusCode).toBe(204);
     expect(await kinds(bob.cookie)).toEqual(['promoted', 'waitlisted']);
     expect((await inbox(bob.cookie)).items[0]!.body).toContain('Mon 10 Jun, 18:00 (Europe/Berlin)');
@@ -119,8 +146,32 @@ describe('GET /api/me/notifications', () => {
     for (const member of [bob, cat]) {
       const [n] = (await inbox(member.cookie)).items;
       expect(n).toMatchObject({ kind: 'rescheduled', sessionId });
-      expect(n!.body).toBe('It now starts Wed 12 Jun, 09:30 (Europe/Berlin) (was Mon 10 Jun, 18:00 (Europe/Berlin)).');
+      expect(n!.body).toBe(
+        'It now starts Wed 12 Jun, 09:30 (Europe/Berlin) (was Mon 10 Jun, 18:00 (Europe/Berlin)).',
+      );
     }
+  });
+
+  it('does not call it a new time when the host sends the same instant written another way', async () => {
+    const before = (await inbox(bob.cookie)).items.length;
+    const shown = (await app.http.inject({ method: 'GET', url: `/api/sessions/${sessionId}` })).json().session
+      .startsAt;
+    expect(shown).toBe('2030-06-12T07:30:00.000Z');
+    for (const startsAt of [shown, '2030-06-12T09:30:00+02:00']) {
+      const res = await app.http.inject({
+        method: 'PATCH',
+        url: `/api/sessions/${sessionId}`,
+        headers: { cookie: host.cookie },
+        payload: { startsAt },
+      });
+      expect(res.statusCode).toBe(200);
+    }
+    expect((await inbox(bob.cookie)).items.length).toBe(before);
+    const { rows } = await app.pool.query(
+      `SELECT count(*)::int AS n FROM events WHERE stream_id = $1 AND type = 'SessionRescheduled'`,
+      [`session-${sessionId}`],
+    );
+    expect(rows[0].n).toBe(1);
   });
 
   it('tells them a cancellation and carries the host reason', async () => {
@@ -137,7 +188,13 @@ describe('GET /api/me/notifications', () => {
       expect(n!.title).toContain('Sourdough for beginners');
       expect(n!.body).toBe('Reason: My oven broke');
     }
-    expect(await kinds(bob.cookie)).toEqual(['cancelled', 'rescheduled', 'changed', 'promoted', 'waitlisted']);
+    expect(await kinds(bob.cookie)).toEqual([
+      'cancelled',
+      'rescheduled',
+      'changed',
+      'promoted',
+      'waitlisted',
+    ]);
     expect(await kinds(ann.cookie)).toEqual(['registered']);
   });
 });
@@ -187,7 +244,10 @@ describe('paging', () => {
     const seen: Notification[] = [];
     let cursor: string | null = null;
     do {
-      const page: Inbox = await inbox(bob.cookie, `limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const page: Inbox = await inbox(
+        bob.cookie,
+        `limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       expect(page.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.items);
       cursor = page.nextCursor;
@@ -199,7 +259,11 @@ describe('paging', () => {
   });
 
   it('answers 400 for a cursor that is not ours', async () => {
-    const res = await app.http.inject({ method: 'GET', url: '/api/me/notifications?cursor=nonsense', headers: { cookie: bob.cookie } });
+    const res = await app.http.inject({
+      method: 'GET',
+      url: '/api/me/notifications?cursor=nonsense',
+      headers: { cookie: bob.cookie },
+    });
     expect(res.statusCode).toBe(400);
   });
 });
@@ -209,7 +273,8 @@ describe('rebuilding the notifications read model', () => {
     const dump = async () => ({
       notifications: (await app.pool.query('SELECT * FROM notifications ORDER BY notification_id')).rows,
       sessions: (await app.pool.query('SELECT * FROM notification_sessions ORDER BY session_id')).rows,
-      audience: (await app.pool.query('SELECT * FROM notification_audience ORDER BY session_id, member_id')).rows,
+      audience: (await app.pool.query('SELECT * FROM notification_audience ORDER BY session_id, member_id'))
+        .rows,
     });
     const before = await dump();
     expect(before.notifications.filter((r) => r.read_at !== null).length).toBeGreaterThan(0);

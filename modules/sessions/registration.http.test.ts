@@ -17,15 +17,24 @@ let mod: Member;
 let session: SessionJson; // capacity 2: ann and bea in, cat and dan waiting
 let lesson: { id: string; startsAt: string }; // starts a few seconds into the run; ann attends
 
-const register = (who: Member | null, id = session.id) => call(app, who, 'POST', `/api/sessions/${id}/registration`);
-const leave = (who: Member | null, id = session.id) => call(app, who, 'DELETE', `/api/sessions/${id}/registration`);
+const register = (who: Member | null, id = session.id) =>
+  call(app, who, 'POST', `/api/sessions/${id}/registration`);
+const leave = (who: Member | null, id = session.id) =>
+  call(app, who, 'DELETE', `/api/sessions/${id}/registration`);
 const attendees = (who: Member | null) => call(app, who, 'GET', `/api/sessions/${session.id}/attendees`);
 
 beforeAll(async () => {
   app = await startTestPlatform(skillswap);
-  [hal, ann, bea, cat, dan, out, mod] = await Promise.all(
-    ['Hal', 'Ann', 'Bea', 'Cat', 'Dan', 'Out', 'Mod'].map((name) => signUp(app, name)),
-  );
+  const s = (name: string) => signUp(app, name);
+  [hal, ann, bea, cat, dan, out, mod] = await Promise.all([
+    s('Hal'),
+    s('Ann'),
+    s('Bea'),
+    s('Cat'),
+    s('Dan'),
+    s('Out'),
+    s('Mod'),
+  ]);
   await changeRole(app, mod.email, 'moderator', true, { actorId: null });
   const startsAt = new Date(Math.ceil(Date.now() / 1000) * 1000 + 3000).toISOString();
   lesson = { id: (await host(app, hal, { startsAt, skill: 'Pottery', durationMinutes: 90 })).id, startsAt };
@@ -48,9 +57,20 @@ describe('POST /api/sessions/:id/registration', () => {
 
   it('counts seats and tells each viewer where they stand', async () => {
     const counts = { registeredCount: 2, waitlistCount: 2, seatsLeft: 0 };
-    expect(await getSession(app, ann, session.id)).toMatchObject({ ...counts, viewerRegistration: 'registered', waitlistPosition: null });
-    expect(await getSession(app, cat, session.id)).toMatchObject({ ...counts, viewerRegistration: 'waitlisted', waitlistPosition: 1 });
-    expect(await getSession(app, dan, session.id)).toMatchObject({ viewerRegistration: 'waitlisted', waitlistPosition: 2 });
+    expect(await getSession(app, ann, session.id)).toMatchObject({
+      ...counts,
+      viewerRegistration: 'registered',
+      waitlistPosition: null,
+    });
+    expect(await getSession(app, cat, session.id)).toMatchObject({
+      ...counts,
+      viewerRegistration: 'waitlisted',
+      waitlistPosition: 1,
+    });
+    expect(await getSession(app, dan, session.id)).toMatchObject({
+      viewerRegistration: 'waitlisted',
+      waitlistPosition: 2,
+    });
     expect(await getSession(app, out, session.id)).toMatchObject({ ...counts, viewerRegistration: null });
     expect(await getSession(app, null, session.id)).toMatchObject({ ...counts, viewerRegistration: null });
   });
@@ -72,7 +92,8 @@ describe('POST /api/sessions/:id/registration', () => {
 
 describe('meetingUrl', () => {
   it('is hidden from anonymous viewers, members who are not in, and waitlisted members', async () => {
-    for (const who of [null, out, cat, dan]) expect((await getSession(app, who, session.id)).meetingUrl).toBeNull();
+    for (const who of [null, out, cat, dan])
+      expect((await getSession(app, who, session.id)).meetingUrl).toBeNull();
   });
 
   it('is shown to the host, registered members and moderators', async () => {
@@ -102,7 +123,9 @@ describe('GET /api/sessions/:id/attendees', () => {
     expect((await attendees(ann)).statusCode).toBe(403);
     expect((await attendees(out)).json().error.code).toBe('forbidden');
     expect((await attendees(null)).statusCode).toBe(401);
-    expect((await call(app, hal, 'GET', `/api/sessions/${crypto.randomUUID()}/attendees`)).statusCode).toBe(404);
+    expect((await call(app, hal, 'GET', `/api/sessions/${crypto.randomUUID()}/attendees`)).statusCode).toBe(
+      404,
+    );
   });
 });
 
@@ -119,8 +142,14 @@ describe('DELETE /api/sessions/:id/registration', () => {
       waitlistCount: 1,
       seatsLeft: 0,
     });
-    expect(await getSession(app, dan, session.id)).toMatchObject({ viewerRegistration: 'waitlisted', waitlistPosition: 1 });
-    expect(await getSession(app, ann, session.id)).toMatchObject({ viewerRegistration: null, meetingUrl: null });
+    expect(await getSession(app, dan, session.id)).toMatchObject({
+      viewerRegistration: 'waitlisted',
+      waitlistPosition: 1,
+    });
+    expect(await getSession(app, ann, session.id)).toMatchObject({
+      viewerRegistration: null,
+      meetingUrl: null,
+    });
     const list = (await attendees(hal)).json();
     expect(list.registered.map((a: { id: string }) => a.id)).toEqual([bea.id, cat.id]);
     expect(list.waitlisted.map((a: { id: string }) => a.id)).toEqual([dan.id]);
@@ -137,10 +166,17 @@ describe('DELETE /api/sessions/:id/registration', () => {
 
   it('a waitlisted member leaves the queue; one who left may come back, at the back', async () => {
     expect((await leave(dan)).statusCode).toBe(204);
-    expect(await getSession(app, null, session.id)).toMatchObject({ registeredCount: 2, waitlistCount: 0, seatsLeft: 0 });
+    expect(await getSession(app, null, session.id)).toMatchObject({
+      registeredCount: 2,
+      waitlistCount: 0,
+      seatsLeft: 0,
+    });
     expect((await register(ann)).json()).toEqual({ status: 'waitlisted', waitlistPosition: 1 });
     expect((await register(dan)).json()).toEqual({ status: 'waitlisted', waitlistPosition: 2 });
-    expect(await getSession(app, dan, session.id)).toMatchObject({ viewerRegistration: 'waitlisted', waitlistPosition: 2 });
+    expect(await getSession(app, dan, session.id)).toMatchObject({
+      viewerRegistration: 'waitlisted',
+      waitlistPosition: 2,
+    });
   });
 
   it('with nobody waiting, a freed seat shows in seatsLeft', async () => {
@@ -161,7 +197,12 @@ describe('GET /api/me/sessions', () => {
     const mine = async (who: Member) => {
       const body = (await call(app, who, 'GET', '/api/me/sessions')).json();
       const ids = (k: string) => body[k].map((s: { id: string }) => s.id);
-      return { hosting: ids('hosting'), attending: ids('attending'), waitlisted: ids('waitlisted'), history: ids('history') };
+      return {
+        hosting: ids('hosting'),
+        attending: ids('attending'),
+        waitlisted: ids('waitlisted'),
+        history: ids('history'),
+      };
     };
     expect((await mine(hal)).hosting).toContain(session.id);
     expect((await mine(hal)).attending).toEqual([]);
@@ -173,7 +214,9 @@ describe('GET /api/me/sessions', () => {
   it('after completion, the session moves to history and counts towards hours learned and taught', async () => {
     await waitUntil(lesson.startsAt);
     expect((await register(cat, lesson.id)).statusCode).toBe(409); // started
-    const done = await call(app, hal, 'POST', `/api/sessions/${lesson.id}/complete`, { attendeeIds: [ann.id] });
+    const done = await call(app, hal, 'POST', `/api/sessions/${lesson.id}/complete`, {
+      attendeeIds: [ann.id],
+    });
     expect(done.statusCode).toBe(200);
     const annMine = (await call(app, ann, 'GET', '/api/me/sessions')).json();
     expect(annMine.attending.map((s: { id: string }) => s.id)).not.toContain(lesson.id);

@@ -3,8 +3,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
-import { signUpAs } from '../identity/testing.ts';
 import { skillswap } from '../index.ts';
+import { signUpAs } from '../testing.ts';
 import { REMINDER_QUEUE, sendReminder } from './index.ts';
 
 let app: Platform;
@@ -37,7 +37,11 @@ async function hostSession(startsAt: string): Promise<string> {
 
 async function register(sessionId: string, ...members: { cookie: string }[]) {
   for (const m of members) {
-    const res = await app.http.inject({ method: 'POST', url: `/api/sessions/${sessionId}/registration`, headers: { cookie: m.cookie } });
+    const res = await app.http.inject({
+      method: 'POST',
+      url: `/api/sessions/${sessionId}/registration`,
+      headers: { cookie: m.cookie },
+    });
     expect(res.statusCode).toBe(201);
   }
 }
@@ -75,7 +79,11 @@ async function jobsFor(sessionId: string) {
   return rows;
 }
 
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+async function eventually<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -99,7 +107,9 @@ describe('sendReminder: exactly once', () => {
     await sendReminder(app, id, '24h', startsAt);
 
     expect(await remindersInStream(id)).toEqual([{ kind: '24h', starts_at: startsAt }]);
-    expect(await reminderRecipients(id, 'reminder-24h')).toEqual([host.user.id, ann.user.id, bob.user.id].sort());
+    expect(await reminderRecipients(id, 'reminder-24h')).toEqual(
+      [host.user.id, ann.user.id, bob.user.id].sort(),
+    );
     // The other kind is its own reminder.
     await sendReminder(app, id, '1h', startsAt);
     expect((await remindersInStream(id)).map((r) => r.kind)).toEqual(['24h', '1h']);
@@ -161,7 +171,10 @@ describe('the reminder scheduler', () => {
   it('queues a 24-hour and a 1-hour job for a session two days ahead, and new ones when it moves', async () => {
     const id = await hostSession(inHours(48));
     const startsAt = await streamStartsAt(id);
-    const jobs = await eventually(() => jobsFor(id), (rows) => rows.length >= 2);
+    const jobs = await eventually(
+      () => jobsFor(id),
+      (rows) => rows.length >= 2,
+    );
     expect(jobs.map((j) => [j.kind, j.starts_at])).toEqual([
       ['24h', startsAt],
       ['1h', startsAt],
@@ -177,7 +190,10 @@ describe('the reminder scheduler', () => {
     });
     expect(res.statusCode).toBe(200);
     const moved = await streamStartsAt(id);
-    const after = await eventually(() => jobsFor(id), (rows) => rows.length >= 4);
+    const after = await eventually(
+      () => jobsFor(id),
+      (rows) => rows.length >= 4,
+    );
     const forMoved = after.filter((j) => j.starts_at === moved);
     expect(forMoved.map((j) => j.kind)).toEqual(['24h', '1h']);
     expect(near(forMoved[0]!.start_after, Date.parse(moved) - 24 * HOUR)).toBe(true);
@@ -186,7 +202,10 @@ describe('the reminder scheduler', () => {
   it('queues no 24-hour job for a session two hours ahead (its moment has passed), only the 1-hour one', async () => {
     const id = await hostSession(inHours(2));
     const startsAt = await streamStartsAt(id);
-    const jobs = await eventually(() => jobsFor(id), (rows) => rows.length >= 1);
+    const jobs = await eventually(
+      () => jobsFor(id),
+      (rows) => rows.length >= 1,
+    );
     expect(jobs.map((j) => j.kind)).toEqual(['1h']);
     expect(near(jobs[0]!.start_after, Date.parse(startsAt) - HOUR)).toBe(true);
   });
@@ -200,11 +219,22 @@ describe('the reminder worker', () => {
     const jobId = await app.jobs.send(REMINDER_QUEUE, { sessionId: id, kind: '1h', startsAt });
     expect(jobId).toBeTruthy();
     // pg-boss polls every couple of seconds; bounded well above that.
-    const events = await eventually(() => remindersInStream(id), (rows) => rows.length > 0, 20_000);
+    const events = await eventually(
+      () => remindersInStream(id),
+      (rows) => rows.length > 0,
+      20_000,
+    );
     expect(events).toEqual([{ kind: '1h', starts_at: startsAt }]);
-    const job = await eventually(() => app.jobs.job(REMINDER_QUEUE, jobId!), (j) => j?.state === 'completed', 5000);
+    const job = await eventually(
+      () => app.jobs.job(REMINDER_QUEUE, jobId!),
+      (j) => j?.state === 'completed',
+      5000,
+    );
     expect(job?.state).toBe('completed');
-    const recipients = await eventually(() => reminderRecipients(id, 'reminder-1h'), (r) => r.length === 2);
+    const recipients = await eventually(
+      () => reminderRecipients(id, 'reminder-1h'),
+      (r) => r.length === 2,
+    );
     expect(recipients).toEqual([host.user.id, bob.user.id].sort());
   });
 });

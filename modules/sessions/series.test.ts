@@ -9,7 +9,12 @@ describe('occurrences', () => {
   it('keeps a weekly 18:00 Europe/Berlin class at 18:00 local when summer time ends (UTC 16:00, then 17:00)', () => {
     // Summer time in Germany ends on Sunday 2026-10-25 at 03:00 local: CEST (UTC+2) becomes CET (UTC+1).
     const starts = occurrences('2026-10-18T16:00:00Z', 'Europe/Berlin', 1, 4);
-    expect(starts).toEqual(['2026-10-18T16:00:00Z', '2026-10-25T17:00:00Z', '2026-11-01T17:00:00Z', '2026-11-08T17:00:00Z']);
+    expect(starts).toEqual([
+      '2026-10-18T16:00:00Z',
+      '2026-10-25T17:00:00Z',
+      '2026-11-01T17:00:00Z',
+      '2026-11-08T17:00:00Z',
+    ]);
     for (const s of starts) expect(local(s, 'Europe/Berlin').toFormat('ccc HH:mm')).toBe('Sun 18:00');
   });
 
@@ -27,7 +32,10 @@ describe('occurrences', () => {
   });
 
   it('follows spring forward too: Berlin 2026-03-29 moves a 09:00 class from UTC 08:00 to 07:00', () => {
-    expect(occurrences('2026-03-22T08:00:00Z', 'Europe/Berlin', 1, 2)).toEqual(['2026-03-22T08:00:00Z', '2026-03-29T07:00:00Z']);
+    expect(occurrences('2026-03-22T08:00:00Z', 'Europe/Berlin', 1, 2)).toEqual([
+      '2026-03-22T08:00:00Z',
+      '2026-03-29T07:00:00Z',
+    ]);
   });
 
   it('spaces a fortnightly series two weeks apart in local time, across the change', () => {

@@ -1,10 +1,22 @@
-// Hosting over HTTP: create (and its 400s), read, edit, reschedule, cancel, complete, clone, series.
+// Hosting over HTTP: create (and its 400s), read, edit, reschedule, cancel, complete. Series and clones:
+// series.http.test.ts.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
 import { changeRole } from '../identity/index.ts';
 import { skillswap } from '../index.ts';
-import { call, DAY, fromNow, getSession, host, type Member, paths, signUp, validSession, waitUntil } from './testing.ts';
+import {
+  call,
+  DAY,
+  fromNow,
+  getSession,
+  host,
+  type Member,
+  paths,
+  signUp,
+  validSession,
+  waitUntil,
+} from './testing.ts';
 
 let app: Platform;
 let ada: Member; // hosts
@@ -15,7 +27,12 @@ let soon: { id: string; startsAt: string }; // starts a few seconds into the run
 
 beforeAll(async () => {
   app = await startTestPlatform(skillswap);
-  [ada, bob, eve, mod] = await Promise.all([signUp(app, 'Ada'), signUp(app, 'Bob'), signUp(app, 'Eve'), signUp(app, 'Mo')]);
+  [ada, bob, eve, mod] = await Promise.all([
+    signUp(app, 'Ada'),
+    signUp(app, 'Bob'),
+    signUp(app, 'Eve'),
+    signUp(app, 'Mo'),
+  ]);
   await changeRole(app, mod.email, 'moderator', true, { actorId: null });
   const startsAt = fromNow(2500);
   soon = { id: (await host(app, ada, { startsAt, capacity: 3 })).id, startsAt };
@@ -69,18 +86,30 @@ describe('POST /api/sessions', () => {
     ['meetingUrl garbage', { meetingUrl: 'not a url at all' }, 'meetingUrl'],
     ['difficulty expert', { difficulty: 'expert' }, 'difficulty'],
     ['repeat count 13', { repeat: { every: 'week', count: 13 } }, 'repeat.count'],
-  ])('answers 400 validation_failed for %s, naming the field, and schedules nothing', async (_, bad, path) => {
-    const title = `Bad ${path} ${Math.random()}`;
-    const res = await call(app, ada, 'POST', '/api/sessions', validSession({ title, ...bad }));
-    expect(res.statusCode).toBe(400);
-    expect(res.json().error.code).toBe('validation_failed');
-    expect(paths(res)).toEqual([path]);
-    const { rows } = await app.pool.query(`SELECT 1 FROM events WHERE type = 'SessionScheduled' AND data->>'title' = $1`, [title]);
-    expect(rows).toHaveLength(0);
-  });
+  ])(
+    'answers 400 validation_failed for %s, naming the field, and schedules nothing',
+    async (_, bad, path) => {
+      const title = `Bad ${path} ${Math.random()}`;
+      const res = await call(app, ada, 'POST', '/api/sessions', validSession({ title, ...bad }));
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.code).toBe('validation_failed');
+      expect(paths(res)).toEqual([path]);
+      const { rows } = await app.pool.query(
+        `SELECT 1 FROM events WHERE type = 'SessionScheduled' AND data->>'title' = $1`,
+        [title],
+      );
+      expect(rows).toHaveLength(0);
+    },
+  );
 
   it('lists every bad field at once', async () => {
-    const res = await call(app, ada, 'POST', '/api/sessions', validSession({ title: 'x', capacity: 0, durationMinutes: 5 }));
+    const res = await call(
+      app,
+      ada,
+      'POST',
+      '/api/sessions',
+      validSession({ title: 'x', capacity: 0, durationMinutes: 5 }),
+    );
     expect(paths(res)).toEqual(['capacity', 'durationMinutes', 'title']);
   });
 
@@ -88,37 +117,13 @@ describe('POST /api/sessions', () => {
     const anon = await call(app, null, 'POST', '/api/sessions', validSession());
     expect(anon.statusCode).toBe(401);
     expect(anon.json().error.code).toBe('unauthenticated');
-    const evil = await call(app, ada, 'POST', '/api/sessions', validSession({ title: 'Cross site' }), { origin: 'https://evil.example' });
+    const evil = await call(app, ada, 'POST', '/api/sessions', validSession({ title: 'Cross site' }), {
+      origin: 'https://evil.example',
+    });
     expect(evil.statusCode).toBe(403);
     expect(evil.json().error.code).toBe('forbidden');
     const { rows } = await app.pool.query(`SELECT 1 FROM events WHERE data->>'title' = 'Cross site'`);
     expect(rows).toHaveLength(0);
-  });
-});
-
-describe('series', () => {
-  it('repeat count 3 makes 3 sessions a week apart sharing a seriesId; cancelling the series cancels them', async () => {
-    const res = await call(app, ada, 'POST', '/api/sessions', validSession({ startsAt: '2030-03-04T18:00:00Z', repeat: { every: 'week', count: 3 } }));
-    expect(res.statusCode).toBe(201);
-    const { series, session } = res.json();
-    expect(series.sessionIds).toHaveLength(3);
-    expect(session.id).toBe(series.sessionIds[0]);
-    const all = await Promise.all(series.sessionIds.map((id: string) => getSession(app, null, id)));
-    expect(all.map((s) => s.seriesId)).toEqual([series.id, series.id, series.id]);
-    expect(all.map((s) => s.startsAt)).toEqual(['2030-03-04T18:00:00.000Z', '2030-03-11T18:00:00.000Z', '2030-03-18T18:00:00.000Z']);
-
-    expect((await call(app, eve, 'POST', `/api/series/${series.id}/cancel`, { reason: 'Mine?' })).statusCode).toBe(403);
-    expect((await call(app, ada, 'POST', `/api/series/${crypto.randomUUID()}/cancel`, { reason: 'x' })).statusCode).toBe(404);
-    const cancel = await call(app, ada, 'POST', `/api/series/${series.id}/cancel`, { reason: 'Moving away' });
-    expect(cancel.statusCode).toBe(200);
-    expect(cancel.json().cancelled.sort()).toEqual([...series.sessionIds].sort());
-    for (const id of series.sessionIds) expect((await getSession(app, null, id)).status).toBe('cancelled');
-  });
-
-  it('every two weeks spaces them 14 days apart', async () => {
-    const res = await call(app, ada, 'POST', '/api/sessions', validSession({ startsAt: '2030-03-04T18:00:00Z', repeat: { every: 'two-weeks', count: 2 } }));
-    const [, second] = res.json().series.sessionIds;
-    expect((await getSession(app, null, second)).startsAt).toBe('2030-03-18T18:00:00.000Z');
   });
 });
 
@@ -135,18 +140,33 @@ describe('GET /api/sessions/:id', () => {
 describe('PATCH /api/sessions/:id', () => {
   it('lets the host edit; the next read shows it', async () => {
     const s = await host(app, ada);
-    const res = await call(app, ada, 'PATCH', `/api/sessions/${s.id}`, { title: 'Rye and spelt', difficulty: 'advanced' });
+    const res = await call(app, ada, 'PATCH', `/api/sessions/${s.id}`, {
+      title: 'Rye and spelt',
+      difficulty: 'advanced',
+    });
     expect(res.statusCode).toBe(200);
-    expect(res.json().session).toMatchObject({ title: 'Rye and spelt', difficulty: 'advanced', skill: 'Baking' });
+    expect(res.json().session).toMatchObject({
+      title: 'Rye and spelt',
+      difficulty: 'advanced',
+      skill: 'Baking',
+    });
     expect((await getSession(app, null, s.id)).title).toBe('Rye and spelt');
   });
 
   it('is for the host only (403), signed in (401), known sessions (404), known fields (400)', async () => {
     const s = await host(app, ada);
-    expect((await call(app, eve, 'PATCH', `/api/sessions/${s.id}`, { title: 'Hijacked' })).statusCode).toBe(403);
-    expect((await call(app, mod, 'PATCH', `/api/sessions/${s.id}`, { title: 'Hijacked' })).statusCode).toBe(403);
-    expect((await call(app, null, 'PATCH', `/api/sessions/${s.id}`, { title: 'Hijacked' })).statusCode).toBe(401);
-    expect((await call(app, ada, 'PATCH', `/api/sessions/${crypto.randomUUID()}`, { title: 'Nope' })).statusCode).toBe(404);
+    expect((await call(app, eve, 'PATCH', `/api/sessions/${s.id}`, { title: 'Hijacked' })).statusCode).toBe(
+      403,
+    );
+    expect((await call(app, mod, 'PATCH', `/api/sessions/${s.id}`, { title: 'Hijacked' })).statusCode).toBe(
+      403,
+    );
+    expect((await call(app, null, 'PATCH', `/api/sessions/${s.id}`, { title: 'Hijacked' })).statusCode).toBe(
+      401,
+    );
+    expect(
+      (await call(app, ada, 'PATCH', `/api/sessions/${crypto.randomUUID()}`, { title: 'Nope' })).statusCode,
+    ).toBe(404);
     const hostSwap = await call(app, ada, 'PATCH', `/api/sessions/${s.id}`, { hostId: eve.id });
     expect(hostSwap.statusCode).toBe(400);
     expect((await getSession(app, null, s.id)).title).toBe(s.title);
@@ -165,13 +185,21 @@ describe('PATCH /api/sessions/:id', () => {
   it('reschedules (visible at once, in the listing order too) but never into the past (400)', async () => {
     const early = await host(app, ada, { title: 'Early bird', startsAt: fromNow(300 * DAY) });
     const late = await host(app, ada, { title: 'Late riser', startsAt: fromNow(301 * DAY) });
-    const past = await call(app, ada, 'PATCH', `/api/sessions/${early.id}`, { startsAt: '2020-01-01T00:00:00Z' });
+    const past = await call(app, ada, 'PATCH', `/api/sessions/${early.id}`, {
+      startsAt: '2020-01-01T00:00:00Z',
+    });
     expect(past.statusCode).toBe(400);
     expect(paths(past)).toEqual(['startsAt']);
     const moved = fromNow(302 * DAY);
-    const res = await call(app, ada, 'PATCH', `/api/sessions/${early.id}`, { startsAt: moved, durationMinutes: 30 });
+    const res = await call(app, ada, 'PATCH', `/api/sessions/${early.id}`, {
+      startsAt: moved,
+      durationMinutes: 30,
+    });
     expect(res.statusCode).toBe(200);
-    expect(res.json().session).toMatchObject({ startsAt: new Date(moved).toISOString(), durationMinutes: 30 });
+    expect(res.json().session).toMatchObject({
+      startsAt: new Date(moved).toISOString(),
+      durationMinutes: 30,
+    });
     const window = `from=${encodeURIComponent(fromNow(299 * DAY))}&to=${encodeURIComponent(fromNow(303 * DAY))}`;
     const list = await call(app, null, 'GET', `/api/sessions?${window}`);
     expect(list.json().items.map((i: { id: string }) => i.id)).toEqual([late.id, early.id]);
@@ -185,33 +213,24 @@ describe('POST /api/sessions/:id/cancel', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json().session).toMatchObject({ status: 'cancelled', cancelReason: 'Oven broke' });
     expect((await call(app, bob, 'POST', `/api/sessions/${s.id}/registration`)).statusCode).toBe(409);
-    expect((await call(app, ada, 'POST', `/api/sessions/${s.id}/cancel`, { reason: 'Again' })).statusCode).toBe(409);
+    expect(
+      (await call(app, ada, 'POST', `/api/sessions/${s.id}/cancel`, { reason: 'Again' })).statusCode,
+    ).toBe(409);
   });
 
   it('a moderator may cancel another member’s session; a third member may not (403); a reason is required', async () => {
     const me = await call(app, mod, 'GET', '/api/me');
     expect(me.json().user.roles).toContain('moderator');
     const s = await host(app, ada);
-    expect((await call(app, eve, 'POST', `/api/sessions/${s.id}/cancel`, { reason: 'Dislike' })).statusCode).toBe(403);
-    expect((await call(app, mod, 'POST', `/api/sessions/${s.id}/cancel`, { reason: '' })).statusCode).toBe(400);
+    expect(
+      (await call(app, eve, 'POST', `/api/sessions/${s.id}/cancel`, { reason: 'Dislike' })).statusCode,
+    ).toBe(403);
+    expect((await call(app, mod, 'POST', `/api/sessions/${s.id}/cancel`, { reason: '' })).statusCode).toBe(
+      400,
+    );
     const res = await call(app, mod, 'POST', `/api/sessions/${s.id}/cancel`, { reason: 'Spam' });
     expect(res.statusCode).toBe(200);
     expect(res.json().session.status).toBe('cancelled');
-  });
-});
-
-describe('POST /api/sessions/:id/clone', () => {
-  it('copies the details to a new session at a new time (host only, future only)', async () => {
-    const s = await host(app, ada, { title: 'Clone me', capacity: 7 });
-    const startsAt = fromNow(10 * DAY);
-    expect((await call(app, eve, 'POST', `/api/sessions/${s.id}/clone`, { startsAt })).statusCode).toBe(403);
-    expect((await call(app, ada, 'POST', `/api/sessions/${crypto.randomUUID()}/clone`, { startsAt })).statusCode).toBe(404);
-    expect((await call(app, ada, 'POST', `/api/sessions/${s.id}/clone`, { startsAt: '2020-01-01T00:00:00Z' })).statusCode).toBe(400);
-    const res = await call(app, ada, 'POST', `/api/sessions/${s.id}/clone`, { startsAt });
-    expect(res.statusCode).toBe(201);
-    const copy = res.json().session;
-    expect(copy.id).not.toBe(s.id);
-    expect(copy).toMatchObject({ title: 'Clone me', capacity: 7, startsAt: new Date(startsAt).toISOString(), registeredCount: 0 });
   });
 });
 
@@ -227,7 +246,9 @@ describe('POST /api/sessions/:id/complete', () => {
     expect((await call(app, bob, 'POST', `/api/sessions/${soon.id}/registration`)).statusCode).toBe(409);
     expect((await call(app, eve, 'POST', `/api/sessions/${soon.id}/registration`)).statusCode).toBe(409);
     expect((await call(app, bob, 'POST', `/api/sessions/${soon.id}/complete`, {})).statusCode).toBe(403);
-    const stranger = await call(app, ada, 'POST', `/api/sessions/${soon.id}/complete`, { attendeeIds: [bob.id, eve.id] });
+    const stranger = await call(app, ada, 'POST', `/api/sessions/${soon.id}/complete`, {
+      attendeeIds: [bob.id, eve.id],
+    });
     expect(stranger.statusCode).toBe(400);
     expect(paths(stranger)).toEqual(['attendeeIds']);
     const res = await call(app, ada, 'POST', `/api/sessions/${soon.id}/complete`);
@@ -236,5 +257,24 @@ describe('POST /api/sessions/:id/complete', () => {
     const attendees = await call(app, ada, 'GET', `/api/sessions/${soon.id}/attendees`);
     expect(attendees.json().registered).toMatchObject([{ id: bob.id, attended: true }]);
     expect((await call(app, ada, 'POST', `/api/sessions/${soon.id}/complete`)).statusCode).toBe(409);
+  });
+});
+
+describe('GET /api/openapi.json', () => {
+  it('describes every route of the Sessions section', async () => {
+    const { paths } = (await call(app, null, 'GET', '/api/openapi.json')).json();
+    const routes = {
+      '/api/sessions': ['get', 'post'],
+      '/api/sessions/{id}': ['get', 'patch'],
+      '/api/sessions/{id}/cancel': ['post'],
+      '/api/sessions/{id}/complete': ['post'],
+      '/api/sessions/{id}/registration': ['post', 'delete'],
+      '/api/sessions/{id}/attendees': ['get'],
+      '/api/sessions/{id}/calendar.ics': ['get'],
+      '/api/me/sessions': ['get'],
+    };
+    for (const [path, methods] of Object.entries(routes)) {
+      for (const method of methods) expect(paths[path]?.[method], `${method} ${path}`).toBeDefined();
+    }
   });
 });

@@ -27,7 +27,14 @@ export async function signUp(app: Platform, displayName = `Member ${++counter}`)
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** One request as `who` (a member, or null for signed out). */
-export function call(app: Platform, who: Member | null, method: Method, url: string, payload?: unknown, headers = {}) {
+export function call(
+  app: Platform,
+  who: Member | null,
+  method: Method,
+  url: string,
+  payload?: unknown,
+  headers = {},
+) {
   return app.http.inject({
     method,
     url,
@@ -37,7 +44,8 @@ export function call(app: Platform, who: Member | null, method: Method, url: str
 }
 
 /** An ISO time `ms` from now, whole seconds (a start time the API accepts as "future"). */
-export const fromNow = (ms: number) => new Date(Math.ceil((Date.now() + ms) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+export const fromNow = (ms: number) =>
+  new Date(Math.ceil((Date.now() + ms) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 export const DAY = 24 * 3600_000;
 
 export const validSession = (overrides: Record<string, unknown> = {}) => ({

@@ -2,6 +2,7 @@
 // with believable members and sessions, created through the same commands members use, so a newcomer sees a
 // living site. Everyone's password is DEMO_PASSWORD; the README lists the logins.
 import type { Platform } from '../../infra/platform.ts';
+import { submitReview } from '../../modules/feedback/index.ts';
 import { changeRole, signUp, updateProfile } from '../../modules/identity/index.ts';
 import { onSession, scheduleSession } from '../../modules/sessions/index.ts';
 
@@ -33,6 +34,8 @@ type Plan = {
   students: string[];
   description: string;
   prerequisites?: string[];
+  /** For past sessions: what each attendee thought, as [rating, comment]. */
+  reviews?: Record<string, [number, string]>;
 };
 
 const SESSIONS: Plan[] = [
@@ -43,9 +46,9 @@ const SESSIONS: Plan[] = [
   { host: 'sam', title: 'Guitar chords for absolute beginners', skill: 'Guitar', difficulty: 'beginner', inDays: 5, hour: 18, minutes: 60, capacity: 4, students: ['aisha', 'kwame'], description: 'G, C, D and E minor, and your first song by the end.' },
   { host: 'priya', title: 'Public speaking: structure a five-minute talk', skill: 'Public speaking', difficulty: 'intermediate', inDays: 6, hour: 16, minutes: 75, capacity: 8, students: ['jonas', 'lucia'], description: 'A simple frame for any short talk, then everyone gives one.' },
   { host: 'kwame', title: 'Testing Node.js services with real databases', skill: 'Testing', difficulty: 'advanced', inDays: 9, hour: 18, minutes: 90, capacity: 12, students: [], description: 'Containers, embedded servers and why mocks of the database lie.' },
-  { host: 'ana', title: 'Fermentation basics: sauerkraut and kimchi', skill: 'Fermentation', difficulty: 'beginner', inDays: -6, hour: 17, minutes: 60, capacity: 8, students: ['aisha', 'mei', 'priya'], description: 'Salt, cabbage, patience.' },
-  { host: 'kwame', title: 'TypeScript from JavaScript in one evening', skill: 'TypeScript', difficulty: 'beginner', inDays: -10, hour: 18, minutes: 90, capacity: 10, students: ['jonas', 'sam', 'morgan'], description: 'Types, interfaces and the compiler as a friend.' },
-  { host: 'sam', title: 'Reading chord charts', skill: 'Music theory', difficulty: 'beginner', inDays: -3, hour: 18, minutes: 45, capacity: 6, students: ['aisha', 'kwame'], description: 'Roman numerals, slash chords and the Nashville number system.' },
+  { host: 'ana', title: 'Fermentation basics: sauerkraut and kimchi', skill: 'Fermentation', difficulty: 'beginner', inDays: -6, hour: 17, minutes: 60, capacity: 8, students: ['aisha', 'mei', 'priya'], description: 'Salt, cabbage, patience.', reviews: { aisha: [5, 'My first jar of kimchi worked. Ana explains the why, not just the how.'], mei: [5, 'Calm, precise and fun.'], priya: [4, 'Great session; I wanted a little more time for questions.'] } },
+  { host: 'kwame', title: 'TypeScript from JavaScript in one evening', skill: 'TypeScript', difficulty: 'beginner', inDays: -10, hour: 18, minutes: 90, capacity: 10, students: ['jonas', 'sam', 'morgan'], description: 'Types, interfaces and the compiler as a friend.', reviews: { jonas: [5, 'Finally understood why the compiler complains. Excellent examples.'], sam: [5, 'Clear and patient.'] } },
+  { host: 'sam', title: 'Reading chord charts', skill: 'Music theory', difficulty: 'beginner', inDays: -3, hour: 18, minutes: 45, capacity: 6, students: ['aisha', 'kwame'], description: 'Roman numerals, slash chords and the Nashville number system.', reviews: { kwame: [4, 'Dense but rewarding.'] } },
 ];
 
 function at(inDays: number, hour: number, now: Date): string {
@@ -111,6 +114,10 @@ export async function seedDemoCommunity(platform: Platform, now = new Date()): P
         { type: 'Complete', data: { actor: { memberId: hostId, isModerator: false } }, now: after },
         { ...meta, actorId: hostId },
       );
+      for (const [student, [rating, comment]] of Object.entries(plan.reviews ?? {})) {
+        const authorId = ids.get(student)!;
+        await submitReview(platform, authorId, sessionId, { rating, comment }, { ...meta, actorId: authorId });
+      }
     }
   }
 }

@@ -39,7 +39,7 @@ export type Profile = {
 
 /** Only same-site relative paths: "//evil.example" and "/\evil.example" are other sites to a browser. */
 export function safeNext(next: string | null | undefined, fallback: string): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
+  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
   try {
     const base = 'http://skillswap.invalid';
     const url = new URL(next, base);
@@ -103,7 +103,9 @@ export function checkAvatarUrl(value: string): string | null {
 export function checkSkills(skills: string[], label: string): string | null {
   if (skills.length > LIMITS.skillsMax) return `${label}: list at most ${LIMITS.skillsMax} skills.`;
   const long = skills.find((s) => s.length > LIMITS.skillMax);
-  return long ? `“${long.slice(0, 20)}…” is too long: a skill has at most ${LIMITS.skillMax} characters.` : null;
+  return long
+    ? `“${long.slice(0, 20)}…” is too long: a skill has at most ${LIMITS.skillMax} characters.`
+    : null;
 }
 
 export function checkAvatarFile(file: File): string | null {

@@ -1,8 +1,9 @@
 // Browse filters live in the URL (/sessions?q=…&skill=…) so a search can be shared and works without
 // JavaScript. The form shows calendar days; the API wants instants, so days are read in the viewer's
 // zone and "to" includes its whole day (the API's `to` is exclusive).
-import { DIFFICULTIES, type Difficulty } from './sessions.ts';
+
 import { startOfDay } from './session-times.ts';
+import { DIFFICULTIES, type Difficulty } from './sessions.ts';
 
 export const STATUSES = ['scheduled', 'completed', 'cancelled', 'all'] as const;
 export type StatusFilter = (typeof STATUSES)[number];

@@ -1,7 +1,8 @@
 // The session form's rules, mirroring modules/sessions/schemas.ts so a host hears about a mistake
 // before a round trip. The server stays the authority: its `details` land on the same fields.
-import type { Difficulty, Session } from './sessions.ts';
+
 import { fromWallTime, toWallTime, zoneName } from './session-times.ts';
+import type { Difficulty, Session } from './sessions.ts';
 
 export const LIMITS = {
   titleMin: 3,
@@ -110,12 +111,17 @@ export function checkStart(start: string, zone: string, now = Date.now()): { iso
   if (!start) return { error: 'Choose the date and time the session starts.' };
   const zoned = fromWallTime(start, zone);
   if (!zoned) return { error: 'Enter a valid date and time.' };
-  if (!zoned.exists) return { error: `That time doesn’t exist in ${zoneName(zone)} (the clocks change). Pick another.` };
+  if (!zoned.exists)
+    return { error: `That time doesn’t exist in ${zoneName(zone)} (the clocks change). Pick another.` };
   if (zoned.time <= now) return { error: 'The start must be in the future.' };
   return { iso: zoned.iso };
 }
 
-export function checkField(field: DraftField, d: SessionDraft, opts: { minCapacity?: number } = {}): string | null {
+export function checkField(
+  field: DraftField,
+  d: SessionDraft,
+  opts: { minCapacity?: number } = {},
+): string | null {
   switch (field) {
     case 'title': {
       const n = d.title.trim().length;
@@ -133,7 +139,8 @@ export function checkField(field: DraftField, d: SessionDraft, opts: { minCapaci
         : null;
     case 'prerequisites': {
       const items = d.prerequisites.map((p) => p.trim()).filter(Boolean);
-      if (items.length > LIMITS.prerequisitesMax) return `List at most ${LIMITS.prerequisitesMax} prerequisites.`;
+      if (items.length > LIMITS.prerequisitesMax)
+        return `List at most ${LIMITS.prerequisitesMax} prerequisites.`;
       return items.some((p) => p.length > LIMITS.prerequisiteMax)
         ? `Each prerequisite must be at most ${LIMITS.prerequisiteMax} characters.`
         : null;
@@ -142,7 +149,9 @@ export function checkField(field: DraftField, d: SessionDraft, opts: { minCapaci
       const n = wholeNumber(d.durationMinutes);
       if (n === null) return 'Duration must be a whole number of minutes.';
       if (n < LIMITS.durationMin) return `Duration must be at least ${LIMITS.durationMin} minutes.`;
-      return n > LIMITS.durationMax ? `Duration must be at most ${LIMITS.durationMax} minutes (8 hours).` : null;
+      return n > LIMITS.durationMax
+        ? `Duration must be at most ${LIMITS.durationMax} minutes (8 hours).`
+        : null;
     }
     case 'capacity': {
       const n = wholeNumber(d.capacity);
@@ -157,7 +166,8 @@ export function checkField(field: DraftField, d: SessionDraft, opts: { minCapaci
     }
     case 'meetingUrl':
       if (!d.meetingUrl.trim()) return 'Add the link attendees use to join.';
-      if (d.meetingUrl.trim().length > LIMITS.urlMax) return `Meeting link must be at most ${LIMITS.urlMax} characters.`;
+      if (d.meetingUrl.trim().length > LIMITS.urlMax)
+        return `Meeting link must be at most ${LIMITS.urlMax} characters.`;
       return isHttpsUrl(d.meetingUrl) ? null : 'Meeting link must be an https:// URL.';
     case 'repeatCount': {
       if (!d.repeatEvery) return null;
@@ -186,11 +196,18 @@ export const CHECKED: DraftField[] = [
 ];
 
 /** Every problem in the draft. The start is only checked when it will be sent (see changes()). */
-export function checkDraft(d: SessionDraft, opts: { minCapacity?: number; checkStart?: boolean } = {}): FieldErrors {
+export function checkDraft(
+  d: SessionDraft,
+  opts: { minCapacity?: number; checkStart?: boolean } = {},
+): FieldErrors {
   const errors: FieldErrors = {};
   for (const field of CHECKED) {
     const skipStart = field === 'start' && opts.checkStart === false;
-    const message = skipStart ? null : field === 'start' ? checkStart(d.start, d.timezone).error : checkField(field, d, opts);
+    const message = skipStart
+      ? null
+      : field === 'start'
+        ? checkStart(d.start, d.timezone).error
+        : checkField(field, d, opts);
     if (message) errors[field] = message;
   }
   return errors;

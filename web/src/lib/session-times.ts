@@ -3,6 +3,8 @@
 // wants an instant with an offset. These helpers go back and forth and notice wall times that do
 // not exist (the hour skipped when clocks go forward), so a form can say so instead of guessing.
 
+import { dateTimeOptions, formatDateTime } from './format.ts';
+
 const partFormatters = new Map<string, Intl.DateTimeFormat>();
 
 function partsIn(zone: string, date: Date) {
@@ -67,7 +69,14 @@ export type ZonedInstant = { iso: string; time: number; exists: boolean };
 export function fromWallTime(local: string, zone: string): ZonedInstant | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local.trim());
   if (!m || !isTimeZone(zone)) return null;
-  const [y, mo, d, h, mi, s] = m.slice(1).map((v) => Number(v ?? 0)) as [number, number, number, number, number, number];
+  const [y, mo, d, h, mi, s] = m.slice(1).map((v) => Number(v ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
   const check = new Date(asUtc);
   if (Number.isNaN(asUtc) || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
@@ -113,4 +122,13 @@ export function browserTimeZone(): string {
   } catch {
     return 'UTC';
   }
+}
+
+/** "Fri 27 Nov, 12:00–13:30 GMT-5": a start and end in one zone, the date and zone said once. */
+export function formatSpan(startIso: string, endIso: string | undefined, zone: string): string {
+  const start = new Date(startIso);
+  const end = endIso ? new Date(endIso) : null;
+  if (!end || Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()))
+    return formatDateTime(startIso, zone);
+  return new Intl.DateTimeFormat('en-GB', { ...dateTimeOptions, timeZone: zone }).formatRange(start, end);
 }

@@ -43,12 +43,13 @@ export type MySessions = {
 };
 
 export function levelClass(difficulty: string): string {
-  return { beginner: 'badge-success', intermediate: 'badge-info', advanced: 'badge-warning' }[difficulty] ?? '';
+  return (
+    { beginner: 'badge-success', intermediate: 'badge-info', advanced: 'badge-warning' }[difficulty] ?? ''
+  );
 }
 
-/** Scheduled sessions take a waitlist when full, so "full" is never a dead end. */
+/** For a scheduled session: a full one takes a waitlist, so "full" is never a dead end. */
 export function seatsText(s: Pick<Session, 'seatsLeft' | 'status'>): string {
-  if (s.status !== 'scheduled') return s.seatsLeft === 1 ? '1 seat was left' : `${s.seatsLeft} seats were left`;
   if (s.seatsLeft <= 0) return 'Full — waitlist open';
   return s.seatsLeft === 1 ? '1 seat left' : `${s.seatsLeft} seats left`;
 }

@@ -43,7 +43,8 @@ export async function request<T>(
     error: {
       status: res.status,
       code: typeof e?.code === 'string' ? e.code : 'unknown',
-      message: typeof e?.message === 'string' ? e.message : 'Something went wrong on our side. Please try again.',
+      message:
+        typeof e?.message === 'string' ? e.message : 'Something went wrong on our side. Please try again.',
       details: e?.details,
     },
   };

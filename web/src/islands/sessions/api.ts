@@ -12,7 +12,10 @@ const OFFLINE: ApiError = {
   details: undefined,
 };
 
-export async function call<T>(path: string, init: { method?: string; json?: unknown } = {}): Promise<ApiOutcome<T>> {
+export async function call<T>(
+  path: string,
+  init: { method?: string; json?: unknown } = {},
+): Promise<ApiOutcome<T>> {
   const headers: Record<string, string> = { accept: 'application/json' };
   let body: string | undefined;
   if (init.json !== undefined) {
@@ -38,7 +41,8 @@ export async function call<T>(path: string, init: { method?: string; json?: unkn
     error: {
       status: res.status,
       code: typeof e?.code === 'string' ? e.code : 'unknown',
-      message: typeof e?.message === 'string' ? e.message : 'Something went wrong on our side. Please try again.',
+      message:
+        typeof e?.message === 'string' ? e.message : 'Something went wrong on our side. Please try again.',
       details: e?.details,
     },
   };
