@@ -28,6 +28,12 @@ const configSchema = z.object({
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).default('SkillSwap <no-reply@skillswap.local>'),
   SESSION_SECRET: z.string().min(SESSION_SECRET_MIN).optional(),
+  SESSIONS_PER_DAY: positive(10),
+  REVIEWS_PER_DAY: positive(20),
+  REPORTS_PER_DAY: positive(10),
+  REPORT_HIDE_THRESHOLD: z.coerce.number().positive().default(3),
+  BLOCKED_WORDS: z.string().default(''),
+  BLOCKED_DOMAINS: z.string().default(''),
 });
 
 type Variable = keyof typeof configSchema.shape;
@@ -49,6 +55,12 @@ const EXPECTED: Record<Variable, string> = {
   SMTP_URL: 'an smtp:// or smtps:// URL, such as smtp://user:pass@host:587',
   MAIL_FROM: 'a sender such as "SkillSwap <no-reply@example.com>"',
   SESSION_SECRET: `a random string of at least ${SESSION_SECRET_MIN} characters (openssl rand -hex 32 makes one)`,
+  SESSIONS_PER_DAY: 'a whole number of at least 1',
+  REVIEWS_PER_DAY: 'a whole number of at least 1',
+  REPORTS_PER_DAY: 'a whole number of at least 1',
+  REPORT_HIDE_THRESHOLD: 'a number above 0, such as 3',
+  BLOCKED_WORDS: 'a comma-separated list of words',
+  BLOCKED_DOMAINS: 'a comma-separated list of domains, such as spam.example,scam.example',
 };
 
 /** Their values never appear in a message: they hold passwords or are secrets themselves. */
@@ -71,7 +83,19 @@ export type Config = {
   mailFrom: string;
   /** Signs what must not be forged; required in production, a fixed value in development and tests. */
   sessionSecret: string;
+  /** Abuse limits: per member and day. */
+  limits: { sessionsPerDay: number; reviewsPerDay: number; reportsPerDay: number };
+  /** Open reports whose weights add up to this hide their content at once, pending review. */
+  reportHideThreshold: number;
+  /** New content containing these is flagged into the moderation queue. */
+  blocked: { words: string[]; domains: string[] };
 };
+
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 export class ConfigError extends Error {}
 
@@ -111,5 +135,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: c.SMTP_URL,
     mailFrom: c.MAIL_FROM,
     sessionSecret: c.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET,
+    limits: { sessionsPerDay: c.SESSIONS_PER_DAY, reviewsPerDay: c.REVIEWS_PER_DAY, reportsPerDay: c.REPORTS_PER_DAY },
+    reportHideThreshold: c.REPORT_HIDE_THRESHOLD,
+    blocked: { words: list(c.BLOCKED_WORDS), domains: list(c.BLOCKED_DOMAINS) },
   };
 }

@@ -112,7 +112,7 @@ export async function startPlatform(
       signal,
       consumers,
       log,
-      context: { store, jobs, pool, log, mailer },
+      context: { store, jobs, pool, log, mailer, config },
     });
     await jobs.define<{ name: string }>(REBUILD_QUEUE, async ({ name }) => {
       log.info({ projector: name }, 'rebuilding projection');

@@ -23,3 +23,14 @@ export async function recordHit(db: Queryable, key: string): Promise<void> {
 export async function clearHits(db: Queryable, key: string): Promise<void> {
   await db.query('DELETE FROM throttle_hits WHERE key = $1', [key]);
 }
+
+/**
+ * A daily allowance per member (sessions created, reviews, reports): false when used up (the caller answers 429
+ * naming the limit), else counts this use and returns true.
+ */
+export async function spendDailyAllowance(db: Queryable, what: string, memberId: string, perDay: number): Promise<boolean> {
+  const key = `${what}:member:${memberId}`;
+  if (await isThrottled(db, { key, limit: perDay, windowMs: 86400_000 })) return false;
+  await recordHit(db, key);
+  return true;
+}

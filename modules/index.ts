@@ -4,10 +4,11 @@ import { readModels } from '../read-models/index.ts';
 import { feedback } from './feedback/index.ts';
 import { gamification } from './gamification/index.ts';
 import { authenticate, identity } from './identity/index.ts';
+import { moderation } from './moderation/index.ts';
 import { sessions } from './sessions/index.ts';
 
 export const skillswap: AppDefinition = {
-  modules: [identity, sessions, feedback, gamification],
+  modules: [identity, sessions, feedback, gamification, moderation],
   readModels,
   authenticate,
 };

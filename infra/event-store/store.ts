@@ -87,7 +87,9 @@ export function createEventStore(pool: Pool, catalog: EventCatalog) {
 
   /**
    * Appends atomically: all events or none, and only if the stream is at `expectedVersion`.
-   * Pass a client to append inside a transaction of your own (a reactor appends with its checkpoint).
+   * Pass a client to append inside a transaction of your own (a reactor appends with its checkpoint). There, a
+   * ConcurrencyError (also with 'any') can mean that a younger transaction appended to the stream first: the
+   * transaction is aborted and must be redone as a whole, with a fresh transaction id.
    */
   async function append(
     streamId: string,

@@ -13,12 +13,12 @@ import {
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Logger } from '../logger.ts';
-import { errorHandler, notFound, sendError } from './errors.ts';
+import { errorHandler, forbidden, notFound, sendError } from './errors.ts';
 import { refuseCrossSite } from './same-origin.ts';
 
 export type HttpApp = FastifyInstance;
 
-export type SignedInUser = { id: string; email: string; displayName: string; roles: string[] };
+export type SignedInUser = { id: string; email: string; displayName: string; roles: string[]; suspended?: boolean };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -85,6 +85,9 @@ export async function createHttpApp(options: HttpOptions): Promise<FastifyInstan
   app.addHook('onRequest', refuseCrossSite(options.publicOrigin));
   app.addHook('preHandler', async (request) => {
     request.user = await options.authenticate(request);
+    if (request.user?.suspended && !['GET', 'HEAD', 'OPTIONS'].includes(request.method) && request.url !== '/api/auth/logout') {
+      throw forbidden('Your account is suspended.');
+    }
   });
 
   await app.register(swagger, {

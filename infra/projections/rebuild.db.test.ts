@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { EventStore } from '../event-store/index.ts';
 import { ensureCheckpoints, projectBatch, type RebuildProgress, rebuildProjector } from './index.ts';
 import { note, projectionHarness } from './test-harness.ts';
 
@@ -8,12 +9,8 @@ describe('rebuilding a projection', () => {
   it('rebuilds while reads and appends go on: reads never fail or go backwards; the result equals a replay', async () => {
     const { projector } = await noteCounts('rebuild_counts');
     // Given a projected read model over 3,000 events, kept current by a running process
-    for (let s = 0; s < 30; s++)
-      await db.store.append(
-        `bulk-${s}`,
-        0,
-        Array.from({ length: 100 }, () => note()),
-      );
+    const hundredNotes = Array.from({ length: 100 }, () => note());
+    for (let s = 0; s < 30; s++) await db.store.append(`bulk-${s}`, 0, hundredNotes);
     const proc = await startProcess([projector], 200);
     expect(await proc.runner.waitFor(await endOfLog(), { timeoutMs: 20_000 })).toBe(true);
     const oid = async () =>
@@ -74,5 +71,35 @@ describe('rebuilding a projection', () => {
     expect(first).toEqual(live);
     expect(second).toEqual(live);
     expect(await statusOf(projector)).toEqual(checkpoint);
+  });
+
+  it('includes what the live runner projected between the end of the build and the swap', async () => {
+    const { projector } = await noteCounts('window_counts');
+    const proc = await startProcess([projector]);
+    expect(await proc.runner.waitFor(await endOfLog(), { timeoutMs: 10_000 })).toBe(true);
+    // Given a rebuild that, right after its build found nothing more to read and before it swaps, lets a write
+    // through that the live process projects (the process then goes away, so only the rebuild can carry it over)
+    let paused = false;
+    const pausing: EventStore = {
+      ...db.store,
+      readAll: async (after, options) => {
+        const read = await db.store.readAll(after, options);
+        if (!paused && read.checkpoint === after) {
+          paused = true;
+          const window = await db.store.append('window', 'any', [note(), note(), note()]);
+          expect(await proc.runner.waitFor(window.checkpoint, { timeoutMs: 10_000 })).toBe(true);
+          await proc.stop();
+          expect((await dump('window_counts')).find((r) => r.stream_id === 'window')?.count).toBe(3);
+        }
+        return read;
+      },
+    };
+    // When the rebuild swaps its tables in
+    await rebuildProjector(db.pool, pausing, projector);
+    // Then the swapped-in table has the write, and the checkpoint is past it: nothing went back, nothing is lost
+    expect(paused).toBe(true);
+    expect((await dump('window_counts')).find((r) => r.stream_id === 'window')?.count).toBe(3);
+    expect(await statusOf(projector)).toMatchObject({ lag: 0, status: 'running' });
+    expect(await dump('window_counts')).toEqual(await fromLog());
   });
 });

@@ -25,6 +25,31 @@ async function inShadow<T>(pool: Pool, schema: string, fn: (client: PoolClient) 
   }
 }
 
+async function privilegesOf(client: PoolClient, tables: string[]): Promise<string[]> {
+  const { rows: whole } = await client.query<{ table_name: string; grantee: string; privilege_type: string }>(
+    `SELECT table_name, grantee, privilege_type FROM information_schema.role_table_grants
+      WHERE table_schema = 'public' AND table_name = ANY($1) AND grantee <> current_user`,
+    [tables],
+  );
+  const { rows: columns } = await client.query<{ table_name: string; grantee: string; privilege_type: string; cols: string[] }>(
+    `SELECT table_name, grantee, privilege_type, array_agg(column_name::text ORDER BY column_name) AS cols
+       FROM information_schema.column_privileges
+      WHERE table_schema = 'public' AND table_name = ANY($1) AND grantee <> current_user
+      GROUP BY table_name, grantee, privilege_type`,
+    [tables],
+  );
+  const wholeKeys = new Set(whole.map((g) => `${g.table_name}/${g.grantee}/${g.privilege_type}`));
+  return [
+    ...whole.map((g) => `GRANT ${g.privilege_type} ON public.${quote(g.table_name)} TO ${quote(g.grantee)}`),
+    ...columns
+      .filter((g) => !wholeKeys.has(`${g.table_name}/${g.grantee}/${g.privilege_type}`))
+      .map(
+        (g) =>
+          `GRANT ${g.privilege_type} (${g.cols.map(quote).join(', ')}) ON public.${quote(g.table_name)} TO ${quote(g.grantee)}`,
+      ),
+  ];
+}
+
 async function projectShadowBatch(client: PoolClient, store: EventStore, projector: Projector, from: Checkpoint) {
   const batch = await store.readAll(from, { limit: 2000, types: projector.eventTypes, client });
   if (batch.events.length > 0) await projector.handle(client, batch.events);
@@ -129,16 +154,15 @@ async function rebuildLocked(
       for (const table of projector.tables) {
         await client.query(`LOCK TABLE public.${quote(table)} IN ACCESS EXCLUSIVE MODE`);
       }
+      // Fresh tables carry no privileges: give every other role back exactly what it had on the old ones (the
+      // analysts' read-only role has SELECT on some tables, on some only on chosen columns).
+      const grants = await privilegesOf(client, projector.tables);
       for (const table of projector.tables) {
         await client.query(`DROP TABLE public.${quote(table)}`);
         await client.query(`ALTER TABLE ${quote(schema)}.${quote(table)} SET SCHEMA public`);
       }
       // The analysts' read-only role (if this deployment has one) keeps its access to the new tables.
-      const analyst = await client.query(`SELECT 1 FROM pg_roles WHERE rolname = 'skillswap_analyst'`);
-      if (analyst.rowCount && projector.tables.length > 0) {
-        const list = projector.tables.map((t) => `public.${quote(t)}`).join(', ');
-        await client.query(`GRANT SELECT ON ${list} TO skillswap_analyst`);
-      }
+      for (const grant of grants) await client.query(grant);
       await client.query(
         `UPDATE projection_checkpoints
             SET transaction_id = $2::xid8, position = $3, status = 'running', rebuild_position = NULL,

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { notFound, requireRole } from '../http/index.ts';
+import { requireRole } from '../http/index.ts';
 import type { Deps } from '../deps.ts';
 import { projectionStatus } from './status.ts';
 
@@ -32,24 +32,6 @@ export function projectionRoutes(app: FastifyInstance, deps: Deps) {
     async (request) => {
       requireRole(request, 'admin');
       return { items: await projectionStatus(deps.pool, deps.consumers) };
-    },
-  );
-  r.post(
-    '/api/admin/projections/:name/rebuild',
-    {
-      schema: {
-        tags: ['administration'],
-        summary: 'Rebuild a projection from the event log, without downtime, as a background job',
-        params: z.object({ name: z.string() }),
-        response: { 202: z.object({ jobId: z.string() }) },
-      },
-    },
-    async (request, reply) => {
-      requireRole(request, 'admin');
-      const { name } = request.params;
-      if (!deps.consumers.some((c) => c.name === name && c.kind === 'read-model')) throw notFound(`Projection ${name}`);
-      const jobId = await deps.jobs.send(REBUILD_QUEUE, { name }, { singletonKey: name });
-      return reply.code(202).send({ jobId: jobId ?? 'already-queued' });
     },
   );
 }

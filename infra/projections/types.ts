@@ -1,3 +1,4 @@
+import type { Config } from '../config.ts';
 import type { Pool, PoolClient } from '../db/pool.ts';
 import type { EventStore, StoredEvent } from '../event-store/index.ts';
 import type { Jobs } from '../jobs/index.ts';
@@ -5,7 +6,7 @@ import type { Logger } from '../logger.ts';
 import type { Mailer } from '../mail.ts';
 
 /** What a reactor may use besides its transaction: appends go through `client`, side effects through these. */
-export type ReactorContext = { store: EventStore; jobs: Jobs; pool: Pool; log: Logger; mailer: Mailer };
+export type ReactorContext = { store: EventStore; jobs: Jobs; pool: Pool; log: Logger; mailer: Mailer; config: Config };
 
 /**
  * A projector turns events into rows of its own read-model tables. `handle` gets a batch of the event types it

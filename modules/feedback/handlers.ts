@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type EventMetadata, runCommand } from '../../infra/event-store/index.ts';
+import { type EventMetadata, loadState, runCommand } from '../../infra/event-store/index.ts';
 import type { Deps } from '../../infra/platform.ts';
 import { loadSession } from '../sessions/index.ts';
 import { decide, type FeedbackCommand, type ReviewedSession } from './decide.ts';
@@ -52,3 +52,7 @@ export const deleteReview = (deps: Deps, reviewId: string, actorId: string, meta
 
 export const replyToReview = (deps: Deps, reviewId: string, actorId: string, reply: string, metadata: EventMetadata) =>
   execute(deps, reviewId, { type: 'Reply', data: { actorId, reply } }, metadata);
+
+export async function loadReview(deps: Pick<Deps, 'store'>, reviewId: string) {
+  return (await loadState(deps.store, reviewStream(reviewId), decider)).state;
+}

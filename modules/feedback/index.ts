@@ -10,5 +10,5 @@ export const feedback: ModuleDefinition = {
   routes: feedbackRoutes,
 };
 
-export { reviewIdFor, submitReview } from './handlers.ts';
+export { loadReview, reviewIdFor, submitReview } from './handlers.ts';
 export { EDIT_WINDOW_DAYS, type FeedbackEventData } from './review.ts';

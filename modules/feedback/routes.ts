@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errors, listOf, notFound, requestMetadata, requireUser, validationFailed } from '../../infra/http/index.ts';
+import { errors, HttpError, listOf, notFound, requestMetadata, requireUser, validationFailed } from '../../infra/http/index.ts';
 import type { Deps } from '../../infra/platform.ts';
+import { spendDailyAllowance } from '../../infra/throttle.ts';
 import { BadCursorError, getReview, hostReviews, sessionReviews } from '../../read-models/reviews/queries.ts';
 import { deleteReview, editReview, replyToReview, submitReview } from './handlers.ts';
 
@@ -57,11 +58,15 @@ export function feedbackRoutes(app: FastifyInstance, deps: Deps) {
         summary: 'Review a completed session you attended (once)',
         params: idParams,
         body: z.object({ rating, comment: comment.default('') }),
-        response: { 201: z.object({ review: reviewSchema }), ...errors(400, 401, 403, 404, 409) },
+        response: { 201: z.object({ review: reviewSchema }), ...errors(400, 401, 403, 404, 409, 429) },
       },
     },
     async (request, reply) => {
       const user = requireUser(request);
+      const perDay = deps.config.limits.reviewsPerDay;
+      if (!(await spendDailyAllowance(deps.pool, 'reviews', user.id, perDay))) {
+        throw new HttpError('rate_limited', `You can write at most ${perDay} reviews a day.`);
+      }
       const reviewId = await submitReview(deps, user.id, request.params.id, request.body, requestMetadata(request));
       return reply.code(201).send(await show(reviewId));
     },

@@ -4,7 +4,10 @@ import type { Deps } from '../../infra/platform.ts';
 import { getAccount } from '../../read-models/member-profiles/queries.ts';
 import { sessionMember, sessionToken } from './auth-sessions.ts';
 
-/** Resolves the session cookie to the signed-in member; a suspended member counts as signed out. */
+/**
+ * Resolves the session cookie to the signed-in member. Suspension ends a member's sessions at once; one that
+ * slipped through (a sign-in racing the suspension) is marked, and the HTTP layer refuses its writes with 403.
+ */
 export function authenticate(deps: Deps) {
   return async (request: FastifyRequest): Promise<SignedInUser | null> => {
     const token = sessionToken(request);
@@ -12,7 +15,8 @@ export function authenticate(deps: Deps) {
     const memberId = await sessionMember(deps.pool, token);
     if (!memberId) return null;
     const account = await getAccount(deps.pool, memberId);
-    if (!account || account.suspended) return null;
-    return { id: account.id, email: account.email, displayName: account.displayName, roles: account.roles };
+    if (!account) return null;
+    const user = { id: account.id, email: account.email, displayName: account.displayName, roles: account.roles };
+    return account.suspended ? { ...user, suspended: true } : user;
   };
 }

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { withTransaction } from '../../infra/db/index.ts';
 import {
   CommandRejected,
@@ -12,13 +12,14 @@ import { canonicalSpellings } from '../../read-models/skill-catalogue/queries.ts
 import { decide, type IdentityCommand } from './decide.ts';
 import { evolve, type GRANTABLE_ROLES, initialMember, type Member, type MemberEvent, type Profile } from './member.ts';
 import { dummyPasswordHash, hashPassword, passwordMatches } from './passwords.ts';
+import { emailHash, normalizeEmail } from './email.ts';
 import { normalizeSkills } from './skills.ts';
+import { isBlockedEmail } from './suspension.ts';
 
-export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+export { normalizeEmail };
 export const memberStream = (memberId: string) => `member-${memberId}`;
 /** The claim on an address is keyed by a hash: the address itself is personal data and stays out of stream ids. */
-export const emailStream = (email: string) =>
-  `email-${createHash('sha256').update(normalizeEmail(email)).digest('hex')}`;
+export const emailStream = (email: string) => `email-${emailHash(email)}`;
 
 const memberDecider = { initialState: initialMember, evolve, decide };
 
@@ -38,6 +39,9 @@ export async function signUp(
   input: { email: string; password: string; displayName: string; timezone: string },
   metadata: EventMetadata,
 ): Promise<ActiveMember> {
+  if (await isBlockedEmail(deps.pool, input.email)) {
+    throw new CommandRejected({ reason: 'forbidden', message: 'This email cannot be used to sign up.' });
+  }
   const memberId = randomUUID();
   const data = {
     memberId,

@@ -14,11 +14,13 @@ import {
   type RoleRevoked,
 } from './member.ts';
 import { identityRoutes } from './routes.ts';
+import { suspensionEnforcer } from './suspension.ts';
 
 export const identity: ModuleDefinition = {
   name: 'identity',
   events: identityEvents,
   routes: identityRoutes,
+  consumers: [suspensionEnforcer],
 };
 
 export { authenticate, changeRole, GRANTABLE_ROLES, loadMember, memberIdForEmail, signUp, updateProfile };

@@ -7,11 +7,12 @@ import { inboxRoutes } from './inbox-routes.ts';
 import { reminderScheduler, startReminderWorker } from './reminders.ts';
 import { sessionRoutes } from './routes.ts';
 import { NotificationsRead, sessionEvents } from './session.ts';
+import { suspendedHostSessions } from './suspensions.ts';
 
 export const sessions: ModuleDefinition = {
   name: 'sessions',
   events: [...sessionEvents, NotificationsRead],
-  consumers: [reminderScheduler, sessionMailer],
+  consumers: [reminderScheduler, sessionMailer, suspendedHostSessions],
   routes: (app: FastifyInstance, deps: Deps) => {
     sessionRoutes(app, deps);
     inboxRoutes(app, deps);

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   errors,
+  HttpError,
   hasRole,
   listOf,
   notFound,
@@ -12,6 +13,7 @@ import {
   validationFailed,
 } from '../../infra/http/index.ts';
 import type { Deps } from '../../infra/platform.ts';
+import { spendDailyAllowance } from '../../infra/throttle.ts';
 import {
   attendees,
   BadCursorError,
@@ -62,12 +64,16 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
         body: createSessionBody,
         response: {
           201: one.extend({ series: z.object({ id: z.string(), sessionIds: z.array(z.string()) }).nullable() }),
-          ...errors(400, 401, 403),
+          ...errors(400, 401, 403, 429),
         },
       },
     },
     async (request, reply) => {
       const user = requireUser(request);
+      const perDay = deps.config.limits.sessionsPerDay;
+      if (!(await spendDailyAllowance(deps.pool, 'sessions', user.id, perDay))) {
+        throw new HttpError('rate_limited', `You can schedule at most ${perDay} sessions a day.`);
+      }
       const { repeat, ...input } = request.body;
       const everyWeeks = repeat?.every === 'two-weeks' ? 2 : 1;
       const { sessionIds, seriesId } = await scheduleSession(

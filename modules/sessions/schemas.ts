@@ -49,7 +49,10 @@ export const cancelBody = z.object({
 });
 // A POST without a body reaches the schema as null, which `.default({})` does not cover: it was a 400 although
 // API.md makes the body optional ("default: all registered"). Null is accepted; the route reads `body?.attendeeIds`.
-export const completeBody = z.object({ attendeeIds: z.array(z.string()).max(500).optional() }).nullable().default({});
+export const completeBody = z
+  .object({ attendeeIds: z.array(z.string()).max(500).optional() })
+  .nullable()
+  .default({});
 export const cloneBody = z.object({ startsAt: datetime });
 
 export const sessionQuery = z.object({

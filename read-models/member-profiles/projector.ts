@@ -51,6 +51,15 @@ async function apply(client: PoolClient, event: StoredEvent) {
       );
       return null;
     }
+    case 'MemberSuspended':
+    case 'MemberUnsuspended': {
+      const d = event.data as { memberId: string };
+      await client.query('UPDATE member_profiles SET suspended = $2 WHERE member_id = $1', [
+        d.memberId,
+        event.type === 'MemberSuspended',
+      ]);
+      return null;
+    }
     case 'RoleRevoked': {
       const d = event.data as IdentityEventData['RoleRevoked'];
       await client.query(`UPDATE member_profiles SET roles = array_remove(roles, $2) WHERE member_id = $1`, [
@@ -68,7 +77,15 @@ export const memberProfilesProjector: Projector = {
   name: 'member_profiles',
   kind: 'read-model',
   tables: ['member_profiles', 'reputation_students', 'reputation_ratings', 'mentor_skill_stats', 'member_badges'],
-  eventTypes: ['MemberSignedUp', 'ProfileUpdated', 'RoleGranted', 'RoleRevoked', ...REPUTATION_EVENTS],
+  eventTypes: [
+    'MemberSignedUp',
+    'ProfileUpdated',
+    'RoleGranted',
+    'RoleRevoked',
+    'MemberSuspended',
+    'MemberUnsuspended',
+    ...REPUTATION_EVENTS,
+  ],
   handle: async (client, events) => {
     const touched = new Set<string>();
     for (const event of events) {

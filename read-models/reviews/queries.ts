@@ -53,10 +53,12 @@ async function page(db: Queryable, column: 'session_id' | 'host_id', id: string,
   let after = '';
   if (cursor) {
     const c = decodeCursor(cursor);
-    if (!c || c.length !== 2 || typeof c[0] !== 'string' || typeof c[1] !== 'string') {
+    // The time must be one before it reaches SQL: a string PostgreSQL cannot cast (a hand-made cursor) was a cast
+    // error there, answered 500 instead of 400. Passed on as ISO, so words like 'yesterday' are refused too.
+    if (!c || c.length !== 2 || typeof c[0] !== 'string' || typeof c[1] !== 'string' || Number.isNaN(Date.parse(c[0]))) {
       throw new BadCursorError('cursor is not valid');
     }
-    params.push(c[0], c[1]);
+    params.push(new Date(c[0]).toISOString(), c[1]);
     after = 'AND (created_at, review_id) < ($3::timestamptz, $4)';
   }
   const { rows } = await db.query<Row>(

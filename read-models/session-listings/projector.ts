@@ -110,6 +110,16 @@ async function apply(client: PoolClient, event: StoredEvent) {
       );
       return;
     }
+    case 'ContentHidden':
+    case 'ContentRestored': {
+      const d = event.data as { targetType: string; targetId: string };
+      if (d.targetType !== 'session') return;
+      await client.query('UPDATE session_listings SET hidden = $2 WHERE session_id = $1', [
+        d.targetId,
+        event.type === 'ContentHidden',
+      ]);
+      return;
+    }
     case 'MemberRegistered':
     case 'WaitlistPromoted': {
       const d = event.data as E<'MemberRegistered'>;
@@ -143,6 +153,8 @@ export const sessionListingsProjector: Projector = {
     'MemberWaitlisted',
     'RegistrationCancelled',
     'WaitlistPromoted',
+    'ContentHidden',
+    'ContentRestored',
   ],
   handle: async (client, events) => {
     for (const event of events) await apply(client, event);

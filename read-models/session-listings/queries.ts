@@ -91,7 +91,11 @@ function toView(r: Row, viewer: Viewer): SessionView {
 }
 
 export async function getSession(db: Queryable, id: string, viewer: Viewer): Promise<SessionView | null> {
-  const { rows } = await db.query<Row>(`${SELECT} WHERE l.session_id = $2`, [viewer?.id ?? '', id]);
+  // A session hidden by moderation is gone for everyone but moderators (and its host, who must see why).
+  const { rows } = await db.query<Row>(
+    `${SELECT} WHERE l.session_id = $2 AND (NOT l.hidden OR $3 OR l.host_id = $1)`,
+    [viewer?.id ?? '', id, viewer?.isModerator ?? false],
+  );
   return rows[0] ? toView(rows[0], viewer) : null;
 }
 
@@ -123,7 +127,7 @@ export async function listSessions(db: Queryable, query: SessionQuery, viewer: V
     params.push(v);
     return `$${params.length}`;
   };
-  const where: string[] = [];
+  const where: string[] = viewer?.isModerator ? [] : ['NOT l.hidden'];
   if (query.status !== 'all') where.push(`l.status = ${p(query.status)}`);
   if (query.skill) where.push(`l.skill_key = ${p(query.skill.trim().toLowerCase())}`);
   if (query.difficulty) where.push(`l.difficulty = ${p(query.difficulty)}`);

@@ -1,0 +1,263 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  errors,
+  HttpError,
+  notFound,
+  requestMetadata,
+  requireRole,
+  requireUser,
+  validationFailed,
+} from '../../infra/http/index.ts';
+import type { Deps } from '../../infra/platform.ts';
+import { REBUILD_QUEUE } from '../../infra/projections/routes.ts';
+import { spendDailyAllowance } from '../../infra/throttle.ts';
+import { auditLog, BadCursorError } from '../../read-models/audit-log/queries.ts';
+import { getReport, reportQueue } from '../../read-models/moderation-queue/queries.ts';
+import { ACTIONS, TARGET_TYPES } from './events.ts';
+import { changeSuspension, changeVisibility, fileReport, resolveReport, resolveTarget } from './handlers.ts';
+
+const note = z.string().trim().min(1, { error: 'is required' }).max(1000, { error: 'must be at most 1000 characters' });
+const idParams = z.object({ id: z.string().max(100) });
+
+const reportSchema = z.object({
+  id: z.string(),
+  status: z.enum(['open', 'resolved']),
+  reason: z.string(),
+  weight: z.number(),
+  source: z.enum(['member', 'system']),
+  reporterId: z.string(),
+  target: z.object({
+    type: z.string(),
+    id: z.string(),
+    ownerId: z.string(),
+    preview: z.string(),
+    hidden: z.boolean(),
+    openReports: z.number(),
+    openWeight: z.number(),
+  }),
+  action: z.string().nullable(),
+  note: z.string().nullable(),
+  moderatorId: z.string().nullable(),
+  filedAt: z.string(),
+  resolvedAt: z.string().nullable(),
+});
+const historySchema = z.array(z.object({ type: z.string(), at: z.string(), data: z.record(z.string(), z.unknown()) }));
+
+export function moderationRoutes(app: FastifyInstance, deps: Deps) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const show = async (id: string) => {
+    const report = await getReport(deps.pool, id);
+    if (!report) throw notFound('That report');
+    return report;
+  };
+
+  r.post(
+    '/api/reports',
+    {
+      schema: {
+        tags: ['moderation'],
+        summary: 'Report a session, a review or a member to the moderators',
+        body: z.object({
+          targetType: z.enum(TARGET_TYPES, { error: 'must be session, review or user' }),
+          targetId: z.string().min(1).max(100),
+          reason: z.string().trim().min(3, { error: 'must be at least 3 characters' }).max(1000, { error: 'must be at most 1000 characters' }),
+        }),
+        response: { 201: z.object({ report: reportSchema }), ...errors(400, 401, 403, 404, 409, 429) },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      const perDay = deps.config.limits.reportsPerDay;
+      if (!(await spendDailyAllowance(deps.pool, 'reports', user.id, perDay))) {
+        throw new HttpError('rate_limited', `You can file at most ${perDay} reports a day.`);
+      }
+      const id = await fileReport(deps, user.id, request.body, requestMetadata(request));
+      return reply.code(201).send({ report: await show(id) });
+    },
+  );
+
+  r.get(
+    '/api/moderation/reports',
+    {
+      schema: {
+        tags: ['moderation'],
+        summary: 'The moderation queue: open reports, heaviest target first, then oldest',
+        querystring: z.object({
+          status: z.enum(['open', 'resolved']).default('open'),
+          limit: z.coerce.number().int().min(1).max(100).default(50),
+        }),
+        response: { 200: z.object({ items: z.array(reportSchema), nextCursor: z.null() }), ...errors(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      requireRole(request, 'moderator');
+      return { items: await reportQueue(deps.pool, request.query.status, request.query.limit), nextCursor: null };
+    },
+  );
+
+  r.get(
+    '/api/moderation/reports/:id',
+    {
+      schema: {
+        tags: ['moderation'],
+        summary: 'A report with its history',
+        params: idParams,
+        response: { 200: z.object({ report: reportSchema, history: historySchema }), ...errors(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      requireRole(request, 'moderator');
+      const report = await show(request.params.id);
+      const events = await deps.store.readStream(`report-${report.id}`);
+      return {
+        report,
+        history: events.map((e) => ({ type: e.type, at: e.recordedAt.toISOString(), data: e.data as Record<string, unknown> })),
+      };
+    },
+  );
+
+  r.post(
+    '/api/moderation/reports/:id/resolve',
+    {
+      schema: {
+        tags: ['moderation'],
+        summary: 'Resolve a report: dismiss it, hide the content, or suspend its owner',
+        params: idParams,
+        body: z.object({ action: z.enum(ACTIONS, { error: 'must be dismiss, hide or suspend' }), note }),
+        response: { 200: z.object({ report: reportSchema }), ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const moderator = requireRole(request, 'moderator');
+      await resolveReport(deps, moderator.id, request.params.id, request.body, requestMetadata(request));
+      return { report: await show(request.params.id) };
+    },
+  );
+
+  for (const action of ['suspend', 'unsuspend'] as const) {
+    r.post(
+      `/api/moderation/users/:id/${action}`,
+      {
+        schema: {
+          tags: ['moderation'],
+          summary:
+            action === 'suspend'
+              ? 'Suspend a member: signed out at once, cannot sign in or act; upcoming sessions are cancelled'
+              : 'Lift a suspension',
+          params: idParams,
+          body: z.object({ reason: note, spam: z.boolean().default(false) }),
+          response: { 200: z.object({ memberId: z.string(), suspended: z.boolean() }), ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request) => {
+        const moderator = requireRole(request, 'moderator');
+        const { reason, spam } = request.body;
+        const data = { memberId: request.params.id, moderatorId: moderator.id };
+        await changeSuspension(
+          deps,
+          action === 'suspend'
+            ? { type: 'Suspend', data: { ...data, reason, forSpam: spam } }
+            : { type: 'Unsuspend', data: { ...data, note: reason } },
+          requestMetadata(request),
+        );
+        return { memberId: request.params.id, suspended: action === 'suspend' };
+      },
+    );
+  }
+
+  for (const action of ['hide', 'restore'] as const) {
+    r.post(
+      `/api/moderation/content/:type/:id/${action}`,
+      {
+        schema: {
+          tags: ['moderation'],
+          summary: action === 'hide' ? 'Hide a session or review from public reads' : 'Show hidden content again',
+          params: z.object({ type: z.enum(['session', 'review']), id: z.string().max(100) }),
+          body: z.object({ note }),
+          response: { 200: z.object({ hidden: z.boolean() }), ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request) => {
+        const moderator = requireRole(request, 'moderator');
+        const { type, id } = request.params;
+        const target = await resolveTarget(deps, type, id);
+        if (!target) throw notFound('That content');
+        const base = { targetType: type, targetId: id, ownerId: target.ownerId, hostId: target.hostId, note: request.body.note, moderatorId: moderator.id };
+        await changeVisibility(
+          deps,
+          action === 'hide' ? { type: 'Hide', data: { ...base, cause: 'moderator' } } : { type: 'Restore', data: base },
+          requestMetadata(request),
+        );
+        return { hidden: action === 'hide' };
+      },
+    );
+  }
+
+  r.get(
+    '/api/admin/audit-log',
+    {
+      schema: {
+        tags: ['administration'],
+        summary: 'Every moderation and admin action: who, what, when and why; newest first',
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(100).default(50),
+          cursor: z.string().max(500).optional(),
+        }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                id: z.string(),
+                at: z.string(),
+                actor: z.object({ id: z.string(), displayName: z.string() }).nullable(),
+                action: z.string(),
+                target: z.object({ type: z.string(), id: z.string() }).nullable(),
+                note: z.string(),
+              }),
+            ),
+            nextCursor: z.string().nullable(),
+          }),
+          ...errors(400, 401, 403),
+        },
+      },
+    },
+    async (request) => {
+      requireRole(request, 'admin');
+      try {
+        return await auditLog(deps.pool, request.query.limit, request.query.cursor);
+      } catch (err) {
+        if (err instanceof BadCursorError) throw validationFailed([{ path: 'querystring.cursor', message: err.message }]);
+        throw err;
+      }
+    },
+  );
+
+  r.post(
+    '/api/admin/projections/:name/rebuild',
+    {
+      schema: {
+        tags: ['administration'],
+        summary: 'Rebuild a projection from the event log, without downtime, as a background job',
+        params: z.object({ name: z.string().max(100) }),
+        response: { 202: z.object({ jobId: z.string() }), ...errors(401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const admin = requireRole(request, 'admin');
+      const { name } = request.params;
+      if (!deps.consumers.some((c) => c.name === name && c.kind === 'read-model')) throw notFound(`Projection ${name}`);
+      const jobId = await deps.jobs.send(REBUILD_QUEUE, { name }, { singletonKey: name });
+      if (!jobId) throw new HttpError('conflict', `A rebuild of ${name} is already queued.`);
+      const written = await deps.store.append(
+        'admin-actions',
+        'any',
+        [{ type: 'ProjectionRebuildRequested', data: { projection: name, jobId, adminId: admin.id } }],
+        { metadata: requestMetadata(request) },
+      );
+      await deps.settle(written);
+      return reply.code(202).send({ jobId });
+    },
+  );
+}

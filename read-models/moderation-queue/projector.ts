@@ -1,0 +1,93 @@
+import type { PoolClient } from '../../infra/db/index.ts';
+import type { StoredEvent } from '../../infra/event-store/index.ts';
+import type { Projector } from '../../infra/projections/index.ts';
+import type { ModerationEventData } from '../../modules/moderation/index.ts';
+
+type D<K extends keyof ModerationEventData> = ModerationEventData[K];
+
+async function preview(client: PoolClient, type: string, id: string, ownerId: string | null, text: string) {
+  await client.query(
+    `INSERT INTO moderation_targets (target_type, target_id, owner_id, preview) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (target_type, target_id) DO UPDATE SET preview = $4, owner_id = coalesce($3, moderation_targets.owner_id)`,
+    [type, id, ownerId, text.slice(0, 500)],
+  );
+}
+
+async function apply(client: PoolClient, event: StoredEvent) {
+  const d = event.data as Record<string, unknown>;
+  switch (event.type) {
+    // What moderators see of a target: a session's title, a review's comment, a member's name.
+    case 'SessionScheduled':
+    case 'SessionDetailsChanged':
+      if (typeof d.title === 'string') await preview(client, 'session', d.sessionId as string, (d.hostId as string) ?? null, d.title);
+      return;
+    case 'ReviewSubmitted':
+    case 'ReviewEdited':
+      if (typeof d.comment === 'string' || typeof d.rating === 'number') {
+        const text = `${d.rating ? `${d.rating}★ ` : ''}${(d.comment as string | undefined) ?? ''}`.trim();
+        await preview(client, 'review', d.reviewId as string, (d.authorId as string) ?? null, text);
+      }
+      return;
+    case 'MemberSignedUp':
+    case 'ProfileUpdated':
+      if (typeof d.displayName === 'string') await preview(client, 'user', d.memberId as string, d.memberId as string, d.displayName);
+      return;
+    case 'ReportFiled': {
+      const r = d as D<'ReportFiled'>;
+      await client.query(
+        `INSERT INTO moderation_reports (report_id, reporter_id, target_type, target_id, owner_id, reason, weight, source,
+           status, filed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9)
+         ON CONFLICT (report_id) DO UPDATE SET reason = $6, weight = $7, status = 'open', action = NULL, note = NULL,
+           moderator_id = NULL, filed_at = $9, resolved_at = NULL`,
+        [r.reportId, r.reporterId, r.targetType, r.targetId, r.ownerId, r.reason, r.weight, r.source, event.recordedAt],
+      );
+      await client.query(
+        `INSERT INTO moderation_targets (target_type, target_id, owner_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+        [r.targetType, r.targetId, r.ownerId],
+      );
+      return;
+    }
+    case 'ReportResolved': {
+      const r = d as D<'ReportResolved'>;
+      await client.query(
+        `UPDATE moderation_reports SET status = 'resolved', action = $2, note = $3, moderator_id = $4, resolved_at = $5
+          WHERE report_id = $1`,
+        [r.reportId, r.action, r.note, r.moderatorId, event.recordedAt],
+      );
+      return;
+    }
+    case 'ContentHidden':
+    case 'ContentRestored': {
+      const r = d as D<'ContentHidden'>;
+      await client.query(
+        `INSERT INTO moderation_targets (target_type, target_id, owner_id, hidden) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (target_type, target_id) DO UPDATE SET hidden = $4`,
+        [r.targetType, r.targetId, r.ownerId, event.type === 'ContentHidden'],
+      );
+      return;
+    }
+  }
+}
+
+/** The moderation queue: reports, and what each reported target is (preview, owner, hidden or not). */
+export const moderationQueueProjector: Projector = {
+  name: 'moderation_queue',
+  kind: 'read-model',
+  tables: ['moderation_reports', 'moderation_targets'],
+  eventTypes: [
+    'SessionScheduled',
+    'SessionDetailsChanged',
+    'ReviewSubmitted',
+    'ReviewEdited',
+    'MemberSignedUp',
+    'ProfileUpdated',
+    'ReportFiled',
+    'ReportResolved',
+    'ContentHidden',
+    'ContentRestored',
+  ],
+  handle: async (client, events) => {
+    for (const event of events) await apply(client, event);
+  },
+};

@@ -1,0 +1,99 @@
+import type { Queryable } from '../../infra/db/index.ts';
+
+export type QueueItem = {
+  id: string;
+  status: 'open' | 'resolved';
+  reason: string;
+  weight: number;
+  source: 'member' | 'system';
+  reporterId: string;
+  target: { type: string; id: string; ownerId: string; preview: string; hidden: boolean; openReports: number; openWeight: number };
+  action: string | null;
+  note: string | null;
+  moderatorId: string | null;
+  filedAt: string;
+  resolvedAt: string | null;
+};
+
+type Row = {
+  report_id: string;
+  status: 'open' | 'resolved';
+  reason: string;
+  weight: number;
+  source: 'member' | 'system';
+  reporter_id: string;
+  target_type: string;
+  target_id: string;
+  owner_id: string;
+  preview: string | null;
+  hidden: boolean | null;
+  open_reports: number;
+  open_weight: number;
+  action: string | null;
+  note: string | null;
+  moderator_id: string | null;
+  filed_at: Date;
+  resolved_at: Date | null;
+};
+
+const SELECT = `SELECT r.*, t.preview, t.hidden,
+    (SELECT count(*) FROM moderation_reports o WHERE o.target_type = r.target_type AND o.target_id = r.target_id
+       AND o.status = 'open')::int AS open_reports,
+    (SELECT coalesce(sum(o.weight), 0) FROM moderation_reports o WHERE o.target_type = r.target_type
+       AND o.target_id = r.target_id AND o.status = 'open')::float AS open_weight
+  FROM moderation_reports r
+  LEFT JOIN moderation_targets t ON t.target_type = r.target_type AND t.target_id = r.target_id`;
+
+const toItem = (r: Row): QueueItem => ({
+  id: r.report_id,
+  status: r.status,
+  reason: r.reason,
+  weight: Number(r.weight),
+  source: r.source,
+  reporterId: r.reporter_id,
+  target: {
+    type: r.target_type,
+    id: r.target_id,
+    ownerId: r.owner_id,
+    preview: r.preview ?? '',
+    hidden: r.hidden ?? false,
+    openReports: r.open_reports,
+    openWeight: r.open_weight,
+  },
+  action: r.action,
+  note: r.note,
+  moderatorId: r.moderator_id,
+  filedAt: r.filed_at.toISOString(),
+  resolvedAt: r.resolved_at?.toISOString() ?? null,
+});
+
+/** Open reports: heaviest target first (the sum of its open reports' weights), then oldest. */
+export async function reportQueue(db: Queryable, status: 'open' | 'resolved', limit: number): Promise<QueueItem[]> {
+  const order = status === 'open' ? 'open_weight DESC, r.filed_at ASC, r.report_id' : 'r.resolved_at DESC, r.report_id';
+  const { rows } = await db.query<Row>(`${SELECT} WHERE r.status = $1 ORDER BY ${order} LIMIT $2`, [status, limit]);
+  return rows.map(toItem);
+}
+
+export async function getReport(db: Queryable, id: string): Promise<QueueItem | null> {
+  const { rows } = await db.query<Row>(`${SELECT} WHERE r.report_id = $1`, [id]);
+  return rows[0] ? toItem(rows[0]) : null;
+}
+
+/** The sum of the weights of a target's open reports (for hiding it at once past the threshold). */
+export async function openWeight(db: Queryable, targetType: string, targetId: string): Promise<number> {
+  const { rows } = await db.query<{ w: number }>(
+    `SELECT coalesce(sum(weight), 0)::float AS w FROM moderation_reports
+      WHERE target_type = $1 AND target_id = $2 AND status = 'open'`,
+    [targetType, targetId],
+  );
+  return rows[0]?.w ?? 0;
+}
+
+/** How many of a member's reports moderators upheld (acted on with hide or suspend). */
+export async function upheldReports(db: Queryable, reporterId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM moderation_reports WHERE reporter_id = $1 AND action IN ('hide', 'suspend')`,
+    [reporterId],
+  );
+  return rows[0]?.n ?? 0;
+}
