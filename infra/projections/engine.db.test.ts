@@ -7,7 +7,7 @@ import {
   projectBatch,
   projectionStatus,
 } from './index.ts';
-import { note, ping, projectionHarness } from './test-harness.ts';
+import { note, notes, ping, projectionHarness } from './test-harness.ts';
 
 const h = projectionHarness();
 const { db, noteCounts, startProcess, dump, fromLog, endOfLog, noteAddedPositions, statusOf, until } = h;
@@ -16,12 +16,7 @@ describe('projection runner', () => {
   it('resumes from its checkpoint after a crash between append and projection, applying each event once', async () => {
     const { projector, probe } = await noteCounts('crash_counts');
     // Given events appended while no runner runs, among them events of a type the projector ignores
-    for (const s of ['crash-a', 'crash-b', 'crash-c'])
-      await db.store.append(
-        s,
-        0,
-        Array.from({ length: 10 }, () => note()),
-      );
+    for (const s of ['crash-a', 'crash-b', 'crash-c']) await db.store.append(s, 0, notes(10));
     await db.store.append('crash-ping', 0, [ping()]);
     // When a process starts, then it projects up to the end of the log
     const first = await startProcess([projector]);
@@ -30,12 +25,7 @@ describe('projection runner', () => {
 
     // When it goes away, more events arrive, and another process starts
     await first.stop();
-    for (const s of ['crash-a', 'crash-d'])
-      await db.store.append(
-        s,
-        'any',
-        Array.from({ length: 5 }, () => note()),
-      );
+    for (const s of ['crash-a', 'crash-d']) await db.store.append(s, 'any', notes(5));
     const second = await startProcess([projector]);
     expect(await second.runner.waitFor(await endOfLog(), { timeoutMs: 10_000 })).toBe(true);
 
@@ -53,11 +43,7 @@ describe('projection runner', () => {
     let thrown = 0;
     probe.failWhen = (e) => e.streamId === 'rollback-1' && e.streamVersion === 6 && thrown++ === 0;
     // When the 10 events are appended in one transaction
-    const appended = await db.store.append(
-      'rollback-1',
-      0,
-      Array.from({ length: 10 }, () => note()),
-    );
+    const appended = await db.store.append('rollback-1', 0, notes(10));
     // Then the retried batch leaves exactly 10, not 20
     expect(await proc.runner.waitFor(appended.checkpoint, { timeoutMs: 10_000 })).toBe(true);
     expect(thrown).toBe(2); // one failure, then the check on the retry

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventStore } from '../event-store/index.ts';
 import { ensureCheckpoints, projectBatch, type RebuildProgress, rebuildProjector } from './index.ts';
-import { note, projectionHarness } from './test-harness.ts';
+import { note, notes, projectionHarness } from './test-harness.ts';
 
 const { db, noteCounts, startProcess, dump, fromLog, endOfLog, statusOf } = projectionHarness();
 
@@ -9,8 +9,7 @@ describe('rebuilding a projection', () => {
   it('rebuilds while reads and appends go on: reads never fail or go backwards; the result equals a replay', async () => {
     const { projector } = await noteCounts('rebuild_counts');
     // Given a projected read model over 3,000 events, kept current by a running process
-    const hundredNotes = Array.from({ length: 100 }, () => note());
-    for (let s = 0; s < 30; s++) await db.store.append(`bulk-${s}`, 0, hundredNotes);
+    for (let s = 0; s < 30; s++) await db.store.append(`bulk-${s}`, 0, notes(100));
     const proc = await startProcess([projector], 200);
     expect(await proc.runner.waitFor(await endOfLog(), { timeoutMs: 20_000 })).toBe(true);
     const oid = async () =>

@@ -23,6 +23,7 @@ const catalog = createCatalog([
 ]);
 const log = createLogger({ level: 'silent', pretty: false });
 export const note = (text = 'n') => ({ type: 'NoteAdded', data: { text } });
+export const notes = (n: number) => Array.from({ length: n }, () => note());
 export const ping = () => ({ type: 'Pinged', data: {} });
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -52,7 +52,9 @@ describe.skipIf(!hasChromium)('hosting, finding, joining and completing a sessio
 
   beforeAll(async () => {
     if (!existsSync(path.join(DIST, 'server', 'entry.mjs'))) {
-      throw new Error(`the website is not built (${DIST}/server/entry.mjs is missing): run \`npm run build\``);
+      throw new Error(
+        `the website is not built (${DIST}/server/entry.mjs is missing): run \`npm run build\``,
+      );
     }
     platform = await startTestPlatform(skillswap, { webDistDir: DIST });
     await platform.http.listen({ port: 0, host: '127.0.0.1' });
@@ -77,7 +79,9 @@ describe.skipIf(!hasChromium)('hosting, finding, joining and completing a sessio
 
     // Sending the empty form names what is missing, on the fields themselves.
     await mentor.getByRole('button', { name: 'Schedule session' }).click();
-    await expect.poll(() => mentor.getByText('Title must be at least 3 characters.').first().isVisible()).toBe(true);
+    await expect
+      .poll(() => mentor.getByText('Title must be at least 3 characters.').first().isVisible())
+      .toBe(true);
     expect(await mentor.getByLabel('Title').getAttribute('aria-invalid')).toBe('true');
 
     await mentor.getByLabel('Title').fill(TITLE);
@@ -114,7 +118,10 @@ describe.skipIf(!hasChromium)('hosting, finding, joining and completing a sessio
     expect(await card.getByText('Session time').isVisible()).toBe(true);
     expect(await card.getByText('5 seats left').isVisible()).toBe(true);
 
-    await Promise.all([student.waitForURL(`${base}${sessionPath}`), card.getByRole('link', { name: TITLE }).click()]);
+    await Promise.all([
+      student.waitForURL(`${base}${sessionPath}`),
+      card.getByRole('link', { name: TITLE }).click(),
+    ]);
     // No meeting link before registering.
     expect(await student.getByRole('link', { name: /Join the session/ }).count()).toBe(0);
     await student.getByRole('button', { name: 'Register' }).click();
