@@ -6,7 +6,6 @@ import type { Platform } from '../infra/platform.ts';
 import { startTestPlatform } from '../infra/testing/database.ts';
 import { reviewIdFor } from '../modules/feedback/index.ts';
 import { skillswap } from '../modules/index.ts';
-import { cookieOf } from '../modules/testing.ts';
 import { DEMO_PASSWORD, seedDemoCommunity } from '../scripts/demo/community.ts';
 import { readModels } from './index.ts';
 
@@ -18,7 +17,10 @@ async function quiet(timeoutMs = 5000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { checkpoint, position } = await app.store.head();
-    const caughtUp = await app.runner.waitFor(checkpoint, { names, timeoutMs: Math.max(1, deadline - Date.now()) });
+    const caughtUp = await app.runner.waitFor(checkpoint, {
+      names,
+      timeoutMs: Math.max(1, deadline - Date.now()),
+    });
     if (caughtUp && (await app.store.head()).position === position) return;
     if (Date.now() > deadline) throw new Error('the consumers did not catch up within the wait');
   }
@@ -50,11 +52,18 @@ async function signIn(key: string) {
     payload: { email: `${key}@skillswap.demo`, password: DEMO_PASSWORD },
   });
   expect(res.statusCode).toBe(200);
-  return { id: res.json().user.id as string, cookie: cookieOf(res) };
+  const setCookie = res.headers['set-cookie'];
+  const cookie = (Array.isArray(setCookie) ? setCookie : [String(setCookie)])
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  return { id: res.json().user.id as string, cookie };
 }
 
 async function sessionTitled(title: string) {
-  const { rows } = await app.pool.query<{ session_id: string }>('SELECT session_id FROM session_listings WHERE title = $1', [title]);
+  const { rows } = await app.pool.query<{ session_id: string }>(
+    'SELECT session_id FROM session_listings WHERE title = $1',
+    [title],
+  );
   return rows[0]!.session_id;
 }
 
@@ -70,10 +79,18 @@ beforeAll(async () => {
   const as = (who: { cookie: string }, method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
     app.http.inject({ method, url, headers: { cookie: who.cookie }, ...(payload ? { payload } : {}) });
   const answers = [
-    await as(morgan!, 'POST', `/api/sessions/${typescript}/reviews`, { rating: 3, comment: 'Fast, but fine.' }),
-    await as(aisha!, 'POST', `/api/sessions/${chords}/reviews`, { rating: 5, comment: 'Now I can read a chart.' }),
+    await as(morgan!, 'POST', `/api/sessions/${typescript}/reviews`, {
+      rating: 3,
+      comment: 'Fast, but fine.',
+    }),
+    await as(aisha!, 'POST', `/api/sessions/${chords}/reviews`, {
+      rating: 5,
+      comment: 'Now I can read a chart.',
+    }),
     await as(jonas!, 'PATCH', `/api/reviews/${reviewIdFor(typescript, jonas!.id)}`, { rating: 4 }),
-    await as(kwame!, 'POST', `/api/reviews/${reviewIdFor(typescript, jonas!.id)}/reply`, { reply: 'Thanks, Jonas!' }),
+    await as(kwame!, 'POST', `/api/reviews/${reviewIdFor(typescript, jonas!.id)}/reply`, {
+      reply: 'Thanks, Jonas!',
+    }),
     await as(priya!, 'DELETE', `/api/reviews/${reviewIdFor(fermentation, priya!.id)}`),
     await as(mei!, 'PATCH', '/api/me/profile', { displayName: 'Mei C.' }),
   ];
@@ -84,7 +101,9 @@ beforeAll(async () => {
 describe('rebuilding every read model', () => {
   it('starts from a rich history: every table of reviews, reputation and leaderboards has rows', async () => {
     const before = await hashes();
-    const empty = Object.entries(before).filter(([, h]) => h === null).map(([t]) => t);
+    const empty = Object.entries(before)
+      .filter(([, h]) => h === null)
+      .map(([t]) => t);
     for (const table of [
       'reviews.reviews',
       'reviews.review_people',
@@ -112,7 +131,9 @@ describe('rebuilding every read model', () => {
 
   it('would notice a difference (the hash covers every row and column)', async () => {
     const before = await hashes();
-    await app.pool.query(`UPDATE reviews SET comment = comment || '!' WHERE review_id = (SELECT min(review_id) FROM reviews)`);
+    await app.pool.query(
+      `UPDATE reviews SET comment = comment || '!' WHERE review_id = (SELECT min(review_id) FROM reviews)`,
+    );
     try {
       const after = await hashes();
       expect(Object.keys(after).filter((t) => after[t] !== before[t])).toEqual(['reviews.reviews']);

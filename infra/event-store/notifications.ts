@@ -1,8 +1,13 @@
 import pg from 'pg';
 
 export type AppendSignal = {
-  /** Resolves at the next append notification, or after `timeoutMs` (the polling fallback). */
-  wait: (timeoutMs: number) => Promise<void>;
+  /** How many notifications this process has received: pass it to `wait` to not miss one that came meanwhile. */
+  seen: () => number;
+  /**
+   * Resolves at the next append notification, or after `timeoutMs` (the polling fallback); at once when a
+   * notification arrived since `since` (a count from `seen()` taken before the caller last read).
+   */
+  wait: (timeoutMs: number, since?: number) => Promise<void>;
   /** Wakes every waiter in this process now (an append made here, a rebuild that finished). */
   poke: () => void;
   close: () => Promise<void>;
@@ -11,7 +16,9 @@ export type AppendSignal = {
 /** One LISTEN connection per process, shared by every subscriber and projector in it. */
 export async function listenForAppends(url: string, onError: (err: Error) => void = () => {}): Promise<AppendSignal> {
   let waiters: (() => void)[] = [];
+  let count = 0;
   const wakeAll = () => {
+    count++;
     const current = waiters;
     waiters = [];
     for (const w of current) w();
@@ -35,8 +42,10 @@ export async function listenForAppends(url: string, onError: (err: Error) => voi
   await connect();
 
   return {
-    wait: (timeoutMs) =>
+    seen: () => count,
+    wait: (timeoutMs, since) =>
       new Promise<void>((resolve) => {
+        if (since !== undefined && since !== count) return resolve();
         const timer = setTimeout(() => {
           waiters = waiters.filter((w) => w !== done);
           resolve();

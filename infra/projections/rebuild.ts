@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from '../db/pool.ts';
 import { type Checkpoint, type EventStore, START } from '../event-store/index.ts';
+import { lockCheckpoint } from './checkpoint-lock.ts';
 import type { Projector } from './types.ts';
 
 export type RebuildProgress = { name: string; position: number; headPosition: number };
@@ -145,7 +146,7 @@ async function rebuildLocked(
 
     await inShadow(pool, schema, async (client) => {
       // Holding the checkpoint row keeps the live runner out while we finish and swap.
-      await client.query('SELECT 1 FROM projection_checkpoints WHERE name = $1 FOR UPDATE', [projector.name]);
+      await lockCheckpoint(client, projector.name);
       for (;;) {
         const next = await projectShadowBatch(client, store, projector, checkpoint);
         if (next === checkpoint) break;

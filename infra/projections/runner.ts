@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { Pool, PoolClient, Queryable } from '../db/pool.ts';
 import { type AppendSignal, type Checkpoint, type EventStore, isAtOrPast } from '../event-store/index.ts';
 import type { Logger } from '../logger.ts';
+import { lockCheckpoint } from './checkpoint-lock.ts';
 import { clearStaleRebuilds } from './rebuild.ts';
 import type { Consumer, ProjectionStatus, ReactorContext } from './types.ts';
 
@@ -26,7 +27,7 @@ export async function ensureCheckpoints(db: Queryable, consumers: Consumer[]) {
 /**
  * Moves one consumer forward by one batch, in one transaction: lock its checkpoint row (a second runner waits and
  * then sees the new checkpoint), read the next events below the watermark, handle them, write the checkpoint.
- * Returns false when it was already caught up.
+ * Returns the new checkpoint, or null when it was already caught up.
  */
 export async function projectBatch(
   pool: Pool,
@@ -34,7 +35,7 @@ export async function projectBatch(
   consumer: Consumer,
   batchSize = 500,
   context?: ReactorContext,
-): Promise<boolean> {
+): Promise<Checkpoint | null> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -56,16 +57,16 @@ async function projectBatchIn(
   batchSize: number,
   context: ReactorContext | undefined,
 ) {
+  await lockCheckpoint(client, consumer.name);
   const { rows } = await client.query<CheckpointRow>(
-    `SELECT name, transaction_id::text AS transaction_id, position FROM projection_checkpoints
-      WHERE name = $1 FOR UPDATE`,
+    `SELECT name, transaction_id::text AS transaction_id, position FROM projection_checkpoints WHERE name = $1`,
     [consumer.name],
   );
   const row = rows[0];
   if (!row) throw new Error(`no checkpoint row for ${consumer.name}`);
   const from: Checkpoint = { transactionId: row.transaction_id, position: row.position };
   const batch = await store.readAll(from, { limit: batchSize, types: consumer.eventTypes, client });
-  if (batch.checkpoint === from) return false;
+  if (batch.checkpoint === from) return null;
   if (batch.events.length > 0) {
     if (consumer.kind === 'read-model') await consumer.handle(client, batch.events);
     else if (context) await consumer.handle(client, batch.events, context);
@@ -78,7 +79,7 @@ async function projectBatchIn(
       WHERE name = $1`,
     [consumer.name, batch.checkpoint.transactionId, batch.checkpoint.position],
   );
-  return true;
+  return batch.checkpoint;
 }
 
 /**
@@ -106,21 +107,29 @@ export function createProjectionRunner(deps: {
   const progress = new EventEmitter();
   progress.setMaxListeners(0);
   const owned = new Map<string, Promise<void>>();
+  /** The last checkpoint each projector owned here committed: read-your-writes waits check it without a query. */
+  const local = new Map<string, Checkpoint>();
   let lockClient: pg.Client | null = null;
   let running = false;
   let takeoverTimer: NodeJS.Timeout | null = null;
 
   async function runLoop(consumer: Consumer) {
     let failures = 0;
+    let quickChecks = 0;
     while (running && owned.has(consumer.name)) {
       try {
+        const seen = signal.seen();
         const moved = await projectBatch(pool, store, consumer, batchSize, deps.context);
         failures = 0;
         if (moved) {
+          local.set(consumer.name, moved);
           progress.emit('progress');
+          quickChecks = 5;
           continue;
         }
-        await signal.wait(pollMs);
+        // Right after activity, an append we were told about may still sit behind an older open transaction
+        // (the watermark): look again soon a few times before settling into the slow poll.
+        await signal.wait(quickChecks-- > 0 ? 20 : pollMs, seen);
       } catch (err) {
         if (!running) return;
         failures++;
@@ -192,16 +201,22 @@ export function createProjectionRunner(deps: {
   }
 
   async function checkpoints(names: string[]): Promise<Map<string, Checkpoint>> {
+    const result = new Map<string, Checkpoint>();
+    const remote = names.filter((n) => !(owned.has(n) && local.has(n)));
+    for (const n of names) if (!remote.includes(n)) result.set(n, local.get(n)!);
+    if (remote.length === 0) return result;
     const { rows } = await pool.query<CheckpointRow>(
       `SELECT name, transaction_id::text AS transaction_id, position FROM projection_checkpoints WHERE name = ANY($1)`,
-      [names],
+      [remote],
     );
-    return new Map(rows.map((r) => [r.name, { transactionId: r.transaction_id, position: r.position }]));
+    for (const r of rows) result.set(r.name, { transactionId: r.transaction_id, position: r.position });
+    return result;
   }
 
   /**
    * Read-your-writes: resolves true once every named read-model projector has passed `target`, false when
    * `timeoutMs` runs out first (the caller answers anyway; the read model catches up moments later).
+   * Projectors running in this process are checked in memory; others (another instance) by a query every 50 ms.
    */
   async function waitFor(target: Checkpoint, options: { names?: string[]; timeoutMs: number }): Promise<boolean> {
     const names = options.names ?? consumers.filter((c) => c.kind === 'read-model').map((c) => c.name);
@@ -210,12 +225,13 @@ export function createProjectionRunner(deps: {
     signal.poke();
     for (;;) {
       const cps = await checkpoints(names);
-      if (names.every((n) => cps.has(n) && isAtOrPast(cps.get(n)!, target))) return true;
+      const behind = names.filter((n) => !(cps.has(n) && isAtOrPast(cps.get(n)!, target)));
+      if (behind.length === 0) return true;
       const left = deadline - Date.now();
       if (left <= 0) return false;
-      // Woken by a batch committed in this process, or re-checked soon for a runner in another process.
+      const allLocal = behind.every((n) => owned.has(n) && local.has(n));
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, Math.min(left, 25));
+        const timer = setTimeout(done, Math.min(left, allLocal ? 250 : 50));
         function done() {
           clearTimeout(timer);
           progress.off('progress', done);

@@ -5,7 +5,7 @@ import { EDIT_WINDOW_DAYS, evolve, initialReview, type Review } from './review.t
 
 const DAY = 86400_000;
 const SUBMITTED = new Date('2026-03-01T12:00:00Z');
-const after = (ms: number) => new Date(SUBMITTED.getTime() + ms);
+const later = (ms: number) => new Date(SUBMITTED.getTime() + ms);
 
 const session = (overrides: Partial<ReviewedSession> = {}): ReviewedSession => ({
   sessionId: 's1',
@@ -23,7 +23,15 @@ const submit = (authorId = 'ada', s = session(), rating = 4): FeedbackCommand =>
 /** The review as stored: ReviewSubmitted recorded at SUBMITTED. */
 const visible: Review = evolve(initialReview, {
   type: 'ReviewSubmitted',
-  data: { reviewId: 'r1', sessionId: 's1', hostId: 'host', authorId: 'ada', skill: 'Baking', rating: 4, comment: 'Good bread' },
+  data: {
+    reviewId: 'r1',
+    sessionId: 's1',
+    hostId: 'host',
+    authorId: 'ada',
+    skill: 'Baking',
+    rating: 4,
+    comment: 'Good bread',
+  },
   recordedAt: SUBMITTED,
 });
 const reasonOf = (result: ReturnType<typeof decide>) => (Array.isArray(result) ? 'accepted' : result.reason);
@@ -33,7 +41,15 @@ describe('submitting a review', () => {
     expect(decide(submit(), initialReview)).toEqual([
       {
         type: 'ReviewSubmitted',
-        data: { reviewId: 'r1', sessionId: 's1', hostId: 'host', authorId: 'ada', skill: 'Baking', rating: 4, comment: 'Good bread' },
+        data: {
+          reviewId: 'r1',
+          sessionId: 's1',
+          hostId: 'host',
+          authorId: 'ada',
+          skill: 'Baking',
+          rating: 4,
+          comment: 'Good bread',
+        },
       },
     ]);
   });
@@ -55,7 +71,10 @@ describe('submitting a review', () => {
 });
 
 describe(`editing and deleting (author only, within ${EDIT_WINDOW_DAYS} days)`, () => {
-  const edit = (now: Date, data: Partial<{ actorId: string; rating: number; comment: string }> = {}): FeedbackCommand => ({
+  const edit = (
+    now: Date,
+    data: Partial<{ actorId: string; rating: number; comment: string }> = {},
+  ): FeedbackCommand => ({
     type: 'Edit',
     data: { actorId: 'ada', ...data },
     now,
@@ -63,58 +82,68 @@ describe(`editing and deleting (author only, within ${EDIT_WINDOW_DAYS} days)`, 
   const del = (now: Date, actorId = 'ada'): FeedbackCommand => ({ type: 'Delete', data: { actorId }, now });
 
   it('emits only what changed', () => {
-    expect(decide(edit(after(DAY), { rating: 5, comment: 'Good bread' }), visible)).toEqual([
+    expect(decide(edit(later(DAY), { rating: 5, comment: 'Good bread' }), visible)).toEqual([
       { type: 'ReviewEdited', data: { reviewId: 'r1', hostId: 'host', rating: 5 } },
     ]);
-    expect(decide(edit(after(DAY), { comment: 'Great bread' }), visible)).toEqual([
+    expect(decide(edit(later(DAY), { comment: 'Great bread' }), visible)).toEqual([
       { type: 'ReviewEdited', data: { reviewId: 'r1', hostId: 'host', comment: 'Great bread' } },
     ]);
-    expect(decide(edit(after(DAY), { rating: 4 }), visible)).toEqual([]);
-    expect(decide(edit(after(DAY)), visible)).toEqual([]);
+    expect(decide(edit(later(DAY), { rating: 4 }), visible)).toEqual([]);
+    expect(decide(edit(later(DAY)), visible)).toEqual([]);
   });
 
   it('allows the edge of the window exactly, and refuses one millisecond later', () => {
-    const edge = after(EDIT_WINDOW_DAYS * DAY);
-    const late = after(EDIT_WINDOW_DAYS * DAY + 1);
+    const edge = later(EDIT_WINDOW_DAYS * DAY);
+    const late = later(EDIT_WINDOW_DAYS * DAY + 1);
     expect(reasonOf(decide(edit(edge, { rating: 2 }), visible))).toBe('accepted');
     expect(reasonOf(decide(del(edge), visible))).toBe('accepted');
     expect(reasonOf(decide(edit(late, { rating: 2 }), visible))).toBe('conflict');
     expect(reasonOf(decide(del(late), visible))).toBe('conflict');
     // An old review (a month) cannot be changed at all, not even with nothing to change
-    expect(reasonOf(decide(edit(after(30 * DAY)), visible))).toBe('conflict');
+    expect(reasonOf(decide(edit(later(30 * DAY)), visible))).toBe('conflict');
   });
 
   it('counts the window from the submission, not from the last edit', () => {
     const edited = evolve(visible, {
       type: 'ReviewEdited',
       data: { reviewId: 'r1', hostId: 'host', rating: 5 },
-      recordedAt: after(10 * DAY),
+      recordedAt: later(10 * DAY),
     });
     expect(edited).toMatchObject({ rating: 5, submittedAt: SUBMITTED.toISOString() });
-    expect(reasonOf(decide(edit(after(15 * DAY), { rating: 3 }), edited))).toBe('conflict');
+    expect(reasonOf(decide(edit(later(15 * DAY), { rating: 3 }), edited))).toBe('conflict');
   });
 
   it('refuses anyone but the author, even the host', () => {
-    expect(reasonOf(decide(edit(after(DAY), { actorId: 'bob', rating: 1 }), visible))).toBe('forbidden');
-    expect(reasonOf(decide(del(after(DAY), 'host'), visible))).toBe('forbidden');
+    expect(reasonOf(decide(edit(later(DAY), { actorId: 'bob', rating: 1 }), visible))).toBe('forbidden');
+    expect(reasonOf(decide(del(later(DAY), 'host'), visible))).toBe('forbidden');
   });
 
   it('deletes once: a deleted or unknown review is not found', () => {
-    expect(decide(del(after(DAY)), visible)).toEqual([{ type: 'ReviewDeleted', data: { reviewId: 'r1', hostId: 'host' } }]);
+    expect(decide(del(later(DAY)), visible)).toEqual([
+      { type: 'ReviewDeleted', data: { reviewId: 'r1', hostId: 'host' } },
+    ]);
     const deleted = evolve(visible, { type: 'ReviewDeleted', data: { reviewId: 'r1', hostId: 'host' } });
     expect(deleted.status).toBe('deleted');
-    expect(reasonOf(decide(del(after(DAY)), deleted))).toBe('not_found');
-    expect(reasonOf(decide(edit(after(DAY), { rating: 1 }), deleted))).toBe('not_found');
-    expect(reasonOf(decide(del(after(DAY)), initialReview))).toBe('not_found');
+    expect(reasonOf(decide(del(later(DAY)), deleted))).toBe('not_found');
+    expect(reasonOf(decide(edit(later(DAY), { rating: 1 }), deleted))).toBe('not_found');
+    expect(reasonOf(decide(del(later(DAY)), initialReview))).toBe('not_found');
   });
 });
 
 describe('replying', () => {
-  const reply = (actorId = 'host'): FeedbackCommand => ({ type: 'Reply', data: { actorId, reply: 'Thank you!' } });
+  const reply = (actorId = 'host'): FeedbackCommand => ({
+    type: 'Reply',
+    data: { actorId, reply: 'Thank you!' },
+  });
 
   it('lets the host reply once, at any age of the review', () => {
-    expect(decide(reply(), visible)).toEqual([{ type: 'HostReplied', data: { reviewId: 'r1', hostId: 'host', reply: 'Thank you!' } }]);
-    const replied = evolve(visible, { type: 'HostReplied', data: { reviewId: 'r1', hostId: 'host', reply: 'Thank you!' } });
+    expect(decide(reply(), visible)).toEqual([
+      { type: 'HostReplied', data: { reviewId: 'r1', hostId: 'host', reply: 'Thank you!' } },
+    ]);
+    const replied = evolve(visible, {
+      type: 'HostReplied',
+      data: { reviewId: 'r1', hostId: 'host', reply: 'Thank you!' },
+    });
     expect(replied).toMatchObject({ reply: 'Thank you!', status: 'visible' });
     expect(reasonOf(decide(reply(), replied))).toBe('conflict');
   });
@@ -141,11 +170,16 @@ describe('evolve', () => {
       submittedAt: '2026-03-01T12:00:00.000Z',
       reply: null,
     });
-    expect(evolve(initialReview, { type: 'ReviewDeleted', data: { reviewId: 'r1', hostId: 'host' } })).toEqual(initialReview);
+    expect(
+      evolve(initialReview, { type: 'ReviewDeleted', data: { reviewId: 'r1', hostId: 'host' } }),
+    ).toEqual(initialReview);
   });
 
   it('keeps the fields an edit leaves out', () => {
-    const edited = evolve(visible, { type: 'ReviewEdited', data: { reviewId: 'r1', hostId: 'host', comment: 'Meh' } });
+    const edited = evolve(visible, {
+      type: 'ReviewEdited',
+      data: { reviewId: 'r1', hostId: 'host', comment: 'Meh' },
+    });
     expect(edited).toMatchObject({ rating: 4, comment: 'Meh', hostId: 'host', reviewId: 'r1' });
   });
 });

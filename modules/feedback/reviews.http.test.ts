@@ -15,18 +15,31 @@ let done: string; // completed: ada and bob attended
 let upcoming: string; // still scheduled, ada registered
 let adaReview: string, bobReview: string;
 
-const review = (who: Member | null, sessionId: string, body: unknown) => call(app, who, 'POST', `/api/sessions/${sessionId}/reviews`, body);
+const review = (who: Member | null, sessionId: string, body: unknown) =>
+  call(app, who, 'POST', `/api/sessions/${sessionId}/reviews`, body);
 const listOf = async (url: string) => {
   const res = await call(app, null, 'GET', url);
   expect(res.statusCode).toBe(200);
-  return res.json() as { items: { id: string; rating: number; author: { id: string }; reply: unknown }[]; nextCursor: string | null };
+  return res.json() as {
+    items: { id: string; rating: number; author: { id: string }; reply: unknown }[];
+    nextCursor: string | null;
+  };
 };
 
 beforeAll(async () => {
   app = await startTestPlatform(skillswap, { config: { signupLimitPerIp: 1000 } });
-  [host, ada, bob, cat, dan] = await Promise.all(['Hosta', 'Ada', 'Bob', 'Cat', 'Dan'].map((n) => member(app, n)));
-  done = await pastSession(app, host, { registered: [ada, bob, cat], attendees: [ada, bob], title: 'Rye bread' });
-  upcoming = await pastSession(app, host, { registered: [ada], startsAt: new Date(Date.now() + 3 * DAY).toISOString(), complete: false });
+  const people = await Promise.all(['Hosta', 'Ada', 'Bob', 'Cat', 'Dan'].map((n) => member(app, n)));
+  [host, ada, bob, cat, dan] = people as [Member, Member, Member, Member, Member];
+  done = await pastSession(app, host, {
+    registered: [ada, bob, cat],
+    attendees: [ada, bob],
+    title: 'Rye bread',
+  });
+  upcoming = await pastSession(app, host, {
+    registered: [ada],
+    startsAt: new Date(Date.now() + 3 * DAY).toISOString(),
+    complete: false,
+  });
 });
 
 describe('POST /api/sessions/:id/reviews', () => {
@@ -94,7 +107,10 @@ describe('POST /api/sessions/:id/reviews', () => {
     const raced = await Promise.all([review(bob, done, { rating: 2 }), review(bob, done, { rating: 2 })]);
     expect(raced.map((r) => r.statusCode).sort()).toEqual([201, 409]);
     bobReview = raced.find((r) => r.statusCode === 201)!.json().review.id;
-    const { rows } = await app.pool.query(`SELECT count(*)::int AS n FROM events WHERE type = 'ReviewSubmitted' AND data->>'authorId' = $1`, [bob.id]);
+    const { rows } = await app.pool.query(
+      `SELECT count(*)::int AS n FROM events WHERE type = 'ReviewSubmitted' AND data->>'authorId' = $1`,
+      [bob.id],
+    );
     expect(rows[0].n).toBe(1);
     // Then the host's reputation counts each review once: (4 + 2) / 2
     expect(await reputationOf(app, host.id)).toMatchObject({ averageRating: 3, ratingCount: 2 });
@@ -111,7 +127,12 @@ describe('GET /api/sessions/:id/reviews and /api/users/:id/reviews', () => {
     const [x, y, z] = await Promise.all(['X', 'Y', 'Z'].map((n) => member(app, n)));
     first = await pastSession(app, teacher, { registered: [x!, y!, z!] });
     second = await pastSession(app, teacher, { registered: [x!] });
-    for (const [who, s] of [[x, first], [y, first], [z, first], [x, second]] as const) {
+    for (const [who, s] of [
+      [x, first],
+      [y, first],
+      [z, first],
+      [x, second],
+    ] as const) {
       const res = await review(who!, s, { rating: 5 });
       expect(res.statusCode).toBe(201);
       order.push(res.json().review.id);
@@ -153,25 +174,42 @@ describe('GET /api/sessions/:id/reviews and /api/users/:id/reviews', () => {
 
   it('answers 400 for a limit out of 1..100', async () => {
     for (const limit of [0, 101]) {
-      expect((await call(app, null, 'GET', `/api/sessions/${first}/reviews?limit=${limit}`)).statusCode).toBe(400);
+      expect((await call(app, null, 'GET', `/api/sessions/${first}/reviews?limit=${limit}`)).statusCode).toBe(
+        400,
+      );
     }
   });
 });
 
 describe('PATCH /api/reviews/:id', () => {
   it('lets the author change the rating (within the window), which moves the host’s average', async () => {
-    const res = await call(app, ada, 'PATCH', `/api/reviews/${adaReview}`, { rating: 5, comment: 'Great rye.' });
+    const res = await call(app, ada, 'PATCH', `/api/reviews/${adaReview}`, {
+      rating: 5,
+      comment: 'Great rye.',
+    });
     expect(res.statusCode).toBe(200);
-    expect(res.json().review).toMatchObject({ id: adaReview, rating: 5, comment: 'Great rye.', editedAt: expect.any(String) });
+    expect(res.json().review).toMatchObject({
+      id: adaReview,
+      rating: 5,
+      comment: 'Great rye.',
+      editedAt: expect.any(String),
+    });
     // (5 + 2) / 2 = 3.5
     expect(await reputationOf(app, host.id)).toMatchObject({ averageRating: 3.5, ratingCount: 2 });
-    expect((await listOf(`/api/sessions/${done}/reviews`)).items.find((r) => r.id === adaReview)?.rating).toBe(5);
+    expect(
+      (await listOf(`/api/sessions/${done}/reviews`)).items.find((r) => r.id === adaReview)?.rating,
+    ).toBe(5);
   });
 
   it('answers 403 for anyone but the author, the host included; 401 signed out; 404 unknown', async () => {
-    for (const who of [bob, host]) expect((await call(app, who, 'PATCH', `/api/reviews/${adaReview}`, { rating: 1 })).statusCode).toBe(403);
+    for (const who of [bob, host])
+      expect((await call(app, who, 'PATCH', `/api/reviews/${adaReview}`, { rating: 1 })).statusCode).toBe(
+        403,
+      );
     expect((await call(app, null, 'PATCH', `/api/reviews/${adaReview}`, { rating: 1 })).statusCode).toBe(401);
-    expect((await call(app, ada, 'PATCH', `/api/reviews/${randomUUID()}`, { rating: 1 })).statusCode).toBe(404);
+    expect((await call(app, ada, 'PATCH', `/api/reviews/${randomUUID()}`, { rating: 1 })).statusCode).toBe(
+      404,
+    );
     expect(await reputationOf(app, host.id)).toMatchObject({ averageRating: 3.5 });
   });
 
@@ -198,16 +236,26 @@ describe('POST /api/reviews/:id/reply', () => {
   });
 
   it('answers 403 for the author and others, 400 for an empty reply, 404 unknown', async () => {
-    for (const who of [ada, bob]) expect((await call(app, who, 'POST', `/api/reviews/${adaReview}/reply`, { reply: 'Hi' })).statusCode).toBe(403);
-    expect((await call(app, host, 'POST', `/api/reviews/${adaReview}/reply`, { reply: '   ' })).statusCode).toBe(400);
-    expect((await call(app, host, 'POST', `/api/reviews/${randomUUID()}/reply`, { reply: 'Hi' })).statusCode).toBe(404);
-    expect((await listOf(`/api/sessions/${done}/reviews`)).items.find((r) => r.id === adaReview)?.reply).toBeNull();
+    for (const who of [ada, bob])
+      expect(
+        (await call(app, who, 'POST', `/api/reviews/${adaReview}/reply`, { reply: 'Hi' })).statusCode,
+      ).toBe(403);
+    expect(
+      (await call(app, host, 'POST', `/api/reviews/${adaReview}/reply`, { reply: '   ' })).statusCode,
+    ).toBe(400);
+    expect(
+      (await call(app, host, 'POST', `/api/reviews/${randomUUID()}/reply`, { reply: 'Hi' })).statusCode,
+    ).toBe(404);
+    expect(
+      (await listOf(`/api/sessions/${done}/reviews`)).items.find((r) => r.id === adaReview)?.reply,
+    ).toBeNull();
   });
 });
 
 describe('DELETE /api/reviews/:id', () => {
   it('answers 403 for others and 401 signed out, and deletes nothing', async () => {
-    for (const who of [bob, host]) expect((await call(app, who, 'DELETE', `/api/reviews/${adaReview}`)).statusCode).toBe(403);
+    for (const who of [bob, host])
+      expect((await call(app, who, 'DELETE', `/api/reviews/${adaReview}`)).statusCode).toBe(403);
     expect((await call(app, null, 'DELETE', `/api/reviews/${adaReview}`)).statusCode).toBe(401);
     expect((await listOf(`/api/sessions/${done}/reviews`)).items.map((r) => r.id)).toContain(adaReview);
   });
@@ -224,7 +272,23 @@ describe('DELETE /api/reviews/:id', () => {
   it('then answers 404 to delete, edit or reply, and 409 to review again', async () => {
     expect((await call(app, ada, 'DELETE', `/api/reviews/${adaReview}`)).statusCode).toBe(404);
     expect((await call(app, ada, 'PATCH', `/api/reviews/${adaReview}`, { rating: 3 })).statusCode).toBe(404);
-    expect((await call(app, host, 'POST', `/api/reviews/${adaReview}/reply`, { reply: 'Hi' })).statusCode).toBe(404);
+    expect(
+      (await call(app, host, 'POST', `/api/reviews/${adaReview}/reply`, { reply: 'Hi' })).statusCode,
+    ).toBe(404);
     expect((await review(ada, done, { rating: 3 })).statusCode).toBe(409);
   });
+});
+
+// Hidden reviews wait for the moderation issue: its ContentHidden / ContentRestored events, data
+// {targetType: 'review', targetId, hostId, ...}, did not exist when these tests were written.
+describe('reviews hidden by moderation (moderation issue)', () => {
+  it.todo(
+    'moderation: a hidden review leaves both lists, and PATCH, DELETE and reply answer 404 to its author and host',
+  );
+  it.todo(
+    'moderation: hiding a review drops it from the host’s averageRating and ratingCount; restoring brings it back',
+  );
+  it.todo(
+    'moderation: an edit of a hidden review does not count its rating again (unit-tested in gamification)',
+  );
 });

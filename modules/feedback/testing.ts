@@ -20,7 +20,14 @@ export async function member(app: Platform, displayName?: string): Promise<Membe
 export async function pastSession(
   app: Platform,
   host: Member,
-  options: { registered?: Member[]; attendees?: Member[]; skill?: string; title?: string; startsAt?: string; complete?: boolean } = {},
+  options: {
+    registered?: Member[];
+    attendees?: Member[];
+    skill?: string;
+    title?: string;
+    startsAt?: string;
+    complete?: boolean;
+  } = {},
 ): Promise<string> {
   const startsAt = options.startsAt ?? new Date(Date.now() - 2 * DAY).toISOString();
   const before = new Date(Date.parse(startsAt) - DAY);
@@ -45,13 +52,19 @@ export async function pastSession(
   );
   const sessionId = sessionIds[0]!;
   // Registrations queue on the session's stream lock; their waits for the read models overlap.
-  const register = (m: Member) => onSession(app, sessionId, { type: 'Register', data: { memberId: m.id }, now: before }, { actorId: m.id });
+  const register = (m: Member) =>
+    onSession(app, sessionId, { type: 'Register', data: { memberId: m.id }, now: before }, { actorId: m.id });
   await Promise.all((options.registered ?? []).map(register));
   if (options.complete !== false) {
     const attendeeIds = (options.attendees ?? options.registered ?? []).map((m) => m.id);
     const actor = { memberId: host.id, isModerator: false };
     const now = new Date(Date.parse(startsAt) + 60_000);
-    await onSession(app, sessionId, { type: 'Complete', data: { actor, attendeeIds }, now }, { actorId: host.id });
+    await onSession(
+      app,
+      sessionId,
+      { type: 'Complete', data: { actor, attendeeIds }, now },
+      { actorId: host.id },
+    );
   }
   return sessionId;
 }

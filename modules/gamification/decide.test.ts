@@ -30,8 +30,20 @@ const hosted = (n: number, attendeeIds: string[] = [], skill = 'Baking'): Fact =
   skill,
   attendeeIds,
 });
-const attended = (n: number, week: number, skill = 'Baking'): Fact => ({ kind: 'attended', memberId: M, sessionId: `a${n}`, skill, week });
-const rated = (n: number, rating: number): Fact => ({ kind: 'rated', memberId: M, reviewId: `r${n}`, skill: 'Baking', rating });
+const attended = (n: number, week: number, skill = 'Baking'): Fact => ({
+  kind: 'attended',
+  memberId: M,
+  sessionId: `a${n}`,
+  skill,
+  week,
+});
+const rated = (n: number, rating: number): Fact => ({
+  kind: 'rated',
+  memberId: M,
+  reviewId: `r${n}`,
+  skill: 'Baking',
+  rating,
+});
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 describe('points', () => {
@@ -41,14 +53,24 @@ describe('points', () => {
     // Then 10 + 2 × 3 = 16 points, for that session, with the students listed
     expect(events[0]).toEqual({
       type: 'PointsAwarded',
-      data: { memberId: M, points: 16, reason: 'hosted', ref: 's1', skill: 'Baking', students: ['x', 'y', 'z'] },
+      data: {
+        memberId: M,
+        points: 16,
+        reason: 'hosted',
+        ref: 's1',
+        skill: 'Baking',
+        students: ['x', 'y', 'z'],
+      },
     });
     // And a session with nobody attending earns the base 10
     expect(pointsOf(replay([hosted(2)]).events)).toBe(10);
   });
 
   it('gives 5 for attending (with the week) and 3 for reviewing', () => {
-    const { events } = replay([attended(1, 2900), { kind: 'reviewed', memberId: M, reviewId: 'r1', skill: 'Baking' }]);
+    const { events } = replay([
+      attended(1, 2900),
+      { kind: 'reviewed', memberId: M, reviewId: 'r1', skill: 'Baking' },
+    ]);
     const awards = events.filter((e) => e.type === 'PointsAwarded').map((e) => e.data);
     expect(awards).toEqual([
       { memberId: M, points: 5, reason: 'attended', ref: 'a1', skill: 'Baking', week: 2900 },
@@ -64,7 +86,11 @@ describe('points', () => {
     [1, 0],
   ])('gives the host %i★ → %i points, and tallies the rating', (rating, points) => {
     const { events, state } = replay([rated(1, rating)]);
-    expect(events.find((e) => e.type === 'RatingTallied')?.data).toEqual({ memberId: M, reviewId: 'r1', rating });
+    expect(events.find((e) => e.type === 'RatingTallied')?.data).toEqual({
+      memberId: M,
+      reviewId: 'r1',
+      rating,
+    });
     expect(pointsOf(events)).toBe(points);
     expect(pointsForRating(rating)).toBe(points);
     expect(state.ratings.get('r1')).toBe(rating);
@@ -94,7 +120,30 @@ describe('points', () => {
     expect(reward({ kind: 'rating-changed', memberId: M, reviewId: 'r1', rating: null }, state)).toEqual([
       { type: 'RatingTallied', data: { memberId: M, reviewId: 'r1', rating: null } },
     ]);
-    expect(reward({ kind: 'rating-changed', memberId: M, reviewId: 'other', rating: null }, state)).toEqual([]);
+    expect(reward({ kind: 'rating-changed', memberId: M, reviewId: 'other', rating: null }, state)).toEqual(
+      [],
+    );
+  });
+
+  it('does not count again a rating no longer tallied (hidden) when its review is edited; its restoration does', () => {
+    // Given nine 5★ ratings, the first hidden by moderation (untallied) before a tenth: 9 tallied, not top-rated
+    const { state } = replay([
+      ...range(9).map((n) => rated(n, 5)),
+      { kind: 'rating-changed', memberId: M, reviewId: 'r1', rating: null },
+      rated(10, 5),
+    ]);
+    expect(state.ratings.size).toBe(9);
+    // When the author edits the hidden review's rating; Then it stays out of the tally, and earns no badge
+    expect(reward({ kind: 'rating-changed', memberId: M, reviewId: 'r1', rating: 4 }, state)).toEqual([]);
+    // When moderation restores it; Then it counts again, with its current rating
+    const restored = reward(
+      { kind: 'rating-changed', memberId: M, reviewId: 'r1', rating: 4, restored: true },
+      state,
+    );
+    expect(restored).toEqual([
+      { type: 'RatingTallied', data: { memberId: M, reviewId: 'r1', rating: 4 } },
+      { type: 'BadgeAwarded', data: { memberId: M, badge: 'top-rated' } }, // (9 × 5 + 4) / 10 = 4.9
+    ]);
   });
 });
 
@@ -103,7 +152,10 @@ describe('badges, each at its threshold and one below', () => {
     const history = replay(range(49).map((n) => hosted(n)));
     expect(badgesOf(replay([hosted(1)]).events)).toEqual(['first-session-hosted']);
     expect(badgesOf(replay(range(9).map((n) => hosted(n))).events)).toEqual(['first-session-hosted']);
-    expect(badgesOf(replay(range(10).map((n) => hosted(n))).events)).toEqual(['first-session-hosted', 'sessions-10']);
+    expect(badgesOf(replay(range(10).map((n) => hosted(n))).events)).toEqual([
+      'first-session-hosted',
+      'sessions-10',
+    ]);
     expect(badgesOf(history.events)).toEqual(['first-session-hosted', 'sessions-10']);
     expect(badgesOf(reward(hosted(50), history.state))).toEqual(['sessions-50']);
   });
@@ -131,28 +183,38 @@ describe('badges, each at its threshold and one below', () => {
     // 8 × 5 + 2 × 4 = 48 / 10 = 4.8 → yes, reached through a changed rating too
     const { state } = replay([...range(8).map((n) => rated(n, 5)), rated(9, 4), rated(10, 3)]); // 47 / 10 = 4.7
     expect(state.badges.has('top-rated')).toBe(false);
-    expect(badgesOf(reward({ kind: 'rating-changed', memberId: M, reviewId: 'r10', rating: 4 }, state))).toEqual(['top-rated']);
+    expect(
+      badgesOf(reward({ kind: 'rating-changed', memberId: M, reviewId: 'r10', rating: 4 }, state)),
+    ).toEqual(['top-rated']);
   });
 
   it('first-review on the first review only', () => {
     const first = replay([{ kind: 'reviewed', memberId: M, reviewId: 'r1', skill: 'Baking' }]);
     expect(badgesOf(first.events)).toEqual(['first-review']);
-    expect(badgesOf(reward({ kind: 'reviewed', memberId: M, reviewId: 'r2', skill: 'Baking' }, first.state))).toEqual([]);
+    expect(
+      badgesOf(reward({ kind: 'reviewed', memberId: M, reviewId: 'r2', skill: 'Baking' }, first.state)),
+    ).toEqual([]);
     expect(badgesOf(replay([attended(1, 1), hosted(1)]).events)).not.toContain('first-review');
   });
 
   it('learning-streak at 4 consecutive weeks; 3 or a gap are not enough', () => {
     expect(badgesOf(replay([attended(1, 100), attended(2, 101), attended(3, 102)]).events)).toEqual([]);
-    expect(badgesOf(replay([attended(1, 100), attended(2, 101), attended(3, 103), attended(4, 104)]).events)).toEqual([]);
+    expect(
+      badgesOf(replay([attended(1, 100), attended(2, 101), attended(3, 103), attended(4, 104)]).events),
+    ).toEqual([]);
     // Two sessions in one week count as one week
-    expect(badgesOf(replay([attended(1, 100), attended(2, 100), attended(3, 101), attended(4, 102)]).events)).toEqual([]);
+    expect(
+      badgesOf(replay([attended(1, 100), attended(2, 100), attended(3, 101), attended(4, 102)]).events),
+    ).toEqual([]);
     // Out of order, the gap filled last
     const streak = replay([attended(1, 100), attended(2, 101), attended(3, 103), attended(4, 102)]);
     expect(badgesOf(streak.events)).toEqual(['learning-streak']);
   });
 
   it('five-skills counts distinct skills case-insensitively', () => {
-    const four = ['Baking', 'baking', 'BAKING', 'Guitar', 'Spanish', 'Drawing'].map((s, i) => attended(i, 1, s));
+    const four = ['Baking', 'baking', 'BAKING', 'Guitar', 'Spanish', 'Drawing'].map((s, i) =>
+      attended(i, 1, s),
+    );
     const { state, events } = replay(four);
     expect(state.skills).toEqual(new Set(['baking', 'guitar', 'spanish', 'drawing']));
     expect(badgesOf(events)).toEqual([]);
@@ -166,7 +228,7 @@ describe('badges, each at its threshold and one below', () => {
     const { state, events } = replay([
       ...tenFives,
       { kind: 'rating-changed', memberId: M, reviewId: 'r1', rating: null },
-      { kind: 'rating-changed', memberId: M, reviewId: 'r1', rating: 5 },
+      { kind: 'rating-changed', memberId: M, reviewId: 'r1', rating: 5, restored: true },
       rated(11, 5),
       hosted(1),
       hosted(2),

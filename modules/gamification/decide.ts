@@ -7,7 +7,7 @@ export type Fact =
   | { kind: 'attended'; memberId: string; sessionId: string; skill: string; week: number }
   | { kind: 'reviewed'; memberId: string; reviewId: string; skill: string }
   | { kind: 'rated'; memberId: string; reviewId: string; skill: string; rating: number }
-  | { kind: 'rating-changed'; memberId: string; reviewId: string; rating: number | null };
+  | { kind: 'rating-changed'; memberId: string; reviewId: string; rating: number | null; restored?: boolean };
 
 function badgesEarned(s: Rewards): string[] {
   const average = s.ratings.size ? [...s.ratings.values()].reduce((a, b) => a + b, 0) / s.ratings.size : 0;
@@ -71,8 +71,10 @@ export function reward(fact: Fact, state: Rewards): RewardEvent[] {
       break;
     }
     case 'rating-changed': {
-      // Only ratings that are still tallied move: a change to a review we never counted is ignored.
-      if (!state.ratings.has(fact.reviewId) && fact.rating === null) return [];
+      // Only ratings that are still tallied move: a change to a review we never counted is ignored. Only a
+      // restoration brings an untallied rating back: the author can still edit a review moderation hid (feedback
+      // does not know it is hidden), and that edit used to count the hidden rating again, towards top-rated.
+      if (!state.ratings.has(fact.reviewId) && !(fact.restored && fact.rating !== null)) return [];
       if (state.ratings.get(fact.reviewId) === fact.rating) return [];
       events.push({ type: 'RatingTallied', data: { memberId, reviewId: fact.reviewId, rating: fact.rating } });
       break;

@@ -21,9 +21,14 @@ const ALL = [
 
 beforeAll(async () => {
   app = await startTestPlatform(skillswap, { config: { signupLimitPerIp: 1000 } });
-  const [lena, oli, mo, noa] = await Promise.all(['Lena', 'Oli', 'Mo', 'Noa', 'Pia'].map((n) => member(app, n)));
+  const [lena, oli, mo, noa] = await Promise.all(
+    ['Lena', 'Oli', 'Mo', 'Noa', 'Pia'].map((n) => member(app, n)),
+  );
   const [speaking] = await Promise.all([
-    pastSession(app, lena!, new Date(Date.now() - 3 * 86400_000).toISOString(), 'Public Speaking', [mo!, noa!]),
+    pastSession(app, lena!, new Date(Date.now() - 3 * 86400_000).toISOString(), 'Public Speaking', [
+      mo!,
+      noa!,
+    ]),
     pastSession(app, oli!, new Date(Date.now() - 2 * 86400_000).toISOString(), 'Guitar', [noa!]),
   ]);
   await review(app, mo!, speaking, 5);
@@ -39,12 +44,16 @@ describe('GET /api/leaderboards', () => {
 
   it('counts points awarded now in this month’s board, and in no other month', async () => {
     // Given points all recorded moments ago (in the month of their recording, whatever the sessions' dates)
-    const { rows } = await app.pool.query<{ at: Date }>(`SELECT max(recorded_at) AS at FROM events WHERE type = 'PointsAwarded'`);
+    const { rows } = await app.pool.query<{ at: Date }>(
+      `SELECT max(recorded_at) AS at FROM events WHERE type = 'PointsAwarded'`,
+    );
     const awarded = rows[0]!.at;
     // When this month's board is asked for; Then it is the all-time board (unless the month turned meanwhile)
     expect(await board(app, '?period=month')).toEqual(monthOf(new Date()) === monthOf(awarded) ? ALL : []);
     // And as of the month of the awards it holds them all, as of the next month nobody (the clock is a parameter)
-    expect((await leaderboard(app.pool, { period: 'month', limit: 20 }, awarded)).map((e) => e.points)).toEqual([19, 12, 10, 8]);
+    expect(
+      (await leaderboard(app.pool, { period: 'month', limit: 20 }, awarded)).map((e) => e.points),
+    ).toEqual([19, 12, 10, 8]);
     const nextMonth = new Date(Date.UTC(awarded.getUTCFullYear(), awarded.getUTCMonth() + 1, 1));
     expect(await leaderboard(app.pool, { period: 'month', limit: 20 }, nextMonth)).toEqual([]);
   });
@@ -87,7 +96,10 @@ describe('GET /api/leaderboards', () => {
   ])('answers 400 for %s', async (query, path) => {
     const res = await app.http.inject({ method: 'GET', url: `/api/leaderboards?${query}` });
     expect(res.statusCode).toBe(400);
-    expect(res.json().error).toMatchObject({ code: 'validation_failed', details: [expect.objectContaining({ path })] });
+    expect(res.json().error).toMatchObject({
+      code: 'validation_failed',
+      details: [expect.objectContaining({ path })],
+    });
   });
 });
 
@@ -107,7 +119,12 @@ describe('GET /api/badges', () => {
       'five-skills',
     ]);
     expect(items.find((b: { key: string }) => b.key === 'top-rated').rule).toMatch(/4\.8 over at least 10/);
-    expect(points.map((p: { key: string; rule: string }) => p.key)).toEqual(['hosted', 'attended', 'reviewed', 'rated']);
+    expect(points.map((p: { key: string; rule: string }) => p.key)).toEqual([
+      'hosted',
+      'attended',
+      'reviewed',
+      'rated',
+    ]);
     expect(points[0].rule).toMatch(/10 points plus 2 per attendee/);
   });
 });

@@ -50,7 +50,8 @@ async function factsOf(event: StoredEvent, store: EventStore, client: PoolClient
       const d = event.data as { targetType: string; targetId: string; ownerId?: string; hostId?: string };
       if (d.targetType !== 'review' || !d.hostId) return [];
       const rating = event.type === 'ContentHidden' ? null : await currentRating(store, client, d.targetId);
-      return [{ kind: 'rating-changed', memberId: d.hostId, reviewId: d.targetId, rating }];
+      const restored = event.type === 'ContentRestored';
+      return [{ kind: 'rating-changed', memberId: d.hostId, reviewId: d.targetId, rating, restored }];
     }
   }
   return [];

@@ -21,7 +21,8 @@ let hana: Member, ivo: Member, ada: Member, ben: Member, cy: Member, dee: Member
 //          Dee S5 4★, Cy S6 2★.
 beforeAll(async () => {
   app = await startTestPlatform(skillswap, { config: { signupLimitPerIp: 1000 } });
-  [hana, ivo, ada, ben, cy, dee] = await Promise.all(['Hana', 'Ivo', 'Ada', 'Ben', 'Cy', 'Dee'].map((n) => member(app, n)));
+  const people = await Promise.all(['Hana', 'Ivo', 'Ada', 'Ben', 'Cy', 'Dee'].map((n) => member(app, n)));
+  [hana, ivo, ada, ben, cy, dee] = people as [Member, Member, Member, Member, Member, Member];
   // Independent commands run side by side (each waits for the read models); the figures do not depend on their order.
   const [s1, s2, , s4, s5, s6] = await Promise.all([
     pastSession(app, hana, '2025-03-03T10:00:00Z', 'Baking', [ada, ben, cy], [ada, ben]),
@@ -42,12 +43,26 @@ beforeAll(async () => {
     review(app, cy, s6, 2),
   ]);
   const headers = (m: Member) => ({ cookie: m.cookie });
-  const edit = await app.http.inject({ method: 'PATCH', url: `/api/reviews/${adaOnS2}`, headers: headers(ada), payload: { rating: 3 } });
+  const edit = await app.http.inject({
+    method: 'PATCH',
+    url: `/api/reviews/${adaOnS2}`,
+    headers: headers(ada),
+    payload: { rating: 3 },
+  });
   expect(edit.statusCode).toBe(200);
-  const del = await app.http.inject({ method: 'DELETE', url: `/api/reviews/${benOnS4}`, headers: headers(ben) });
+  const del = await app.http.inject({
+    method: 'DELETE',
+    url: `/api/reviews/${benOnS4}`,
+    headers: headers(ben),
+  });
   expect(del.statusCode).toBe(204);
   // A refused review (Cy did not attend S1) earns nothing
-  const refused = await app.http.inject({ method: 'POST', url: `/api/sessions/${s1}/reviews`, headers: headers(cy), payload: { rating: 5 } });
+  const refused = await app.http.inject({
+    method: 'POST',
+    url: `/api/sessions/${s1}/reviews`,
+    headers: headers(cy),
+    payload: { rating: 5 },
+  });
   expect(refused.statusCode).toBe(403);
   // The gamification reactor appends after the commands answered: wait until everything is processed
   await quiet(app);
@@ -100,7 +115,12 @@ describe('a scripted history, checked by hand', () => {
         const { reputation } = await profileOf(app, m.id);
         expect({ who: m.displayName, points: reputation.points }).toEqual({ who: m.displayName, points });
         if (m !== hana && m !== ivo) {
-          expect(reputation).toMatchObject({ averageRating: null, ratingCount: 0, sessionsHosted: 0, studentsTaught: 0 });
+          expect(reputation).toMatchObject({
+            averageRating: null,
+            ratingCount: 0,
+            sessionsHosted: 0,
+            studentsTaught: 0,
+          });
         }
       }
     });
@@ -119,7 +139,10 @@ describe('a scripted history, checked by hand', () => {
     await eventually(async () => {
       for (const [m, badges] of expected) {
         const profile = await profileOf(app, m.id);
-        expect({ who: m.displayName, badges: profile.badges.map((b) => b.key).sort() }).toEqual({ who: m.displayName, badges });
+        expect({ who: m.displayName, badges: profile.badges.map((b) => b.key).sort() }).toEqual({
+          who: m.displayName,
+          badges,
+        });
       }
     });
     const ada5 = (await profileOf(app, ada.id)).badges.find((b) => b.key === 'five-skills');
@@ -192,4 +215,10 @@ describe('a scripted history, checked by hand', () => {
       expect(await board(app, '?skill=Knitting')).toEqual([]);
     });
   });
+});
+
+describe('a scripted history with moderation (moderation issue)', () => {
+  it.todo(
+    'moderation: a hidden 5★ review leaves the host’s average and top-rated tally; its restoration returns both',
+  );
 });

@@ -36,13 +36,29 @@ export async function pastSession(
     meetingUrl: 'https://meet.example.com/x',
     timezone: 'UTC',
   };
-  const { sessionIds } = await scheduleSession(app, host.id, details, undefined, { actorId: host.id }, before);
+  const { sessionIds } = await scheduleSession(
+    app,
+    host.id,
+    details,
+    undefined,
+    { actorId: host.id },
+    before,
+  );
   const id = sessionIds[0]!;
   // Registrations queue on the session's stream lock; their waits for the read models overlap.
-  const register = (m: Member) => onSession(app, id, { type: 'Register', data: { memberId: m.id }, now: before }, { actorId: m.id });
+  const register = (m: Member) =>
+    onSession(app, id, { type: 'Register', data: { memberId: m.id }, now: before }, { actorId: m.id });
   await Promise.all(registered.map(register));
-  const complete = { actor: { memberId: host.id, isModerator: false }, attendeeIds: attendees.map((m) => m.id) };
-  await onSession(app, id, { type: 'Complete', data: complete, now: new Date(Date.parse(startsAt) + 60_000) }, { actorId: host.id });
+  const complete = {
+    actor: { memberId: host.id, isModerator: false },
+    attendeeIds: attendees.map((m) => m.id),
+  };
+  await onSession(
+    app,
+    id,
+    { type: 'Complete', data: complete, now: new Date(Date.parse(startsAt) + 60_000) },
+    { actorId: host.id },
+  );
   return id;
 }
 
@@ -67,7 +83,10 @@ export async function quiet(app: Platform, timeoutMs = 5000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { checkpoint, position } = await app.store.head();
-    const caughtUp = await app.runner.waitFor(checkpoint, { names, timeoutMs: Math.max(1, deadline - Date.now()) });
+    const caughtUp = await app.runner.waitFor(checkpoint, {
+      names,
+      timeoutMs: Math.max(1, deadline - Date.now()),
+    });
     if (caughtUp && (await app.store.head()).position === position) return;
     if (Date.now() > deadline) throw new Error('the consumers did not catch up within the wait');
   }
@@ -90,7 +109,13 @@ export async function profileOf(app: Platform, memberId: string) {
   const res = await app.http.inject({ method: 'GET', url: `/api/users/${memberId}` });
   expect(res.statusCode).toBe(200);
   return res.json().profile as {
-    reputation: { averageRating: number | null; ratingCount: number; sessionsHosted: number; studentsTaught: number; points: number };
+    reputation: {
+      averageRating: number | null;
+      ratingCount: number;
+      sessionsHosted: number;
+      studentsTaught: number;
+      points: number;
+    };
     badges: { key: string; name: string; awardedAt: string }[];
   };
 }

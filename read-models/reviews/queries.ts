@@ -55,10 +55,11 @@ async function page(db: Queryable, column: 'session_id' | 'host_id', id: string,
     const c = decodeCursor(cursor);
     // The time must be one before it reaches SQL: a string PostgreSQL cannot cast (a hand-made cursor) was a cast
     // error there, answered 500 instead of 400. Passed on as ISO, so words like 'yesterday' are refused too.
-    if (!c || c.length !== 2 || typeof c[0] !== 'string' || typeof c[1] !== 'string' || Number.isNaN(Date.parse(c[0]))) {
+    const [at, lastId] = c ?? [];
+    if (c?.length !== 2 || typeof at !== 'string' || typeof lastId !== 'string' || Number.isNaN(Date.parse(at))) {
       throw new BadCursorError('cursor is not valid');
     }
-    params.push(new Date(c[0]).toISOString(), c[1]);
+    params.push(new Date(at).toISOString(), lastId);
     after = 'AND (created_at, review_id) < ($3::timestamptz, $4)';
   }
   const { rows } = await db.query<Row>(
