@@ -9,18 +9,24 @@ export type EventDefinition<Type extends string = string, Schema extends z.ZodTy
   version: number;
   schema: Schema;
   upcasters: Record<number, (data: unknown) => unknown>;
+  /** Personal data: which field names the person (`subject`), and each personal field with its placeholder. */
+  personal?: PersonalFields;
 };
+
+/** Personal fields are stored encrypted with the subject's own key; once it is erased they read as placeholders. */
+export type PersonalFields = { subject: string; fields: Record<string, unknown> };
 
 export function defineEvent<Type extends string, Schema extends z.ZodType>(
   type: Type,
   version: number,
   schema: Schema,
   upcasters: Record<number, (data: unknown) => unknown> = {},
+  options: { personal?: PersonalFields } = {},
 ): EventDefinition<Type, Schema> {
   for (let v = 1; v < version; v++) {
     if (!upcasters[v]) throw new Error(`${type} v${version} needs an upcaster from v${v}`);
   }
-  return { type, version, schema, upcasters };
+  return { type, version, schema, upcasters, ...(options.personal ? { personal: options.personal } : {}) };
 }
 
 export type EventData<D> = D extends EventDefinition<string, infer S> ? z.output<S> : never;

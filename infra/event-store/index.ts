@@ -4,6 +4,7 @@ export {
   type EventCatalog,
   type EventData,
   type EventDefinition,
+  type PersonalFields,
   UnknownEventTypeError,
 } from './catalog.ts';
 export {
@@ -22,3 +23,4 @@ export {
 export { type AppendSignal, listenForAppends } from './notifications.ts';
 export { subscribe, type Subscription } from './subscribe.ts';
 export { CommandRejected, loadState, type Rejection, runCommand, runCommandExclusive } from './command.ts';
+export { shredPersonalData } from './personal-data.ts';

@@ -1,5 +1,6 @@
 import { type Pool, type PoolClient, type Queryable, withTransaction } from '../db/pool.ts';
 import type { EventCatalog } from './catalog.ts';
+import { openPersonalData, sealPersonalData } from './personal-data.ts';
 
 export type EventMetadata = {
   actorId?: string | null;
@@ -98,7 +99,13 @@ export function createEventStore(pool: Pool, catalog: EventCatalog) {
     options: { metadata?: EventMetadata; client?: PoolClient } = {},
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
-    const encoded = events.map((e) => catalog.encode(e.type, e.data));
+    const validated = events.map((e) => catalog.encode(e.type, e.data));
+    const sealed = await sealPersonalData(
+      options.client ?? pool,
+      catalog,
+      events.map((e, i) => ({ type: e.type, data: validated[i]!.data })),
+    );
+    const encoded = validated.map((v, i) => ({ schemaVersion: v.schemaVersion, data: sealed[i] }));
     const run = (db: Queryable, expected: ExpectedVersion) =>
       appendOnce(db, streamId, expected, events, encoded, options.metadata);
     if (options.client) return run(options.client, expectedVersion);
@@ -180,7 +187,7 @@ export function createEventStore(pool: Pool, catalog: EventCatalog) {
       `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`,
       [streamId],
     );
-    return rows.map(toStored);
+    return (await openPersonalData(db, catalog, rows)).map(toStored);
   }
 
   /**
@@ -208,7 +215,7 @@ export function createEventStore(pool: Pool, catalog: EventCatalog) {
       ? { transactionId: lastRow.transaction_id, position: lastRow.global_position }
       : after;
     const wanted = options.types ? new Set(options.types) : null;
-    const events = rows.filter((r) => !wanted || wanted.has(r.type)).map(toStored);
+    const events = (await openPersonalData(db, catalog, rows.filter((r) => !wanted || wanted.has(r.type)))).map(toStored);
     return { events, checkpoint };
   }
 

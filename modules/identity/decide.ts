@@ -9,7 +9,8 @@ export type IdentityCommand =
   | { type: 'ChangePassword'; data: { oldPasswordMatches: boolean; newPasswordHash: string } }
   | { type: 'UpdateProfile'; data: { changes: Partial<Profile> } }
   | { type: 'GrantRole'; data: { role: (typeof GRANTABLE_ROLES)[number] } }
-  | { type: 'RevokeRole'; data: { role: (typeof GRANTABLE_ROLES)[number] } };
+  | { type: 'RevokeRole'; data: { role: (typeof GRANTABLE_ROLES)[number] } }
+  | { type: 'DeleteAccount'; data: { passwordMatches: boolean } };
 
 
 export type { Rejection };
@@ -24,9 +25,12 @@ export function decide(command: IdentityCommand, state: Member): MemberEvent[] |
     if (state.status !== 'none') return { reason: 'conflict', message: 'This account already exists.' };
     return [{ type: 'MemberSignedUp', data: command.data }];
   }
-  if (state.status === 'none') return { reason: 'not_found', message: 'No such member.' };
+  if (state.status !== 'active') return { reason: 'not_found', message: 'No such member.' };
   const memberId = state.id;
   switch (command.type) {
+    case 'DeleteAccount':
+      if (!command.data.passwordMatches) return { reason: 'forbidden', message: 'The password is not correct.' };
+      return [{ type: 'MemberDeleted', data: { memberId } }];
     case 'ChangePassword':
       if (!command.data.oldPasswordMatches) {
         return { reason: 'forbidden', message: 'The current password is not correct.' };

@@ -6,6 +6,7 @@ import {
   type EventMetadata,
   loadState,
   runCommand,
+  shredPersonalData,
 } from '../../infra/event-store/index.ts';
 import type { Deps } from '../../infra/platform.ts';
 import { canonicalSpellings } from '../../read-models/skill-catalogue/queries.ts';
@@ -29,9 +30,11 @@ export async function loadMember(deps: Pick<Deps, 'store'>, memberId: string): P
   return (await loadState<Member, MemberEvent>(deps.store, memberStream(memberId), memberDecider)).state;
 }
 
+/** The member holding an address now: the latest claim, unless a deleted account released it since. */
 export async function memberIdForEmail(deps: Pick<Deps, 'store'>, email: string): Promise<string | null> {
-  const [claim] = await deps.store.readStream(emailStream(email));
-  return claim ? (claim.data as { memberId: string }).memberId : null;
+  const events = await deps.store.readStream(emailStream(email));
+  const last = events[events.length - 1];
+  return last?.type === 'EmailClaimed' ? (last.data as { memberId: string }).memberId : null;
 }
 
 export async function signUp(
@@ -53,7 +56,11 @@ export async function signUp(
   const written = await withTransaction(deps.pool, async (client) => {
     try {
       // Expected version 0 on the email's stream: of racing sign-ups for one address, exactly one commits.
-      await deps.store.append(emailStream(data.email), 0, [{ type: 'EmailClaimed', data: { memberId } }], {
+      // A released address (its account was deleted) can be claimed again, at the stream's current version.
+      const claims = await deps.store.readStream(emailStream(data.email), client);
+      const last = claims[claims.length - 1];
+      const expected = last?.type === 'EmailReleased' ? last.streamVersion : 0;
+      await deps.store.append(emailStream(data.email), expected, [{ type: 'EmailClaimed', data: { memberId } }], {
         metadata,
         client,
       });
@@ -128,4 +135,39 @@ export async function changeRole(
   const memberId = await memberIdForEmail(deps, email);
   if (!memberId) throw new CommandRejected({ reason: 'not_found', message: `No member has the email ${email}.` });
   return execute(deps, memberId, { type: grant ? 'GrantRole' : 'RevokeRole', data: { role } }, metadata);
+}
+
+/**
+ * Deletes an account: the member's personal data in every event is erased by destroying their key
+ * (crypto-shredding), the email address is released, and every sign-in session ends. What they did stays in the
+ * history (sessions hosted, ratings as numbers) under "Deleted member".
+ */
+export async function deleteAccount(deps: Deps, memberId: string, password: string, metadata: EventMetadata) {
+  const member = await loadMember(deps, memberId);
+  const matches = member.status === 'active' && (await passwordMatches(member.passwordHash, password));
+  const written = await withTransaction(deps.pool, async (client) => {
+    const result = await runCommand(
+      deps.store,
+      memberStream(memberId),
+      memberDecider,
+      { type: 'DeleteAccount', data: { passwordMatches: matches } },
+      metadata,
+      client,
+    );
+    if (member.status === 'active') {
+      const claims = await deps.store.readStream(emailStream(member.email), client);
+      await deps.store.append(
+        emailStream(member.email),
+        claims.length,
+        [{ type: 'EmailReleased', data: { memberId } }],
+        { metadata, client },
+      );
+    }
+    await shredPersonalData(client, memberId);
+    await client.query('UPDATE auth_sessions SET revoked_at = now() WHERE member_id = $1 AND revoked_at IS NULL', [
+      memberId,
+    ]);
+    return result;
+  });
+  if (written.appended) await deps.settle(written.appended);
 }

@@ -25,6 +25,7 @@ export const identity: ModuleDefinition = {
 
 export { authenticate, changeRole, GRANTABLE_ROLES, loadMember, memberIdForEmail, signUp, updateProfile };
 export { normalizeSkills, skillKey, tidySkill } from './skills.ts';
+export { DELETED_NAME } from './member.ts';
 export { isTimeZone } from './schemas.ts';
 
 /** Event data as projectors and other modules read it. */

@@ -10,6 +10,9 @@ export const GRANTABLE_ROLES = ['moderator', 'admin'] as const;
 
 const skills = z.array(z.string());
 
+/** What a deleted member's personal fields read as, once their key is destroyed (crypto-shredding). */
+export const DELETED_NAME = 'Deleted member';
+
 export const MemberSignedUp = defineEvent(
   'MemberSignedUp',
   1,
@@ -20,9 +23,16 @@ export const MemberSignedUp = defineEvent(
     passwordHash: z.string(),
     timezone: z.string(),
   }),
+  {},
+  { personal: { subject: 'memberId', fields: { email: '', displayName: DELETED_NAME, passwordHash: '' } } },
 );
 
 export const EmailClaimed = defineEvent('EmailClaimed', 1, z.object({ memberId: z.string() }));
+/** The address is free again: its account was deleted. */
+export const EmailReleased = defineEvent('EmailReleased', 1, z.object({ memberId: z.string() }));
+
+/** The member deleted their account: their personal data is erased, their history stays (as a deleted member). */
+export const MemberDeleted = defineEvent('MemberDeleted', 1, z.object({ memberId: z.string() }));
 
 export const PasswordChanged = defineEvent('PasswordChanged', 1, z.object({ memberId: z.string(), passwordHash: z.string() }));
 
@@ -39,19 +49,31 @@ export const ProfileUpdated = defineEvent(
     skillsToLearn: skills.optional(),
     timezone: z.string().optional(),
   }),
+  {},
+  { personal: { subject: 'memberId', fields: { displayName: DELETED_NAME, bio: '', avatarUrl: null } } },
 );
 
 export const RoleGranted = defineEvent('RoleGranted', 1, z.object({ memberId: z.string(), role: z.enum(GRANTABLE_ROLES) }));
 export const RoleRevoked = defineEvent('RoleRevoked', 1, z.object({ memberId: z.string(), role: z.enum(GRANTABLE_ROLES) }));
 
-export const identityEvents = [MemberSignedUp, EmailClaimed, PasswordChanged, ProfileUpdated, RoleGranted, RoleRevoked];
+export const identityEvents = [
+  MemberSignedUp,
+  EmailClaimed,
+  EmailReleased,
+  PasswordChanged,
+  ProfileUpdated,
+  RoleGranted,
+  RoleRevoked,
+  MemberDeleted,
+];
 
 export type MemberEvent =
   | { type: 'MemberSignedUp'; data: z.output<typeof MemberSignedUp.schema> }
   | { type: 'PasswordChanged'; data: z.output<typeof PasswordChanged.schema> }
   | { type: 'ProfileUpdated'; data: z.output<typeof ProfileUpdated.schema> }
   | { type: 'RoleGranted'; data: z.output<typeof RoleGranted.schema> }
-  | { type: 'RoleRevoked'; data: z.output<typeof RoleRevoked.schema> };
+  | { type: 'RoleRevoked'; data: z.output<typeof RoleRevoked.schema> }
+  | { type: 'MemberDeleted'; data: z.output<typeof MemberDeleted.schema> };
 
 export type Profile = {
   displayName: string;
@@ -64,6 +86,7 @@ export type Profile = {
 
 export type Member =
   | { status: 'none' }
+  | { status: 'deleted'; id: string }
   | {
       status: 'active';
       id: string;
@@ -94,8 +117,10 @@ export function evolve(state: Member, event: MemberEvent): Member {
         },
       };
   }
-  if (state.status === 'none') return state;
+  if (state.status !== 'active') return state;
   switch (event.type) {
+    case 'MemberDeleted':
+      return { status: 'deleted', id: state.id };
     case 'PasswordChanged':
       return { ...state, passwordHash: event.data.passwordHash };
     case 'ProfileUpdated': {

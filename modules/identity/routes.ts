@@ -26,7 +26,8 @@ import {
   setSessionCookie,
 } from './auth-sessions.ts';
 import { AVATAR_MAX_BYTES, processAvatar } from './avatars.ts';
-import { changePassword, checkCredentials, normalizeEmail, signUp, updateProfile } from './handlers.ts';
+import { emailHash } from './email.ts';
+import { changePassword, checkCredentials, deleteAccount, signUp, updateProfile } from './handlers.ts';
 import {
   changePasswordBody,
   loginBody,
@@ -90,7 +91,8 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
       },
     },
     async (request, reply) => {
-      const emailKey = `login-failure:email:${normalizeEmail(request.body.email)}`;
+      // Keyed by a hash: the throttle table must not keep addresses (a deleted member's included).
+      const emailKey = `login-failure:email:${emailHash(request.body.email)}`;
       const ipKey = `login-failure:ip:${request.ip}`;
       const limit = deps.config.loginFailureLimit;
       if (
@@ -152,6 +154,24 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
       await changePassword(deps, user.id, request.body, requestMetadata(request));
       await revokeMemberSessions(deps.pool, user.id);
       await signIn(request, reply, user.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  r.delete(
+    '/api/me',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Delete my account (password required): personal data is erased, history stays as "Deleted member"',
+        body: z.object({ password: z.string().max(200) }),
+        response: { 204: z.null(), ...errors(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      await deleteAccount(deps, user.id, request.body.password, requestMetadata(request));
+      clearSessionCookie(reply);
       return reply.code(204).send(null);
     },
   );

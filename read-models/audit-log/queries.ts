@@ -12,13 +12,23 @@ export type AuditEntry = {
 
 export class BadCursorError extends Error {}
 
+/** A UTC time as cursors carry it, and one PostgreSQL accepts (a real calendar date, year 1 or later). */
+function isCursorTime(v: string): boolean {
+  if (!/^(?!0000)\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(v)) return false;
+  const t = new Date(v);
+  return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 19) === v.slice(0, 19);
+}
+
 /** Newest first. Actor names come from the member profiles read model at read time. */
 export async function auditLog(db: Queryable, limit: number, cursor?: string) {
   const params: unknown[] = [limit + 1];
   let after = '';
   if (cursor) {
     const c = decodeCursor(cursor);
-    if (!c || c.length !== 2 || typeof c[0] !== 'string' || typeof c[1] !== 'string') throw new BadCursorError('cursor is not valid');
+    // The time must be one before it reaches SQL: a string PostgreSQL cannot cast was a 500 there, not a 400.
+    if (!c || c.length !== 2 || typeof c[0] !== 'string' || typeof c[1] !== 'string' || !isCursorTime(c[0])) {
+      throw new BadCursorError('cursor is not valid');
+    }
     params.push(c[0], c[1]);
     after = 'WHERE (a.at, a.entry_id) < ($2::timestamptz, $3)';
   }
@@ -31,8 +41,10 @@ export async function auditLog(db: Queryable, limit: number, cursor?: string) {
     target_type: string | null;
     target_id: string | null;
     note: string;
+    cursor_at: string;
   }>(
-    `SELECT a.*, p.display_name FROM audit_log a LEFT JOIN member_profiles p ON p.member_id = a.actor_id
+    `SELECT a.*, p.display_name, to_char(a.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
+       FROM audit_log a LEFT JOIN member_profiles p ON p.member_id = a.actor_id
       ${after} ORDER BY a.at DESC, a.entry_id DESC LIMIT $1`,
     params,
   );
@@ -49,6 +61,8 @@ export async function auditLog(db: Queryable, limit: number, cursor?: string) {
         note: r.note,
       }),
     ),
-    nextCursor: rows.length > limit && last ? encodeCursor([last.at.toISOString(), last.entry_id]) : null,
+    // The time at full (microsecond) precision: a JS Date keeps milliseconds, so the cursor sorted before its own
+    // row and the next page skipped every older entry of the same millisecond (one transaction's share one time).
+    nextCursor: rows.length > limit && last ? encodeCursor([last.cursor_at, last.entry_id]) : null,
   };
 }

@@ -1,7 +1,7 @@
 import type { StoredEvent } from '../../infra/event-store/index.ts';
 import type { Projector } from '../../infra/projections/index.ts';
 import type { GamificationEventData } from '../../modules/gamification/index.ts';
-import type { IdentityEventData } from '../../modules/identity/index.ts';
+import { DELETED_NAME, type IdentityEventData } from '../../modules/identity/index.ts';
 
 /** The month an award belongs to, from when it was recorded (UTC): "2026-11". */
 export const monthOf = (at: Date) => at.toISOString().slice(0, 7);
@@ -14,7 +14,7 @@ export const leaderboardsProjector: Projector = {
   name: 'leaderboards',
   kind: 'read-model',
   tables: ['leaderboard_points', 'leaderboard_people'],
-  eventTypes: ['MemberSignedUp', 'ProfileUpdated', 'PointsAwarded'],
+  eventTypes: ['MemberSignedUp', 'ProfileUpdated', 'MemberDeleted', 'PointsAwarded'],
   handle: async (client, events: StoredEvent[]) => {
     const rows = new Map<string, { member: string; period: string; skill: string; points: number }>();
     const add = (member: string, period: string, skill: string, points: number) => {
@@ -34,7 +34,10 @@ export const leaderboardsProjector: Projector = {
         }
         continue;
       }
-      const d = event.data as IdentityEventData['ProfileUpdated'];
+      const d =
+        event.type === 'MemberDeleted'
+          ? { memberId: (event.data as { memberId: string }).memberId, displayName: DELETED_NAME }
+          : (event.data as IdentityEventData['ProfileUpdated']);
       if (d.displayName === undefined) continue;
       await client.query(
         `INSERT INTO leaderboard_people (member_id, display_name) VALUES ($1, $2)

@@ -1,7 +1,7 @@
 import type { PoolClient } from '../../infra/db/index.ts';
 import type { StoredEvent } from '../../infra/event-store/index.ts';
 import type { Projector } from '../../infra/projections/index.ts';
-import type { IdentityEventData } from '../../modules/identity/index.ts';
+import { DELETED_NAME, type IdentityEventData } from '../../modules/identity/index.ts';
 import { applyReputation, REPUTATION_EVENTS } from './reputation.ts';
 
 const PROFILE_COLUMNS = {
@@ -51,6 +51,17 @@ async function apply(client: PoolClient, event: StoredEvent) {
       );
       return null;
     }
+    case 'MemberDeleted': {
+      // Nothing personal stays: the row remains so that history (hosted sessions, ratings) still adds up.
+      const d = event.data as { memberId: string };
+      await client.query(
+        `UPDATE member_profiles SET email = '', display_name = $2, bio = '', avatar_url = NULL, skills_to_teach = '{}',
+           skills_to_learn = '{}', teach_keys = '{}' WHERE member_id = $1`,
+        [d.memberId, DELETED_NAME],
+      );
+      // Touched, so its search terms are recomputed from the cleared fields, in a rebuild as live.
+      return d.memberId;
+    }
     case 'MemberSuspended':
     case 'MemberUnsuspended': {
       const d = event.data as { memberId: string };
@@ -84,6 +95,7 @@ export const memberProfilesProjector: Projector = {
     'RoleRevoked',
     'MemberSuspended',
     'MemberUnsuspended',
+    'MemberDeleted',
     ...REPUTATION_EVENTS,
   ],
   handle: async (client, events) => {

@@ -1,6 +1,7 @@
 import type { PoolClient } from '../../infra/db/index.ts';
 import type { StoredEvent } from '../../infra/event-store/index.ts';
 import type { Projector } from '../../infra/projections/index.ts';
+import { DELETED_NAME } from '../../modules/identity/index.ts';
 import type { ModerationEventData } from '../../modules/moderation/index.ts';
 
 type D<K extends keyof ModerationEventData> = ModerationEventData[K];
@@ -24,13 +25,29 @@ async function apply(client: PoolClient, event: StoredEvent) {
     case 'ReviewSubmitted':
     case 'ReviewEdited':
       if (typeof d.comment === 'string' || typeof d.rating === 'number') {
-        const text = `${d.rating ? `${d.rating}★ ` : ''}${(d.comment as string | undefined) ?? ''}`.trim();
+        let rating = d.rating as number | undefined;
+        let comment = d.comment as string | undefined;
+        if (event.type === 'ReviewEdited' && (rating === undefined || comment === undefined)) {
+          // An edit carries only what changed: the preview lost the comment on a rating-only edit (and the rating
+          // on a comment-only one), so a reported review's words vanished from the queue. The rest is the preview's.
+          const { rows } = await client.query<{ preview: string }>(
+            `SELECT preview FROM moderation_targets WHERE target_type = 'review' AND target_id = $1`,
+            [d.reviewId],
+          );
+          const [, before, said] = /^(?:(\d)★)? ?([\s\S]*)$/.exec(rows[0]?.preview ?? '') ?? [];
+          rating ??= before ? Number(before) : undefined;
+          comment ??= said ?? '';
+        }
+        const text = `${rating ? `${rating}★ ` : ''}${comment ?? ''}`.trim();
         await preview(client, 'review', d.reviewId as string, (d.authorId as string) ?? null, text);
       }
       return;
     case 'MemberSignedUp':
     case 'ProfileUpdated':
       if (typeof d.displayName === 'string') await preview(client, 'user', d.memberId as string, d.memberId as string, d.displayName);
+      return;
+    case 'MemberDeleted':
+      await preview(client, 'user', d.memberId as string, d.memberId as string, DELETED_NAME);
       return;
     case 'ReportFiled': {
       const r = d as D<'ReportFiled'>;
@@ -82,6 +99,7 @@ export const moderationQueueProjector: Projector = {
     'ReviewEdited',
     'MemberSignedUp',
     'ProfileUpdated',
+    'MemberDeleted',
     'ReportFiled',
     'ReportResolved',
     'ContentHidden',

@@ -2,14 +2,18 @@ import type { PoolClient } from '../../infra/db/index.ts';
 import type { StoredEvent } from '../../infra/event-store/index.ts';
 import type { Projector } from '../../infra/projections/index.ts';
 import type { FeedbackEventData } from '../../modules/feedback/index.ts';
-import type { IdentityEventData } from '../../modules/identity/index.ts';
+import { DELETED_NAME, type IdentityEventData } from '../../modules/identity/index.ts';
 import type { SessionEventData } from '../../modules/sessions/index.ts';
 
 async function apply(client: PoolClient, event: StoredEvent) {
   switch (event.type) {
     case 'MemberSignedUp':
+    case 'MemberDeleted':
     case 'ProfileUpdated': {
-      const d = event.data as IdentityEventData['ProfileUpdated'];
+      const d =
+        event.type === 'MemberDeleted'
+          ? { memberId: (event.data as { memberId: string }).memberId, displayName: DELETED_NAME }
+          : (event.data as IdentityEventData['ProfileUpdated']);
       if (d.displayName === undefined) return;
       await client.query(
         `INSERT INTO review_people (member_id, display_name) VALUES ($1, $2)
@@ -83,6 +87,7 @@ export const reviewsProjector: Projector = {
   eventTypes: [
     'MemberSignedUp',
     'ProfileUpdated',
+    'MemberDeleted',
     'SessionScheduled',
     'SessionDetailsChanged',
     'ReviewSubmitted',

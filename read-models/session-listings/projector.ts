@@ -1,7 +1,7 @@
 import type { PoolClient } from '../../infra/db/index.ts';
 import type { StoredEvent } from '../../infra/event-store/index.ts';
 import type { Projector } from '../../infra/projections/index.ts';
-import type { IdentityEventData } from '../../modules/identity/index.ts';
+import { DELETED_NAME, type IdentityEventData } from '../../modules/identity/index.ts';
 import type { SessionEventData } from '../../modules/sessions/index.ts';
 
 type E<K extends keyof SessionEventData> = SessionEventData[K];
@@ -42,8 +42,12 @@ async function apply(client: PoolClient, event: StoredEvent) {
       );
       return;
     }
+    case 'MemberDeleted':
     case 'ProfileUpdated': {
-      const d = event.data as IdentityEventData['ProfileUpdated'];
+      const d =
+        event.type === 'MemberDeleted'
+          ? { memberId: (event.data as { memberId: string }).memberId, displayName: DELETED_NAME }
+          : (event.data as IdentityEventData['ProfileUpdated']);
       if (d.displayName === undefined) return;
       await client.query('UPDATE session_hosts SET display_name = $2 WHERE member_id = $1', [d.memberId, d.displayName]);
       await client.query('UPDATE session_listings SET host_display_name = $2 WHERE host_id = $1', [d.memberId, d.displayName]);
@@ -144,6 +148,7 @@ export const sessionListingsProjector: Projector = {
   eventTypes: [
     'MemberSignedUp',
     'ProfileUpdated',
+    'MemberDeleted',
     'SessionScheduled',
     'SessionDetailsChanged',
     'SessionRescheduled',

@@ -12,11 +12,15 @@ export const skillCatalogueProjector: Projector = {
   name: 'skill_catalogue',
   kind: 'read-model',
   tables: ['skill_catalogue', 'skill_members'],
-  eventTypes: ['ProfileUpdated'],
+  eventTypes: ['ProfileUpdated', 'MemberDeleted'],
   handle: async (client, events: StoredEvent[]) => {
     const affected = new Set<string>();
     for (const event of events) {
-      const d = event.data as IdentityEventData['ProfileUpdated'];
+      // A deleted account stops counting as a teacher or learner of anything.
+      const d =
+        event.type === 'MemberDeleted'
+          ? { memberId: (event.data as { memberId: string }).memberId, skillsToTeach: [], skillsToLearn: [] }
+          : (event.data as IdentityEventData['ProfileUpdated']);
       if (!d.skillsToTeach && !d.skillsToLearn) continue;
       const before = await client.query<{ skill_key: string }>('SELECT skill_key FROM skill_members WHERE member_id = $1', [
         d.memberId,
