@@ -48,8 +48,16 @@ describe('loadConfig', () => {
       ['SIGNUP_LIMIT_PER_IP', '0', 'SIGNUP_LIMIT_PER_IP: must be a whole number of at least 1 (got "0")'],
       ['LOGIN_FAILURE_LIMIT', '-3', 'LOGIN_FAILURE_LIMIT: must be a whole number of at least 1'],
       ['TRUST_PROXY', 'true', 'TRUST_PROXY: must be 0 or 1 (got "true")'],
-      ['PUBLIC_ORIGIN', 'skillswap.example', 'PUBLIC_ORIGIN: must be a URL, such as https://skillswap.example'],
-      ['READ_YOUR_WRITES_TIMEOUT_MS', 'soon', 'READ_YOUR_WRITES_TIMEOUT_MS: must be a whole number of milliseconds'],
+      [
+        'PUBLIC_ORIGIN',
+        'skillswap.example',
+        'PUBLIC_ORIGIN: must be a URL, such as https://skillswap.example',
+      ],
+      [
+        'READ_YOUR_WRITES_TIMEOUT_MS',
+        'soon',
+        'READ_YOUR_WRITES_TIMEOUT_MS: must be a whole number of milliseconds',
+      ],
       ['SMTP_URL', 'http://mail', 'SMTP_URL: must be an smtp:// or smtps:// URL'],
       ['MAIL_FROM', 'x', 'MAIL_FROM: must be a sender'],
       ['SESSION_SECRET', 'short', 'SESSION_SECRET: must be a random string of at least 32 characters'],

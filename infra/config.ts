@@ -135,7 +135,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: c.SMTP_URL,
     mailFrom: c.MAIL_FROM,
     sessionSecret: c.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET,
-    limits: { sessionsPerDay: c.SESSIONS_PER_DAY, reviewsPerDay: c.REVIEWS_PER_DAY, reportsPerDay: c.REPORTS_PER_DAY },
+    limits: {
+      sessionsPerDay: c.SESSIONS_PER_DAY,
+      reviewsPerDay: c.REVIEWS_PER_DAY,
+      reportsPerDay: c.REPORTS_PER_DAY,
+    },
     reportHideThreshold: c.REPORT_HIDE_THRESHOLD,
     blocked: { words: list(c.BLOCKED_WORDS), domains: list(c.BLOCKED_DOMAINS) },
   };

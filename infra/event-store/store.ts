@@ -86,6 +86,34 @@ export function createEventStore(pool: Pool, catalog: EventCatalog) {
     recordedAt: row.recorded_at,
   });
 
+  // Wakes the projectors of every process after an append this store committed itself. Not from inside the
+  // appending transaction: there NOTIFY holds PostgreSQL's one notify lock through the commit's WAL flush, so all
+  // appends committed one at a time (migration 0008_performance). One NOTIFY at a time, and one more after it if
+  // appends committed meanwhile; it needs no durability, so it does not wait for a flush either.
+  let notifying = false;
+  let notifyAgain = false;
+  function announce() {
+    if (notifying) {
+      notifyAgain = true;
+      return;
+    }
+    notifying = true;
+    pool
+      .query(`BEGIN; SET LOCAL synchronous_commit TO off; SELECT pg_notify('skillswap_events', ''); COMMIT`)
+      .catch(() => {}) // a closed pool or a lost connection: the listeners' polling covers a missed wake-up
+      .finally(() => {
+        notifying = false;
+        if (notifyAgain) {
+          notifyAgain = false;
+          announce();
+        }
+      });
+  }
+  const committed = (result: AppendResult) => {
+    announce();
+    return result;
+  };
+
   /**
    * Appends atomically: all events or none, and only if the stream is at `expectedVersion`.
    * Pass a client to append inside a transaction of your own (a reactor appends with its checkpoint). There, a
@@ -109,7 +137,7 @@ export function createEventStore(pool: Pool, catalog: EventCatalog) {
     const run = (db: Queryable, expected: ExpectedVersion) =>
       appendOnce(db, streamId, expected, events, encoded, options.metadata);
     if (options.client) return run(options.client, expectedVersion);
-    if (expectedVersion !== 'any') return run(pool, expectedVersion);
+    if (expectedVersion !== 'any') return committed(await run(pool, expectedVersion));
     // 'any' on its own: first appends that race to create a stream take their transaction ids in their speculative
     // INSERT, before they queue on the streams row, so a loser of the race could land at version 2 with an OLDER
     // transaction id than version 1 and be read before it. On an existing stream 'any' is safe in one statement
@@ -117,7 +145,7 @@ export function createEventStore(pool: Pool, catalog: EventCatalog) {
     // order check of appendOnce, and is redone if it lost that race.
     for (;;) {
       const { rowCount } = await pool.query('SELECT 1 FROM streams WHERE stream_id = $1', [streamId]);
-      if (rowCount) return run(pool, 'any');
+      if (rowCount) return committed(await run(pool, 'any'));
       try {
         return await withTransaction(pool, (client) => run(client, 'any'));
       } catch (err) {
@@ -141,7 +169,7 @@ export function createEventStore(pool: Pool, catalog: EventCatalog) {
         transaction_id: string;
       }>(
         `SELECT global_position, stream_version, transaction_id::text AS transaction_id
-           FROM append_events($1, $2, $3::text[], $4::int[], $5::jsonb[], $6::jsonb[])`,
+           FROM append_events($1, $2, $3::text[], $4::int[], $5::jsonb[], $6::jsonb[], $7)`,
         [
           streamId,
           expectedVersion === 'any' ? null : expectedVersion,
@@ -149,6 +177,8 @@ export function createEventStore(pool: Pool, catalog: EventCatalog) {
           encoded.map((e) => e.schemaVersion),
           encoded.map((e) => JSON.stringify(e.data)),
           events.map((e) => JSON.stringify({ ...metadata, ...e.metadata })),
+          // A single statement from the pool commits on its own: it is announced after the commit (committed()).
+          db !== pool,
         ],
       );
       const first = rows[0]!;
@@ -202,14 +232,22 @@ export function createEventStore(pool: Pool, catalog: EventCatalog) {
     const limit = options.limit ?? 500;
     // ORDER BY names the table's columns: a bare `transaction_id` would mean the `::text` output column of COLUMNS
     // and sort '10000' before '9999', so a batch that straddles a power of ten re-delivers or skips events.
-    const { rows } = await db.query<Row>(
-      `SELECT ${COLUMNS} FROM events
+    const batch = `SELECT ${COLUMNS}, events.transaction_id AS tx FROM events
         WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
           AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
         ORDER BY events.transaction_id, events.global_position
-        LIMIT $3`,
-      [after.transactionId, after.position, limit],
-    );
+        LIMIT $3`;
+    // With types, the batch is the same `limit` events, but only those of the types (and the batch's last event,
+    // for the checkpoint) leave the server: a projector of a few types no longer receives and parses the whole log.
+    const { rows } = options.types
+      ? await db.query<Row>(
+          `WITH batch AS MATERIALIZED (${batch}),
+                last AS (SELECT global_position FROM batch ORDER BY tx DESC, global_position DESC LIMIT 1)
+           SELECT * FROM batch WHERE type = ANY($4::text[]) OR global_position = (SELECT global_position FROM last)
+            ORDER BY tx, global_position`,
+          [after.transactionId, after.position, limit, options.types],
+        )
+      : await db.query<Row>(batch, [after.transactionId, after.position, limit]);
     const lastRow = rows[rows.length - 1];
     const checkpoint = lastRow
       ? { transactionId: lastRow.transaction_id, position: lastRow.global_position }

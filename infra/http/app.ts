@@ -88,6 +88,10 @@ export async function createHttpApp(options: HttpOptions): Promise<FastifyInstan
     if (request.user?.suspended && !['GET', 'HEAD', 'OPTIONS'].includes(request.method) && request.url !== '/api/auth/logout') {
       throw forbidden('Your account is suspended.');
     }
+    // A suspended member's sessions are revoked by a reactor, after the suspension has answered: until then (and
+    // for a sign-in that raced it) their reads went on as them (GET /api/me 200, meeting links), although a
+    // suspension signs them out at once. Reads are answered as to anyone signed out; logout still works.
+    if (request.user?.suspended && request.url !== '/api/auth/logout') request.user = null;
   });
 
   await app.register(swagger, {

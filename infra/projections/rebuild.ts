@@ -32,7 +32,12 @@ async function privilegesOf(client: PoolClient, tables: string[]): Promise<strin
       WHERE table_schema = 'public' AND table_name = ANY($1) AND grantee <> current_user`,
     [tables],
   );
-  const { rows: columns } = await client.query<{ table_name: string; grantee: string; privilege_type: string; cols: string[] }>(
+  const { rows: columns } = await client.query<{
+    table_name: string;
+    grantee: string;
+    privilege_type: string;
+    cols: string[];
+  }>(
     `SELECT table_name, grantee, privilege_type, array_agg(column_name::text ORDER BY column_name) AS cols
        FROM information_schema.column_privileges
       WHERE table_schema = 'public' AND table_name = ANY($1) AND grantee <> current_user
@@ -51,7 +56,41 @@ async function privilegesOf(client: PoolClient, tables: string[]): Promise<strin
   ];
 }
 
-async function projectShadowBatch(client: PoolClient, store: EventStore, projector: Projector, from: Checkpoint) {
+/** Each index of a table by its definition without its own name, so a copy's indexes can be matched to it. */
+async function indexNames(client: PoolClient, schema: string, table: string): Promise<Map<string, string>> {
+  const { rows } = await client.query<{ indexname: string; indexdef: string }>(
+    'SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = $2',
+    [schema, table],
+  );
+  return new Map(rows.map((r) => [r.indexdef.replace(/INDEX \S+ ON \S+/, 'INDEX ON'), r.indexname]));
+}
+
+/**
+ * LIKE … INCLUDING ALL names the copy's indexes after its own pattern: give them back the names the migrations
+ * gave, so that a later migration can still refer to an index by name.
+ */
+async function restoreIndexNames(client: PoolClient, table: string, original: Map<string, string>) {
+  for (const [definition, current] of await indexNames(client, 'public', table)) {
+    const name = original.get(definition);
+    if (!name || name === current) continue;
+    const isConstraint = await client.query(
+      'SELECT 1 FROM pg_constraint WHERE conname = $1 AND conrelid = $2::regclass',
+      [current, `public.${quote(table)}`],
+    );
+    if (isConstraint.rowCount) {
+      await client.query(`ALTER TABLE public.${quote(table)} RENAME CONSTRAINT ${quote(current)} TO ${quote(name)}`);
+    } else {
+      await client.query(`ALTER INDEX public.${quote(current)} RENAME TO ${quote(name)}`);
+    }
+  }
+}
+
+async function projectShadowBatch(
+  client: PoolClient,
+  store: EventStore,
+  projector: Projector,
+  from: Checkpoint,
+) {
   const batch = await store.readAll(from, { limit: 2000, types: projector.eventTypes, client });
   if (batch.events.length > 0) await projector.handle(client, batch.events);
   return batch.checkpoint;
@@ -78,13 +117,16 @@ export async function rebuildProjector(
 ): Promise<void> {
   const lock = await pool.connect();
   try {
-    const { rows } = await lock.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
-      rebuildLockKey(projector.name),
-    ]);
+    const { rows } = await lock.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
+      [rebuildLockKey(projector.name)],
+    );
     if (!rows[0]?.locked) throw new RebuildRunningError(`a rebuild of ${projector.name} is already running`);
     await rebuildLocked(pool, store, projector, onProgress);
   } finally {
-    await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [rebuildLockKey(projector.name)]).catch(() => {});
+    await lock
+      .query('SELECT pg_advisory_unlock(hashtext($1))', [rebuildLockKey(projector.name)])
+      .catch(() => {});
     lock.release();
   }
 }
@@ -97,9 +139,10 @@ export async function clearStaleRebuilds(pool: Pool): Promise<void> {
   for (const { name } of rows) {
     const client = await pool.connect();
     try {
-      const got = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
-        rebuildLockKey(name),
-      ]);
+      const got = await client.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
+        [rebuildLockKey(name)],
+      );
       if (!got.rows[0]?.locked) continue;
       await client.query(`DROP SCHEMA IF EXISTS ${quote(shadowSchema(name))} CASCADE`);
       await client.query(
@@ -123,7 +166,9 @@ async function rebuildLocked(
   await pool.query(`DROP SCHEMA IF EXISTS ${quote(schema)} CASCADE`);
   await pool.query(`CREATE SCHEMA ${quote(schema)}`);
   for (const table of projector.tables) {
-    await pool.query(`CREATE TABLE ${quote(schema)}.${quote(table)} (LIKE public.${quote(table)} INCLUDING ALL)`);
+    await pool.query(
+      `CREATE TABLE ${quote(schema)}.${quote(table)} (LIKE public.${quote(table)} INCLUDING ALL)`,
+    );
   }
   await pool.query(
     `UPDATE projection_checkpoints SET status = 'rebuilding', rebuild_position = 0, rebuild_started_at = now()
@@ -134,44 +179,66 @@ async function rebuildLocked(
     const { position: headPosition } = await store.head();
     let checkpoint: Checkpoint = START;
     for (;;) {
-      const next = await inShadow(pool, schema, (client) => projectShadowBatch(client, store, projector, checkpoint));
+      const from = checkpoint;
+      const next = await inShadow(pool, schema, async (client) => {
+        const moved = await projectShadowBatch(client, store, projector, from);
+        // The progress rides in the batch's transaction (which waits for no WAL flush) rather than in a commit of
+        // its own that did, once per batch; written last, so the checkpoint row is locked only for the commit.
+        if (moved !== from) {
+          await client.query('UPDATE projection_checkpoints SET rebuild_position = $2 WHERE name = $1', [
+            projector.name,
+            moved.position,
+          ]);
+        }
+        return moved;
+      });
       if (next === checkpoint) break;
       checkpoint = next;
-      await pool.query('UPDATE projection_checkpoints SET rebuild_position = $2 WHERE name = $1', [
-        projector.name,
-        checkpoint.position,
-      ]);
       onProgress({ name: projector.name, position: checkpoint.position, headPosition });
     }
 
-    await inShadow(pool, schema, async (client) => {
-      // Holding the checkpoint row keeps the live runner out while we finish and swap.
-      await lockCheckpoint(client, projector.name);
-      for (;;) {
-        const next = await projectShadowBatch(client, store, projector, checkpoint);
-        if (next === checkpoint) break;
-        checkpoint = next;
+    for (let attempt = 1; ; attempt++) {
+      const before = checkpoint;
+      try {
+        await inShadow(pool, schema, async (client) => {
+          // Holding the checkpoint row keeps the live runner out while we finish and swap.
+          await lockCheckpoint(client, projector.name);
+          for (;;) {
+            const next = await projectShadowBatch(client, store, projector, checkpoint);
+            if (next === checkpoint) break;
+            checkpoint = next;
+          }
+          // Readers queue behind the swap's lock: wait for a long-running reader at most 5 s, then try again.
+          await client.query(`SET LOCAL lock_timeout = '5s'`);
+          for (const table of projector.tables) {
+            await client.query(`LOCK TABLE public.${quote(table)} IN ACCESS EXCLUSIVE MODE`);
+          }
+          // Fresh tables carry no privileges: give every other role back exactly what it had on the old ones (the
+          // analysts' read-only role has SELECT on some tables, on some only on chosen columns).
+          const grants = await privilegesOf(client, projector.tables);
+          for (const table of projector.tables) {
+            const names = await indexNames(client, 'public', table);
+            await client.query(`DROP TABLE public.${quote(table)}`);
+            await client.query(`ALTER TABLE ${quote(schema)}.${quote(table)} SET SCHEMA public`);
+            await restoreIndexNames(client, table, names);
+          }
+          // The analysts' read-only role (if this deployment has one) keeps its access to the new tables.
+          for (const grant of grants) await client.query(grant);
+          await client.query(
+            `UPDATE projection_checkpoints
+              SET transaction_id = $2::xid8, position = $3, status = 'running', rebuild_position = NULL,
+                  last_error = NULL, updated_at = now()
+            WHERE name = $1`,
+            [projector.name, checkpoint.transactionId, checkpoint.position],
+          );
+        });
+        break;
+      } catch (err) {
+        checkpoint = before;
+        if ((err as { code?: string }).code !== '55P03' || attempt >= 5) throw err;
+        await new Promise((r) => setTimeout(r, 1000));
       }
-      for (const table of projector.tables) {
-        await client.query(`LOCK TABLE public.${quote(table)} IN ACCESS EXCLUSIVE MODE`);
-      }
-      // Fresh tables carry no privileges: give every other role back exactly what it had on the old ones (the
-      // analysts' read-only role has SELECT on some tables, on some only on chosen columns).
-      const grants = await privilegesOf(client, projector.tables);
-      for (const table of projector.tables) {
-        await client.query(`DROP TABLE public.${quote(table)}`);
-        await client.query(`ALTER TABLE ${quote(schema)}.${quote(table)} SET SCHEMA public`);
-      }
-      // The analysts' read-only role (if this deployment has one) keeps its access to the new tables.
-      for (const grant of grants) await client.query(grant);
-      await client.query(
-        `UPDATE projection_checkpoints
-            SET transaction_id = $2::xid8, position = $3, status = 'running', rebuild_position = NULL,
-                last_error = NULL, updated_at = now()
-          WHERE name = $1`,
-        [projector.name, checkpoint.transactionId, checkpoint.position],
-      );
-    });
+    }
     onProgress({ name: projector.name, position: checkpoint.position, headPosition: checkpoint.position });
   } catch (err) {
     await pool.query(

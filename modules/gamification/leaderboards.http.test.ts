@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
-import { monthOf } from '../../read-models/leaderboards/projector.ts';
+import { monthOf } from '../../read-models/leaderboards/period.ts';
 import { leaderboard } from '../../read-models/leaderboards/queries.ts';
 import { skillswap } from '../index.ts';
 import { board, eventually, member, pastSession, quiet, review } from './testing.ts';

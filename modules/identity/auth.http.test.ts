@@ -3,6 +3,7 @@ import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
 import { skillswap } from '../index.ts';
 import { cookieOf, signUpAs } from '../testing.ts';
+import { emailStream } from './handlers.ts';
 
 let app: Platform;
 
@@ -54,8 +55,8 @@ describe('sign-up', () => {
     const paths = body.error.details.map((d: { path: string }) => d.path).sort();
     expect(paths).toEqual(['displayName', 'email', 'password']);
     expect(body.error.details.find((d: { path: string }) => d.path === 'password').message).toMatch(/10 characters/);
-    const { rows } = await app.pool.query(`SELECT count(*)::int AS n FROM events WHERE type = 'MemberSignedUp' AND data->>'email' = 'not-an-email'`);
-    expect(rows[0].n).toBe(0);
+    // Emails are stored encrypted (crypto-shredding): look for the address's claim stream instead.
+    expect(await app.store.readStream(emailStream('not-an-email'))).toEqual([]);
   });
 
   it('refuses a second account for the same email in any letter case (409)', async () => {
@@ -82,10 +83,20 @@ describe('sign-up', () => {
     const statuses = attempts.map((a) => a.statusCode).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(19);
-    const { rows } = await app.pool.query(
-      `SELECT count(*)::int AS n FROM events WHERE type = 'MemberSignedUp' AND data->>'email' = 'race@example.com'`,
+    // One claim of the address, and one account: the winner's.
+    const claims = await app.store.readStream(emailStream('race@example.com'));
+    expect(claims.map((e) => e.type)).toEqual(['EmailClaimed']);
+    const winner = (claims[0]!.data as { memberId: string }).memberId;
+    const accounts = await app.pool.query(
+      `SELECT count(*)::int AS n FROM events WHERE type = 'MemberSignedUp' AND stream_id = $1`,
+      [`member-${winner}`],
     );
-    expect(rows[0].n).toBe(1);
+    expect(accounts.rows[0].n).toBe(1);
+    const { rows } = await app.pool.query(
+      `SELECT count(*)::int AS n FROM events e WHERE type = 'MemberSignedUp'
+         AND NOT EXISTS (SELECT 1 FROM events c WHERE c.type = 'EmailClaimed' AND c.data->>'memberId' = e.data->>'memberId')`,
+    );
+    expect(rows[0].n).toBe(0);
   });
 
   it('applies SIGNUP_LIMIT_PER_IP per hour (429)', async () => {

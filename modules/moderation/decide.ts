@@ -101,8 +101,11 @@ export function screen(text: string, blocked: { words: string[]; domains: string
     const w = word.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     if (w && new RegExp(`(^|[^\\p{L}\\p{N}])${w}($|[^\\p{L}\\p{N}])`, 'u').test(lower)) found.push(word);
   }
-  for (const match of lower.matchAll(/\bhttps?:\/\/([a-z0-9.-]+)/g)) {
-    const host = match[1]!;
+  // Every host-like token, not only what follows `http(s)://`: that missed the real host of a link with user-info
+  // (`https://trusted.example@spam.example`, whose host is spam.example) and a domain written without a scheme
+  // (`www.spam.example`). A token is taken whole, so lookalikes (notspam.example, spam.example.org) stay apart.
+  for (const match of lower.matchAll(/(?<![\p{L}\p{N}-])(?:[\p{L}\p{N}-]+\.)+[\p{L}\p{N}-]+/gu)) {
+    const host = match[0];
     for (const domain of blocked.domains) {
       const d = domain.toLowerCase();
       if (host === d || host.endsWith(`.${d}`)) found.push(domain);

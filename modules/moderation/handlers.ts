@@ -80,8 +80,15 @@ export async function fileReport(
   const reportId = reportIdFor(reporterId, input.targetType, input.targetId);
   const filing = { reportId, reporterId, ...input, ownerId: target.ownerId, weight, source };
   await settled(deps, await runCommand(deps.store, reportStream(reportId), reportDecider, { type: 'File', data: filing }, metadata));
-  // Enough weight of open reports hides a session or review at once, until a moderator looks at it.
-  if (input.targetType !== 'user' && (await openWeight(deps.pool, input.targetType, input.targetId)) >= deps.config.reportHideThreshold) {
+  // Enough weight of open reports hides a session or review at once, until a moderator looks at it. Reports filed
+  // before a moderator restored it do not count again: they did, and one new report re-hid restored content.
+  const visibility =
+    input.targetType === 'user' ? [] : await deps.store.readStream(contentStream(input.targetType, input.targetId));
+  const restoredAt = visibility.findLast((e) => e.type === 'ContentRestored')?.recordedAt ?? null;
+  if (
+    input.targetType !== 'user' &&
+    (await openWeight(deps.pool, input.targetType, input.targetId, restoredAt)) >= deps.config.reportHideThreshold
+  ) {
     await changeVisibility(
       deps,
       {

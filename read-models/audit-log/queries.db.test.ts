@@ -20,7 +20,10 @@ const ENTRIES: [string, string][] = [
 
 beforeAll(async () => {
   // Only the migrated tables are needed: no modules, no projectors (a read model's test does not load the app).
-  app = await startTestPlatform({ modules: [], readModels: [], authenticate: () => async () => null }, { runProjectors: false });
+  app = await startTestPlatform(
+    { modules: [], readModels: [], authenticate: () => async () => null },
+    { runProjectors: false },
+  );
   for (const [i, [id, at]] of ENTRIES.entries()) {
     await app.pool.query(
       `INSERT INTO audit_log (entry_id, position, at, actor_id, action, target_type, target_id, note)
@@ -37,21 +40,26 @@ describe('auditLog', () => {
     expect(nextCursor).toBeNull();
   });
 
-  it.each([1, 2, 3])('given pages of %i, then every entry comes exactly once, in the same order', async (limit) => {
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    for (let pages = 0; pages < 20; pages++) {
-      const page = await auditLog(app.pool, limit, cursor);
-      seen.push(...page.items.map((e) => e.id));
-      if (!page.nextCursor) break;
-      cursor = page.nextCursor;
-    }
-    expect(seen).toEqual(['g:1', 'e:1', 'd:1', 'c:1', 'b:1', 'f:1', 'a:1']);
-  });
+  it.each([1, 2, 3])(
+    'given pages of %i, then every entry comes exactly once, in the same order',
+    async (limit) => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 20; pages++) {
+        const page = await auditLog(app.pool, limit, cursor);
+        seen.push(...page.items.map((e) => e.id));
+        if (!page.nextCursor) break;
+        cursor = page.nextCursor;
+      }
+      expect(seen).toEqual(['g:1', 'e:1', 'd:1', 'c:1', 'b:1', 'f:1', 'a:1']);
+    },
+  );
 
   it('given a cursor that is not ours, then BadCursorError', async () => {
     await expect(auditLog(app.pool, 5, 'bm9wZQ')).rejects.toBeInstanceOf(BadCursorError);
-    await expect(auditLog(app.pool, 5, Buffer.from('[1,2]').toString('base64url'))).rejects.toBeInstanceOf(BadCursorError);
+    await expect(auditLog(app.pool, 5, Buffer.from('[1,2]').toString('base64url'))).rejects.toBeInstanceOf(
+      BadCursorError,
+    );
     // Well formed, but not a time PostgreSQL can read: refused here, not a cast error (500) in SQL.
     const notATime = Buffer.from('["not a time","a:1"]').toString('base64url');
     await expect(auditLog(app.pool, 5, notATime)).rejects.toBeInstanceOf(BadCursorError);

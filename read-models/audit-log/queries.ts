@@ -26,7 +26,7 @@ export async function auditLog(db: Queryable, limit: number, cursor?: string) {
   if (cursor) {
     const c = decodeCursor(cursor);
     // The time must be one before it reaches SQL: a string PostgreSQL cannot cast was a 500 there, not a 400.
-    if (!c || c.length !== 2 || typeof c[0] !== 'string' || typeof c[1] !== 'string' || !isCursorTime(c[0])) {
+    if (c?.length !== 2 || typeof c[0] !== 'string' || typeof c[1] !== 'string' || !isCursorTime(c[0])) {
       throw new BadCursorError('cursor is not valid');
     }
     params.push(c[0], c[1]);

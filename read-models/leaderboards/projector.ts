@@ -1,10 +1,9 @@
 import type { StoredEvent } from '../../infra/event-store/index.ts';
 import type { Projector } from '../../infra/projections/index.ts';
+import { monthOf } from './period.ts';
 import type { GamificationEventData } from '../../modules/gamification/index.ts';
 import { DELETED_NAME, type IdentityEventData } from '../../modules/identity/index.ts';
 
-/** The month an award belongs to, from when it was recorded (UTC): "2026-11". */
-export const monthOf = (at: Date) => at.toISOString().slice(0, 7);
 
 /**
  * Leaderboards: points per member all time ('all') and per month, each overall (skill '') and per skill.

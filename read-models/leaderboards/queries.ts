@@ -1,5 +1,5 @@
 import type { Queryable } from '../../infra/db/index.ts';
-import { monthOf } from './projector.ts';
+import { monthOf } from './period.ts';
 
 export type LeaderboardEntry = { rank: number; user: { id: string; displayName: string }; points: number };
 

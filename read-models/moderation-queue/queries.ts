@@ -79,12 +79,17 @@ export async function getReport(db: Queryable, id: string): Promise<QueueItem | 
   return rows[0] ? toItem(rows[0]) : null;
 }
 
-/** The sum of the weights of a target's open reports (for hiding it at once past the threshold). */
-export async function openWeight(db: Queryable, targetType: string, targetId: string): Promise<number> {
+/** The sum of the weights of a target's open reports filed after `since` (for hiding it at once past the threshold). */
+export async function openWeight(
+  db: Queryable,
+  targetType: string,
+  targetId: string,
+  since: Date | null = null,
+): Promise<number> {
   const { rows } = await db.query<{ w: number }>(
     `SELECT coalesce(sum(weight), 0)::float AS w FROM moderation_reports
-      WHERE target_type = $1 AND target_id = $2 AND status = 'open'`,
-    [targetType, targetId],
+      WHERE target_type = $1 AND target_id = $2 AND status = 'open' AND ($3::timestamptz IS NULL OR filed_at > $3)`,
+    [targetType, targetId, since],
   );
   return rows[0]?.w ?? 0;
 }

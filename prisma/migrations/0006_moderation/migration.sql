@@ -53,11 +53,19 @@ CREATE TABLE blocked_signups (
 
 -- Analysts: a read-only role that sees the read-model tables and nothing else (not the events, not sign-in
 -- sessions). Roles belong to the whole server, so it is created once and granted per database.
+-- Two databases of one server may migrate at the same moment (the migration lock is per database).
 DO $$
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'skillswap_analyst') THEN
-    CREATE ROLE skillswap_analyst NOLOGIN;
-  END IF;
+  CREATE ROLE skillswap_analyst NOLOGIN;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+END $$;
+-- An analyst's long query or forgotten open transaction must not hold up the site (a rebuild's swap waits for it).
+-- (Another database's migration doing the same at the same moment wins; the settings are the same.)
+DO $$
+BEGIN
+  ALTER ROLE skillswap_analyst SET statement_timeout = '60s';
+  ALTER ROLE skillswap_analyst SET idle_in_transaction_session_timeout = '60s';
+EXCEPTION WHEN OTHERS THEN NULL;
 END $$;
 DO $$
 BEGIN
