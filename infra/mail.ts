@@ -11,7 +11,10 @@ export function createMailer(smtpUrl: string | undefined, from: string, log: Log
     return {
       kind: 'log',
       send: async (email) => {
-        log.info({ mail: { to: email.to, subject: email.subject } }, `email (not sent, no SMTP_URL):\n${email.text}`);
+        log.info(
+          { mail: { to: email.to, subject: email.subject } },
+          `email (not sent, no SMTP_URL):\n${email.text}`,
+        );
       },
     };
   }

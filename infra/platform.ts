@@ -1,22 +1,14 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { PrismaClient } from '../prisma/generated/client.ts';
 import type { Config } from './config.ts';
-import { createPool, migrate, type Pool, startEmbedded } from './db/index.ts';
+import { createPool, migrate, startEmbedded } from './db/index.ts';
 import type { AppDefinition, Deps } from './deps.ts';
-import {
-  type AppendSignal,
-  type Checkpoint,
-  createCatalog,
-  createEventStore,
-  type EventDefinition,
-  type EventStore,
-  listenForAppends,
-} from './event-store/index.ts';
+import { type AppendSignal, createCatalog, createEventStore, listenForAppends } from './event-store/index.ts';
 import { createHttpApp, mountWeb } from './http/index.ts';
-import { type Jobs, startJobs } from './jobs/index.ts';
+import { startJobs } from './jobs/index.ts';
 import type { Logger } from './logger.ts';
-import { createMailer, type Mailer } from './mail.ts';
+import { createMailer } from './mail.ts';
 import {
   type Consumer,
   createProjectionRunner,
@@ -83,8 +75,7 @@ export async function startPlatform(
     let runner: ProjectionRunner | null = null;
     const rebuild = async (name: string, onProgress?: (p: RebuildProgress) => void) => {
       const projector = consumers.find((c) => c.name === name);
-      if (!projector || projector.kind !== 'read-model')
-        throw new Error(`no read-model projector named ${name}`);
+      if (projector?.kind !== 'read-model') throw new Error(`no read-model projector named ${name}`);
       await rebuildProjector(pool, store, projector, onProgress);
       signal.poke();
     };

@@ -28,7 +28,12 @@ export async function clearHits(db: Queryable, key: string): Promise<void> {
  * A daily allowance per member (sessions created, reviews, reports): false when used up (the caller answers 429
  * naming the limit), else counts this use and returns true.
  */
-export async function spendDailyAllowance(db: Queryable, what: string, memberId: string, perDay: number): Promise<boolean> {
+export async function spendDailyAllowance(
+  db: Queryable,
+  what: string,
+  memberId: string,
+  perDay: number,
+): Promise<boolean> {
   const key = `${what}:member:${memberId}`;
   if (await isThrottled(db, { key, limit: perDay, windowMs: 86400_000 })) return false;
   await recordHit(db, key);

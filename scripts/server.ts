@@ -25,7 +25,9 @@ try {
   if (!config.databaseUrl && config.seedDemo && config.env !== 'production' && (await isEmpty(platform))) {
     log.info('empty database: creating the demo community (SEED_DEMO=0 turns this off)');
     await seedDemoCommunity(platform);
-    log.info(`demo community ready: sign in as kwame@skillswap.demo (or morgan@ for admin), password ${DEMO_PASSWORD}`);
+    log.info(
+      `demo community ready: sign in as kwame@skillswap.demo (or morgan@ for admin), password ${DEMO_PASSWORD}`,
+    );
   }
   await platform.http.listen({ port: config.port, host: config.host });
   log.info(`SkillSwap is at http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`);

@@ -51,7 +51,10 @@ function runAsIds(): { uid?: number; gid?: number } {
   try {
     return { uid: idOf('-u'), gid: idOf('-g') };
   } catch {
-    execFileSync('sh', ['-c', `getent group ${PG_USER} >/dev/null || groupadd ${PG_USER}; useradd -g ${PG_USER} ${PG_USER}`]);
+    execFileSync('sh', [
+      '-c',
+      `getent group ${PG_USER} >/dev/null || groupadd ${PG_USER}; useradd -g ${PG_USER} ${PG_USER}`,
+    ]);
     return { uid: idOf('-u'), gid: idOf('-g') };
   }
 }
@@ -105,7 +108,14 @@ async function ensureInitialised(dataDir: string, ids: { uid?: number; gid?: num
   try {
     await run(
       initdb,
-      [`--pgdata=${pgDir}`, '--auth=scram-sha-256', `--username=${PG_USER}`, `--pwfile=${tmpPw}`, '--encoding=UTF8', '--locale=C.UTF-8'],
+      [
+        `--pgdata=${pgDir}`,
+        '--auth=scram-sha-256',
+        `--username=${PG_USER}`,
+        `--pwfile=${tmpPw}`,
+        '--encoding=UTF8',
+        '--locale=C.UTF-8',
+      ],
       ids,
     );
   } finally {
@@ -167,7 +177,16 @@ export async function startEmbedded(options: {
   const port = await freePort();
   const child = spawn(
     postgresBin,
-    ['-D', postgresDir(dataDir), '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-k', postgresDir(dataDir)],
+    [
+      '-D',
+      postgresDir(dataDir),
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-k',
+      postgresDir(dataDir),
+    ],
     { ...ids, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   await new Promise<void>((resolve, reject) => {
@@ -226,7 +245,12 @@ async function claimDataDir(dataDir: string) {
 export async function attachOrStartEmbedded(dataDir: string): Promise<EmbeddedServer> {
   const running = await runningPostmaster(dataDir);
   if (running) {
-    return { url: await urlFor(dataDir, running.port), port: running.port, owned: false, stop: async () => {} };
+    return {
+      url: await urlFor(dataDir, running.port),
+      port: running.port,
+      owned: false,
+      stop: async () => {},
+    };
   }
   return startEmbedded({ dataDir, owner: true });
 }

@@ -1,4 +1,3 @@
 export { attachOrStartEmbedded, DataDirInUseError, startEmbedded } from './embedded.ts';
 export { migrate, readMigrations } from './migrate.ts';
 export { createPool, type Pool, type PoolClient, type Queryable, withTransaction } from './pool.ts';
-

@@ -35,20 +35,27 @@ export async function migrate(pool: Pool, log: (msg: string) => void = () => {})
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [LOCK_KEY]);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const { rows } = await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM schema_migrations');
+    const { rows } = await client.query<{ name: string; checksum: string }>(
+      'SELECT name, checksum FROM schema_migrations',
+    );
     const done = new Map(rows.map((r) => [r.name, r.checksum]));
     for (const m of migrations) {
       const seen = done.get(m.name);
       if (seen !== undefined) {
         if (seen !== m.checksum) {
-          throw new Error(`Migration ${m.name} was changed after it was applied. Add a new migration instead.`);
+          throw new Error(
+            `Migration ${m.name} was changed after it was applied. Add a new migration instead.`,
+          );
         }
         continue;
       }
       await client.query('BEGIN');
       try {
         await client.query(m.sql);
-        await client.query('INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)', [m.name, m.checksum]);
+        await client.query('INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)', [
+          m.name,
+          m.checksum,
+        ]);
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK');

@@ -50,7 +50,10 @@ export async function runCommand<State, Command, Event extends { type: string; d
   const decision = decider.decide(command, state);
   if (!Array.isArray(decision)) throw new CommandRejected(decision);
   if (decision.length === 0) return { state, events: [], appended: null };
-  const appended = await store.append(streamId, version, decision, { metadata, ...(client ? { client } : {}) });
+  const appended = await store.append(streamId, version, decision, {
+    metadata,
+    ...(client ? { client } : {}),
+  });
   return { state: decision.reduce(decider.evolve, state), events: decision, appended };
 }
 

@@ -7,6 +7,9 @@ export {
   type PersonalFields,
   UnknownEventTypeError,
 } from './catalog.ts';
+export { CommandRejected, loadState, type Rejection, runCommand, runCommandExclusive } from './command.ts';
+export { type AppendSignal, listenForAppends } from './notifications.ts';
+export { shredPersonalData } from './personal-data.ts';
 export {
   type AppendResult,
   type Checkpoint,
@@ -20,7 +23,4 @@ export {
   START,
   type StoredEvent,
 } from './store.ts';
-export { type AppendSignal, listenForAppends } from './notifications.ts';
-export { subscribe, type Subscription } from './subscribe.ts';
-export { CommandRejected, loadState, type Rejection, runCommand, runCommandExclusive } from './command.ts';
-export { shredPersonalData } from './personal-data.ts';
+export { type Subscription, subscribe } from './subscribe.ts';

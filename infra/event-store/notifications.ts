@@ -14,7 +14,10 @@ export type AppendSignal = {
 };
 
 /** One LISTEN connection per process, shared by every subscriber and projector in it. */
-export async function listenForAppends(url: string, onError: (err: Error) => void = () => {}): Promise<AppendSignal> {
+export async function listenForAppends(
+  url: string,
+  onError: (err: Error) => void = () => {},
+): Promise<AppendSignal> {
   let waiters: (() => void)[] = [];
   let count = 0;
   const wakeAll = () => {

@@ -38,15 +38,15 @@ describe('event store', () => {
   it('refuses a stale expected version with a ConcurrencyError and writes nothing', async () => {
     await store.append('note-2', 0, [{ type: 'NoteAdded', data: { text: 'a' } }]);
     await store.append('note-2', 1, [{ type: 'NoteAdded', data: { text: 'b' } }]);
-    await expect(store.append('note-2', 1, [{ type: 'NoteAdded', data: { text: 'stale' } }])).rejects.toBeInstanceOf(
-      ConcurrencyError,
-    );
-    await expect(store.append('note-2', 0, [{ type: 'NoteAdded', data: { text: 'again' } }])).rejects.toBeInstanceOf(
-      ConcurrencyError,
-    );
-    await expect(store.append('note-2', 7, [{ type: 'NoteAdded', data: { text: 'ahead' } }])).rejects.toBeInstanceOf(
-      ConcurrencyError,
-    );
+    await expect(
+      store.append('note-2', 1, [{ type: 'NoteAdded', data: { text: 'stale' } }]),
+    ).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(
+      store.append('note-2', 0, [{ type: 'NoteAdded', data: { text: 'again' } }]),
+    ).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(
+      store.append('note-2', 7, [{ type: 'NoteAdded', data: { text: 'ahead' } }]),
+    ).rejects.toBeInstanceOf(ConcurrencyError);
     expect((await store.readStream('note-2')).map((e) => e.data)).toEqual([{ text: 'a' }, { text: 'b' }]);
   });
 
@@ -67,9 +67,9 @@ describe('event store', () => {
 
   it('is append-only: the database refuses UPDATE, DELETE and TRUNCATE on events', async () => {
     await store.append('note-5', 0, [{ type: 'NoteAdded', data: { text: 'keep me' } }]);
-    await expect(pool.query(`UPDATE events SET data = '{"text":"changed"}' WHERE stream_id = 'note-5'`)).rejects.toThrow(
-      /append-only/,
-    );
+    await expect(
+      pool.query(`UPDATE events SET data = '{"text":"changed"}' WHERE stream_id = 'note-5'`),
+    ).rejects.toThrow(/append-only/);
     await expect(pool.query(`DELETE FROM events WHERE stream_id = 'note-5'`)).rejects.toThrow(/append-only/);
     await expect(pool.query('TRUNCATE events')).rejects.toThrow(/append-only/);
     expect((await store.readStream('note-5'))[0]!.data).toEqual({ text: 'keep me' });

@@ -253,7 +253,13 @@ export function createEventStore(pool: Pool, catalog: EventCatalog) {
       ? { transactionId: lastRow.transaction_id, position: lastRow.global_position }
       : after;
     const wanted = options.types ? new Set(options.types) : null;
-    const events = (await openPersonalData(db, catalog, rows.filter((r) => !wanted || wanted.has(r.type)))).map(toStored);
+    const events = (
+      await openPersonalData(
+        db,
+        catalog,
+        rows.filter((r) => !wanted || wanted.has(r.type)),
+      )
+    ).map(toStored);
     return { events, checkpoint };
   }
 

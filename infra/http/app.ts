@@ -18,7 +18,13 @@ import { refuseCrossSite } from './same-origin.ts';
 
 export type HttpApp = FastifyInstance;
 
-export type SignedInUser = { id: string; email: string; displayName: string; roles: string[]; suspended?: boolean };
+export type SignedInUser = {
+  id: string;
+  email: string;
+  displayName: string;
+  roles: string[];
+  suspended?: boolean;
+};
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -85,7 +91,11 @@ export async function createHttpApp(options: HttpOptions): Promise<FastifyInstan
   app.addHook('onRequest', refuseCrossSite(options.publicOrigin));
   app.addHook('preHandler', async (request) => {
     request.user = await options.authenticate(request);
-    if (request.user?.suspended && !['GET', 'HEAD', 'OPTIONS'].includes(request.method) && request.url !== '/api/auth/logout') {
+    if (
+      request.user?.suspended &&
+      !['GET', 'HEAD', 'OPTIONS'].includes(request.method) &&
+      request.url !== '/api/auth/logout'
+    ) {
       throw forbidden('Your account is suspended.');
     }
     // A suspended member's sessions are revoked by a reactor, after the suspension has answered: until then (and
@@ -110,18 +120,22 @@ export async function createHttpApp(options: HttpOptions): Promise<FastifyInstan
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  app.withTypeProvider<ZodTypeProvider>().get(
-    '/healthz',
-    { schema: { tags: ['operations'], response: { 200: healthSchema, 503: healthSchema } } },
-    async (_request, reply) => {
-      const health = await options.health();
-      return reply.code(health.database === 'up' ? 200 : 503).send(health);
-    },
-  );
+  app
+    .withTypeProvider<ZodTypeProvider>()
+    .get(
+      '/healthz',
+      { schema: { tags: ['operations'], response: { 200: healthSchema, 503: healthSchema } } },
+      async (_request, reply) => {
+        const health = await options.health();
+        return reply.code(health.database === 'up' ? 200 : 503).send(health);
+      },
+    );
 
   for (const routes of options.routes) await app.register(async (scope) => routes(scope));
 
-  app.setNotFoundHandler((request, reply) => sendError(reply, notFound(`${request.method} ${request.url.split('?')[0]}`)));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, notFound(`${request.method} ${request.url.split('?')[0]}`)),
+  );
   if (options.web) await options.web(app);
   return app;
 }

@@ -40,8 +40,13 @@ export class HttpError extends Error {
 export type FieldProblem = { path: string; message: string };
 
 export const validationFailed = (problems: FieldProblem[]) =>
-  new HttpError('validation_failed', problems.map((p) => `${p.path || 'body'}: ${p.message}`).join('; '), problems);
-export const unauthenticated = (message = 'Sign in to continue.') => new HttpError('unauthenticated', message);
+  new HttpError(
+    'validation_failed',
+    problems.map((p) => `${p.path || 'body'}: ${p.message}`).join('; '),
+    problems,
+  );
+export const unauthenticated = (message = 'Sign in to continue.') =>
+  new HttpError('unauthenticated', message);
 export const forbidden = (message = 'You are not allowed to do that.') => new HttpError('forbidden', message);
 export const notFound = (what = 'That') => new HttpError('not_found', `${what} was not found.`);
 export const conflict = (message: string, details?: unknown) => new HttpError('conflict', message, details);
@@ -52,7 +57,11 @@ export function fromZodError(err: ZodError): HttpError {
 
 export function sendError(reply: FastifyReply, err: HttpError) {
   return reply.code(err.status).send({
-    error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) },
+    error: {
+      code: err.code,
+      message: err.message,
+      ...(err.details === undefined ? {} : { details: err.details }),
+    },
   });
 }
 
@@ -68,7 +77,8 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
           const path = v.instancePath.slice(1).replaceAll('/', '.');
           // An unknown field is a bad field of its own: one detail per key, at that key's path.
           const keys = v.keyword === 'unrecognized_keys' ? (v.params as { keys?: string[] }).keys : undefined;
-          if (keys) return keys.map((key) => ({ path: join(path, key), message: `"${key}" is not a known field` }));
+          if (keys)
+            return keys.map((key) => ({ path: join(path, key), message: `"${key}" is not a known field` }));
           return [{ path: join(path), message: v.message ?? 'is invalid' }];
         }),
       ),
@@ -90,7 +100,10 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
       return sendError(reply, validationFailed([{ path: '', message: err.message }]));
   }
   if (err.statusCode === 429) {
-    return sendError(reply, new HttpError('rate_limited', err.message || 'Too many requests. Try again later.'));
+    return sendError(
+      reply,
+      new HttpError('rate_limited', err.message || 'Too many requests. Try again later.'),
+    );
   }
   if (err instanceof SyntaxError || (err.statusCode === 400 && !err.validation)) {
     return sendError(reply, validationFailed([{ path: '', message: err.message }]));

@@ -11,7 +11,7 @@ export {
   unauthenticated,
   validationFailed,
 } from './errors.ts';
-export { type ApiCall, mountWeb } from './web.ts';
 export { hasRole, type Role, requireRole, requireUser } from './guards.ts';
 export { requestMetadata } from './metadata.ts';
 export { errorBody, errors, listOf } from './schemas.ts';
+export { type ApiCall, mountWeb } from './web.ts';

@@ -5,7 +5,8 @@ export const errorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 });
 
-export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export const listOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 /** The error answers a route can give, for its `response` schema. */
 export const errors = (...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 429)[]) =>

@@ -5,7 +5,12 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { notFound, sendError } from './errors.ts';
 
-type AstroHandler = (req: unknown, res: unknown, next: (err?: unknown) => void, locals: object) => Promise<void>;
+type AstroHandler = (
+  req: unknown,
+  res: unknown,
+  next: (err?: unknown) => void,
+  locals: object,
+) => Promise<void>;
 
 export type ApiCall = (
   path: string,
@@ -39,7 +44,9 @@ function localsFor(app: FastifyInstance, request: FastifyRequest) {
 export async function mountWeb(app: FastifyInstance, distDir: string) {
   const entry = path.join(distDir, 'server', 'entry.mjs');
   if (!existsSync(entry)) {
-    app.log.warn(`the website is not built (${entry} is missing): run \`npm run build\`; serving the API only`);
+    app.log.warn(
+      `the website is not built (${entry} is missing): run \`npm run build\`; serving the API only`,
+    );
     return;
   }
   const { handler } = (await import(pathToFileURL(entry).href)) as { handler: AstroHandler };
@@ -58,7 +65,8 @@ export async function mountWeb(app: FastifyInstance, distDir: string) {
     url: '/*',
     schema: { hide: true },
     handler: async (request, reply) => {
-      if (request.url.startsWith('/api/')) return sendError(reply, notFound(`GET ${request.url.split('?')[0]}`));
+      if (request.url.startsWith('/api/'))
+        return sendError(reply, notFound(`GET ${request.url.split('?')[0]}`));
       const locals = localsFor(app, request);
       // Astro writes to the raw response: keep the headers our hooks set (security headers, request id).
       for (const [name, value] of Object.entries(reply.getHeaders())) {

@@ -4,8 +4,15 @@ import type { Logger } from '../logger.ts';
 export type Jobs = {
   boss: PgBoss;
   /** Declares a queue and its worker; call before `start()` resolves or after, both work. */
-  define: <T extends object>(queue: string, handler: (data: T, jobId: string) => Promise<void>) => Promise<void>;
-  send: (queue: string, data: object, options?: { singletonKey?: string; startAfter?: Date }) => Promise<string | null>;
+  define: <T extends object>(
+    queue: string,
+    handler: (data: T, jobId: string) => Promise<void>,
+  ) => Promise<void>;
+  send: (
+    queue: string,
+    data: object,
+    options?: { singletonKey?: string; startAfter?: Date },
+  ) => Promise<string | null>;
   job: (queue: string, id: string) => Promise<{ state: string; output: unknown } | null>;
   stop: () => Promise<void>;
 };

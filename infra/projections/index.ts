@@ -1,4 +1,9 @@
-export { clearStaleRebuilds, RebuildRunningError, rebuildProjector, type RebuildProgress } from './rebuild.ts';
+export {
+  clearStaleRebuilds,
+  type RebuildProgress,
+  RebuildRunningError,
+  rebuildProjector,
+} from './rebuild.ts';
 export { createProjectionRunner, ensureCheckpoints, type ProjectionRunner, projectBatch } from './runner.ts';
 export { projectionStatus } from './status.ts';
 export type { Consumer, ProjectionStatus, Projector, Reactor, ReactorContext } from './types.ts';

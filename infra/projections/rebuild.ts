@@ -78,7 +78,9 @@ async function restoreIndexNames(client: PoolClient, table: string, original: Ma
       [current, `public.${quote(table)}`],
     );
     if (isConstraint.rowCount) {
-      await client.query(`ALTER TABLE public.${quote(table)} RENAME CONSTRAINT ${quote(current)} TO ${quote(name)}`);
+      await client.query(
+        `ALTER TABLE public.${quote(table)} RENAME CONSTRAINT ${quote(current)} TO ${quote(name)}`,
+      );
     } else {
       await client.query(`ALTER INDEX public.${quote(current)} RENAME TO ${quote(name)}`);
     }

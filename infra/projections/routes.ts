@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireRole } from '../http/index.ts';
 import type { Deps } from '../deps.ts';
+import { requireRole } from '../http/index.ts';
 import { projectionStatus } from './status.ts';
 
 const statusSchema = z.object({

@@ -19,9 +19,10 @@ type CheckpointRow = {
 };
 
 export async function ensureCheckpoints(db: Queryable, consumers: Consumer[]) {
-  await db.query('INSERT INTO projection_checkpoints (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING', [
-    consumers.map((c) => c.name),
-  ]);
+  await db.query(
+    'INSERT INTO projection_checkpoints (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING',
+    [consumers.map((c) => c.name)],
+  );
 }
 
 /**
@@ -151,7 +152,10 @@ export function createProjectionRunner(deps: {
     if (!running) return;
     try {
       if (!lockClient) {
-        const c = new pg.Client({ connectionString: deps.url, application_name: 'skillswap-projector-locks' });
+        const c = new pg.Client({
+          connectionString: deps.url,
+          application_name: 'skillswap-projector-locks',
+        });
         c.on('error', (err) => {
           log.warn({ err }, 'lost the projector lock connection; releasing projectors');
           if (lockClient === c) lockClient = null;
@@ -218,7 +222,10 @@ export function createProjectionRunner(deps: {
    * `timeoutMs` runs out first (the caller answers anyway; the read model catches up moments later).
    * Projectors running in this process are checked in memory; others (another instance) by a query every 50 ms.
    */
-  async function waitFor(target: Checkpoint, options: { names?: string[]; timeoutMs: number }): Promise<boolean> {
+  async function waitFor(
+    target: Checkpoint,
+    options: { names?: string[]; timeoutMs: number },
+  ): Promise<boolean> {
     const names = options.names ?? consumers.filter((c) => c.kind === 'read-model').map((c) => c.name);
     if (names.length === 0) return true;
     const deadline = Date.now() + options.timeoutMs;

@@ -6,7 +6,14 @@ import type { Logger } from '../logger.ts';
 import type { Mailer } from '../mail.ts';
 
 /** What a reactor may use besides its transaction: appends go through `client`, side effects through these. */
-export type ReactorContext = { store: EventStore; jobs: Jobs; pool: Pool; log: Logger; mailer: Mailer; config: Config };
+export type ReactorContext = {
+  store: EventStore;
+  jobs: Jobs;
+  pool: Pool;
+  log: Logger;
+  mailer: Mailer;
+  config: Config;
+};
 
 /**
  * A projector turns events into rows of its own read-model tables. `handle` gets a batch of the event types it

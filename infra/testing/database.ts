@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, inject } from 'vitest';
-import { loadConfig, type Config } from '../config.ts';
+import { type Config, loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { type AppDefinition, type Platform, startPlatform } from '../platform.ts';
 
@@ -35,7 +35,8 @@ export function testConfig(databaseUrl: string, overrides: Partial<Config> = {})
   };
 }
 
-export const testLogger = () => createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: false });
+export const testLogger = () =>
+  createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: false });
 
 /** The whole app on a fresh database, without listening: tests talk to it through `platform.http.inject`. */
 export async function startTestPlatform(

@@ -35,7 +35,12 @@ export async function submitReview(
 ) {
   const reviewId = reviewIdFor(sessionId, authorId);
   const session = await reviewedSession(deps, sessionId);
-  await execute(deps, reviewId, { type: 'Submit', data: { reviewId, authorId, ...input, session } }, metadata);
+  await execute(
+    deps,
+    reviewId,
+    { type: 'Submit', data: { reviewId, authorId, ...input, session } },
+    metadata,
+  );
   return reviewId;
 }
 
@@ -50,8 +55,13 @@ export const editReview = (
 export const deleteReview = (deps: Deps, reviewId: string, actorId: string, metadata: EventMetadata) =>
   execute(deps, reviewId, { type: 'Delete', data: { actorId }, now: new Date() }, metadata);
 
-export const replyToReview = (deps: Deps, reviewId: string, actorId: string, reply: string, metadata: EventMetadata) =>
-  execute(deps, reviewId, { type: 'Reply', data: { actorId, reply } }, metadata);
+export const replyToReview = (
+  deps: Deps,
+  reviewId: string,
+  actorId: string,
+  reply: string,
+  metadata: EventMetadata,
+) => execute(deps, reviewId, { type: 'Reply', data: { actorId, reply } }, metadata);
 
 export async function loadReview(deps: Pick<Deps, 'store'>, reviewId: string) {
   return (await loadState(deps.store, reviewStream(reviewId), decider)).state;

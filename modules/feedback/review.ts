@@ -31,9 +31,17 @@ export const ReviewEdited = defineEvent(
   }),
 );
 
-export const ReviewDeleted = defineEvent('ReviewDeleted', 1, z.object({ reviewId: z.string(), hostId: z.string() }));
+export const ReviewDeleted = defineEvent(
+  'ReviewDeleted',
+  1,
+  z.object({ reviewId: z.string(), hostId: z.string() }),
+);
 
-export const HostReplied = defineEvent('HostReplied', 1, z.object({ reviewId: z.string(), hostId: z.string(), reply: z.string() }));
+export const HostReplied = defineEvent(
+  'HostReplied',
+  1,
+  z.object({ reviewId: z.string(), hostId: z.string(), reply: z.string() }),
+);
 
 export const feedbackEvents = [ReviewSubmitted, ReviewEdited, ReviewDeleted, HostReplied];
 
@@ -44,7 +52,9 @@ export type FeedbackEventData = {
   ReviewDeleted: Data<typeof ReviewDeleted>;
   HostReplied: Data<typeof HostReplied>;
 };
-export type ReviewEvent = { [K in keyof FeedbackEventData]: { type: K; data: FeedbackEventData[K] } }[keyof FeedbackEventData];
+export type ReviewEvent = {
+  [K in keyof FeedbackEventData]: { type: K; data: FeedbackEventData[K] };
+}[keyof FeedbackEventData];
 
 export type Review =
   | { status: 'none' }

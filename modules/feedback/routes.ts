@@ -1,7 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errors, HttpError, listOf, notFound, requestMetadata, requireUser, validationFailed } from '../../infra/http/index.ts';
+import {
+  errors,
+  HttpError,
+  listOf,
+  notFound,
+  requestMetadata,
+  requireUser,
+  validationFailed,
+} from '../../infra/http/index.ts';
 import type { Deps } from '../../infra/platform.ts';
 import { spendDailyAllowance } from '../../infra/throttle.ts';
 import { BadCursorError, getReview, hostReviews, sessionReviews } from '../../read-models/reviews/queries.ts';
@@ -37,7 +45,8 @@ async function paged<T>(load: () => Promise<T>) {
   try {
     return await load();
   } catch (err) {
-    if (err instanceof BadCursorError) throw validationFailed([{ path: 'querystring.cursor', message: err.message }]);
+    if (err instanceof BadCursorError)
+      throw validationFailed([{ path: 'querystring.cursor', message: err.message }]);
     throw err;
   }
 }
@@ -67,7 +76,13 @@ export function feedbackRoutes(app: FastifyInstance, deps: Deps) {
       if (!(await spendDailyAllowance(deps.pool, 'reviews', user.id, perDay))) {
         throw new HttpError('rate_limited', `You can write at most ${perDay} reviews a day.`);
       }
-      const reviewId = await submitReview(deps, user.id, request.params.id, request.body, requestMetadata(request));
+      const reviewId = await submitReview(
+        deps,
+        user.id,
+        request.params.id,
+        request.body,
+        requestMetadata(request),
+      );
       return reply.code(201).send(await show(reviewId));
     },
   );
@@ -83,7 +98,8 @@ export function feedbackRoutes(app: FastifyInstance, deps: Deps) {
         response: { 200: listOf(reviewSchema), ...errors(400) },
       },
     },
-    async (request) => paged(() => sessionReviews(deps.pool, request.params.id, request.query.limit, request.query.cursor)),
+    async (request) =>
+      paged(() => sessionReviews(deps.pool, request.params.id, request.query.limit, request.query.cursor)),
   );
 
   r.get(
@@ -97,7 +113,8 @@ export function feedbackRoutes(app: FastifyInstance, deps: Deps) {
         response: { 200: listOf(reviewSchema), ...errors(400) },
       },
     },
-    async (request) => paged(() => hostReviews(deps.pool, request.params.id, request.query.limit, request.query.cursor)),
+    async (request) =>
+      paged(() => hostReviews(deps.pool, request.params.id, request.query.limit, request.query.cursor)),
   );
 
   r.patch(
@@ -143,7 +160,11 @@ export function feedbackRoutes(app: FastifyInstance, deps: Deps) {
         summary: 'Reply to a review of your session (once)',
         params: idParams,
         body: z.object({
-          reply: z.string().trim().min(1, { error: 'must not be empty' }).max(2000, { error: 'must be at most 2000 characters' }),
+          reply: z
+            .string()
+            .trim()
+            .min(1, { error: 'must not be empty' })
+            .max(2000, { error: 'must be at most 2000 characters' }),
         }),
         response: { 200: z.object({ review: reviewSchema }), ...errors(400, 401, 403, 404, 409) },
       },

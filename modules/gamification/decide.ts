@@ -1,5 +1,5 @@
-import { hasStreak, POINTS, pointsForRating, TOP_RATED } from './rules.ts';
 import { evolve, type RewardEvent, type Rewards } from './rewards.ts';
+import { hasStreak, POINTS, pointsForRating, TOP_RATED } from './rules.ts';
 
 /** What happened elsewhere that may earn a member something, as the reactor reads it from other modules' events. */
 export type Fact =
@@ -31,7 +31,8 @@ function badgesEarned(s: Rewards): string[] {
 export function reward(fact: Fact, state: Rewards): RewardEvent[] {
   const { memberId } = fact;
   const events: RewardEvent[] = [];
-  const once = (reason: 'hosted' | 'attended' | 'reviewed' | 'rated', ref: string) => !state.rewarded.has(`${reason}:${ref}`);
+  const once = (reason: 'hosted' | 'attended' | 'reviewed' | 'rated', ref: string) =>
+    !state.rewarded.has(`${reason}:${ref}`);
   switch (fact.kind) {
     case 'hosted':
       if (!once('hosted', fact.sessionId)) return [];
@@ -51,22 +52,44 @@ export function reward(fact: Fact, state: Rewards): RewardEvent[] {
       if (!once('attended', fact.sessionId)) return [];
       events.push({
         type: 'PointsAwarded',
-        data: { memberId, points: POINTS.attended, reason: 'attended', ref: fact.sessionId, skill: fact.skill, week: fact.week },
+        data: {
+          memberId,
+          points: POINTS.attended,
+          reason: 'attended',
+          ref: fact.sessionId,
+          skill: fact.skill,
+          week: fact.week,
+        },
       });
       break;
     case 'reviewed':
       if (!once('reviewed', fact.reviewId)) return [];
       events.push({
         type: 'PointsAwarded',
-        data: { memberId, points: POINTS.reviewed, reason: 'reviewed', ref: fact.reviewId, skill: fact.skill },
+        data: {
+          memberId,
+          points: POINTS.reviewed,
+          reason: 'reviewed',
+          ref: fact.reviewId,
+          skill: fact.skill,
+        },
       });
       break;
     case 'rated': {
       if (!once('rated', fact.reviewId)) return [];
-      events.push({ type: 'RatingTallied', data: { memberId, reviewId: fact.reviewId, rating: fact.rating } });
+      events.push({
+        type: 'RatingTallied',
+        data: { memberId, reviewId: fact.reviewId, rating: fact.rating },
+      });
       events.push({
         type: 'PointsAwarded',
-        data: { memberId, points: pointsForRating(fact.rating), reason: 'rated', ref: fact.reviewId, skill: fact.skill },
+        data: {
+          memberId,
+          points: pointsForRating(fact.rating),
+          reason: 'rated',
+          ref: fact.reviewId,
+          skill: fact.skill,
+        },
       });
       break;
     }
@@ -76,7 +99,10 @@ export function reward(fact: Fact, state: Rewards): RewardEvent[] {
       // does not know it is hidden), and that edit used to count the hidden rating again, towards top-rated.
       if (!state.ratings.has(fact.reviewId) && !(fact.restored && fact.rating !== null)) return [];
       if (state.ratings.get(fact.reviewId) === fact.rating) return [];
-      events.push({ type: 'RatingTallied', data: { memberId, reviewId: fact.reviewId, rating: fact.rating } });
+      events.push({
+        type: 'RatingTallied',
+        data: { memberId, reviewId: fact.reviewId, rating: fact.rating },
+      });
       break;
     }
   }

@@ -10,11 +10,16 @@ import { weekNumber } from './rules.ts';
 export const rewardsStream = (memberId: string) => `rewards-${memberId}`;
 
 /** The latest rating of a review, read from its own stream (for a review that moderation restores). */
-async function currentRating(store: EventStore, client: PoolClient, reviewId: string): Promise<number | null> {
+async function currentRating(
+  store: EventStore,
+  client: PoolClient,
+  reviewId: string,
+): Promise<number | null> {
   let rating: number | null = null;
   for (const e of await store.readStream(`review-${reviewId}`, client)) {
     const d = e.data as { rating?: number };
-    if (e.type === 'ReviewSubmitted' || (e.type === 'ReviewEdited' && d.rating !== undefined)) rating = d.rating!;
+    if (e.type === 'ReviewSubmitted' || (e.type === 'ReviewEdited' && d.rating !== undefined))
+      rating = d.rating!;
     if (e.type === 'ReviewDeleted') return null;
   }
   return rating;
@@ -26,8 +31,16 @@ async function factsOf(event: StoredEvent, store: EventStore, client: PoolClient
       const d = event.data as SessionEventData['SessionCompleted'];
       const week = weekNumber(d.startsAt);
       return [
-        { kind: 'hosted', memberId: d.hostId, sessionId: d.sessionId, skill: d.skill, attendeeIds: d.attendeeIds },
-        ...d.attendeeIds.map((memberId): Fact => ({ kind: 'attended', memberId, sessionId: d.sessionId, skill: d.skill, week })),
+        {
+          kind: 'hosted',
+          memberId: d.hostId,
+          sessionId: d.sessionId,
+          skill: d.skill,
+          attendeeIds: d.attendeeIds,
+        },
+        ...d.attendeeIds.map(
+          (memberId): Fact => ({ kind: 'attended', memberId, sessionId: d.sessionId, skill: d.skill, week }),
+        ),
       ];
     }
     case 'ReviewSubmitted': {
@@ -39,7 +52,9 @@ async function factsOf(event: StoredEvent, store: EventStore, client: PoolClient
     }
     case 'ReviewEdited': {
       const d = event.data as FeedbackEventData['ReviewEdited'];
-      return d.rating === undefined ? [] : [{ kind: 'rating-changed', memberId: d.hostId, reviewId: d.reviewId, rating: d.rating }];
+      return d.rating === undefined
+        ? []
+        : [{ kind: 'rating-changed', memberId: d.hostId, reviewId: d.reviewId, rating: d.rating }];
     }
     case 'ReviewDeleted': {
       const d = event.data as FeedbackEventData['ReviewDeleted'];
@@ -65,7 +80,14 @@ async function factsOf(event: StoredEvent, store: EventStore, client: PoolClient
 export const gamificationReactor: Reactor = {
   name: 'gamification',
   kind: 'reactor',
-  eventTypes: ['SessionCompleted', 'ReviewSubmitted', 'ReviewEdited', 'ReviewDeleted', 'ContentHidden', 'ContentRestored'],
+  eventTypes: [
+    'SessionCompleted',
+    'ReviewSubmitted',
+    'ReviewEdited',
+    'ReviewDeleted',
+    'ContentHidden',
+    'ContentRestored',
+  ],
   handle: async (client, events, { store }) => {
     for (const event of events) {
       for (const fact of await factsOf(event, store, client)) {
@@ -80,7 +102,11 @@ export const gamificationReactor: Reactor = {
         if (awards.length === 0) continue;
         await store.append(stream, version, awards, {
           client,
-          metadata: { actorId: null, causationId: `${event.streamId}:${event.streamVersion}`, reactor: 'gamification' },
+          metadata: {
+            actorId: null,
+            causationId: `${event.streamId}:${event.streamVersion}`,
+            reactor: 'gamification',
+          },
         });
       }
     }

@@ -20,7 +20,11 @@ export const PointsAwarded = defineEvent(
   }),
 );
 
-export const BadgeAwarded = defineEvent('BadgeAwarded', 1, z.object({ memberId: z.string(), badge: z.string() }));
+export const BadgeAwarded = defineEvent(
+  'BadgeAwarded',
+  1,
+  z.object({ memberId: z.string(), badge: z.string() }),
+);
 
 /** A rating a host received counts (or, with null, no longer counts: deleted or hidden). */
 export const RatingTallied = defineEvent(
@@ -68,7 +72,11 @@ export function evolve(state: Rewards, event: RewardEvent): Rewards {
   switch (event.type) {
     case 'PointsAwarded': {
       const d = event.data;
-      const next = { ...state, points: state.points + d.points, rewarded: new Set(state.rewarded).add(`${d.reason}:${d.ref}`) };
+      const next = {
+        ...state,
+        points: state.points + d.points,
+        rewarded: new Set(state.rewarded).add(`${d.reason}:${d.ref}`),
+      };
       if (d.reason === 'hosted') {
         next.hosted = state.hosted + 1;
         next.students = new Set([...state.students, ...(d.students ?? [])]);

@@ -14,7 +14,8 @@ export function gamificationRoutes(app: FastifyInstance, deps: Deps) {
     {
       schema: {
         tags: ['gamification'],
-        summary: 'Members ranked by points: all time or this month, overall or in one skill; ties share a rank',
+        summary:
+          'Members ranked by points: all time or this month, overall or in one skill; ties share a rank',
         querystring: z.object({
           period: z.enum(['all', 'month'], { error: 'must be all or month' }).default('all'),
           skill: z.string().trim().max(50).optional(),
@@ -23,7 +24,11 @@ export function gamificationRoutes(app: FastifyInstance, deps: Deps) {
         response: {
           200: z.object({
             items: z.array(
-              z.object({ rank: z.number(), user: z.object({ id: z.string(), displayName: z.string() }), points: z.number() }),
+              z.object({
+                rank: z.number(),
+                user: z.object({ id: z.string(), displayName: z.string() }),
+                points: z.number(),
+              }),
             ),
           }),
           ...errors(400),

@@ -10,10 +10,16 @@ export const POINTS = {
 } as const;
 
 export const POINT_RULES = [
-  { key: 'hosted', rule: `Host a session that is completed: ${POINTS.hostedBase} points plus ${POINTS.hostedPerAttendee} per attendee.` },
+  {
+    key: 'hosted',
+    rule: `Host a session that is completed: ${POINTS.hostedBase} points plus ${POINTS.hostedPerAttendee} per attendee.`,
+  },
   { key: 'attended', rule: `Attend a session: ${POINTS.attended} points.` },
   { key: 'reviewed', rule: `Review a session you attended: ${POINTS.reviewed} points.` },
-  { key: 'rated', rule: `Receive a 5-star review: ${POINTS.ratedFive} points; a 4-star review: ${POINTS.ratedFour} points.` },
+  {
+    key: 'rated',
+    rule: `Receive a 5-star review: ${POINTS.ratedFive} points; a 4-star review: ${POINTS.ratedFour} points.`,
+  },
 ];
 
 export const TOP_RATED = { minAverage: 4.8, minRatings: 10 } as const;
@@ -23,7 +29,11 @@ export const BADGES = [
   { key: 'first-session-hosted', name: 'First session hosted', rule: 'Host your first completed session.' },
   { key: 'sessions-10', name: '10 sessions hosted', rule: 'Host 10 completed sessions.' },
   { key: 'sessions-50', name: '50 sessions hosted', rule: 'Host 50 completed sessions.' },
-  { key: 'students-100', name: '100 students taught', rule: 'Teach 100 different members in completed sessions.' },
+  {
+    key: 'students-100',
+    name: '100 students taught',
+    rule: 'Teach 100 different members in completed sessions.',
+  },
   {
     key: 'top-rated',
     name: 'Top-rated mentor',

@@ -10,7 +10,11 @@ const SESSION_DAYS = 30;
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export async function openSession(db: Queryable, memberId: string, userAgent: string | undefined): Promise<string> {
+export async function openSession(
+  db: Queryable,
+  memberId: string,
+  userAgent: string | undefined,
+): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await db.query(
     `INSERT INTO auth_sessions (token_hash, member_id, expires_at, user_agent)
@@ -35,7 +39,9 @@ export async function revokeSession(db: Queryable, token: string): Promise<void>
 }
 
 export async function revokeMemberSessions(db: Queryable, memberId: string): Promise<void> {
-  await db.query('UPDATE auth_sessions SET revoked_at = now() WHERE member_id = $1 AND revoked_at IS NULL', [memberId]);
+  await db.query('UPDATE auth_sessions SET revoked_at = now() WHERE member_id = $1 AND revoked_at IS NULL', [
+    memberId,
+  ]);
 }
 
 export function sessionToken(request: FastifyRequest): string | null {

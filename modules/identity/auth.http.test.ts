@@ -54,7 +54,9 @@ describe('sign-up', () => {
     expect(body.error.code).toBe('validation_failed');
     const paths = body.error.details.map((d: { path: string }) => d.path).sort();
     expect(paths).toEqual(['displayName', 'email', 'password']);
-    expect(body.error.details.find((d: { path: string }) => d.path === 'password').message).toMatch(/10 characters/);
+    expect(body.error.details.find((d: { path: string }) => d.path === 'password').message).toMatch(
+      /10 characters/,
+    );
     // Emails are stored encrypted (crypto-shredding): look for the address's claim stream instead.
     expect(await app.store.readStream(emailStream('not-an-email'))).toEqual([]);
   });
@@ -76,7 +78,11 @@ describe('sign-up', () => {
         app.http.inject({
           method: 'POST',
           url: '/api/auth/signup',
-          payload: { email: i % 2 ? 'race@example.com' : 'RACE@example.com', password: 'racing password 1', displayName: `R${i}` },
+          payload: {
+            email: i % 2 ? 'race@example.com' : 'RACE@example.com',
+            password: 'racing password 1',
+            displayName: `R${i}`,
+          },
         }),
       ),
     );
@@ -149,7 +155,11 @@ describe('login and logout', () => {
   it('answers 429 after LOGIN_FAILURE_LIMIT failures for an email, even with the right password', async () => {
     await signUpAs(app, { email: 'target@example.com', password: 'the real password' });
     const attempt = (password: string) =>
-      app.http.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'target@example.com', password } });
+      app.http.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: 'target@example.com', password },
+      });
     for (let i = 0; i < 3; i++) expect((await attempt('guess number one')).statusCode).toBe(401);
     const blocked = await attempt('the real password');
     expect(blocked.statusCode).toBe(429);
@@ -212,10 +222,19 @@ describe('change password', () => {
     });
     expect(ok.statusCode).toBe(204);
     const fresh = cookieOf(ok);
-    expect((await app.http.inject({ method: 'GET', url: '/api/me', headers: { cookie: fresh } })).statusCode).toBe(200);
-    expect((await app.http.inject({ method: 'GET', url: '/api/me', headers: { cookie: cookieOf(other) } })).statusCode).toBe(401);
+    expect(
+      (await app.http.inject({ method: 'GET', url: '/api/me', headers: { cookie: fresh } })).statusCode,
+    ).toBe(200);
+    expect(
+      (await app.http.inject({ method: 'GET', url: '/api/me', headers: { cookie: cookieOf(other) } }))
+        .statusCode,
+    ).toBe(401);
     const login = (password: string) =>
-      app.http.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'pw@example.com', password } });
+      app.http.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: 'pw@example.com', password },
+      });
     expect((await login('old password 123')).statusCode).toBe(401);
     expect((await login('new password 456')).statusCode).toBe(200);
   });

@@ -16,7 +16,12 @@ export function authenticate(deps: Deps) {
     if (!memberId) return null;
     const account = await getAccount(deps.pool, memberId);
     if (!account) return null;
-    const user = { id: account.id, email: account.email, displayName: account.displayName, roles: account.roles };
+    const user = {
+      id: account.id,
+      email: account.email,
+      displayName: account.displayName,
+      roles: account.roles,
+    };
     return account.suspended ? { ...user, suspended: true } : user;
   };
 }

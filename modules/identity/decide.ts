@@ -12,7 +12,6 @@ export type IdentityCommand =
   | { type: 'RevokeRole'; data: { role: (typeof GRANTABLE_ROLES)[number] } }
   | { type: 'DeleteAccount'; data: { passwordMatches: boolean } };
 
-
 export type { Rejection };
 
 export const isRejection = (r: MemberEvent[] | Rejection): r is Rejection => !Array.isArray(r);
@@ -29,7 +28,8 @@ export function decide(command: IdentityCommand, state: Member): MemberEvent[] |
   const memberId = state.id;
   switch (command.type) {
     case 'DeleteAccount':
-      if (!command.data.passwordMatches) return { reason: 'forbidden', message: 'The password is not correct.' };
+      if (!command.data.passwordMatches)
+        return { reason: 'forbidden', message: 'The password is not correct.' };
       return [{ type: 'MemberDeleted', data: { memberId } }];
     case 'ChangePassword':
       if (!command.data.oldPasswordMatches) {

@@ -23,7 +23,9 @@ async function everyRow(): Promise<{ table: string; text: string }[]> {
   );
   const out: { table: string; text: string }[] = [];
   for (const t of tables) {
-    const { rows } = await app.pool.query<{ r: string }>(`SELECT t::text AS r FROM "${t.schema}"."${t.name}" t`);
+    const { rows } = await app.pool.query<{ r: string }>(
+      `SELECT t::text AS r FROM "${t.schema}"."${t.name}" t`,
+    );
     for (const r of rows) out.push({ table: `${t.schema}.${t.name}`, text: r.r });
   }
   return out;
@@ -63,38 +65,76 @@ beforeAll(async () => {
   );
   sessionId = scheduled.sessionIds[0]!;
   await onSession(app, sessionId, { type: 'Register', data: { memberId: student.user.id }, now: then }, {});
-  await onSession(app, sessionId, { type: 'Complete', data: { actor: { memberId: zelda.user.id, isModerator: false } }, now: new Date() }, {});
+  await onSession(
+    app,
+    sessionId,
+    { type: 'Complete', data: { actor: { memberId: zelda.user.id, isModerator: false } }, now: new Date() },
+    {},
+  );
   await submitReview(app, student.user.id, sessionId, { rating: 4, comment: 'Lovely' }, {});
   // Wait for the gamification reactor's points, so that the history is complete before the deletion.
-  for (let i = 0; i < 100 && (await app.http.inject({ url: `/api/users/${zelda.user.id}` })).json().profile.reputation.points === 0; i++) {
+  for (
+    let i = 0;
+    i < 100 &&
+    (await app.http.inject({ url: `/api/users/${zelda.user.id}` })).json().profile.reputation.points === 0;
+    i++
+  ) {
     await new Promise((r) => setTimeout(r, 50));
   }
 }, 60_000);
 
 describe('deleting an account', () => {
   it('is refused with the wrong password, and changes nothing', async () => {
-    const res = await app.http.inject({ method: 'DELETE', url: '/api/me', headers: { cookie: zelda.cookie }, payload: { password: 'not it' } });
+    const res = await app.http.inject({
+      method: 'DELETE',
+      url: '/api/me',
+      headers: { cookie: zelda.cookie },
+      payload: { password: 'not it' },
+    });
     expect(res.statusCode).toBe(403);
-    expect((await app.http.inject({ url: `/api/users/${zelda.user.id}` })).json().profile.displayName).toBe(NAME);
+    expect((await app.http.inject({ url: `/api/users/${zelda.user.id}` })).json().profile.displayName).toBe(
+      NAME,
+    );
   });
 
   it("leaves the member's email and name nowhere in the database, the events table included", async () => {
     expect(mentions(await everyRow()).length).toBeGreaterThan(0);
-    const res = await app.http.inject({ method: 'DELETE', url: '/api/me', headers: { cookie: zelda.cookie }, payload: { password: 'zelda password 1' } });
+    const res = await app.http.inject({
+      method: 'DELETE',
+      url: '/api/me',
+      headers: { cookie: zelda.cookie },
+      payload: { password: 'zelda password 1' },
+    });
     expect(res.statusCode).toBe(204);
     expect(mentions(await everyRow())).toEqual([]);
   });
 
   it('signs the member out everywhere and refuses their old credentials', async () => {
-    expect((await app.http.inject({ url: '/api/me', headers: { cookie: zelda.cookie } })).statusCode).toBe(401);
-    const login = await app.http.inject({ method: 'POST', url: '/api/auth/login', payload: { email: EMAIL, password: 'zelda password 1' } });
+    expect((await app.http.inject({ url: '/api/me', headers: { cookie: zelda.cookie } })).statusCode).toBe(
+      401,
+    );
+    const login = await app.http.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: EMAIL, password: 'zelda password 1' },
+    });
     expect(login.statusCode).toBe(401);
   });
 
   it('shows a deleted member while the history stays: hosted session, rating, students taught', async () => {
     const profile = (await app.http.inject({ url: `/api/users/${zelda.user.id}` })).json().profile;
-    expect(profile).toMatchObject({ displayName: 'Deleted member', bio: '', avatarUrl: null, skillsToTeach: [] });
-    expect(profile.reputation).toMatchObject({ sessionsHosted: 1, studentsTaught: 1, averageRating: 4, ratingCount: 1 });
+    expect(profile).toMatchObject({
+      displayName: 'Deleted member',
+      bio: '',
+      avatarUrl: null,
+      skillsToTeach: [],
+    });
+    expect(profile.reputation).toMatchObject({
+      sessionsHosted: 1,
+      studentsTaught: 1,
+      averageRating: 4,
+      ratingCount: 1,
+    });
     const session = (await app.http.inject({ url: `/api/sessions/${sessionId}` })).json().session;
     expect(session.host.displayName).toBe('Deleted member');
     const mentors = (await app.http.inject({ url: '/api/mentors?skill=lute' })).json();
@@ -107,7 +147,9 @@ describe('deleting an account', () => {
       for (const p of skillswap.readModels) {
         if (p.kind !== 'read-model') continue;
         for (const table of p.tables) {
-          const { rows } = await app.pool.query(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM ${table} t`);
+          const { rows } = await app.pool.query(
+            `SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM ${table} t`,
+          );
           out[table] = rows[0].h;
         }
       }

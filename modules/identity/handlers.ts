@@ -11,9 +11,16 @@ import {
 import type { Deps } from '../../infra/platform.ts';
 import { canonicalSpellings } from '../../read-models/skill-catalogue/queries.ts';
 import { decide, type IdentityCommand } from './decide.ts';
-import { evolve, type GRANTABLE_ROLES, initialMember, type Member, type MemberEvent, type Profile } from './member.ts';
-import { dummyPasswordHash, hashPassword, passwordMatches } from './passwords.ts';
 import { emailHash, normalizeEmail } from './email.ts';
+import {
+  evolve,
+  type GRANTABLE_ROLES,
+  initialMember,
+  type Member,
+  type MemberEvent,
+  type Profile,
+} from './member.ts';
+import { dummyPasswordHash, hashPassword, passwordMatches } from './passwords.ts';
 import { normalizeSkills } from './skills.ts';
 import { isBlockedEmail } from './suspension.ts';
 
@@ -60,24 +67,43 @@ export async function signUp(
       const claims = await deps.store.readStream(emailStream(data.email), client);
       const last = claims[claims.length - 1];
       const expected = last?.type === 'EmailReleased' ? last.streamVersion : 0;
-      await deps.store.append(emailStream(data.email), expected, [{ type: 'EmailClaimed', data: { memberId } }], {
-        metadata,
-        client,
-      });
+      await deps.store.append(
+        emailStream(data.email),
+        expected,
+        [{ type: 'EmailClaimed', data: { memberId } }],
+        {
+          metadata,
+          client,
+        },
+      );
     } catch (err) {
       if (err instanceof ConcurrencyError) {
-        throw new CommandRejected({ reason: 'conflict', message: 'An account with this email already exists.' });
+        throw new CommandRejected({
+          reason: 'conflict',
+          message: 'An account with this email already exists.',
+        });
       }
       throw err;
     }
-    return runCommand(deps.store, memberStream(memberId), memberDecider, { type: 'SignUp', data }, metadata, client);
+    return runCommand(
+      deps.store,
+      memberStream(memberId),
+      memberDecider,
+      { type: 'SignUp', data },
+      metadata,
+      client,
+    );
   });
   await deps.settle(written.appended!);
   return written.state as ActiveMember;
 }
 
 /** The member behind an email and password, or null; the caller answers the same 401 for both failures. */
-export async function checkCredentials(deps: Deps, email: string, password: string): Promise<ActiveMember | null> {
+export async function checkCredentials(
+  deps: Deps,
+  email: string,
+  password: string,
+): Promise<ActiveMember | null> {
   const memberId = await memberIdForEmail(deps, email);
   const member = memberId ? await loadMember(deps, memberId) : null;
   if (member?.status !== 'active') {
@@ -89,7 +115,10 @@ export async function checkCredentials(deps: Deps, email: string, password: stri
 
 async function execute(
   deps: Pick<Deps, 'store' | 'settle'>,
-  memberId: string, command: IdentityCommand, metadata: EventMetadata) {
+  memberId: string,
+  command: IdentityCommand,
+  metadata: EventMetadata,
+) {
   const result = await runCommand(deps.store, memberStream(memberId), memberDecider, command, metadata);
   if (result.appended) await deps.settle(result.appended);
   return result.state as ActiveMember;
@@ -102,16 +131,25 @@ export async function changePassword(
   metadata: EventMetadata,
 ) {
   const member = await loadMember(deps, memberId);
-  const oldPasswordMatches = member.status === 'active' && (await passwordMatches(member.passwordHash, input.currentPassword));
+  const oldPasswordMatches =
+    member.status === 'active' && (await passwordMatches(member.passwordHash, input.currentPassword));
   return execute(
     deps,
     memberId,
-    { type: 'ChangePassword', data: { oldPasswordMatches, newPasswordHash: await hashPassword(input.newPassword) } },
+    {
+      type: 'ChangePassword',
+      data: { oldPasswordMatches, newPasswordHash: await hashPassword(input.newPassword) },
+    },
     metadata,
   );
 }
 
-export async function updateProfile(deps: Deps, memberId: string, changes: Partial<Profile>, metadata: EventMetadata) {
+export async function updateProfile(
+  deps: Deps,
+  memberId: string,
+  changes: Partial<Profile>,
+  metadata: EventMetadata,
+) {
   const tidy: Partial<Profile> = { ...changes };
   if (changes.skillsToTeach || changes.skillsToLearn) {
     const spellings = await canonicalSpellings(deps.pool, [
@@ -133,7 +171,8 @@ export async function changeRole(
   metadata: EventMetadata,
 ) {
   const memberId = await memberIdForEmail(deps, email);
-  if (!memberId) throw new CommandRejected({ reason: 'not_found', message: `No member has the email ${email}.` });
+  if (!memberId)
+    throw new CommandRejected({ reason: 'not_found', message: `No member has the email ${email}.` });
   return execute(deps, memberId, { type: grant ? 'GrantRole' : 'RevokeRole', data: { role } }, metadata);
 }
 
@@ -164,9 +203,10 @@ export async function deleteAccount(deps: Deps, memberId: string, password: stri
       );
     }
     await shredPersonalData(client, memberId);
-    await client.query('UPDATE auth_sessions SET revoked_at = now() WHERE member_id = $1 AND revoked_at IS NULL', [
-      memberId,
-    ]);
+    await client.query(
+      'UPDATE auth_sessions SET revoked_at = now() WHERE member_id = $1 AND revoked_at IS NULL',
+      [memberId],
+    );
     return result;
   });
   if (written.appended) await deps.settle(written.appended);

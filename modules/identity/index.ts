@@ -23,10 +23,10 @@ export const identity: ModuleDefinition = {
   consumers: [suspensionEnforcer],
 };
 
-export { authenticate, changeRole, GRANTABLE_ROLES, loadMember, memberIdForEmail, signUp, updateProfile };
-export { normalizeSkills, skillKey, tidySkill } from './skills.ts';
 export { DELETED_NAME } from './member.ts';
 export { isTimeZone } from './schemas.ts';
+export { normalizeSkills, skillKey, tidySkill } from './skills.ts';
+export { authenticate, changeRole, GRANTABLE_ROLES, loadMember, memberIdForEmail, signUp, updateProfile };
 
 /** Event data as projectors and other modules read it. */
 export type IdentityEventData = {

@@ -34,7 +34,11 @@ export const EmailReleased = defineEvent('EmailReleased', 1, z.object({ memberId
 /** The member deleted their account: their personal data is erased, their history stays (as a deleted member). */
 export const MemberDeleted = defineEvent('MemberDeleted', 1, z.object({ memberId: z.string() }));
 
-export const PasswordChanged = defineEvent('PasswordChanged', 1, z.object({ memberId: z.string(), passwordHash: z.string() }));
+export const PasswordChanged = defineEvent(
+  'PasswordChanged',
+  1,
+  z.object({ memberId: z.string(), passwordHash: z.string() }),
+);
 
 /** Carries only the fields that changed, each with its new value. */
 export const ProfileUpdated = defineEvent(
@@ -53,8 +57,16 @@ export const ProfileUpdated = defineEvent(
   { personal: { subject: 'memberId', fields: { displayName: DELETED_NAME, bio: '', avatarUrl: null } } },
 );
 
-export const RoleGranted = defineEvent('RoleGranted', 1, z.object({ memberId: z.string(), role: z.enum(GRANTABLE_ROLES) }));
-export const RoleRevoked = defineEvent('RoleRevoked', 1, z.object({ memberId: z.string(), role: z.enum(GRANTABLE_ROLES) }));
+export const RoleGranted = defineEvent(
+  'RoleGranted',
+  1,
+  z.object({ memberId: z.string(), role: z.enum(GRANTABLE_ROLES) }),
+);
+export const RoleRevoked = defineEvent(
+  'RoleRevoked',
+  1,
+  z.object({ memberId: z.string(), role: z.enum(GRANTABLE_ROLES) }),
+);
 
 export const identityEvents = [
   MemberSignedUp,
@@ -129,7 +141,9 @@ export function evolve(state: Member, event: MemberEvent): Member {
       return { ...state, profile: { ...state.profile, ...defined } };
     }
     case 'RoleGranted':
-      return state.roles.includes(event.data.role) ? state : { ...state, roles: [...state.roles, event.data.role] };
+      return state.roles.includes(event.data.role)
+        ? state
+        : { ...state, roles: [...state.roles, event.data.role] };
     case 'RoleRevoked':
       return { ...state, roles: state.roles.filter((r) => r !== event.data.role) };
   }

@@ -15,7 +15,12 @@ import {
 import type { Deps } from '../../infra/platform.ts';
 import { diskStorage } from '../../infra/storage.ts';
 import { clearHits, isThrottled, recordHit } from '../../infra/throttle.ts';
-import { BadCursorError, getAccount, getProfile, listMentors } from '../../read-models/member-profiles/queries.ts';
+import {
+  BadCursorError,
+  getAccount,
+  getProfile,
+  listMentors,
+} from '../../read-models/member-profiles/queries.ts';
 import { searchSkills } from '../../read-models/skill-catalogue/queries.ts';
 import {
   clearSessionCookie,
@@ -53,7 +58,11 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
   const avatars = diskStorage(`${deps.config.dataDir}/avatars`);
   await app.register(multipart, { limits: { fileSize: AVATAR_MAX_BYTES, files: 1, fields: 0 } });
 
-  const signIn = async (request: FastifyRequest, reply: Parameters<typeof setSessionCookie>[1], memberId: string) => {
+  const signIn = async (
+    request: FastifyRequest,
+    reply: Parameters<typeof setSessionCookie>[1],
+    memberId: string,
+  ) => {
     setSessionCookie(request, reply, await openSession(deps.pool, memberId, request.headers['user-agent']));
   };
 
@@ -74,7 +83,11 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
       }
       await recordHit(deps.pool, ipKey);
       const { email, password, displayName, timezone } = request.body;
-      const member = await signUp(deps, { email, password, displayName, timezone: timezone ?? 'UTC' }, requestMetadata(request, null));
+      const member = await signUp(
+        deps,
+        { email, password, displayName, timezone: timezone ?? 'UTC' },
+        requestMetadata(request, null),
+      );
       await signIn(request, reply, member.id);
       return reply.code(201).send({ user: await currentUser(deps, member.id) });
     },
@@ -163,7 +176,8 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
     {
       schema: {
         tags: ['identity'],
-        summary: 'Delete my account (password required): personal data is erased, history stays as "Deleted member"',
+        summary:
+          'Delete my account (password required): personal data is erased, history stays as "Deleted member"',
         body: z.object({ password: z.string().max(200) }),
         response: { 204: z.null(), ...errors(400, 401, 403) },
       },
@@ -205,7 +219,8 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       const user = requireUser(request);
-      if (!request.isMultipart()) throw validationFailed([{ path: 'file', message: 'send the image as multipart/form-data' }]);
+      if (!request.isMultipart())
+        throw validationFailed([{ path: 'file', message: 'send the image as multipart/form-data' }]);
       const file = await request.file();
       if (!file) throw validationFailed([{ path: 'file', message: 'is required' }]);
       const buffer = await file.toBuffer();
@@ -218,7 +233,13 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
 
   r.get(
     '/api/avatars/:key',
-    { schema: { tags: ['identity'], summary: 'An uploaded avatar', params: z.object({ key: z.string().max(200) }) } },
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'An uploaded avatar',
+        params: z.object({ key: z.string().max(200) }),
+      },
+    },
     async (request, reply) => {
       const stream = await avatars.get(request.params.key);
       if (!stream) throw notFound('That image');
@@ -261,7 +282,8 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
       try {
         return await listMentors(deps.pool, request.query);
       } catch (err) {
-        if (err instanceof BadCursorError) throw validationFailed([{ path: 'querystring.cursor', message: err.message }]);
+        if (err instanceof BadCursorError)
+          throw validationFailed([{ path: 'querystring.cursor', message: err.message }]);
         throw err;
       }
     },
@@ -278,7 +300,9 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
           limit: z.coerce.number().int().min(1).max(50).default(10),
         }),
         response: {
-          200: z.object({ items: z.array(z.object({ name: z.string(), teachers: z.number(), learners: z.number() })) }),
+          200: z.object({
+            items: z.array(z.object({ name: z.string(), teachers: z.number(), learners: z.number() })),
+          }),
         },
       },
     },

@@ -25,7 +25,13 @@ const displayName = z
   .max(60, { error: 'must be at most 60 characters' });
 const timezone = z.string().refine(isTimeZone, { error: 'must be an IANA time zone such as Europe/Berlin' });
 const skillList = z
-  .array(z.string().trim().min(1, { error: 'must not be empty' }).max(50, { error: 'must be at most 50 characters' }))
+  .array(
+    z
+      .string()
+      .trim()
+      .min(1, { error: 'must not be empty' })
+      .max(50, { error: 'must be at most 50 characters' }),
+  )
   .max(30, { error: 'must list at most 30 skills' });
 
 export const signupBody = z.object({ email, password, displayName, timezone: timezone.optional() });
@@ -38,9 +44,12 @@ export const profilePatch = z
     bio: z.string().max(2000, { error: 'must be at most 2000 characters' }),
     // An https URL, or the path of an avatar uploaded here (what POST /api/me/avatar sets), or null.
     avatarUrl: z
-      .union([z.url({ protocol: /^https$/ }).max(2000), z.string().regex(/^\/api\/avatars\/[\w.-]{1,200}$/)], {
-        error: 'must be an https URL',
-      })
+      .union(
+        [z.url({ protocol: /^https$/ }).max(2000), z.string().regex(/^\/api\/avatars\/[\w.-]{1,200}$/)],
+        {
+          error: 'must be an https URL',
+        },
+      )
       .nullable(),
     skillsToTeach: skillList,
     skillsToLearn: skillList,

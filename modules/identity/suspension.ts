@@ -17,9 +17,10 @@ export const suspensionEnforcer: Reactor = {
         await client.query('DELETE FROM blocked_signups WHERE member_id = $1', [d.memberId]);
         continue;
       }
-      await client.query('UPDATE auth_sessions SET revoked_at = now() WHERE member_id = $1 AND revoked_at IS NULL', [
-        d.memberId,
-      ]);
+      await client.query(
+        'UPDATE auth_sessions SET revoked_at = now() WHERE member_id = $1 AND revoked_at IS NULL',
+        [d.memberId],
+      );
       if (!d.forSpam) continue;
       const [signedUp] = await store.readStream(`member-${d.memberId}`, client);
       const email = (signedUp?.data as { email?: string } | undefined)?.email;
@@ -33,6 +34,8 @@ export const suspensionEnforcer: Reactor = {
 };
 
 export async function isBlockedEmail(db: Queryable, email: string) {
-  const { rowCount } = await db.query('SELECT 1 FROM blocked_signups WHERE email_hash = $1', [emailHash(email)]);
+  const { rowCount } = await db.query('SELECT 1 FROM blocked_signups WHERE email_hash = $1', [
+    emailHash(email),
+  ]);
   return (rowCount ?? 0) > 0;
 }

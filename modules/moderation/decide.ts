@@ -6,11 +6,13 @@ const reject = (reason: Rejection['reason'], message: string): Rejection => ({ r
 
 // ---- Reports: one stream per (reporter, target); open or resolved ----
 
-export type Report = { status: 'none' | 'resolved' } | { status: 'open'; filing: ModerationEventData['ReportFiled'] };
+export type Report =
+  | { status: 'none' | 'resolved' }
+  | { status: 'open'; filing: ModerationEventData['ReportFiled'] };
 export type ReportEvent = Ev<'ReportFiled'> | Ev<'ReportResolved'>;
 export const initialReport: Report = { status: 'none' };
 
-export function evolveReport(state: Report, event: ReportEvent): Report {
+export function evolveReport(_state: Report, event: ReportEvent): Report {
   return event.type === 'ReportFiled' ? { status: 'open', filing: event.data } : { status: 'resolved' };
 }
 
@@ -20,17 +22,21 @@ export type ReportCommand =
 
 export function decideReport(cmd: ReportCommand, state: Report): ReportEvent[] | Rejection {
   if (cmd.type === 'File') {
-    if (state.status === 'open') return reject('conflict', 'You already reported this, and the report is still open.');
+    if (state.status === 'open')
+      return reject('conflict', 'You already reported this, and the report is still open.');
     if (cmd.data.source === 'member' && cmd.data.reporterId === cmd.data.ownerId) {
       return reject('forbidden', 'You cannot report yourself or your own content.');
     }
     return [{ type: 'ReportFiled', data: cmd.data }];
   }
   if (state.status !== 'open') {
-    return state.status === 'none' ? reject('not_found', 'That report was not found.') : reject('conflict', 'This report is already resolved.');
+    return state.status === 'none'
+      ? reject('not_found', 'That report was not found.')
+      : reject('conflict', 'This report is already resolved.');
   }
   const { reportId, reporterId, targetType, targetId, ownerId } = state.filing;
-  if (ownerId === cmd.data.moderatorId) return reject('forbidden', 'You cannot act on a report about yourself.');
+  if (ownerId === cmd.data.moderatorId)
+    return reject('forbidden', 'You cannot act on a report about yourself.');
   if (cmd.data.action === 'hide' && targetType === 'user') {
     return reject('validation_failed', 'action: a member cannot be hidden; suspend them instead');
   }
@@ -44,11 +50,21 @@ export function decideReport(cmd: ReportCommand, state: Report): ReportEvent[] |
 export type Content = { hidden: boolean };
 export type ContentEvent = Ev<'ContentHidden'> | Ev<'ContentRestored'>;
 export const initialContent: Content = { hidden: false };
-export const evolveContent = (_: Content, e: ContentEvent): Content => ({ hidden: e.type === 'ContentHidden' });
+export const evolveContent = (_: Content, e: ContentEvent): Content => ({
+  hidden: e.type === 'ContentHidden',
+});
 
-type TargetRef = { targetType: Exclude<TargetType, 'user'>; targetId: string; ownerId: string; hostId: string | null };
+type TargetRef = {
+  targetType: Exclude<TargetType, 'user'>;
+  targetId: string;
+  ownerId: string;
+  hostId: string | null;
+};
 export type ContentCommand =
-  | { type: 'Hide'; data: TargetRef & { cause: 'moderator' | 'report-weight'; note: string; moderatorId: string | null } }
+  | {
+      type: 'Hide';
+      data: TargetRef & { cause: 'moderator' | 'report-weight'; note: string; moderatorId: string | null };
+    }
   | { type: 'Restore'; data: TargetRef & { note: string; moderatorId: string } };
 
 export function decideContent(cmd: ContentCommand, state: Content): ContentEvent[] | Rejection {
@@ -65,14 +81,17 @@ export function decideContent(cmd: ContentCommand, state: Content): ContentEvent
 export type Suspension = { suspended: boolean };
 export type SuspensionEvent = Ev<'MemberSuspended'> | Ev<'MemberUnsuspended'>;
 export const initialSuspension: Suspension = { suspended: false };
-export const evolveSuspension = (_: Suspension, e: SuspensionEvent): Suspension => ({ suspended: e.type === 'MemberSuspended' });
+export const evolveSuspension = (_: Suspension, e: SuspensionEvent): Suspension => ({
+  suspended: e.type === 'MemberSuspended',
+});
 
 export type SuspensionCommand =
   | { type: 'Suspend'; data: { memberId: string; reason: string; moderatorId: string; forSpam: boolean } }
   | { type: 'Unsuspend'; data: { memberId: string; note: string; moderatorId: string } };
 
 export function decideSuspension(cmd: SuspensionCommand, state: Suspension): SuspensionEvent[] | Rejection {
-  if (cmd.data.memberId === cmd.data.moderatorId) return reject('forbidden', 'You cannot suspend or unsuspend yourself.');
+  if (cmd.data.memberId === cmd.data.moderatorId)
+    return reject('forbidden', 'You cannot suspend or unsuspend yourself.');
   if (cmd.type === 'Suspend') {
     if (state.suspended) return reject('conflict', 'This member is already suspended.');
     return [{ type: 'MemberSuspended', data: cmd.data }];

@@ -24,7 +24,11 @@ import type { TargetType } from './events.ts';
 
 const reportDecider = { initialState: initialReport, evolve: evolveReport, decide: decideReport };
 const contentDecider = { initialState: initialContent, evolve: evolveContent, decide: decideContent };
-const suspensionDecider = { initialState: initialSuspension, evolve: evolveSuspension, decide: decideSuspension };
+const suspensionDecider = {
+  initialState: initialSuspension,
+  evolve: evolveSuspension,
+  decide: decideSuspension,
+};
 
 /** A member's report on a target has one id: refiling it after resolution reopens the same report. */
 export function reportIdFor(reporterId: string, targetType: TargetType, targetId: string) {
@@ -50,17 +54,19 @@ async function resolveTarget(deps: Deps, type: TargetType, id: string): Promise<
   return m.status === 'none' ? null : { ownerId: id, hostId: null };
 }
 
-async function settled<T extends { appended: { checkpoint: { transactionId: string; position: number } } | null }>(
-  deps: Deps,
-  result: T,
-) {
+async function settled<
+  T extends { appended: { checkpoint: { transactionId: string; position: number } } | null },
+>(deps: Deps, result: T) {
   if (result.appended) await deps.settle(result.appended);
   return result;
 }
 
 export async function changeVisibility(deps: Deps, command: ContentCommand, metadata: EventMetadata) {
   const { targetType, targetId } = command.data;
-  return settled(deps, await runCommand(deps.store, contentStream(targetType, targetId), contentDecider, command, metadata));
+  return settled(
+    deps,
+    await runCommand(deps.store, contentStream(targetType, targetId), contentDecider, command, metadata),
+  );
 }
 
 export async function fileReport(
@@ -71,7 +77,8 @@ export async function fileReport(
   source: 'member' | 'system' = 'member',
 ): Promise<string> {
   const target = await resolveTarget(deps, input.targetType, input.targetId);
-  if (!target) throw new CommandRejected({ reason: 'not_found', message: 'What you reported was not found.' });
+  if (!target)
+    throw new CommandRejected({ reason: 'not_found', message: 'What you reported was not found.' });
   const reporter = source === 'member' ? await getProfile(deps.pool, reporterId) : null;
   const weight = reportWeight({
     upheldReports: source === 'member' ? await upheldReports(deps.pool, reporterId) : 0,
@@ -79,15 +86,27 @@ export async function fileReport(
   });
   const reportId = reportIdFor(reporterId, input.targetType, input.targetId);
   const filing = { reportId, reporterId, ...input, ownerId: target.ownerId, weight, source };
-  await settled(deps, await runCommand(deps.store, reportStream(reportId), reportDecider, { type: 'File', data: filing }, metadata));
+  await settled(
+    deps,
+    await runCommand(
+      deps.store,
+      reportStream(reportId),
+      reportDecider,
+      { type: 'File', data: filing },
+      metadata,
+    ),
+  );
   // Enough weight of open reports hides a session or review at once, until a moderator looks at it. Reports filed
   // before a moderator restored it do not count again: they did, and one new report re-hid restored content.
   const visibility =
-    input.targetType === 'user' ? [] : await deps.store.readStream(contentStream(input.targetType, input.targetId));
+    input.targetType === 'user'
+      ? []
+      : await deps.store.readStream(contentStream(input.targetType, input.targetId));
   const restoredAt = visibility.findLast((e) => e.type === 'ContentRestored')?.recordedAt ?? null;
   if (
     input.targetType !== 'user' &&
-    (await openWeight(deps.pool, input.targetType, input.targetId, restoredAt)) >= deps.config.reportHideThreshold
+    (await openWeight(deps.pool, input.targetType, input.targetId, restoredAt)) >=
+      deps.config.reportHideThreshold
   ) {
     await changeVisibility(
       deps,
@@ -111,10 +130,17 @@ export async function fileReport(
 
 export async function changeSuspension(deps: Deps, command: SuspensionCommand, metadata: EventMetadata) {
   const member = await loadMember(deps, command.data.memberId);
-  if (member.status === 'none') throw new CommandRejected({ reason: 'not_found', message: 'That member was not found.' });
+  if (member.status === 'none')
+    throw new CommandRejected({ reason: 'not_found', message: 'That member was not found.' });
   return settled(
     deps,
-    await runCommand(deps.store, suspensionStream(command.data.memberId), suspensionDecider, command, metadata),
+    await runCommand(
+      deps.store,
+      suspensionStream(command.data.memberId),
+      suspensionDecider,
+      command,
+      metadata,
+    ),
   );
 }
 
@@ -143,7 +169,15 @@ export async function resolveReport(
       deps,
       {
         type: 'Hide',
-        data: { targetType, targetId, ownerId, hostId: target?.hostId ?? null, cause: 'moderator', note: input.note, moderatorId },
+        data: {
+          targetType,
+          targetId,
+          ownerId,
+          hostId: target?.hostId ?? null,
+          cause: 'moderator',
+          note: input.note,
+          moderatorId,
+        },
       },
       metadata,
     );
@@ -153,7 +187,10 @@ export async function resolveReport(
     if (current) {
       await changeSuspension(
         deps,
-        { type: 'Suspend', data: { memberId: ownerId, reason: input.note, moderatorId, forSpam: /\bspam\b/i.test(input.note) } },
+        {
+          type: 'Suspend',
+          data: { memberId: ownerId, reason: input.note, moderatorId, forSpam: /\bspam\b/i.test(input.note) },
+        },
         metadata,
       ).catch((err) => {
         // Already suspended by an earlier report: the report is resolved all the same.

@@ -18,7 +18,11 @@ import { getReport, reportQueue } from '../../read-models/moderation-queue/queri
 import { ACTIONS, TARGET_TYPES } from './events.ts';
 import { changeSuspension, changeVisibility, fileReport, resolveReport, resolveTarget } from './handlers.ts';
 
-const note = z.string().trim().min(1, { error: 'is required' }).max(1000, { error: 'must be at most 1000 characters' });
+const note = z
+  .string()
+  .trim()
+  .min(1, { error: 'is required' })
+  .max(1000, { error: 'must be at most 1000 characters' });
 const idParams = z.object({ id: z.string().max(100) });
 
 const reportSchema = z.object({
@@ -43,7 +47,9 @@ const reportSchema = z.object({
   filedAt: z.string(),
   resolvedAt: z.string().nullable(),
 });
-const historySchema = z.array(z.object({ type: z.string(), at: z.string(), data: z.record(z.string(), z.unknown()) }));
+const historySchema = z.array(
+  z.object({ type: z.string(), at: z.string(), data: z.record(z.string(), z.unknown()) }),
+);
 
 export function moderationRoutes(app: FastifyInstance, deps: Deps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -62,7 +68,11 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
         body: z.object({
           targetType: z.enum(TARGET_TYPES, { error: 'must be session, review or user' }),
           targetId: z.string().min(1).max(100),
-          reason: z.string().trim().min(3, { error: 'must be at least 3 characters' }).max(1000, { error: 'must be at most 1000 characters' }),
+          reason: z
+            .string()
+            .trim()
+            .min(3, { error: 'must be at least 3 characters' })
+            .max(1000, { error: 'must be at most 1000 characters' }),
         }),
         response: { 201: z.object({ report: reportSchema }), ...errors(400, 401, 403, 404, 409, 429) },
       },
@@ -88,12 +98,18 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
           status: z.enum(['open', 'resolved']).default('open'),
           limit: z.coerce.number().int().min(1).max(100).default(50),
         }),
-        response: { 200: z.object({ items: z.array(reportSchema), nextCursor: z.null() }), ...errors(400, 401, 403) },
+        response: {
+          200: z.object({ items: z.array(reportSchema), nextCursor: z.null() }),
+          ...errors(400, 401, 403),
+        },
       },
     },
     async (request) => {
       requireRole(request, 'moderator');
-      return { items: await reportQueue(deps.pool, request.query.status, request.query.limit), nextCursor: null };
+      return {
+        items: await reportQueue(deps.pool, request.query.status, request.query.limit),
+        nextCursor: null,
+      };
     },
   );
 
@@ -104,7 +120,10 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
         tags: ['moderation'],
         summary: 'A report with its history',
         params: idParams,
-        response: { 200: z.object({ report: reportSchema, history: historySchema }), ...errors(401, 403, 404) },
+        response: {
+          200: z.object({ report: reportSchema, history: historySchema }),
+          ...errors(401, 403, 404),
+        },
       },
     },
     async (request) => {
@@ -113,7 +132,11 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
       const events = await deps.store.readStream(`report-${report.id}`);
       return {
         report,
-        history: events.map((e) => ({ type: e.type, at: e.recordedAt.toISOString(), data: e.data as Record<string, unknown> })),
+        history: events.map((e) => ({
+          type: e.type,
+          at: e.recordedAt.toISOString(),
+          data: e.data as Record<string, unknown>,
+        })),
       };
     },
   );
@@ -148,7 +171,10 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
               : 'Lift a suspension',
           params: idParams,
           body: z.object({ reason: note, spam: z.boolean().default(false) }),
-          response: { 200: z.object({ memberId: z.string(), suspended: z.boolean() }), ...errors(400, 401, 403, 404, 409) },
+          response: {
+            200: z.object({ memberId: z.string(), suspended: z.boolean() }),
+            ...errors(400, 401, 403, 404, 409),
+          },
         },
       },
       async (request) => {
@@ -173,7 +199,8 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
       {
         schema: {
           tags: ['moderation'],
-          summary: action === 'hide' ? 'Hide a session or review from public reads' : 'Show hidden content again',
+          summary:
+            action === 'hide' ? 'Hide a session or review from public reads' : 'Show hidden content again',
           params: z.object({ type: z.enum(['session', 'review']), id: z.string().max(100) }),
           body: z.object({ note }),
           response: { 200: z.object({ hidden: z.boolean() }), ...errors(400, 401, 403, 404, 409) },
@@ -184,10 +211,19 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
         const { type, id } = request.params;
         const target = await resolveTarget(deps, type, id);
         if (!target) throw notFound('That content');
-        const base = { targetType: type, targetId: id, ownerId: target.ownerId, hostId: target.hostId, note: request.body.note, moderatorId: moderator.id };
+        const base = {
+          targetType: type,
+          targetId: id,
+          ownerId: target.ownerId,
+          hostId: target.hostId,
+          note: request.body.note,
+          moderatorId: moderator.id,
+        };
         await changeVisibility(
           deps,
-          action === 'hide' ? { type: 'Hide', data: { ...base, cause: 'moderator' } } : { type: 'Restore', data: base },
+          action === 'hide'
+            ? { type: 'Hide', data: { ...base, cause: 'moderator' } }
+            : { type: 'Restore', data: base },
           requestMetadata(request),
         );
         return { hidden: action === 'hide' };
@@ -228,7 +264,8 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
       try {
         return await auditLog(deps.pool, request.query.limit, request.query.cursor);
       } catch (err) {
-        if (err instanceof BadCursorError) throw validationFailed([{ path: 'querystring.cursor', message: err.message }]);
+        if (err instanceof BadCursorError)
+          throw validationFailed([{ path: 'querystring.cursor', message: err.message }]);
         throw err;
       }
     },
@@ -247,7 +284,8 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
     async (request, reply) => {
       const admin = requireRole(request, 'admin');
       const { name } = request.params;
-      if (!deps.consumers.some((c) => c.name === name && c.kind === 'read-model')) throw notFound(`Projection ${name}`);
+      if (!deps.consumers.some((c) => c.name === name && c.kind === 'read-model'))
+        throw notFound(`Projection ${name}`);
       const jobId = await deps.jobs.send(REBUILD_QUEUE, { name }, { singletonKey: name });
       if (!jobId) throw new HttpError('conflict', `A rebuild of ${name} is already queued.`);
       const written = await deps.store.append(

@@ -5,8 +5,8 @@ import {
   decideReport,
   evolveReport,
   initialReport,
-  type ReportEvent,
   type Report,
+  type ReportEvent,
   screen,
 } from './decide.ts';
 import type { TargetType } from './events.ts';

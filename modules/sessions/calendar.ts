@@ -42,6 +42,9 @@ export async function feedToken(db: Queryable, memberId: string, reset = false):
 }
 
 export async function memberForFeed(db: Queryable, token: string): Promise<string | null> {
-  const { rows } = await db.query<{ member_id: string }>('SELECT member_id FROM calendar_feeds WHERE token = $1', [token]);
+  const { rows } = await db.query<{ member_id: string }>(
+    'SELECT member_id FROM calendar_feeds WHERE token = $1',
+    [token],
+  );
   return rows[0]?.member_id ?? null;
 }

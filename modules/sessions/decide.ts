@@ -8,7 +8,13 @@ type Actor = { memberId: string; isModerator: boolean };
 export type SessionCommand =
   | {
       type: 'Schedule';
-      data: { sessionId: string; hostId: string; details: SessionDetails; seriesId: string | null; clonedFrom: string | null };
+      data: {
+        sessionId: string;
+        hostId: string;
+        details: SessionDetails;
+        seriesId: string | null;
+        clonedFrom: string | null;
+      };
       now: Date;
     }
   | { type: 'Edit'; data: { actor: Actor; changes: Partial<SessionDetails> }; now: Date }
@@ -29,7 +35,9 @@ const hasStarted = (s: Scheduled, now: Date) => now.getTime() >= Date.parse(s.st
 /** Moving seats: promote the first waitlisted members into every free seat, in arrival order. */
 function fillSeats(s: Scheduled, capacity: number, registered: number): SessionEvent[] {
   const free = Math.max(0, capacity - registered);
-  return s.waitlist.slice(0, free).map((memberId) => ({ type: 'WaitlistPromoted', data: { sessionId: s.id, memberId } }));
+  return s.waitlist
+    .slice(0, free)
+    .map((memberId) => ({ type: 'WaitlistPromoted', data: { sessionId: s.id, memberId } }));
 }
 
 function edit(s: Scheduled, cmd: Extract<SessionCommand, { type: 'Edit' }>): SessionEvent[] | Rejection {
@@ -46,11 +54,18 @@ function edit(s: Scheduled, cmd: Extract<SessionCommand, { type: 'Edit' }>): Ses
   const newDuration = durationMinutes ?? s.durationMinutes;
   if (newStart !== s.startsAt || newDuration !== s.durationMinutes) {
     if (Date.parse(newStart) <= cmd.now.getTime()) {
-      return reject('validation_failed', 'startsAt: must be in the future', [{ path: 'startsAt', message: 'must be in the future' }]);
+      return reject('validation_failed', 'startsAt: must be in the future', [
+        { path: 'startsAt', message: 'must be in the future' },
+      ]);
     }
     events.push({
       type: 'SessionRescheduled',
-      data: { sessionId: s.id, startsAt: newStart, durationMinutes: newDuration, previousStartsAt: s.startsAt },
+      data: {
+        sessionId: s.id,
+        startsAt: newStart,
+        durationMinutes: newDuration,
+        previousStartsAt: s.startsAt,
+      },
     });
   }
   if (details.capacity !== undefined && details.capacity < s.registered.length) {
@@ -64,7 +79,8 @@ function edit(s: Scheduled, cmd: Extract<SessionCommand, { type: 'Edit' }>): Ses
       ([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify(s[k as keyof typeof details]),
     ),
   );
-  if (Object.keys(changed).length > 0) events.push({ type: 'SessionDetailsChanged', data: { sessionId: s.id, ...changed } });
+  if (Object.keys(changed).length > 0)
+    events.push({ type: 'SessionDetailsChanged', data: { sessionId: s.id, ...changed } });
   if (details.capacity !== undefined && details.capacity > s.capacity) {
     events.push(...fillSeats(s, details.capacity, s.registered.length));
   }
@@ -76,7 +92,9 @@ export function decide(cmd: SessionCommand, state: Session): SessionEvent[] | Re
   if (cmd.type === 'Schedule') {
     if (state.status !== 'none') return reject('conflict', 'This session already exists.');
     if (Date.parse(cmd.data.details.startsAt) <= cmd.now.getTime()) {
-      return reject('validation_failed', 'startsAt: must be in the future', [{ path: 'startsAt', message: 'must be in the future' }]);
+      return reject('validation_failed', 'startsAt: must be in the future', [
+        { path: 'startsAt', message: 'must be in the future' },
+      ]);
     }
     const { sessionId, hostId, details, seriesId, clonedFrom } = cmd.data;
     return [{ type: 'SessionScheduled', data: { ...details, sessionId, hostId, seriesId, clonedFrom } }];
@@ -95,14 +113,21 @@ export function decide(cmd: SessionCommand, state: Session): SessionEvent[] | Re
       return [
         {
           type: 'SessionCancelled',
-          data: { sessionId: s.id, reason, cancelledBy: actor.memberId, byModerator: actor.memberId !== s.hostId },
+          data: {
+            sessionId: s.id,
+            reason,
+            cancelledBy: actor.memberId,
+            byModerator: actor.memberId !== s.hostId,
+          },
         },
       ];
     }
     case 'Complete': {
-      if (cmd.data.actor.memberId !== s.hostId) return reject('forbidden', 'Only the host can complete this session.');
+      if (cmd.data.actor.memberId !== s.hostId)
+        return reject('forbidden', 'Only the host can complete this session.');
       if (s.status !== 'scheduled') return reject('conflict', `This session is already ${s.status}.`);
-      if (!hasStarted(s, cmd.now)) return reject('conflict', 'A session can be completed once it has started.');
+      if (!hasStarted(s, cmd.now))
+        return reject('conflict', 'A session can be completed once it has started.');
       const attendeeIds = [...new Set(cmd.data.attendeeIds ?? s.registered)];
       const strangers = attendeeIds.filter((id) => !s.registered.includes(id));
       if (strangers.length > 0) {
@@ -111,22 +136,32 @@ export function decide(cmd: SessionCommand, state: Session): SessionEvent[] | Re
         ]);
       }
       const { id: sessionId, hostId, skill, startsAt, durationMinutes } = s;
-      return [{ type: 'SessionCompleted', data: { sessionId, hostId, skill, attendeeIds, startsAt, durationMinutes } }];
+      return [
+        {
+          type: 'SessionCompleted',
+          data: { sessionId, hostId, skill, attendeeIds, startsAt, durationMinutes },
+        },
+      ];
     }
     case 'Register': {
       const { memberId } = cmd.data;
-      if (memberId === s.hostId) return reject('forbidden', 'The host cannot register for their own session.');
+      if (memberId === s.hostId)
+        return reject('forbidden', 'The host cannot register for their own session.');
       if (s.status !== 'scheduled') return reject('conflict', `This session is ${s.status}.`);
       if (hasStarted(s, cmd.now)) return reject('conflict', 'This session has already started.');
       if (s.registered.includes(memberId)) return reject('conflict', 'You are already registered.');
       if (s.waitlist.includes(memberId)) return reject('conflict', 'You are already on the waitlist.');
-      if (s.registered.length < s.capacity) return [{ type: 'MemberRegistered', data: { sessionId: s.id, memberId } }];
-      return [{ type: 'MemberWaitlisted', data: { sessionId: s.id, memberId, position: s.waitlist.length + 1 } }];
+      if (s.registered.length < s.capacity)
+        return [{ type: 'MemberRegistered', data: { sessionId: s.id, memberId } }];
+      return [
+        { type: 'MemberWaitlisted', data: { sessionId: s.id, memberId, position: s.waitlist.length + 1 } },
+      ];
     }
     case 'Unregister': {
       const { memberId } = cmd.data;
       const wasRegistered = s.registered.includes(memberId);
-      if (!wasRegistered && !s.waitlist.includes(memberId)) return reject('conflict', 'You are not registered for this session.');
+      if (!wasRegistered && !s.waitlist.includes(memberId))
+        return reject('conflict', 'You are not registered for this session.');
       if (s.status !== 'scheduled') return reject('conflict', `This session is ${s.status}.`);
       const events: SessionEvent[] = [
         { type: 'RegistrationCancelled', data: { sessionId: s.id, memberId, wasWaitlisted: !wasRegistered } },
@@ -141,7 +176,11 @@ export function decide(cmd: SessionCommand, state: Session): SessionEvent[] | Re
     case 'SendReminder': {
       const { kind, startsAt } = cmd.data;
       // A reminder for an old start time (rescheduled since), or one already sent, is dropped: exactly once.
-      if (s.status !== 'scheduled' || s.startsAt !== startsAt || s.remindersSent.includes(reminderKey(kind, startsAt))) {
+      if (
+        s.status !== 'scheduled' ||
+        s.startsAt !== startsAt ||
+        s.remindersSent.includes(reminderKey(kind, startsAt))
+      ) {
         return [];
       }
       return [{ type: 'ReminderDue', data: { sessionId: s.id, kind, startsAt } }];

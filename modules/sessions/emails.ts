@@ -11,7 +11,13 @@ type Mail = { to: string[]; subject: string; text: string };
 export const sessionMailer: Reactor = {
   name: 'session_mailer',
   kind: 'reactor',
-  eventTypes: ['MemberRegistered', 'WaitlistPromoted', 'SessionRescheduled', 'SessionCancelled', 'ReminderDue'],
+  eventTypes: [
+    'MemberRegistered',
+    'WaitlistPromoted',
+    'SessionRescheduled',
+    'SessionCancelled',
+    'ReminderDue',
+  ],
   handle: async (_client, events, { store, pool, mailer, log }) => {
     for (const event of events) {
       const sessionEvents = await store.readStream(event.streamId);
@@ -41,7 +47,11 @@ export const sessionMailer: Reactor = {
         const account = await getAccount(pool, memberId);
         if (!account) continue;
         await mailer
-          .send({ to: account.email, subject: mail.subject, text: `Hello ${account.displayName},\n\n${mail.text}\n\n— SkillSwap` })
+          .send({
+            to: account.email,
+            subject: mail.subject,
+            text: `Hello ${account.displayName},\n\n${mail.text}\n\n— SkillSwap`,
+          })
           .catch((err: { responseCode?: number }) => {
             // Only a permanent refusal (SMTP 5xx, no such mailbox) is logged and skipped: no retry helps.
             // Anything else (451 "try later", server down) was logged and dropped too, losing the email;
@@ -55,13 +65,28 @@ export const sessionMailer: Reactor = {
   },
 };
 
-function compose(type: string, data: unknown, title: string, registered: string[], waitlisted: string[], hostId: string): Mail | null {
+function compose(
+  type: string,
+  data: unknown,
+  title: string,
+  registered: string[],
+  waitlisted: string[],
+  hostId: string,
+): Mail | null {
   const d = data as { memberId?: string; reason?: string; startsAt?: string; kind?: string };
   switch (type) {
     case 'MemberRegistered':
-      return { to: [d.memberId!], subject: `You're registered: ${title}`, text: `You have a seat in “${title}”.` };
+      return {
+        to: [d.memberId!],
+        subject: `You're registered: ${title}`,
+        text: `You have a seat in “${title}”.`,
+      };
     case 'WaitlistPromoted':
-      return { to: [d.memberId!], subject: `A seat opened up: ${title}`, text: `You moved from the waitlist into “${title}”.` };
+      return {
+        to: [d.memberId!],
+        subject: `A seat opened up: ${title}`,
+        text: `You moved from the waitlist into “${title}”.`,
+      };
     case 'SessionRescheduled':
       return {
         to: [...registered, ...waitlisted],

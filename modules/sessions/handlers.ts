@@ -57,8 +57,15 @@ export async function scheduleSession(
   clonedFrom: string | null = null,
 ): Promise<{ sessionIds: string[]; seriesId: string | null }> {
   const timezone = await hostTimezone(deps, hostId, input.timezone);
-  const details: SessionDetails = { ...input, hostId, timezone, skill: await canonicalSkill(deps, input.skill) };
-  const starts = repeat ? occurrences(input.startsAt, timezone, repeat.everyWeeks, repeat.count) : [input.startsAt];
+  const details: SessionDetails = {
+    ...input,
+    hostId,
+    timezone,
+    skill: await canonicalSkill(deps, input.skill),
+  };
+  const starts = repeat
+    ? occurrences(input.startsAt, timezone, repeat.everyWeeks, repeat.count)
+    : [input.startsAt];
   const seriesId = repeat ? randomUUID() : null;
   const sessionIds = starts.map(() => randomUUID());
   const written = await withTransaction(deps.pool, async (client) => {
@@ -69,14 +76,21 @@ export async function scheduleSession(
         data: { sessionId: sessionIds[i]!, hostId, details: { ...details, startsAt }, seriesId, clonedFrom },
         now,
       };
-      results.push(await runCommand(deps.store, sessionStream(sessionIds[i]!), decider, command, metadata, client));
+      results.push(
+        await runCommand(deps.store, sessionStream(sessionIds[i]!), decider, command, metadata, client),
+      );
     }
     if (seriesId && repeat) {
       results.push({
         appended: await deps.store.append(
           seriesStream(seriesId),
           0,
-          [{ type: 'SeriesScheduled', data: { seriesId, hostId, everyWeeks: repeat.everyWeeks, sessionIds } }],
+          [
+            {
+              type: 'SeriesScheduled',
+              data: { seriesId, hostId, everyWeeks: repeat.everyWeeks, sessionIds },
+            },
+          ],
           { metadata, client },
         ),
       });
@@ -88,8 +102,20 @@ export async function scheduleSession(
 }
 
 /** Runs one command on one session, with the session's stream locked, and waits for the read models. */
-export async function onSession(deps: Deps, sessionId: string, command: SessionCommand, metadata: EventMetadata) {
-  const result = await runCommandExclusive(deps.pool, deps.store, sessionStream(sessionId), decider, command, metadata);
+export async function onSession(
+  deps: Deps,
+  sessionId: string,
+  command: SessionCommand,
+  metadata: EventMetadata,
+) {
+  const result = await runCommandExclusive(
+    deps.pool,
+    deps.store,
+    sessionStream(sessionId),
+    decider,
+    command,
+    metadata,
+  );
   if (result.appended) await deps.settle(result.appended);
   return result;
 }
@@ -102,21 +128,52 @@ export async function cloneSession(
   metadata: EventMetadata,
 ) {
   const source = await loadSession(deps, sourceId);
-  if (source.status === 'none') throw new CommandRejected({ reason: 'not_found', message: 'That session was not found.' });
+  if (source.status === 'none')
+    throw new CommandRejected({ reason: 'not_found', message: 'That session was not found.' });
   if (source.hostId !== actor.memberId) {
     throw new CommandRejected({ reason: 'forbidden', message: 'Only the host can clone this session.' });
   }
-  const { title, skill, description, difficulty, prerequisites, meetingUrl, capacity, durationMinutes, timezone } = source;
-  const input = { title, skill, description, difficulty, prerequisites, meetingUrl, capacity, durationMinutes, timezone, startsAt };
+  const {
+    title,
+    skill,
+    description,
+    difficulty,
+    prerequisites,
+    meetingUrl,
+    capacity,
+    durationMinutes,
+    timezone,
+  } = source;
+  const input = {
+    title,
+    skill,
+    description,
+    difficulty,
+    prerequisites,
+    meetingUrl,
+    capacity,
+    durationMinutes,
+    timezone,
+    startsAt,
+  };
   return scheduleSession(deps, actor.memberId, input, undefined, metadata, new Date(), sourceId);
 }
 
-export async function cancelSeries(deps: Deps, actor: Actor, seriesId: string, reason: string, metadata: EventMetadata) {
+export async function cancelSeries(
+  deps: Deps,
+  actor: Actor,
+  seriesId: string,
+  reason: string,
+  metadata: EventMetadata,
+) {
   const [scheduled] = await deps.store.readStream(seriesStream(seriesId));
   if (!scheduled) throw new CommandRejected({ reason: 'not_found', message: 'That series was not found.' });
   const { sessionIds, hostId } = scheduled.data as { sessionIds: string[]; hostId: string };
   if (hostId !== actor.memberId && !actor.isModerator) {
-    throw new CommandRejected({ reason: 'forbidden', message: 'Only the host or a moderator can cancel this series.' });
+    throw new CommandRejected({
+      reason: 'forbidden',
+      message: 'Only the host or a moderator can cancel this series.',
+    });
   }
   const cancelled: string[] = [];
   for (const id of sessionIds) {

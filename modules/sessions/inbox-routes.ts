@@ -7,7 +7,8 @@ import { BadCursorError, listNotifications } from '../../read-models/notificatio
 import { getSession, mySessions } from '../../read-models/session-listings/queries.ts';
 import { feedToken, memberForFeed, sessionsCalendar } from './calendar.ts';
 
-const origin = (deps: Deps, request: FastifyRequest) => deps.config.publicOrigin ?? `${request.protocol}://${request.host}`;
+const origin = (deps: Deps, request: FastifyRequest) =>
+  deps.config.publicOrigin ?? `${request.protocol}://${request.host}`;
 
 const notificationSchema = z.object({
   id: z.string(),
@@ -34,7 +35,11 @@ export function inboxRoutes(app: FastifyInstance, deps: Deps) {
           cursor: z.string().max(500).optional(),
         }),
         response: {
-          200: z.object({ items: z.array(notificationSchema), nextCursor: z.string().nullable(), unreadCount: z.number() }),
+          200: z.object({
+            items: z.array(notificationSchema),
+            nextCursor: z.string().nullable(),
+            unreadCount: z.number(),
+          }),
           ...errors(400, 401),
         },
       },
@@ -44,7 +49,8 @@ export function inboxRoutes(app: FastifyInstance, deps: Deps) {
       try {
         return await listNotifications(deps.pool, user.id, request.query.limit, request.query.cursor);
       } catch (err) {
-        if (err instanceof BadCursorError) throw validationFailed([{ path: 'querystring.cursor', message: err.message }]);
+        if (err instanceof BadCursorError)
+          throw validationFailed([{ path: 'querystring.cursor', message: err.message }]);
         throw err;
       }
     },
@@ -85,7 +91,9 @@ export function inboxRoutes(app: FastifyInstance, deps: Deps) {
       },
     },
     async (request, reply) => {
-      const viewer = request.user ? { id: request.user.id, isModerator: request.user.roles.includes('moderator') } : null;
+      const viewer = request.user
+        ? { id: request.user.id, isModerator: request.user.roles.includes('moderator') }
+        : null;
       const session = await getSession(deps.pool, request.params.id, viewer);
       if (!session) throw notFound('That session');
       return reply

@@ -63,7 +63,9 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
         summary: 'Host a session (with `repeat`, a weekly or fortnightly series of up to 12)',
         body: createSessionBody,
         response: {
-          201: one.extend({ series: z.object({ id: z.string(), sessionIds: z.array(z.string()) }).nullable() }),
+          201: one.extend({
+            series: z.object({ id: z.string(), sessionIds: z.array(z.string()) }).nullable(),
+          }),
           ...errors(400, 401, 403, 429),
         },
       },
@@ -102,7 +104,8 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
       try {
         return await listSessions(deps.pool, request.query, viewerOf(request));
       } catch (err) {
-        if (err instanceof BadCursorError) throw validationFailed([{ path: 'querystring.cursor', message: err.message }]);
+        if (err instanceof BadCursorError)
+          throw validationFailed([{ path: 'querystring.cursor', message: err.message }]);
         throw err;
       }
     },
@@ -110,7 +113,14 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
 
   r.get(
     '/api/sessions/:id',
-    { schema: { tags: ['sessions'], summary: 'One session', params: idParams, response: { 200: one, ...errors(404) } } },
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'One session',
+        params: idParams,
+        response: { 200: one, ...errors(404) },
+      },
+    },
     async (request) => show(request, request.params.id),
   );
 
@@ -150,7 +160,12 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       const actor = actorOf(request);
-      await onSession(deps, request.params.id, { type: 'Cancel', data: { actor, reason: request.body.reason } }, requestMetadata(request));
+      await onSession(
+        deps,
+        request.params.id,
+        { type: 'Cancel', data: { actor, reason: request.body.reason } },
+        requestMetadata(request),
+      );
       return show(request, request.params.id);
     },
   );
@@ -160,7 +175,8 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
     {
       schema: {
         tags: ['sessions'],
-        summary: 'Complete a session with its attendance (host, after it started; default: everyone registered)',
+        summary:
+          'Complete a session with its attendance (host, after it started; default: everyone registered)',
         params: idParams,
         body: completeBody,
         response: { 200: one, ...errors(400, 401, 403, 404, 409) },
@@ -190,7 +206,13 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
       },
     },
     async (request, reply) => {
-      const { sessionIds } = await cloneSession(deps, actorOf(request), request.params.id, request.body.startsAt, requestMetadata(request));
+      const { sessionIds } = await cloneSession(
+        deps,
+        actorOf(request),
+        request.params.id,
+        request.body.startsAt,
+        requestMetadata(request),
+      );
       return reply.code(201).send(await show(request, sessionIds[0]!));
     },
   );
@@ -200,14 +222,20 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
     {
       schema: {
         tags: ['sessions'],
-        summary: "Cancel every upcoming session of a series (host or moderator)",
+        summary: 'Cancel every upcoming session of a series (host or moderator)',
         params: idParams,
         body: cancelBody,
         response: { 200: z.object({ cancelled: z.array(z.string()) }), ...errors(400, 401, 403, 404) },
       },
     },
     async (request) => ({
-      cancelled: await cancelSeries(deps, actorOf(request), request.params.id, request.body.reason, requestMetadata(request)),
+      cancelled: await cancelSeries(
+        deps,
+        actorOf(request),
+        request.params.id,
+        request.body.reason,
+        requestMetadata(request),
+      ),
     }),
   );
 
@@ -219,7 +247,10 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
         summary: 'Register for a session; when it is full, join the waitlist',
         params: idParams,
         response: {
-          201: z.object({ status: z.enum(['registered', 'waitlisted']), waitlistPosition: z.number().optional() }),
+          201: z.object({
+            status: z.enum(['registered', 'waitlisted']),
+            waitlistPosition: z.number().optional(),
+          }),
           ...errors(401, 403, 404, 409),
         },
       },
@@ -252,7 +283,12 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request, reply) => {
       const user = requireUser(request);
-      await onSession(deps, request.params.id, { type: 'Unregister', data: { memberId: user.id }, now: new Date() }, requestMetadata(request));
+      await onSession(
+        deps,
+        request.params.id,
+        { type: 'Unregister', data: { memberId: user.id }, now: new Date() },
+        requestMetadata(request),
+      );
       return reply.code(204).send(null);
     },
   );

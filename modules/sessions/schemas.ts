@@ -5,8 +5,16 @@ import { DIFFICULTIES } from './session.ts';
 const datetime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with an offset' });
 
 const fields = {
-  title: z.string().trim().min(3, { error: 'must be at least 3 characters' }).max(120, { error: 'must be at most 120 characters' }),
-  skill: z.string().trim().min(1, { error: 'is required' }).max(50, { error: 'must be at most 50 characters' }),
+  title: z
+    .string()
+    .trim()
+    .min(3, { error: 'must be at least 3 characters' })
+    .max(120, { error: 'must be at most 120 characters' }),
+  skill: z
+    .string()
+    .trim()
+    .min(1, { error: 'is required' })
+    .max(50, { error: 'must be at most 50 characters' }),
   description: z.string().max(5000, { error: 'must be at most 5000 characters' }),
   difficulty: z.enum(DIFFICULTIES, { error: 'must be beginner, intermediate or advanced' }),
   prerequisites: z.array(z.string().trim().min(1).max(200)).max(20, { error: 'must list at most 20 items' }),
@@ -33,7 +41,11 @@ export const createSessionBody = z.object({
   repeat: z
     .object({
       every: z.enum(['week', 'two-weeks'], { error: 'must be week or two-weeks' }),
-      count: z.number().int().min(2, { error: 'must be at least 2' }).max(12, { error: 'must be at most 12' }),
+      count: z
+        .number()
+        .int()
+        .min(2, { error: 'must be at least 2' })
+        .max(12, { error: 'must be at most 12' }),
     })
     .optional(),
 });
@@ -45,7 +57,11 @@ export const editSessionBody = z
   .strict();
 
 export const cancelBody = z.object({
-  reason: z.string().trim().min(1, { error: 'is required' }).max(1000, { error: 'must be at most 1000 characters' }),
+  reason: z
+    .string()
+    .trim()
+    .min(1, { error: 'is required' })
+    .max(1000, { error: 'must be at most 1000 characters' }),
 });
 // A POST without a body reaches the schema as null, which `.default({})` does not cover: it was a 400 although
 // API.md makes the body optional ("default: all registered"). Null is accepted; the route reads `body?.attendeeIds`.
@@ -91,7 +107,12 @@ export const sessionSchema = z.object({
   cancelReason: z.string().nullable(),
 });
 
-const attendee = z.object({ id: z.string(), displayName: z.string(), registeredAt: z.string(), attended: z.boolean().nullable() });
+const attendee = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  registeredAt: z.string(),
+  attended: z.boolean().nullable(),
+});
 export const attendeesSchema = z.object({
   registered: z.array(attendee),
   waitlisted: z.array(attendee.extend({ position: z.number() })),
@@ -102,5 +123,9 @@ export const mySessionsSchema = z.object({
   attending: z.array(sessionSchema),
   waitlisted: z.array(sessionSchema),
   history: z.array(sessionSchema),
-  progress: z.object({ hoursLearned: z.number(), hoursTaught: z.number(), skillsPractised: z.array(z.string()) }),
+  progress: z.object({
+    hoursLearned: z.number(),
+    hoursTaught: z.number(),
+    skillsPractised: z.array(z.string()),
+  }),
 });

@@ -68,7 +68,11 @@ export const SessionCompleted = defineEvent(
   }),
 );
 
-export const MemberRegistered = defineEvent('MemberRegistered', 1, z.object({ sessionId: z.string(), memberId: z.string() }));
+export const MemberRegistered = defineEvent(
+  'MemberRegistered',
+  1,
+  z.object({ sessionId: z.string(), memberId: z.string() }),
+);
 export const MemberWaitlisted = defineEvent(
   'MemberWaitlisted',
   1,
@@ -79,7 +83,11 @@ export const RegistrationCancelled = defineEvent(
   1,
   z.object({ sessionId: z.string(), memberId: z.string(), wasWaitlisted: z.boolean() }),
 );
-export const WaitlistPromoted = defineEvent('WaitlistPromoted', 1, z.object({ sessionId: z.string(), memberId: z.string() }));
+export const WaitlistPromoted = defineEvent(
+  'WaitlistPromoted',
+  1,
+  z.object({ sessionId: z.string(), memberId: z.string() }),
+);
 
 export const REMINDERS = ['24h', '1h'] as const;
 export type ReminderKind = (typeof REMINDERS)[number];
@@ -93,7 +101,12 @@ export const ReminderDue = defineEvent(
 export const SeriesScheduled = defineEvent(
   'SeriesScheduled',
   1,
-  z.object({ seriesId: z.string(), hostId: z.string(), everyWeeks: z.number().int(), sessionIds: z.array(z.string()) }),
+  z.object({
+    seriesId: z.string(),
+    hostId: z.string(),
+    everyWeeks: z.number().int(),
+    sessionIds: z.array(z.string()),
+  }),
 );
 
 export const sessionEvents = [
@@ -129,7 +142,10 @@ export type SessionEvent = {
   [K in Exclude<keyof SessionEventData, 'SeriesScheduled'>]: { type: K; data: SessionEventData[K] };
 }[Exclude<keyof SessionEventData, 'SeriesScheduled'>];
 
-export type SessionDetails = Omit<SessionEventData['SessionScheduled'], 'sessionId' | 'seriesId' | 'clonedFrom'>;
+export type SessionDetails = Omit<
+  SessionEventData['SessionScheduled'],
+  'sessionId' | 'seriesId' | 'clonedFrom'
+>;
 
 export type Session =
   | { status: 'none' }
@@ -150,7 +166,15 @@ export const reminderKey = (kind: ReminderKind, startsAt: string) => `${kind}@${
 export function evolve(state: Session, event: SessionEvent): Session {
   if (event.type === 'SessionScheduled') {
     const { sessionId, clonedFrom: _, ...rest } = event.data;
-    return { ...rest, status: 'scheduled', id: sessionId, registered: [], waitlist: [], attendees: [], remindersSent: [] };
+    return {
+      ...rest,
+      status: 'scheduled',
+      id: sessionId,
+      registered: [],
+      waitlist: [],
+      attendees: [],
+      remindersSent: [],
+    };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
@@ -181,7 +205,10 @@ export function evolve(state: Session, event: SessionEvent): Session {
         waitlist: state.waitlist.filter((m) => m !== event.data.memberId),
       };
     case 'ReminderDue':
-      return { ...state, remindersSent: [...state.remindersSent, reminderKey(event.data.kind, event.data.startsAt)] };
+      return {
+        ...state,
+        remindersSent: [...state.remindersSent, reminderKey(event.data.kind, event.data.startsAt)],
+      };
   }
 }
 

@@ -27,7 +27,13 @@ export const suspendedHostSessions: Reactor = {
           store,
           `session-${session_id}`,
           decider,
-          { type: 'Cancel', data: { actor: { memberId: moderatorId, isModerator: true }, reason: "The host's account was suspended." } },
+          {
+            type: 'Cancel',
+            data: {
+              actor: { memberId: moderatorId, isModerator: true },
+              reason: "The host's account was suspended.",
+            },
+          },
           { actorId: moderatorId, causationId: `${event.streamId}:${event.streamVersion}` },
         ).catch((err) => {
           if (!(err instanceof CommandRejected)) throw err;

@@ -1,9 +1,8 @@
 import type { StoredEvent } from '../../infra/event-store/index.ts';
 import type { Projector } from '../../infra/projections/index.ts';
-import { monthOf } from './period.ts';
 import type { GamificationEventData } from '../../modules/gamification/index.ts';
 import { DELETED_NAME, type IdentityEventData } from '../../modules/identity/index.ts';
-
+import { monthOf } from './period.ts';
 
 /**
  * Leaderboards: points per member all time ('all') and per month, each overall (skill '') and per skill.
@@ -50,7 +49,12 @@ export const leaderboardsProjector: Projector = {
       `INSERT INTO leaderboard_points (member_id, period, skill_key, points)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[])
        ON CONFLICT (period, skill_key, member_id) DO UPDATE SET points = leaderboard_points.points + excluded.points`,
-      [list.map((r) => r.member), list.map((r) => r.period), list.map((r) => r.skill), list.map((r) => r.points)],
+      [
+        list.map((r) => r.member),
+        list.map((r) => r.period),
+        list.map((r) => r.skill),
+        list.map((r) => r.points),
+      ],
     );
   },
 };

@@ -10,7 +10,12 @@ export async function leaderboard(
   now = new Date(),
 ): Promise<LeaderboardEntry[]> {
   const period = query.period === 'all' ? 'all' : monthOf(now);
-  const { rows } = await db.query<{ rank: number; member_id: string; display_name: string | null; points: number }>(
+  const { rows } = await db.query<{
+    rank: number;
+    member_id: string;
+    display_name: string | null;
+    points: number;
+  }>(
     `SELECT rank() OVER (ORDER BY p.points DESC) AS rank, p.member_id, n.display_name, p.points
        FROM leaderboard_points p LEFT JOIN leaderboard_people n ON n.member_id = p.member_id
       WHERE p.period = $1 AND p.skill_key = $2 AND p.points > 0
@@ -18,5 +23,9 @@ export async function leaderboard(
       LIMIT $3`,
     [period, (query.skill ?? '').trim().replace(/\s+/g, ' ').toLowerCase(), query.limit],
   );
-  return rows.map((r) => ({ rank: r.rank, user: { id: r.member_id, displayName: r.display_name ?? 'Member' }, points: r.points }));
+  return rows.map((r) => ({
+    rank: r.rank,
+    user: { id: r.member_id, displayName: r.display_name ?? 'Member' },
+    points: r.points,
+  }));
 }

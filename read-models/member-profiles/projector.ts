@@ -87,7 +87,13 @@ async function apply(client: PoolClient, event: StoredEvent) {
 export const memberProfilesProjector: Projector = {
   name: 'member_profiles',
   kind: 'read-model',
-  tables: ['member_profiles', 'reputation_students', 'reputation_ratings', 'mentor_skill_stats', 'member_badges'],
+  tables: [
+    'member_profiles',
+    'reputation_students',
+    'reputation_ratings',
+    'mentor_skill_stats',
+    'member_badges',
+  ],
   eventTypes: [
     'MemberSignedUp',
     'ProfileUpdated',

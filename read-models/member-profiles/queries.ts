@@ -1,5 +1,5 @@
-import { badgeName } from '../../modules/gamification/index.ts';
 import type { Queryable } from '../../infra/db/index.ts';
+import { badgeName } from '../../modules/gamification/index.ts';
 import { decodeCursor, encodeCursor, type Page } from '../shared/cursor.ts';
 
 export type Reputation = {
@@ -23,7 +23,13 @@ export type ProfileView = {
   joinedAt: string;
 };
 
-export type AccountView = { id: string; email: string; displayName: string; roles: string[]; suspended: boolean };
+export type AccountView = {
+  id: string;
+  email: string;
+  displayName: string;
+  roles: string[];
+  suspended: boolean;
+};
 
 type Row = {
   member_id: string;
@@ -68,7 +74,12 @@ function toProfile(r: Row): ProfileView {
   };
 }
 
-export type SkillStat = { skill: string; sessionsHosted: number; averageRating: number | null; ratingCount: number };
+export type SkillStat = {
+  skill: string;
+  sessionsHosted: number;
+  averageRating: number | null;
+  ratingCount: number;
+};
 
 /** Badges of these members, earliest first, named by the gamification rules. */
 async function withBadges(db: Queryable, profiles: ProfileView[]): Promise<ProfileView[]> {
@@ -87,7 +98,12 @@ async function withBadges(db: Queryable, profiles: ProfileView[]): Promise<Profi
 
 /** A mentor's sessions and rating in each skill they have hosted or been rated in. */
 export async function skillStats(db: Queryable, memberId: string): Promise<SkillStat[]> {
-  const { rows } = await db.query<{ skill: string; sessions_hosted: number; average_rating: number | null; rating_count: number }>(
+  const { rows } = await db.query<{
+    skill: string;
+    sessions_hosted: number;
+    average_rating: number | null;
+    rating_count: number;
+  }>(
     `SELECT skill, sessions_hosted, average_rating, rating_count FROM mentor_skill_stats
       WHERE member_id = $1 ORDER BY sessions_hosted DESC, skill`,
     [memberId],
@@ -101,14 +117,20 @@ export async function skillStats(db: Queryable, memberId: string): Promise<Skill
 }
 
 export async function getProfile(db: Queryable, memberId: string): Promise<ProfileView | null> {
-  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM member_profiles WHERE member_id = $1`, [memberId]);
+  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM member_profiles WHERE member_id = $1`, [
+    memberId,
+  ]);
   return rows[0] ? ((await withBadges(db, [toProfile(rows[0])]))[0] ?? null) : null;
 }
 
 export async function getAccount(db: Queryable, memberId: string): Promise<AccountView | null> {
-  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM member_profiles WHERE member_id = $1`, [memberId]);
+  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM member_profiles WHERE member_id = $1`, [
+    memberId,
+  ]);
   const r = rows[0];
-  return r ? { id: r.member_id, email: r.email, displayName: r.display_name, roles: r.roles, suspended: r.suspended } : null;
+  return r
+    ? { id: r.member_id, email: r.email, displayName: r.display_name, roles: r.roles, suspended: r.suspended }
+    : null;
 }
 
 export type MentorQuery = {
@@ -149,7 +171,7 @@ export async function listMentors(db: Queryable, query: MentorQuery): Promise<Pa
   const sortExpr = SORTS[query.sort];
   if (query.cursor) {
     const decoded = decodeCursor(query.cursor);
-    if (!decoded || decoded.length !== 2) throw new BadCursorError('cursor is not valid');
+    if (decoded?.length !== 2) throw new BadCursorError('cursor is not valid');
     const [value, id] = decoded;
     // The cursor comes from the client: check that it fits this sort before it reaches SQL, where a value of the
     // wrong kind (a `recent` cursor given to `sort=rating`, a hand-made one) was a cast error, answered 500, not 400.

@@ -82,7 +82,10 @@ export async function applyReputation(client: PoolClient, event: StoredEvent): P
     case 'ReviewEdited': {
       const d = event.data as FeedbackEventData['ReviewEdited'];
       if (d.rating === undefined) return;
-      await client.query('UPDATE reputation_ratings SET rating = $2 WHERE review_id = $1', [d.reviewId, d.rating]);
+      await client.query('UPDATE reputation_ratings SET rating = $2 WHERE review_id = $1', [
+        d.reviewId,
+        d.rating,
+      ]);
       return recountRatings(client, d.hostId);
     }
     case 'ReviewDeleted':
@@ -95,7 +98,10 @@ export async function applyReputation(client: PoolClient, event: StoredEvent): P
     }
     case 'PointsAwarded': {
       const d = event.data as GamificationEventData['PointsAwarded'];
-      await client.query('UPDATE member_profiles SET points = points + $2 WHERE member_id = $1', [d.memberId, d.points]);
+      await client.query('UPDATE member_profiles SET points = points + $2 WHERE member_id = $1', [
+        d.memberId,
+        d.points,
+      ]);
       return;
     }
     case 'BadgeAwarded': {

@@ -20,7 +20,8 @@ async function apply(client: PoolClient, event: StoredEvent) {
     // What moderators see of a target: a session's title, a review's comment, a member's name.
     case 'SessionScheduled':
     case 'SessionDetailsChanged':
-      if (typeof d.title === 'string') await preview(client, 'session', d.sessionId as string, (d.hostId as string) ?? null, d.title);
+      if (typeof d.title === 'string')
+        await preview(client, 'session', d.sessionId as string, (d.hostId as string) ?? null, d.title);
       return;
     case 'ReviewSubmitted':
     case 'ReviewEdited':
@@ -44,7 +45,8 @@ async function apply(client: PoolClient, event: StoredEvent) {
       return;
     case 'MemberSignedUp':
     case 'ProfileUpdated':
-      if (typeof d.displayName === 'string') await preview(client, 'user', d.memberId as string, d.memberId as string, d.displayName);
+      if (typeof d.displayName === 'string')
+        await preview(client, 'user', d.memberId as string, d.memberId as string, d.displayName);
       return;
     case 'MemberDeleted':
       await preview(client, 'user', d.memberId as string, d.memberId as string, DELETED_NAME);
@@ -57,7 +59,17 @@ async function apply(client: PoolClient, event: StoredEvent) {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9)
          ON CONFLICT (report_id) DO UPDATE SET reason = $6, weight = $7, status = 'open', action = NULL, note = NULL,
            moderator_id = NULL, filed_at = $9, resolved_at = NULL`,
-        [r.reportId, r.reporterId, r.targetType, r.targetId, r.ownerId, r.reason, r.weight, r.source, event.recordedAt],
+        [
+          r.reportId,
+          r.reporterId,
+          r.targetType,
+          r.targetId,
+          r.ownerId,
+          r.reason,
+          r.weight,
+          r.source,
+          event.recordedAt,
+        ],
       );
       await client.query(
         `INSERT INTO moderation_targets (target_type, target_id, owner_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,

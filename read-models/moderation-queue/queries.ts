@@ -7,7 +7,15 @@ export type QueueItem = {
   weight: number;
   source: 'member' | 'system';
   reporterId: string;
-  target: { type: string; id: string; ownerId: string; preview: string; hidden: boolean; openReports: number; openWeight: number };
+  target: {
+    type: string;
+    id: string;
+    ownerId: string;
+    preview: string;
+    hidden: boolean;
+    openReports: number;
+    openWeight: number;
+  };
   action: string | null;
   note: string | null;
   moderatorId: string | null;
@@ -68,9 +76,17 @@ const toItem = (r: Row): QueueItem => ({
 });
 
 /** Open reports: heaviest target first (the sum of its open reports' weights), then oldest. */
-export async function reportQueue(db: Queryable, status: 'open' | 'resolved', limit: number): Promise<QueueItem[]> {
-  const order = status === 'open' ? 'open_weight DESC, r.filed_at ASC, r.report_id' : 'r.resolved_at DESC, r.report_id';
-  const { rows } = await db.query<Row>(`${SELECT} WHERE r.status = $1 ORDER BY ${order} LIMIT $2`, [status, limit]);
+export async function reportQueue(
+  db: Queryable,
+  status: 'open' | 'resolved',
+  limit: number,
+): Promise<QueueItem[]> {
+  const order =
+    status === 'open' ? 'open_weight DESC, r.filed_at ASC, r.report_id' : 'r.resolved_at DESC, r.report_id';
+  const { rows } = await db.query<Row>(`${SELECT} WHERE r.status = $1 ORDER BY ${order} LIMIT $2`, [
+    status,
+    limit,
+  ]);
   return rows.map(toItem);
 }
 

@@ -9,7 +9,10 @@ type SessionInfo = { title: string; host_id: string; starts_at: Date; timezone: 
 
 // Ids come from the event and the recipient, so a rebuild recreates the same notifications (and read marks).
 const notificationId = (event: StoredEvent, memberId: string) =>
-  createHash('sha256').update(`${event.streamId}:${event.streamVersion}:${memberId}`).digest('hex').slice(0, 32);
+  createHash('sha256')
+    .update(`${event.streamId}:${event.streamVersion}:${memberId}`)
+    .digest('hex')
+    .slice(0, 32);
 
 function when(startsAt: Date | string, timezone: string) {
   const text = new Intl.DateTimeFormat('en-GB', {
@@ -34,7 +37,15 @@ async function notify(
     `INSERT INTO notifications (notification_id, member_id, kind, session_id, title, body, created_at)
      SELECT unnest($1::text[]), unnest($2::text[]), $3, $4, $5, $6, $7
      ON CONFLICT (notification_id) DO NOTHING`,
-    [memberIds.map((m) => notificationId(event, m)), memberIds, n.kind, n.sessionId, n.title, n.body, event.recordedAt],
+    [
+      memberIds.map((m) => notificationId(event, m)),
+      memberIds,
+      n.kind,
+      n.sessionId,
+      n.title,
+      n.body,
+      event.recordedAt,
+    ],
   );
 }
 
@@ -123,7 +134,10 @@ async function apply(client: PoolClient, event: StoredEvent) {
     }
     case 'SessionRescheduled': {
       const d = event.data as D<'SessionRescheduled'>;
-      await client.query('UPDATE notification_sessions SET starts_at = $2 WHERE session_id = $1', [sessionId, d.startsAt]);
+      await client.query('UPDATE notification_sessions SET starts_at = $2 WHERE session_id = $1', [
+        sessionId,
+        d.startsAt,
+      ]);
       return notify(client, event, await audience(client, sessionId), {
         ...base,
         kind: 'rescheduled',
@@ -133,7 +147,11 @@ async function apply(client: PoolClient, event: StoredEvent) {
     }
     case 'SessionDetailsChanged': {
       const d = event.data as D<'SessionDetailsChanged'>;
-      if (d.title) await client.query('UPDATE notification_sessions SET title = $2 WHERE session_id = $1', [sessionId, d.title]);
+      if (d.title)
+        await client.query('UPDATE notification_sessions SET title = $2 WHERE session_id = $1', [
+          sessionId,
+          d.title,
+        ]);
       const changed = Object.keys(d).filter((k) => k !== 'sessionId' && k !== 'capacity');
       if (changed.length === 0) return;
       return notify(client, event, await audience(client, sessionId), {

@@ -19,7 +19,7 @@ export async function listNotifications(db: Queryable, memberId: string, limit: 
   let after = '';
   if (cursor) {
     const c = decodeCursor(cursor);
-    if (!c || c.length !== 2) throw new BadCursorError('cursor is not valid');
+    if (c?.length !== 2) throw new BadCursorError('cursor is not valid');
     params.push(c[0], c[1]);
     after = 'AND (created_at, notification_id) < ($3::timestamptz, $4)';
   }
@@ -51,7 +51,10 @@ export async function listNotifications(db: Queryable, memberId: string, limit: 
         read: r.read_at !== null,
       }),
     ),
-    nextCursor: rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.notification_id]) : null,
+    nextCursor:
+      rows.length > limit && last
+        ? encodeCursor([last.created_at.toISOString(), last.notification_id])
+        : null,
     unreadCount: unread,
   };
 }

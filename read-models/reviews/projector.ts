@@ -20,7 +20,10 @@ async function apply(client: PoolClient, event: StoredEvent) {
          ON CONFLICT (member_id) DO UPDATE SET display_name = $2`,
         [d.memberId, d.displayName],
       );
-      await client.query('UPDATE reviews SET author_display_name = $2 WHERE author_id = $1', [d.memberId, d.displayName]);
+      await client.query('UPDATE reviews SET author_display_name = $2 WHERE author_id = $1', [
+        d.memberId,
+        d.displayName,
+      ]);
       return;
     }
     case 'SessionScheduled':
@@ -31,7 +34,10 @@ async function apply(client: PoolClient, event: StoredEvent) {
         `INSERT INTO review_sessions (session_id, title) VALUES ($1, $2) ON CONFLICT (session_id) DO UPDATE SET title = $2`,
         [d.sessionId, d.title],
       );
-      await client.query('UPDATE reviews SET session_title = $2 WHERE session_id = $1', [d.sessionId, d.title]);
+      await client.query('UPDATE reviews SET session_title = $2 WHERE session_id = $1', [
+        d.sessionId,
+        d.title,
+      ]);
       return;
     }
     case 'ReviewSubmitted': {
@@ -73,7 +79,10 @@ async function apply(client: PoolClient, event: StoredEvent) {
     case 'ContentRestored': {
       const d = event.data as { targetType: string; targetId: string };
       if (d.targetType !== 'review') return;
-      await client.query('UPDATE reviews SET hidden = $2 WHERE review_id = $1', [d.targetId, event.type === 'ContentHidden']);
+      await client.query('UPDATE reviews SET hidden = $2 WHERE review_id = $1', [
+        d.targetId,
+        event.type === 'ContentHidden',
+      ]);
       return;
     }
   }

@@ -48,7 +48,13 @@ const toView = (r: Row): ReviewView => ({
 export class BadCursorError extends Error {}
 
 /** Visible reviews (not deleted, not hidden by moderation), newest first. */
-async function page(db: Queryable, column: 'session_id' | 'host_id', id: string, limit: number, cursor?: string) {
+async function page(
+  db: Queryable,
+  column: 'session_id' | 'host_id',
+  id: string,
+  limit: number,
+  cursor?: string,
+) {
   const params: unknown[] = [id, limit + 1];
   let after = '';
   if (cursor) {
@@ -56,7 +62,12 @@ async function page(db: Queryable, column: 'session_id' | 'host_id', id: string,
     // The time must be one before it reaches SQL: a string PostgreSQL cannot cast (a hand-made cursor) was a cast
     // error there, answered 500 instead of 400. Passed on as ISO, so words like 'yesterday' are refused too.
     const [at, lastId] = c ?? [];
-    if (c?.length !== 2 || typeof at !== 'string' || typeof lastId !== 'string' || Number.isNaN(Date.parse(at))) {
+    if (
+      c?.length !== 2 ||
+      typeof at !== 'string' ||
+      typeof lastId !== 'string' ||
+      Number.isNaN(Date.parse(at))
+    ) {
       throw new BadCursorError('cursor is not valid');
     }
     params.push(new Date(at).toISOString(), lastId);
@@ -71,7 +82,8 @@ async function page(db: Queryable, column: 'session_id' | 'host_id', id: string,
   const last = items[items.length - 1];
   return {
     items: items.map(toView),
-    nextCursor: rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.review_id]) : null,
+    nextCursor:
+      rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.review_id]) : null,
   } satisfies Page<ReviewView>;
 }
 
@@ -82,8 +94,9 @@ export const hostReviews = (db: Queryable, hostId: string, limit: number, cursor
   page(db, 'host_id', hostId, limit, cursor);
 
 export async function getReview(db: Queryable, reviewId: string): Promise<ReviewView | null> {
-  const { rows } = await db.query<Row>('SELECT * FROM reviews WHERE review_id = $1 AND NOT deleted AND NOT hidden', [
-    reviewId,
-  ]);
+  const { rows } = await db.query<Row>(
+    'SELECT * FROM reviews WHERE review_id = $1 AND NOT deleted AND NOT hidden',
+    [reviewId],
+  );
   return rows[0] ? toView(rows[0]) : null;
 }

@@ -16,7 +16,13 @@ async function recount(client: PoolClient, sessionId: string) {
   );
 }
 
-async function setRegistration(client: PoolClient, event: StoredEvent, sessionId: string, memberId: string, status: string) {
+async function setRegistration(
+  client: PoolClient,
+  event: StoredEvent,
+  sessionId: string,
+  memberId: string,
+  status: string,
+) {
   await client.query(
     `INSERT INTO session_registrations (session_id, member_id, status, queued_at, registered_at)
      VALUES ($1, $2, $3, $4, $5)
@@ -49,8 +55,14 @@ async function apply(client: PoolClient, event: StoredEvent) {
           ? { memberId: (event.data as { memberId: string }).memberId, displayName: DELETED_NAME }
           : (event.data as IdentityEventData['ProfileUpdated']);
       if (d.displayName === undefined) return;
-      await client.query('UPDATE session_hosts SET display_name = $2 WHERE member_id = $1', [d.memberId, d.displayName]);
-      await client.query('UPDATE session_listings SET host_display_name = $2 WHERE host_id = $1', [d.memberId, d.displayName]);
+      await client.query('UPDATE session_hosts SET display_name = $2 WHERE member_id = $1', [
+        d.memberId,
+        d.displayName,
+      ]);
+      await client.query('UPDATE session_listings SET host_display_name = $2 WHERE host_id = $1', [
+        d.memberId,
+        d.displayName,
+      ]);
       return;
     }
     case 'SessionScheduled': {
@@ -64,8 +76,22 @@ async function apply(client: PoolClient, event: StoredEvent) {
            setweight(to_tsvector('english', $2), 'A') || setweight(to_tsvector('english', $3), 'A')
              || setweight(to_tsvector('english', $4), 'B')
          ON CONFLICT (session_id) DO NOTHING`,
-        [d.sessionId, d.title, d.skill, d.description, d.difficulty, d.prerequisites, d.startsAt, d.durationMinutes,
-          d.capacity, d.hostId, d.timezone, d.meetingUrl, d.seriesId, event.recordedAt],
+        [
+          d.sessionId,
+          d.title,
+          d.skill,
+          d.description,
+          d.difficulty,
+          d.prerequisites,
+          d.startsAt,
+          d.durationMinutes,
+          d.capacity,
+          d.hostId,
+          d.timezone,
+          d.meetingUrl,
+          d.seriesId,
+          event.recordedAt,
+        ],
       );
       return;
     }
@@ -78,10 +104,20 @@ async function apply(client: PoolClient, event: StoredEvent) {
            prerequisites = coalesce($6, prerequisites), meeting_url = coalesce($7, meeting_url),
            capacity = coalesce($8, capacity)
          WHERE session_id = $1`,
-        [d.sessionId, d.title ?? null, d.skill ?? null, d.description ?? null, d.difficulty ?? null,
-          d.prerequisites ?? null, d.meetingUrl ?? null, d.capacity ?? null],
+        [
+          d.sessionId,
+          d.title ?? null,
+          d.skill ?? null,
+          d.description ?? null,
+          d.difficulty ?? null,
+          d.prerequisites ?? null,
+          d.meetingUrl ?? null,
+          d.capacity ?? null,
+        ],
       );
-      await client.query(`UPDATE session_listings SET search = ${SEARCH} WHERE session_id = $1`, [d.sessionId]);
+      await client.query(`UPDATE session_listings SET search = ${SEARCH} WHERE session_id = $1`, [
+        d.sessionId,
+      ]);
       return;
     }
     case 'SessionRescheduled': {
@@ -95,18 +131,18 @@ async function apply(client: PoolClient, event: StoredEvent) {
     }
     case 'SessionCancelled': {
       const d = event.data as E<'SessionCancelled'>;
-      await client.query(`UPDATE session_listings SET status = 'cancelled', cancel_reason = $2 WHERE session_id = $1`, [
-        d.sessionId,
-        d.reason,
-      ]);
+      await client.query(
+        `UPDATE session_listings SET status = 'cancelled', cancel_reason = $2 WHERE session_id = $1`,
+        [d.sessionId, d.reason],
+      );
       return;
     }
     case 'SessionCompleted': {
       const d = event.data as E<'SessionCompleted'>;
-      await client.query(`UPDATE session_listings SET status = 'completed', completed_at = $2 WHERE session_id = $1`, [
-        d.sessionId,
-        event.recordedAt,
-      ]);
+      await client.query(
+        `UPDATE session_listings SET status = 'completed', completed_at = $2 WHERE session_id = $1`,
+        [d.sessionId, event.recordedAt],
+      );
       await client.query(
         `UPDATE session_registrations SET attended = (member_id = ANY($2))
           WHERE session_id = $1 AND status = 'registered'`,

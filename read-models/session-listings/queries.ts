@@ -121,7 +121,11 @@ function isCursorTime(v: unknown): v is string {
 }
 
 /** Browse: filtered, soonest first, one page at a time (keyset on start time and id). */
-export async function listSessions(db: Queryable, query: SessionQuery, viewer: Viewer): Promise<Page<SessionView>> {
+export async function listSessions(
+  db: Queryable,
+  query: SessionQuery,
+  viewer: Viewer,
+): Promise<Page<SessionView>> {
   const params: unknown[] = [viewer?.id ?? ''];
   const p = (v: unknown) => {
     params.push(v);
@@ -156,7 +160,12 @@ export async function listSessions(db: Queryable, query: SessionQuery, viewer: V
   };
 }
 
-export type AttendeeView = { id: string; displayName: string; registeredAt: string; attended: boolean | null };
+export type AttendeeView = {
+  id: string;
+  displayName: string;
+  registeredAt: string;
+  attended: boolean | null;
+};
 
 export async function attendees(db: Queryable, sessionId: string) {
   const { rows } = await db.query<{
@@ -180,7 +189,9 @@ export async function attendees(db: Queryable, sessionId: string) {
   });
   return {
     registered: rows.filter((r) => r.status === 'registered').map(view),
-    waitlisted: rows.filter((r) => r.status === 'waitlisted').map((r, i) => ({ ...view(r), position: i + 1 })),
+    waitlisted: rows
+      .filter((r) => r.status === 'waitlisted')
+      .map((r, i) => ({ ...view(r), position: i + 1 })),
   };
 }
 
@@ -194,8 +205,12 @@ export async function mySessions(db: Queryable, memberId: string, now = new Date
   const all = rows.map((r) => ({ row: r, view: toView(r, viewer) }));
   const upcoming = (r: Row) => r.status === 'scheduled' && r.ends_at > now;
   const hosting = all.filter(({ row }) => row.host_id === memberId && upcoming(row)).map((x) => x.view);
-  const attending = all.filter(({ row }) => row.viewer_status === 'registered' && upcoming(row)).map((x) => x.view);
-  const waitlisted = all.filter(({ row }) => row.viewer_status === 'waitlisted' && upcoming(row)).map((x) => x.view);
+  const attending = all
+    .filter(({ row }) => row.viewer_status === 'registered' && upcoming(row))
+    .map((x) => x.view);
+  const waitlisted = all
+    .filter(({ row }) => row.viewer_status === 'waitlisted' && upcoming(row))
+    .map((x) => x.view);
   const history = all
     .filter(({ row }) => !upcoming(row))
     .map((x) => x.view)

@@ -22,9 +22,10 @@ export const skillCatalogueProjector: Projector = {
           ? { memberId: (event.data as { memberId: string }).memberId, skillsToTeach: [], skillsToLearn: [] }
           : (event.data as IdentityEventData['ProfileUpdated']);
       if (!d.skillsToTeach && !d.skillsToLearn) continue;
-      const before = await client.query<{ skill_key: string }>('SELECT skill_key FROM skill_members WHERE member_id = $1', [
-        d.memberId,
-      ]);
+      const before = await client.query<{ skill_key: string }>(
+        'SELECT skill_key FROM skill_members WHERE member_id = $1',
+        [d.memberId],
+      );
       for (const r of before.rows) affected.add(r.skill_key);
       const sides: [Side, string[] | undefined][] = [
         ['teaches', d.skillsToTeach],
@@ -40,10 +41,10 @@ export const skillCatalogueProjector: Projector = {
            ON CONFLICT (skill_key) DO NOTHING`,
           [keys, skills, event.recordedAt],
         );
-        await client.query(`UPDATE skill_members SET ${side} = false WHERE member_id = $1 AND NOT (skill_key = ANY($2))`, [
-          d.memberId,
-          keys,
-        ]);
+        await client.query(
+          `UPDATE skill_members SET ${side} = false WHERE member_id = $1 AND NOT (skill_key = ANY($2))`,
+          [d.memberId, keys],
+        );
         await client.query(
           `INSERT INTO skill_members (skill_key, member_id, ${side})
            SELECT k, $2, true FROM unnest($1::text[]) AS k
@@ -51,7 +52,9 @@ export const skillCatalogueProjector: Projector = {
           [keys, d.memberId],
         );
       }
-      await client.query('DELETE FROM skill_members WHERE member_id = $1 AND NOT teaches AND NOT learns', [d.memberId]);
+      await client.query('DELETE FROM skill_members WHERE member_id = $1 AND NOT teaches AND NOT learns', [
+        d.memberId,
+      ]);
     }
     if (affected.size === 0) return;
     // Recount exactly the skills this batch touched: the ones members gained and the ones they dropped.

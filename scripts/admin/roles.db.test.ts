@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform, testConfig } from '../../infra/testing/database.ts';
-import { signUpAs } from '../../modules/testing.ts';
 import { skillswap } from '../../modules/index.ts';
+import { signUpAs } from '../../modules/testing.ts';
 import { connectAdmin } from './database.ts';
 import { type AdminIo, runAdmin } from './dispatch.ts';
 import { roles } from './roles.ts';

@@ -42,7 +42,9 @@ describe('the demo community', () => {
     expect(upcoming.items.some((s: { seatsLeft: number }) => s.seatsLeft === 0)).toBe(true);
     expect(upcoming.items.some((s: { registeredCount: number }) => s.registeredCount > 0)).toBe(true);
 
-    const past = (await app.http.inject({ method: 'GET', url: '/api/sessions?status=completed&limit=50' })).json();
+    const past = (
+      await app.http.inject({ method: 'GET', url: '/api/sessions?status=completed&limit=50' })
+    ).json();
     expect(past.items.length).toBeGreaterThanOrEqual(3);
   });
 });

@@ -11,15 +11,78 @@ export const DEMO_PASSWORD = 'skillswap-demo';
 type Person = { key: string; name: string; tz: string; bio: string; teach: string[]; learn: string[] };
 
 const PEOPLE: Person[] = [
-  { key: 'kwame', name: 'Kwame Mensah', tz: 'Africa/Accra', bio: 'Backend engineer who loves type systems and tidy tests. I teach the TypeScript I wish I had learned first.', teach: ['TypeScript', 'Node.js', 'Testing'], learn: ['Guitar'] },
-  { key: 'ana', name: 'Ana López', tz: 'Europe/Madrid', bio: 'Home baker for fifteen years. Sourdough, laminated doughs and everything fermented.', teach: ['Baking', 'Fermentation'], learn: ['Watercolour'] },
-  { key: 'priya', name: 'Priya Raman', tz: 'Asia/Kolkata', bio: 'Toastmasters club coach. I help nervous speakers find a structure and a voice.', teach: ['Public speaking', 'Storytelling'], learn: ['Spanish'] },
-  { key: 'mei', name: 'Mei Chen', tz: 'Asia/Singapore', bio: 'Illustrator. Watercolour skies, ink sketching, and learning to see light.', teach: ['Watercolour', 'Drawing'], learn: ['Baking'] },
-  { key: 'sam', name: "Sam O'Brien", tz: 'Europe/Dublin', bio: 'Session guitarist and patient teacher of first chords.', teach: ['Guitar', 'Music theory'], learn: ['TypeScript'] },
-  { key: 'lucia', name: 'Lucía Fernández', tz: 'America/Mexico_City', bio: 'Language teacher. Conversation first, grammar when you need it.', teach: ['Spanish'], learn: ['Public speaking'] },
-  { key: 'jonas', name: 'Jonas Weber', tz: 'Europe/Berlin', bio: 'Product designer learning to code and to speak Spanish.', teach: [], learn: ['TypeScript', 'Spanish', 'Public speaking'] },
-  { key: 'aisha', name: 'Aisha Bello', tz: 'Africa/Lagos', bio: 'Nurse on night shifts; weekend baker and aspiring guitarist.', teach: [], learn: ['Baking', 'Guitar', 'Watercolour'] },
-  { key: 'morgan', name: 'Morgan Reyes', tz: 'America/New_York', bio: 'Community moderator. Reach out if anything feels off.', teach: [], learn: ['Drawing'] },
+  {
+    key: 'kwame',
+    name: 'Kwame Mensah',
+    tz: 'Africa/Accra',
+    bio: 'Backend engineer who loves type systems and tidy tests. I teach the TypeScript I wish I had learned first.',
+    teach: ['TypeScript', 'Node.js', 'Testing'],
+    learn: ['Guitar'],
+  },
+  {
+    key: 'ana',
+    name: 'Ana López',
+    tz: 'Europe/Madrid',
+    bio: 'Home baker for fifteen years. Sourdough, laminated doughs and everything fermented.',
+    teach: ['Baking', 'Fermentation'],
+    learn: ['Watercolour'],
+  },
+  {
+    key: 'priya',
+    name: 'Priya Raman',
+    tz: 'Asia/Kolkata',
+    bio: 'Toastmasters club coach. I help nervous speakers find a structure and a voice.',
+    teach: ['Public speaking', 'Storytelling'],
+    learn: ['Spanish'],
+  },
+  {
+    key: 'mei',
+    name: 'Mei Chen',
+    tz: 'Asia/Singapore',
+    bio: 'Illustrator. Watercolour skies, ink sketching, and learning to see light.',
+    teach: ['Watercolour', 'Drawing'],
+    learn: ['Baking'],
+  },
+  {
+    key: 'sam',
+    name: "Sam O'Brien",
+    tz: 'Europe/Dublin',
+    bio: 'Session guitarist and patient teacher of first chords.',
+    teach: ['Guitar', 'Music theory'],
+    learn: ['TypeScript'],
+  },
+  {
+    key: 'lucia',
+    name: 'Lucía Fernández',
+    tz: 'America/Mexico_City',
+    bio: 'Language teacher. Conversation first, grammar when you need it.',
+    teach: ['Spanish'],
+    learn: ['Public speaking'],
+  },
+  {
+    key: 'jonas',
+    name: 'Jonas Weber',
+    tz: 'Europe/Berlin',
+    bio: 'Product designer learning to code and to speak Spanish.',
+    teach: [],
+    learn: ['TypeScript', 'Spanish', 'Public speaking'],
+  },
+  {
+    key: 'aisha',
+    name: 'Aisha Bello',
+    tz: 'Africa/Lagos',
+    bio: 'Nurse on night shifts; weekend baker and aspiring guitarist.',
+    teach: [],
+    learn: ['Baking', 'Guitar', 'Watercolour'],
+  },
+  {
+    key: 'morgan',
+    name: 'Morgan Reyes',
+    tz: 'America/New_York',
+    bio: 'Community moderator. Reach out if anything feels off.',
+    teach: [],
+    learn: ['Drawing'],
+  },
 ];
 
 type Plan = {
@@ -39,16 +102,138 @@ type Plan = {
 };
 
 const SESSIONS: Plan[] = [
-  { host: 'ana', title: 'Intro to sourdough: starter to first loaf', skill: 'Baking', difficulty: 'beginner', inDays: 1, hour: 17, minutes: 90, capacity: 8, students: ['aisha', 'mei'], description: 'We feed a starter together, mix a simple dough and talk through shaping and baking. Bring flour, water and a jar.' },
-  { host: 'kwame', title: 'TypeScript generics without tears', skill: 'TypeScript', difficulty: 'intermediate', inDays: 2, hour: 18, minutes: 60, capacity: 6, students: ['jonas', 'sam'], description: 'From `Array<T>` to constrained generics and inference, with small exercises.', prerequisites: ['Basic TypeScript syntax'] },
-  { host: 'lucia', title: 'Conversational Spanish: ordering food', skill: 'Spanish', difficulty: 'beginner', inDays: 3, hour: 19, minutes: 45, capacity: 3, students: ['jonas', 'priya', 'aisha'], description: 'Role-play at a taquería. Lots of speaking, no homework.' },
-  { host: 'mei', title: 'Watercolour skies', skill: 'Watercolour', difficulty: 'advanced', inDays: 4, hour: 10, minutes: 120, capacity: 10, students: ['ana', 'aisha'], description: 'Wet-on-wet gradients, lifting clouds, and sunsets that do not turn to mud.' },
-  { host: 'sam', title: 'Guitar chords for absolute beginners', skill: 'Guitar', difficulty: 'beginner', inDays: 5, hour: 18, minutes: 60, capacity: 4, students: ['aisha', 'kwame'], description: 'G, C, D and E minor, and your first song by the end.' },
-  { host: 'priya', title: 'Public speaking: structure a five-minute talk', skill: 'Public speaking', difficulty: 'intermediate', inDays: 6, hour: 16, minutes: 75, capacity: 8, students: ['jonas', 'lucia'], description: 'A simple frame for any short talk, then everyone gives one.' },
-  { host: 'kwame', title: 'Testing Node.js services with real databases', skill: 'Testing', difficulty: 'advanced', inDays: 9, hour: 18, minutes: 90, capacity: 12, students: [], description: 'Containers, embedded servers and why mocks of the database lie.' },
-  { host: 'ana', title: 'Fermentation basics: sauerkraut and kimchi', skill: 'Fermentation', difficulty: 'beginner', inDays: -6, hour: 17, minutes: 60, capacity: 8, students: ['aisha', 'mei', 'priya'], description: 'Salt, cabbage, patience.', reviews: { aisha: [5, 'My first jar of kimchi worked. Ana explains the why, not just the how.'], mei: [5, 'Calm, precise and fun.'], priya: [4, 'Great session; I wanted a little more time for questions.'] } },
-  { host: 'kwame', title: 'TypeScript from JavaScript in one evening', skill: 'TypeScript', difficulty: 'beginner', inDays: -10, hour: 18, minutes: 90, capacity: 10, students: ['jonas', 'sam', 'morgan'], description: 'Types, interfaces and the compiler as a friend.', reviews: { jonas: [5, 'Finally understood why the compiler complains. Excellent examples.'], sam: [5, 'Clear and patient.'] } },
-  { host: 'sam', title: 'Reading chord charts', skill: 'Music theory', difficulty: 'beginner', inDays: -3, hour: 18, minutes: 45, capacity: 6, students: ['aisha', 'kwame'], description: 'Roman numerals, slash chords and the Nashville number system.', reviews: { kwame: [4, 'Dense but rewarding.'] } },
+  {
+    host: 'ana',
+    title: 'Intro to sourdough: starter to first loaf',
+    skill: 'Baking',
+    difficulty: 'beginner',
+    inDays: 1,
+    hour: 17,
+    minutes: 90,
+    capacity: 8,
+    students: ['aisha', 'mei'],
+    description:
+      'We feed a starter together, mix a simple dough and talk through shaping and baking. Bring flour, water and a jar.',
+  },
+  {
+    host: 'kwame',
+    title: 'TypeScript generics without tears',
+    skill: 'TypeScript',
+    difficulty: 'intermediate',
+    inDays: 2,
+    hour: 18,
+    minutes: 60,
+    capacity: 6,
+    students: ['jonas', 'sam'],
+    description: 'From `Array<T>` to constrained generics and inference, with small exercises.',
+    prerequisites: ['Basic TypeScript syntax'],
+  },
+  {
+    host: 'lucia',
+    title: 'Conversational Spanish: ordering food',
+    skill: 'Spanish',
+    difficulty: 'beginner',
+    inDays: 3,
+    hour: 19,
+    minutes: 45,
+    capacity: 3,
+    students: ['jonas', 'priya', 'aisha'],
+    description: 'Role-play at a taquería. Lots of speaking, no homework.',
+  },
+  {
+    host: 'mei',
+    title: 'Watercolour skies',
+    skill: 'Watercolour',
+    difficulty: 'advanced',
+    inDays: 4,
+    hour: 10,
+    minutes: 120,
+    capacity: 10,
+    students: ['ana', 'aisha'],
+    description: 'Wet-on-wet gradients, lifting clouds, and sunsets that do not turn to mud.',
+  },
+  {
+    host: 'sam',
+    title: 'Guitar chords for absolute beginners',
+    skill: 'Guitar',
+    difficulty: 'beginner',
+    inDays: 5,
+    hour: 18,
+    minutes: 60,
+    capacity: 4,
+    students: ['aisha', 'kwame'],
+    description: 'G, C, D and E minor, and your first song by the end.',
+  },
+  {
+    host: 'priya',
+    title: 'Public speaking: structure a five-minute talk',
+    skill: 'Public speaking',
+    difficulty: 'intermediate',
+    inDays: 6,
+    hour: 16,
+    minutes: 75,
+    capacity: 8,
+    students: ['jonas', 'lucia'],
+    description: 'A simple frame for any short talk, then everyone gives one.',
+  },
+  {
+    host: 'kwame',
+    title: 'Testing Node.js services with real databases',
+    skill: 'Testing',
+    difficulty: 'advanced',
+    inDays: 9,
+    hour: 18,
+    minutes: 90,
+    capacity: 12,
+    students: [],
+    description: 'Containers, embedded servers and why mocks of the database lie.',
+  },
+  {
+    host: 'ana',
+    title: 'Fermentation basics: sauerkraut and kimchi',
+    skill: 'Fermentation',
+    difficulty: 'beginner',
+    inDays: -6,
+    hour: 17,
+    minutes: 60,
+    capacity: 8,
+    students: ['aisha', 'mei', 'priya'],
+    description: 'Salt, cabbage, patience.',
+    reviews: {
+      aisha: [5, 'My first jar of kimchi worked. Ana explains the why, not just the how.'],
+      mei: [5, 'Calm, precise and fun.'],
+      priya: [4, 'Great session; I wanted a little more time for questions.'],
+    },
+  },
+  {
+    host: 'kwame',
+    title: 'TypeScript from JavaScript in one evening',
+    skill: 'TypeScript',
+    difficulty: 'beginner',
+    inDays: -10,
+    hour: 18,
+    minutes: 90,
+    capacity: 10,
+    students: ['jonas', 'sam', 'morgan'],
+    description: 'Types, interfaces and the compiler as a friend.',
+    reviews: {
+      jonas: [5, 'Finally understood why the compiler complains. Excellent examples.'],
+      sam: [5, 'Clear and patient.'],
+    },
+  },
+  {
+    host: 'sam',
+    title: 'Reading chord charts',
+    skill: 'Music theory',
+    difficulty: 'beginner',
+    inDays: -3,
+    hour: 18,
+    minutes: 45,
+    capacity: 6,
+    students: ['aisha', 'kwame'],
+    description: 'Roman numerals, slash chords and the Nashville number system.',
+    reviews: { kwame: [4, 'Dense but rewarding.'] },
+  },
 ];
 
 function at(inDays: number, hour: number, now: Date): string {
@@ -73,7 +258,12 @@ export async function seedDemoCommunity(platform: Platform, now = new Date()): P
       meta,
     );
     ids.set(p.key, member.id);
-    await updateProfile(platform, member.id, { bio: p.bio, skillsToTeach: p.teach, skillsToLearn: p.learn }, { ...meta, actorId: member.id });
+    await updateProfile(
+      platform,
+      member.id,
+      { bio: p.bio, skillsToTeach: p.teach, skillsToLearn: p.learn },
+      { ...meta, actorId: member.id },
+    );
   }
   await changeRole(platform, 'morgan@skillswap.demo', 'moderator', true, meta);
   await changeRole(platform, 'morgan@skillswap.demo', 'admin', true, meta);
@@ -104,7 +294,12 @@ export async function seedDemoCommunity(platform: Platform, now = new Date()): P
     const sessionId = sessionIds[0]!;
     for (const student of plan.students) {
       const memberId = ids.get(student)!;
-      await onSession(platform, sessionId, { type: 'Register', data: { memberId }, now: then }, { ...meta, actorId: memberId });
+      await onSession(
+        platform,
+        sessionId,
+        { type: 'Register', data: { memberId }, now: then },
+        { ...meta, actorId: memberId },
+      );
     }
     if (plan.inDays < 0) {
       const after = new Date(Date.parse(startsAt) + plan.minutes * 60_000);
@@ -116,7 +311,13 @@ export async function seedDemoCommunity(platform: Platform, now = new Date()): P
       );
       for (const [student, [rating, comment]] of Object.entries(plan.reviews ?? {})) {
         const authorId = ids.get(student)!;
-        await submitReview(platform, authorId, sessionId, { rating, comment }, { ...meta, actorId: authorId });
+        await submitReview(
+          platform,
+          authorId,
+          sessionId,
+          { rating, comment },
+          { ...meta, actorId: authorId },
+        );
       }
     }
   }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
@@ -19,7 +19,8 @@ describe.skipIf(!hasChromium)('the home page in Chromium', () => {
   let base: string;
 
   beforeAll(async () => {
-    if (!existsSync(`${DIST}/server/entry.mjs`)) throw new Error('the website is not built: run `npm run build`');
+    if (!existsSync(`${DIST}/server/entry.mjs`))
+      throw new Error('the website is not built: run `npm run build`');
     platform = await startTestPlatform(skillswap, { webDistDir: DIST });
     await seedDemoCommunity(platform);
     await platform.http.listen({ port: 0, host: '127.0.0.1' });

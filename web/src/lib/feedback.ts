@@ -1,0 +1,103 @@
+// Shapes of the feedback, gamification and inbox APIs (modules/feedback, modules/gamification,
+// modules/sessions/inbox-routes.ts) and the small rules pages and islands share about them, so the
+// session page, the profile and the islands never disagree on wording or on the 14-day window.
+import { api, type Page } from './api.ts';
+
+export type Review = {
+  id: string;
+  sessionId: string;
+  sessionTitle: string;
+  skill: string;
+  hostId: string;
+  author: { id: string; displayName: string };
+  rating: number;
+  comment: string;
+  reply: { text: string; at: string } | null;
+  createdAt: string;
+  editedAt: string | null;
+};
+
+export type LeaderboardEntry = { rank: number; user: { id: string; displayName: string }; points: number };
+export type BadgeCatalogue = {
+  items: { key: string; name: string; rule: string }[];
+  points: { key: string; rule: string }[];
+};
+
+export type Notification = {
+  id: string;
+  kind: string;
+  sessionId: string | null;
+  title: string;
+  body: string;
+  createdAt: string;
+  read: boolean;
+};
+export type NotificationPage = Page<Notification> & { unreadCount: number };
+
+/** Mirrors modules/feedback (review.ts EDIT_WINDOW_DAYS, the 2000-character limits in routes.ts). */
+export const EDIT_WINDOW_DAYS = 14;
+export const COMMENT_MAX = 2000;
+
+/** Words beside the stars, so a rating never depends on counting shapes. */
+export const RATING_WORDS: Record<number, string> = {
+  1: 'Poor',
+  2: 'Fair',
+  3: 'Good',
+  4: 'Very good',
+  5: 'Excellent',
+};
+
+/** The star outline shared by the static lists and the islands (same as Icon.astro's "star"). */
+export const STAR_PATH = 'M12 3.5l2.6 5.3 5.9.9-4.3 4.1 1 5.8-5.2-2.7-5.2 2.7 1-5.8-4.3-4.1 5.9-.9z';
+
+export function ratingText(rating: number): string {
+  return `${rating} out of 5 stars`;
+}
+
+/** The server measures the window from submission; a minute of slack avoids offering an edit it would refuse. */
+export function canChange(review: Pick<Review, 'createdAt'>, now = Date.now()): boolean {
+  const at = Date.parse(review.createdAt);
+  return Number.isFinite(at) && now - at < EDIT_WINDOW_DAYS * 86400_000 - 60_000;
+}
+
+export function editableUntil(review: Pick<Review, 'createdAt'>): string {
+  return new Date(Date.parse(review.createdAt) + EDIT_WINDOW_DAYS * 86400_000).toISOString();
+}
+
+/** A calendar day ("25 Nov 2026"): reviews and badges are about the day, not the minute. */
+export function formatDay(iso: string, timeZone = 'UTC'): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone,
+  }).format(d);
+}
+
+/** Average of a list of ratings with one decimal, or null for none. */
+export function averageOf(ratings: number[]): number | null {
+  if (ratings.length === 0) return null;
+  return Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 10) / 10;
+}
+
+/**
+ * Every visible review of a session, page by page, up to `max`: the session page needs the viewer's own review
+ * (to offer the form or the edit) even when it is not among the newest.
+ */
+export async function loadSessionReviews(locals: App.Locals, sessionId: string, max = 500) {
+  const items: Review[] = [];
+  let cursor: string | null = null;
+  do {
+    const q: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+    const res = await api<Page<Review>>(
+      locals,
+      `/api/sessions/${encodeURIComponent(sessionId)}/reviews?limit=100${q}`,
+    );
+    if (!res.ok || !Array.isArray(res.data.items)) return { ok: items.length > 0, items, complete: false };
+    items.push(...res.data.items);
+    cursor = res.data.nextCursor;
+  } while (cursor && items.length < max);
+  return { ok: true, items, complete: cursor === null };
+}
