@@ -143,7 +143,8 @@ export function createProjectionRunner(deps: {
           ])
           .catch(() => {});
         // Never skip the event: back off and try the same batch again.
-        await new Promise((r) => setTimeout(r, Math.min(30_000, 100 * 2 ** Math.min(failures, 8))));
+        // (Waiting on the signal, not a timer: stop() pokes it, so a shutdown never sits out the back-off.)
+        await signal.wait(Math.min(30_000, 100 * 2 ** Math.min(failures, 8)));
       }
     }
   }

@@ -1,7 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errors, notFound, requestMetadata, requireUser, validationFailed } from '../../infra/http/index.ts';
+import {
+  errors,
+  hasRole,
+  notFound,
+  requestMetadata,
+  requireUser,
+  validationFailed,
+} from '../../infra/http/index.ts';
 import type { Deps } from '../../infra/platform.ts';
 import { BadCursorError, listNotifications } from '../../read-models/notifications/queries.ts';
 import { getSession, mySessions } from '../../read-models/session-listings/queries.ts';
@@ -92,7 +99,7 @@ export function inboxRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request, reply) => {
       const viewer = request.user
-        ? { id: request.user.id, isModerator: request.user.roles.includes('moderator') }
+        ? { id: request.user.id, isModerator: hasRole(request.user, 'moderator') }
         : null;
       const session = await getSession(deps.pool, request.params.id, viewer);
       if (!session) throw notFound('That session');

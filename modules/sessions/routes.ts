@@ -257,6 +257,8 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request, reply) => {
       const user = requireUser(request);
+      // A session hidden by moderation does not exist for members: no registering either.
+      await show(request, request.params.id);
       const { events } = await onSession(
         deps,
         request.params.id,

@@ -31,8 +31,9 @@ export async function listNotifications(db: Queryable, memberId: string, limit: 
     body: string;
     created_at: Date;
     read_at: Date | null;
+    cursor_at: string;
   }>(
-    `SELECT * FROM notifications WHERE member_id = $1 ${after}
+    `SELECT *, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at FROM notifications WHERE member_id = $1 ${after}
       ORDER BY created_at DESC, notification_id DESC LIMIT $2`,
     params,
   );
@@ -51,10 +52,7 @@ export async function listNotifications(db: Queryable, memberId: string, limit: 
         read: r.read_at !== null,
       }),
     ),
-    nextCursor:
-      rows.length > limit && last
-        ? encodeCursor([last.created_at.toISOString(), last.notification_id])
-        : null,
+    nextCursor: rows.length > limit && last ? encodeCursor([last.cursor_at, last.notification_id]) : null,
     unreadCount: unread,
   };
 }

@@ -73,8 +73,8 @@ async function page(
     params.push(new Date(at).toISOString(), lastId);
     after = 'AND (created_at, review_id) < ($3::timestamptz, $4)';
   }
-  const { rows } = await db.query<Row>(
-    `SELECT * FROM reviews WHERE ${column} = $1 AND NOT deleted AND NOT hidden ${after}
+  const { rows } = await db.query<Row & { cursor_at: string }>(
+    `SELECT *, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at FROM reviews WHERE ${column} = $1 AND NOT deleted AND NOT hidden ${after}
       ORDER BY created_at DESC, review_id DESC LIMIT $2`,
     params,
   );
@@ -82,8 +82,7 @@ async function page(
   const last = items[items.length - 1];
   return {
     items: items.map(toView),
-    nextCursor:
-      rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.review_id]) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor([last.cursor_at, last.review_id]) : null,
   } satisfies Page<ReviewView>;
 }
 

@@ -78,6 +78,8 @@ export function serverEnv(
     HOST: '127.0.0.1',
     SEED_DEMO: '0',
     LOG_LEVEL: 'info',
+    // Production refuses to start without one (infra/config.ts).
+    SESSION_SECRET: 'process-test-session-secret-0123456789abcdef',
     ...extra,
   };
 }

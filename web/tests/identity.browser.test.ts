@@ -168,8 +168,12 @@ describe.skipIf(!hasChromium)('sign-up, profile and mentor directory in Chromium
 
   it('sends a signed-out member to log in, then back to the page they asked for', async () => {
     await page.goto(`${base}/`);
-    await page.getByRole('button', { name: 'Log out' }).first().click();
-    await page.waitForURL((url) => url.pathname === '/');
+    // Already on '/', so waiting for that URL would pass at once: wait for the header to show signed-out instead.
+    await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/auth/logout')),
+      page.getByRole('button', { name: 'Log out' }).first().click(),
+    ]);
+    await page.getByRole('link', { name: 'Log in' }).first().waitFor();
     await page.goto(`${base}/me/profile`);
     expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/login?next=/me/profile');
 

@@ -1,0 +1,123 @@
+// `npm run bench`: SkillSwap's performance against its targets (docs/BENCHMARKS.md says what and why).
+//   npm run bench -- --quick     CI: ~10k events, one short run of everything, prints the table (under 2 minutes)
+//   npm run bench                full: 100k and 1M events, medians of 3 runs, writes docs/BENCHMARKS.md
+// Options: --events=100000,1000000  --runs=3  --seconds=3 (append and HTTP runs)  --skip=append,rebuild,lag,http
+// On a database of its own (database.ts); everything it creates is dropped at the end.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../infra/config.ts';
+import { createPool } from '../../infra/db/index.ts';
+import { createCatalog, createEventStore } from '../../infra/event-store/index.ts';
+import { createLogger } from '../../infra/logger.ts';
+import { startPlatform } from '../../infra/platform.ts';
+import { ensureCheckpoints, rebuildProjector } from '../../infra/projections/index.ts';
+import { skillswap } from '../../modules/index.ts';
+import { readModels } from '../../read-models/index.ts';
+import { benchAppend } from './append.ts';
+import { openBenchServer } from './database.ts';
+import { explainEndpoints } from './explain.ts';
+import { generateCommunity } from './generate.ts';
+import { benchHttp } from './http.ts';
+import { benchLag } from './lag.ts';
+import { benchRebuild } from './rebuild.ts';
+import { machine, printSummary, type Results, writeDocument } from './report.ts';
+import { medianOf } from './stats.ts';
+
+const args = new Map(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, '').split('=');
+    return [k!, v ?? 'true'] as const;
+  }),
+);
+const quick = args.has('quick');
+const sizes = (args.get('events') ?? (quick ? '10000' : '100000,1000000')).split(',').map(Number);
+const runs = Number(args.get('runs') ?? (quick ? 1 : 3));
+const seconds = Number(args.get('seconds') ?? (quick ? 1 : 3));
+const skip = new Set((args.get('skip') ?? '').split(','));
+const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
+const built = existsSync(`${webDist}/server/entry.mjs`);
+const started = performance.now();
+const log = (msg: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${msg}`);
+
+const server = await openBenchServer(log);
+const results: Results = {
+  mode: quick ? 'quick' : 'full',
+  machine: machine(server.version, server.server),
+  load: { before: os.loadavg(), after: [] },
+  durationSeconds: 0,
+  generation: [],
+  append: [],
+  rebuild: [],
+  lag: null,
+  http: [],
+  weights: [],
+  plans: [],
+};
+log(`${results.machine.cpus} × ${results.machine.cpu}, load ${results.load.before.map((l) => l.toFixed(1)).join(' ')}`);
+try {
+  if (!skip.has('append')) {
+    log('1. append: 1, 8, 32 writers; distinct streams and one hot stream; bare INSERT, store, emmett');
+    results.append = await benchAppend(await server.createDatabase('append'), { seconds, runs, writers: [1, 8, 32] }, log);
+  }
+  const catalog = createCatalog(skillswap.modules.flatMap((m) => m.events));
+  for (const [i, events] of sizes.entries()) {
+    const url = await server.createDatabase(`e${events}`);
+    const pool = createPool(url, { max: 8, applicationName: 'skillswap-bench' });
+    const store = createEventStore(pool, catalog);
+    log(`generating a community of ~${events.toLocaleString('en-US')} events`);
+    const g = await generateCommunity(pool, store, events, log);
+    const c = g.community;
+    results.generation.push({ ...g, events: c.events, members: c.members.length, mentors: c.mentors.length, upcoming: c.upcoming.length });
+    log(`  ${c.events.toLocaleString('en-US')} events in ${g.seconds.toFixed(1)} s (${Math.round(g.eventsPerSecond).toLocaleString('en-US')} ev/s)`);
+    if (!skip.has('rebuild')) {
+      log(`2. rebuild every read model from ${c.events.toLocaleString('en-US')} events`);
+      results.rebuild.push({ events: c.events, result: await benchRebuild(pool, store, readModels, runs, log) });
+    }
+    if (i === sizes.length - 1 && !(skip.has('lag') && skip.has('http'))) {
+      // The read models are current (rebuilt, or rebuilt now); the reactors are treated as having processed the
+      // history (their output, points and badges, is part of the generated log): every consumer starts at the head.
+      const consumers = [...readModels, ...skillswap.modules.flatMap((m) => m.consumers ?? [])];
+      await ensureCheckpoints(pool, consumers);
+      if (skip.has('rebuild')) for (const p of readModels) await rebuildProjector(pool, store, p);
+      const { checkpoint } = await store.head();
+      await pool.query(
+        `UPDATE projection_checkpoints SET transaction_id = $1::xid8, position = $2 WHERE name = ANY($3) AND position < $2`,
+        [checkpoint.transactionId, checkpoint.position, consumers.map((x) => x.name)],
+      );
+      const env = { NODE_ENV: 'production', SESSION_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', SEED_DEMO: '0' };
+      const platform = await startPlatform({ ...loadConfig(env), databaseUrl: url }, createLogger({ level: 'warn', pretty: false }), skillswap, {
+        ...(built ? { webDistDir: webDist } : {}),
+      });
+      try {
+        if (!skip.has('lag')) {
+          log('3. projection lag at 500 events/s');
+          results.lag = await medianOf(runs, (run) => benchLag(platform, c, { rate: 500, seconds: quick ? 5 : 20, run }));
+          log(`  lag p50 ${results.lag.p50.toFixed(1)} ms, p99 ${results.lag.p99.toFixed(1)} ms (${Math.round(results.lag.achievedRate)} ev/s achieved)`);
+        }
+        if (!skip.has('http')) {
+          log(`4. HTTP at 50 connections${built ? '' : ' (web/dist is not built: pages skipped; run `npm run build`)'}`);
+          const h = await benchHttp(platform, c, { seconds, runs, pages: built }, log);
+          results.http = h.rows;
+          results.weights = h.weights;
+          results.plans = await explainEndpoints(platform.pool, c);
+        }
+      } finally {
+        await platform.stop();
+      }
+    }
+    await pool.end();
+  }
+} finally {
+  results.load.after = os.loadavg();
+  results.durationSeconds = (performance.now() - started) / 1000;
+  await server.close();
+}
+printSummary(results);
+if (!quick && !args.has('no-doc')) {
+  const doc = fileURLToPath(new URL('../../docs/BENCHMARKS.md', import.meta.url));
+  writeDocument(doc, results);
+  log(`wrote ${doc}`);
+}
+log(`done in ${Math.round(results.durationSeconds)} s; load average ${results.load.after.map((l) => l.toFixed(1)).join(' ')}`);

@@ -1,0 +1,27 @@
+// The load generator, run as a child process by http.ts: autocannon in the server's process would take the CPU
+// the server is being measured on. Takes {url, paths, connections, seconds} as JSON, prints the summary as JSON.
+import autocannon from 'autocannon';
+
+const { url, paths, connections, seconds } = JSON.parse(process.argv[2]!) as {
+  url: string;
+  paths: string[];
+  connections: number;
+  seconds: number;
+};
+let i = 0;
+const result = await autocannon({
+  url,
+  connections,
+  duration: seconds,
+  // Several paths (profiles of different members, say) are taken in turn, so caches see realistic variety.
+  requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length]! }) }],
+});
+const ok = result['2xx'];
+process.stdout.write(
+  JSON.stringify({
+    requestsPerSecond: ok / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+  }),
+);
