@@ -19,7 +19,15 @@ export async function listNotifications(db: Queryable, memberId: string, limit: 
   let after = '';
   if (cursor) {
     const c = decodeCursor(cursor);
-    if (c?.length !== 2) throw new BadCursorError('cursor is not valid');
+    // Checked here: a hand-made cursor must not reach the database as a value it cannot parse (500).
+    if (
+      c?.length !== 2 ||
+      typeof c[0] !== 'string' ||
+      Number.isNaN(Date.parse(c[0])) ||
+      typeof c[1] !== 'string'
+    ) {
+      throw new BadCursorError('cursor is not valid');
+    }
     params.push(c[0], c[1]);
     after = 'AND (created_at, notification_id) < ($3::timestamptz, $4)';
   }
