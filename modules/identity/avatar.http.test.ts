@@ -35,10 +35,9 @@ async function multipart(data: Buffer, filename: string, type: string, field = '
   const form = new FormData();
   form.append(field, new Blob([new Uint8Array(data)], { type }), filename);
   const encoded = new Response(form);
-  return {
-    payload: Buffer.from(await encoded.arrayBuffer()),
-    contentType: encoded.headers.get('content-type')!,
-  };
+  // The header first: on Bun it is gone once the body has been read.
+  const contentType = encoded.headers.get('content-type')!;
+  return { payload: Buffer.from(await encoded.arrayBuffer()), contentType };
 }
 
 async function upload(cookie: string | null, data: Buffer, filename: string, type: string, field = 'file') {
