@@ -278,17 +278,3 @@ describe('DELETE /api/reviews/:id', () => {
     expect((await review(ada, done, { rating: 3 })).statusCode).toBe(409);
   });
 });
-
-// Hidden reviews wait for the moderation issue: its ContentHidden / ContentRestored events, data
-// {targetType: 'review', targetId, hostId, ...}, did not exist when these tests were written.
-describe('reviews hidden by moderation (moderation issue)', () => {
-  it.todo(
-    'moderation: a hidden review leaves both lists, and PATCH, DELETE and reply answer 404 to its author and host',
-  );
-  it.todo(
-    'moderation: hiding a review drops it from the host’s averageRating and ratingCount; restoring brings it back',
-  );
-  it.todo(
-    'moderation: an edit of a hidden review does not count its rating again (unit-tested in gamification)',
-  );
-});

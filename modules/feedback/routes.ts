@@ -130,6 +130,7 @@ export function feedbackRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       const user = requireUser(request);
+      await show(request.params.id); // hidden by moderation (or deleted): 404, as for reads
       await editReview(deps, request.params.id, user.id, request.body, requestMetadata(request));
       return show(request.params.id);
     },
@@ -147,6 +148,7 @@ export function feedbackRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request, reply) => {
       const user = requireUser(request);
+      await show(request.params.id); // hidden by moderation (or deleted): 404, as for reads
       await deleteReview(deps, request.params.id, user.id, requestMetadata(request));
       return reply.code(204).send(null);
     },
@@ -171,6 +173,7 @@ export function feedbackRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       const user = requireUser(request);
+      await show(request.params.id); // hidden by moderation (or deleted): 404, as for reads
       await replyToReview(deps, request.params.id, user.id, request.body.reply, requestMetadata(request));
       return show(request.params.id);
     },

@@ -216,9 +216,3 @@ describe('a scripted history, checked by hand', () => {
     });
   });
 });
-
-describe('a scripted history with moderation (moderation issue)', () => {
-  it.todo(
-    'moderation: a hidden 5★ review leaves the host’s average and top-rated tally; its restoration returns both',
-  );
-});

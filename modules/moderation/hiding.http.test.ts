@@ -185,3 +185,21 @@ describe('Done when', () => {
     expect(await reputationOf(app, host.id)).toMatchObject({ averageRating: 3, ratingCount: 2 });
   });
 });
+
+describe('what a hidden review still allows', () => {
+  it('given a hidden review, then its author cannot edit or delete it and the host cannot reply (404)', async () => {
+    const [dan, hetty] = (await Promise.all([member(app, 'Dan'), member(app, 'Hetty')])) as [Member, Member];
+    const other = await session(app, hetty, { registered: [dan], title: 'Sourdough' });
+    const hidden = await review(app, dan, other, 2, 'Meh.');
+    expect((await content(mod, 'review', hidden, 'hide')).statusCode).toBe(200);
+    expect((await call(app, dan, 'PATCH', `/api/reviews/${hidden}`, { rating: 5 })).statusCode).toBe(404);
+    expect((await call(app, dan, 'DELETE', `/api/reviews/${hidden}`)).statusCode).toBe(404);
+    expect(
+      (await call(app, hetty, 'POST', `/api/reviews/${hidden}/reply`, { reply: 'Thanks' })).statusCode,
+    ).toBe(404);
+    expect((await content(mod, 'review', hidden, 'restore')).statusCode).toBe(200);
+    expect(
+      (await call(app, hetty, 'POST', `/api/reviews/${hidden}/reply`, { reply: 'Thanks' })).statusCode,
+    ).toBe(200);
+  });
+});
