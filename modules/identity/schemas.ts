@@ -82,6 +82,17 @@ export const profileSchema = z.object({
   }),
   badges: z.array(z.object({ key: z.string(), name: z.string(), awardedAt: z.string() })),
   joinedAt: z.string(),
+  /** Per skill the member has hosted or been rated in: sessions and rating (GET /api/users/:id only). */
+  skillStats: z
+    .array(
+      z.object({
+        skill: z.string(),
+        sessionsHosted: z.number(),
+        averageRating: z.number().nullable(),
+        ratingCount: z.number(),
+      }),
+    )
+    .optional(),
 });
 
 export const mentorQuery = z.object({
