@@ -35,7 +35,7 @@ describe('GET /api/users/:id', () => {
     const { user } = await signUpAs(app, { displayName: 'Grace Hopper', timezone: 'America/New_York' });
     // When anyone (signed out) asks for the profile
     const res = await getUser(user.id);
-    // Then it is the profile, and nothing more
+    // Then it is the profile: API.md's fields and the per-skill figures
     expect(res.statusCode).toBe(200);
     const { profile } = res.json();
     expect(Object.keys(res.json())).toEqual(['profile']);
@@ -50,6 +50,8 @@ describe('GET /api/users/:id', () => {
       reputation: { averageRating: null, ratingCount: 0, sessionsHosted: 0, studentsTaught: 0, points: 0 },
       badges: [],
       joinedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/),
+      // Beyond API.md: sessions and rating per skill (none yet).
+      skillStats: [],
     });
     expect(Date.parse(profile.joinedAt)).toBeGreaterThanOrEqual(before - 1000);
     expect(res.body).not.toContain(user.email);

@@ -20,7 +20,6 @@ import {
   getAccount,
   getProfile,
   listMentors,
-  skillStats,
 } from '../../read-models/member-profiles/queries.ts';
 import { searchSkills } from '../../read-models/skill-catalogue/queries.ts';
 import {
@@ -265,7 +264,7 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
     async (request) => {
       const profile = await getProfile(deps.pool, request.params.id);
       if (!profile) throw notFound('That member');
-      return { profile: { ...profile, skillStats: await skillStats(deps.pool, profile.id) } };
+      return { profile };
     },
   );
 

@@ -21,6 +21,8 @@ export type ProfileView = {
   reputation: Reputation;
   badges: { key: string; name: string; awardedAt: string }[];
   joinedAt: string;
+  /** On a single profile: sessions and rating per skill (the directory's list leaves it out). */
+  skillStats?: SkillStat[];
 };
 
 export type AccountView = {
@@ -120,7 +122,8 @@ export async function getProfile(db: Queryable, memberId: string): Promise<Profi
   const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM member_profiles WHERE member_id = $1`, [
     memberId,
   ]);
-  return rows[0] ? ((await withBadges(db, [toProfile(rows[0])]))[0] ?? null) : null;
+  const profile = rows[0] ? ((await withBadges(db, [toProfile(rows[0])]))[0] ?? null) : null;
+  return profile && { ...profile, skillStats: await skillStats(db, memberId) };
 }
 
 export async function getAccount(db: Queryable, memberId: string): Promise<AccountView | null> {
