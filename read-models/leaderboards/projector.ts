@@ -6,7 +6,7 @@ import { monthOf } from './period.ts';
 
 /**
  * Leaderboards: points per member all time ('all') and per month, each overall (skill '') and per skill.
- * Set-based: one upsert per batch for all the rows the batch touches.
+ * Set-based: one upsert per batch for all the rows the batch touches, and one for the names.
  */
 export const leaderboardsProjector: Projector = {
   name: 'leaderboards',
@@ -15,6 +15,7 @@ export const leaderboardsProjector: Projector = {
   eventTypes: ['MemberSignedUp', 'ProfileUpdated', 'MemberDeleted', 'PointsAwarded'],
   handle: async (client, events: StoredEvent[]) => {
     const rows = new Map<string, { member: string; period: string; skill: string; points: number }>();
+    const names = new Map<string, string>();
     const add = (member: string, period: string, skill: string, points: number) => {
       const key = `${member}\u0000${period}\u0000${skill}`;
       const row = rows.get(key) ?? { member, period, skill, points: 0 };
@@ -37,10 +38,14 @@ export const leaderboardsProjector: Projector = {
           ? { memberId: (event.data as { memberId: string }).memberId, displayName: DELETED_NAME }
           : (event.data as IdentityEventData['ProfileUpdated']);
       if (d.displayName === undefined) continue;
+      // The last name in the batch is what one upsert per event would have left.
+      names.set(d.memberId, d.displayName);
+    }
+    if (names.size > 0) {
       await client.query(
-        `INSERT INTO leaderboard_people (member_id, display_name) VALUES ($1, $2)
-         ON CONFLICT (member_id) DO UPDATE SET display_name = $2`,
-        [d.memberId, d.displayName],
+        `INSERT INTO leaderboard_people (member_id, display_name) SELECT * FROM unnest($1::text[], $2::text[])
+         ON CONFLICT (member_id) DO UPDATE SET display_name = excluded.display_name`,
+        [[...names.keys()], [...names.values()]],
       );
     }
     if (rows.size === 0) return;

@@ -2,6 +2,8 @@ import type { PoolClient } from '../../infra/db/index.ts';
 import type { StoredEvent } from '../../infra/event-store/index.ts';
 import type { Projector } from '../../infra/projections/index.ts';
 import { DELETED_NAME, type IdentityEventData } from '../../modules/identity/index.ts';
+import { inRuns } from '../shared/runs.ts';
+import { applyCompletions, applyProfiles, applyReviews, applyRewards, RUN_GROUPS } from './batches.ts';
 import { applyReputation, REPUTATION_EVENTS } from './reputation.ts';
 
 const PROFILE_COLUMNS = {
@@ -106,14 +108,21 @@ export const memberProfilesProjector: Projector = {
   ],
   handle: async (client, events) => {
     const touched = new Set<string>();
-    for (const event of events) {
-      if (REPUTATION_EVENTS.includes(event.type)) {
-        await applyReputation(client, event);
-        continue;
-      }
-      const id = await apply(client, event);
-      if (id) touched.add(id);
-    }
+    await inRuns(
+      events,
+      RUN_GROUPS,
+      async (run, group) => {
+        if (group === 'profiles') for (const id of await applyProfiles(client, run)) touched.add(id);
+        else if (group === 'rewards') await applyRewards(client, run);
+        else if (group === 'reviews') await applyReviews(client, run);
+        else await applyCompletions(client, run);
+      },
+      async (event) => {
+        if (REPUTATION_EVENTS.includes(event.type)) return applyReputation(client, event);
+        const id = await apply(client, event);
+        if (id) touched.add(id);
+      },
+    );
     if (touched.size === 0) return;
     // Full-text search over name (most weight), skills, then bio.
     await client.query(

@@ -3,25 +3,67 @@ import type { StoredEvent } from '../../infra/event-store/index.ts';
 import type { Projector } from '../../infra/projections/index.ts';
 import { DELETED_NAME } from '../../modules/identity/index.ts';
 import type { ModerationEventData } from '../../modules/moderation/index.ts';
+import { inRuns } from '../shared/runs.ts';
 
 type D<K extends keyof ModerationEventData> = ModerationEventData[K];
 
-async function preview(client: PoolClient, type: string, id: string, ownerId: string | null, text: string) {
+type Preview = (type: string, id: string, ownerId: string | null, text: string) => Promise<void>;
+
+/** Upserts what moderators see of targets: the latest preview, and the latest owner given (else the one known). */
+async function previews(
+  client: PoolClient,
+  list: { type: string; id: string; ownerId: string | null; text: string }[],
+) {
   await client.query(
-    `INSERT INTO moderation_targets (target_type, target_id, owner_id, preview) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (target_type, target_id) DO UPDATE SET preview = $4, owner_id = coalesce($3, moderation_targets.owner_id)`,
-    [type, id, ownerId, text.slice(0, 500)],
+    `INSERT INTO moderation_targets (target_type, target_id, owner_id, preview)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+     ON CONFLICT (target_type, target_id) DO UPDATE
+       SET preview = excluded.preview, owner_id = coalesce(excluded.owner_id, moderation_targets.owner_id)`,
+    [
+      list.map((p) => p.type),
+      list.map((p) => p.id),
+      list.map((p) => p.ownerId),
+      list.map((p) => p.text.slice(0, 500)),
+    ],
   );
 }
 
-async function apply(client: PoolClient, event: StoredEvent) {
+/**
+ * Events that only set previews (the bulk of this projector's log) come in runs written with one upsert: per
+ * target the last preview and the last owner given, as one upsert per event would have left them. ReviewEdited is
+ * not among them: it reads the preview it amends.
+ */
+const PREVIEW_EVENTS: ReadonlySet<string> = new Set([
+  'SessionScheduled',
+  'SessionDetailsChanged',
+  'ReviewSubmitted',
+  'MemberSignedUp',
+  'ProfileUpdated',
+  'MemberDeleted',
+]);
+
+async function previewRun(client: PoolClient, events: StoredEvent[]) {
+  const targets = new Map<string, { type: string; id: string; ownerId: string | null; text: string }>();
+  const put: Preview = async (type, id, ownerId, text) => {
+    const key = `${type}\u0000${id}`;
+    targets.set(key, { type, id, ownerId: ownerId ?? targets.get(key)?.ownerId ?? null, text });
+  };
+  for (const event of events) await apply(client, event, put);
+  if (targets.size > 0) await previews(client, [...targets.values()]);
+}
+
+async function apply(
+  client: PoolClient,
+  event: StoredEvent,
+  preview: Preview = (type, id, ownerId, text) => previews(client, [{ type, id, ownerId, text }]),
+) {
   const d = event.data as Record<string, unknown>;
   switch (event.type) {
     // What moderators see of a target: a session's title, a review's comment, a member's name.
     case 'SessionScheduled':
     case 'SessionDetailsChanged':
       if (typeof d.title === 'string')
-        await preview(client, 'session', d.sessionId as string, (d.hostId as string) ?? null, d.title);
+        await preview('session', d.sessionId as string, (d.hostId as string) ?? null, d.title);
       return;
     case 'ReviewSubmitted':
     case 'ReviewEdited':
@@ -40,16 +82,16 @@ async function apply(client: PoolClient, event: StoredEvent) {
           comment ??= said ?? '';
         }
         const text = `${rating ? `${rating}★ ` : ''}${comment ?? ''}`.trim();
-        await preview(client, 'review', d.reviewId as string, (d.authorId as string) ?? null, text);
+        await preview('review', d.reviewId as string, (d.authorId as string) ?? null, text);
       }
       return;
     case 'MemberSignedUp':
     case 'ProfileUpdated':
       if (typeof d.displayName === 'string')
-        await preview(client, 'user', d.memberId as string, d.memberId as string, d.displayName);
+        await preview('user', d.memberId as string, d.memberId as string, d.displayName);
       return;
     case 'MemberDeleted':
-      await preview(client, 'user', d.memberId as string, d.memberId as string, DELETED_NAME);
+      await preview('user', d.memberId as string, d.memberId as string, DELETED_NAME);
       return;
     case 'ReportFiled': {
       const r = d as D<'ReportFiled'>;
@@ -118,6 +160,11 @@ export const moderationQueueProjector: Projector = {
     'ContentRestored',
   ],
   handle: async (client, events) => {
-    for (const event of events) await apply(client, event);
+    await inRuns(
+      events,
+      PREVIEW_EVENTS,
+      (run) => previewRun(client, run),
+      (event) => apply(client, event),
+    );
   },
 };

@@ -1,79 +1,22 @@
-import { createHash } from 'node:crypto';
 import type { PoolClient } from '../../infra/db/index.ts';
 import type { StoredEvent } from '../../infra/event-store/index.ts';
 import type { Projector } from '../../infra/projections/index.ts';
 import type { SessionEventData } from '../../modules/sessions/index.ts';
+import { inRuns } from '../shared/runs.ts';
+import { directSink, insertSessions, runSink, type Sink, when } from './writes.ts';
+
+/** Runs of these are written set-based: sessions by insertSessions, the others through runSink. */
+const RUN_GROUPS: Readonly<Record<string, string>> = {
+  SessionScheduled: 'scheduled',
+  MemberRegistered: 'registrations',
+  MemberWaitlisted: 'registrations',
+  RegistrationCancelled: 'registrations',
+  WaitlistPromoted: 'registrations',
+  ReminderDue: 'reminders',
+};
 
 type D<K extends keyof SessionEventData> = SessionEventData[K];
-type SessionInfo = { title: string; host_id: string; starts_at: Date; timezone: string };
-
-// Ids come from the event and the recipient, so a rebuild recreates the same notifications (and read marks).
-const notificationId = (event: StoredEvent, memberId: string) =>
-  createHash('sha256')
-    .update(`${event.streamId}:${event.streamVersion}:${memberId}`)
-    .digest('hex')
-    .slice(0, 32);
-
-function when(startsAt: Date | string, timezone: string) {
-  const text = new Intl.DateTimeFormat('en-GB', {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone: timezone,
-  }).format(new Date(startsAt));
-  return `${text} (${timezone})`;
-}
-
-async function notify(
-  client: PoolClient,
-  event: StoredEvent,
-  memberIds: string[],
-  n: { kind: string; sessionId: string; title: string; body: string },
-) {
-  if (memberIds.length === 0) return;
-  await client.query(
-    `INSERT INTO notifications (notification_id, member_id, kind, session_id, title, body, created_at)
-     SELECT unnest($1::text[]), unnest($2::text[]), $3, $4, $5, $6, $7
-     ON CONFLICT (notification_id) DO NOTHING`,
-    [
-      memberIds.map((m) => notificationId(event, m)),
-      memberIds,
-      n.kind,
-      n.sessionId,
-      n.title,
-      n.body,
-      event.recordedAt,
-    ],
-  );
-}
-
-async function audience(client: PoolClient, sessionId: string, statuses = ['registered', 'waitlisted']) {
-  const { rows } = await client.query<{ member_id: string }>(
-    'SELECT member_id FROM notification_audience WHERE session_id = $1 AND status = ANY($2)',
-    [sessionId, statuses],
-  );
-  return rows.map((r) => r.member_id);
-}
-
-async function session(client: PoolClient, sessionId: string): Promise<SessionInfo | null> {
-  const { rows } = await client.query<SessionInfo>(
-    'SELECT title, host_id, starts_at, timezone FROM notification_sessions WHERE session_id = $1',
-    [sessionId],
-  );
-  return rows[0] ?? null;
-}
-
-async function setAudience(client: PoolClient, sessionId: string, memberId: string, status: string) {
-  await client.query(
-    `INSERT INTO notification_audience (session_id, member_id, status) VALUES ($1, $2, $3)
-     ON CONFLICT (session_id, member_id) DO UPDATE SET status = $3`,
-    [sessionId, memberId, status],
-  );
-}
-
-async function apply(client: PoolClient, event: StoredEvent) {
+async function apply(client: PoolClient, event: StoredEvent, sink: Sink) {
   if (event.type === 'NotificationsRead') {
     const d = event.data as { memberId: string; ids: string[] | null };
     await client.query(
@@ -93,14 +36,14 @@ async function apply(client: PoolClient, event: StoredEvent) {
     return;
   }
   const sessionId = (event.data as { sessionId: string }).sessionId;
-  const s = await session(client, sessionId);
+  const s = await sink.session(sessionId);
   if (!s) return;
   const base = { sessionId };
   switch (event.type) {
     case 'MemberRegistered': {
       const d = event.data as D<'MemberRegistered'>;
-      await setAudience(client, sessionId, d.memberId, 'registered');
-      return notify(client, event, [d.memberId], {
+      await sink.setAudience(sessionId, d.memberId, 'registered');
+      return sink.notify(event, [d.memberId], {
         ...base,
         kind: 'registered',
         title: `You're registered for “${s.title}”`,
@@ -109,8 +52,8 @@ async function apply(client: PoolClient, event: StoredEvent) {
     }
     case 'MemberWaitlisted': {
       const d = event.data as D<'MemberWaitlisted'>;
-      await setAudience(client, sessionId, d.memberId, 'waitlisted');
-      return notify(client, event, [d.memberId], {
+      await sink.setAudience(sessionId, d.memberId, 'waitlisted');
+      return sink.notify(event, [d.memberId], {
         ...base,
         kind: 'waitlisted',
         title: `You're on the waitlist for “${s.title}”`,
@@ -119,8 +62,8 @@ async function apply(client: PoolClient, event: StoredEvent) {
     }
     case 'WaitlistPromoted': {
       const d = event.data as D<'WaitlistPromoted'>;
-      await setAudience(client, sessionId, d.memberId, 'registered');
-      return notify(client, event, [d.memberId], {
+      await sink.setAudience(sessionId, d.memberId, 'registered');
+      return sink.notify(event, [d.memberId], {
         ...base,
         kind: 'promoted',
         title: `A seat opened up: you're in “${s.title}”`,
@@ -129,7 +72,7 @@ async function apply(client: PoolClient, event: StoredEvent) {
     }
     case 'RegistrationCancelled': {
       const d = event.data as D<'RegistrationCancelled'>;
-      await setAudience(client, sessionId, d.memberId, 'cancelled');
+      await sink.setAudience(sessionId, d.memberId, 'cancelled');
       return;
     }
     case 'SessionRescheduled': {
@@ -138,7 +81,7 @@ async function apply(client: PoolClient, event: StoredEvent) {
         sessionId,
         d.startsAt,
       ]);
-      return notify(client, event, await audience(client, sessionId), {
+      return sink.notify(event, await sink.audience(sessionId), {
         ...base,
         kind: 'rescheduled',
         title: `“${s.title}” has a new time`,
@@ -154,7 +97,7 @@ async function apply(client: PoolClient, event: StoredEvent) {
         ]);
       const changed = Object.keys(d).filter((k) => k !== 'sessionId' && k !== 'capacity');
       if (changed.length === 0) return;
-      return notify(client, event, await audience(client, sessionId), {
+      return sink.notify(event, await sink.audience(sessionId), {
         ...base,
         kind: 'changed',
         title: `The host updated “${d.title ?? s.title}”`,
@@ -163,7 +106,7 @@ async function apply(client: PoolClient, event: StoredEvent) {
     }
     case 'SessionCancelled': {
       const d = event.data as D<'SessionCancelled'>;
-      return notify(client, event, await audience(client, sessionId), {
+      return sink.notify(event, await sink.audience(sessionId), {
         ...base,
         kind: 'cancelled',
         title: `“${s.title}” was cancelled`,
@@ -172,8 +115,8 @@ async function apply(client: PoolClient, event: StoredEvent) {
     }
     case 'ReminderDue': {
       const d = event.data as D<'ReminderDue'>;
-      const recipients = [s.host_id, ...(await audience(client, sessionId, ['registered']))];
-      return notify(client, event, recipients, {
+      const recipients = [s.host_id, ...(await sink.audience(sessionId, ['registered']))];
+      return sink.notify(event, recipients, {
         ...base,
         kind: `reminder-${d.kind}`,
         title: `“${s.title}” starts in ${d.kind === '24h' ? '24 hours' : '1 hour'}`,
@@ -201,6 +144,17 @@ export const notificationsProjector: Projector = {
     'NotificationsRead',
   ],
   handle: async (client, events) => {
-    for (const event of events) await apply(client, event);
+    const direct = directSink(client);
+    await inRuns(
+      events,
+      RUN_GROUPS,
+      async (run, group) => {
+        if (group === 'scheduled') return insertSessions(client, run);
+        const { sink, flush } = await runSink(client, run, group === 'reminders');
+        for (const event of run) await apply(client, event, sink);
+        await flush();
+      },
+      (event) => apply(client, event, direct),
+    );
   },
 };

@@ -4,6 +4,8 @@ import type { Projector } from '../../infra/projections/index.ts';
 import type { FeedbackEventData } from '../../modules/feedback/index.ts';
 import { DELETED_NAME, type IdentityEventData } from '../../modules/identity/index.ts';
 import type { SessionEventData } from '../../modules/sessions/index.ts';
+import { inRuns } from '../shared/runs.ts';
+import { addReviews, namePeople, RUN_GROUPS, titleSessions } from './batches.ts';
 
 async function apply(client: PoolClient, event: StoredEvent) {
   switch (event.type) {
@@ -107,6 +109,15 @@ export const reviewsProjector: Projector = {
     'ContentRestored',
   ],
   handle: async (client, events) => {
-    for (const event of events) await apply(client, event);
+    await inRuns(
+      events,
+      RUN_GROUPS,
+      async (run, group) => {
+        if (group === 'people') return namePeople(client, run);
+        if (group === 'sessions') return titleSessions(client, run);
+        return addReviews(client, run);
+      },
+      (event) => apply(client, event),
+    );
   },
 };

@@ -3,36 +3,11 @@ import type { StoredEvent } from '../../infra/event-store/index.ts';
 import type { Projector } from '../../infra/projections/index.ts';
 import { DELETED_NAME, type IdentityEventData } from '../../modules/identity/index.ts';
 import type { SessionEventData } from '../../modules/sessions/index.ts';
+import { inRuns } from '../shared/runs.ts';
+import { completeSessions, insertSessions, nameHosts, RUN_GROUPS } from './batches.ts';
+import { applyRegistrations } from './registrations.ts';
 
 type E<K extends keyof SessionEventData> = SessionEventData[K];
-
-async function recount(client: PoolClient, sessionId: string) {
-  await client.query(
-    `UPDATE session_listings SET
-        registered_count = (SELECT count(*) FROM session_registrations r WHERE r.session_id = $1 AND r.status = 'registered'),
-        waitlist_count = (SELECT count(*) FROM session_registrations r WHERE r.session_id = $1 AND r.status = 'waitlisted')
-      WHERE session_id = $1`,
-    [sessionId],
-  );
-}
-
-async function setRegistration(
-  client: PoolClient,
-  event: StoredEvent,
-  sessionId: string,
-  memberId: string,
-  status: string,
-) {
-  await client.query(
-    `INSERT INTO session_registrations (session_id, member_id, status, queued_at, registered_at)
-     VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (session_id, member_id) DO UPDATE SET status = $3,
-       queued_at = CASE WHEN session_registrations.status = 'cancelled' THEN $4 ELSE session_registrations.queued_at END,
-       registered_at = CASE WHEN session_registrations.status = 'cancelled' THEN $5 ELSE session_registrations.registered_at END`,
-    [sessionId, memberId, status, event.globalPosition, event.recordedAt],
-  );
-  await recount(client, sessionId);
-}
 
 const SEARCH = `setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', skill), 'A')
   || setweight(to_tsvector('english', description), 'B')`;
@@ -160,19 +135,6 @@ async function apply(client: PoolClient, event: StoredEvent) {
       ]);
       return;
     }
-    case 'MemberRegistered':
-    case 'WaitlistPromoted': {
-      const d = event.data as E<'MemberRegistered'>;
-      return setRegistration(client, event, d.sessionId, d.memberId, 'registered');
-    }
-    case 'MemberWaitlisted': {
-      const d = event.data as E<'MemberWaitlisted'>;
-      return setRegistration(client, event, d.sessionId, d.memberId, 'waitlisted');
-    }
-    case 'RegistrationCancelled': {
-      const d = event.data as E<'RegistrationCancelled'>;
-      return setRegistration(client, event, d.sessionId, d.memberId, 'cancelled');
-    }
   }
 }
 
@@ -198,6 +160,16 @@ export const sessionListingsProjector: Projector = {
     'ContentRestored',
   ],
   handle: async (client, events) => {
-    for (const event of events) await apply(client, event);
+    await inRuns(
+      events,
+      RUN_GROUPS,
+      async (run, group) => {
+        if (group === 'registrations') return applyRegistrations(client, run);
+        if (group === 'scheduled') return insertSessions(client, run);
+        if (group === 'completed') return completeSessions(client, run);
+        return nameHosts(client, run);
+      },
+      (event) => apply(client, event),
+    );
   },
 };

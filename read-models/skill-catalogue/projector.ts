@@ -13,20 +13,41 @@ export const skillCatalogueProjector: Projector = {
   kind: 'read-model',
   tables: ['skill_catalogue', 'skill_members'],
   eventTypes: ['ProfileUpdated', 'MemberDeleted'],
+  // The whole batch at once, with the result of applying its events one by one: each member's rows are read
+  // once, every event is folded in memory, and the rows are written back once (a rebuild did seven round trips
+  // per profile change). New skills keep the spelling and time of their first appearance, in log order.
   handle: async (client, events: StoredEvent[]) => {
+    const changes = events
+      .map((event) => ({
+        event,
+        // A deleted account stops counting as a teacher or learner of anything.
+        d:
+          event.type === 'MemberDeleted'
+            ? {
+                memberId: (event.data as { memberId: string }).memberId,
+                skillsToTeach: [],
+                skillsToLearn: [],
+              }
+            : (event.data as IdentityEventData['ProfileUpdated']),
+      }))
+      .filter(({ d }) => d.skillsToTeach || d.skillsToLearn);
+    if (changes.length === 0) return;
+    const members = [...new Set(changes.map(({ d }) => d.memberId))];
+    const { rows } = await client.query<{
+      member_id: string;
+      skill_key: string;
+      teaches: boolean;
+      learns: boolean;
+    }>('SELECT member_id, skill_key, teaches, learns FROM skill_members WHERE member_id = ANY($1)', [
+      members,
+    ]);
+    const state = new Map(members.map((m) => [m, new Map<string, Record<Side, boolean>>()]));
+    for (const r of rows) state.get(r.member_id)!.set(r.skill_key, { teaches: r.teaches, learns: r.learns });
     const affected = new Set<string>();
-    for (const event of events) {
-      // A deleted account stops counting as a teacher or learner of anything.
-      const d =
-        event.type === 'MemberDeleted'
-          ? { memberId: (event.data as { memberId: string }).memberId, skillsToTeach: [], skillsToLearn: [] }
-          : (event.data as IdentityEventData['ProfileUpdated']);
-      if (!d.skillsToTeach && !d.skillsToLearn) continue;
-      const before = await client.query<{ skill_key: string }>(
-        'SELECT skill_key FROM skill_members WHERE member_id = $1',
-        [d.memberId],
-      );
-      for (const r of before.rows) affected.add(r.skill_key);
+    const firstSeen: { key: string; name: string; at: Date }[] = [];
+    for (const { event, d } of changes) {
+      const mine = state.get(d.memberId)!;
+      for (const k of mine.keys()) affected.add(k);
       const sides: [Side, string[] | undefined][] = [
         ['teaches', d.skillsToTeach],
         ['learns', d.skillsToLearn],
@@ -34,28 +55,32 @@ export const skillCatalogueProjector: Projector = {
       for (const [side, skills] of sides) {
         if (!skills) continue;
         const keys = skills.map((s) => s.toLowerCase());
-        for (const k of keys) affected.add(k);
-        await client.query(
-          `INSERT INTO skill_catalogue (skill_key, name, first_seen_at)
-           SELECT k, n, $3 FROM unnest($1::text[], $2::text[]) AS s(k, n)
-           ON CONFLICT (skill_key) DO NOTHING`,
-          [keys, skills, event.recordedAt],
-        );
-        await client.query(
-          `UPDATE skill_members SET ${side} = false WHERE member_id = $1 AND NOT (skill_key = ANY($2))`,
-          [d.memberId, keys],
-        );
-        await client.query(
-          `INSERT INTO skill_members (skill_key, member_id, ${side})
-           SELECT k, $2, true FROM unnest($1::text[]) AS k
-           ON CONFLICT (skill_key, member_id) DO UPDATE SET ${side} = true`,
-          [keys, d.memberId],
-        );
+        skills.forEach((name, i) => {
+          affected.add(keys[i]!);
+          firstSeen.push({ key: keys[i]!, name, at: event.recordedAt });
+        });
+        for (const [k, row] of mine) if (!keys.includes(k)) row[side] = false;
+        for (const k of keys) {
+          const row = mine.get(k) ?? { teaches: false, learns: false };
+          row[side] = true;
+          mine.set(k, row);
+        }
       }
-      await client.query('DELETE FROM skill_members WHERE member_id = $1 AND NOT teaches AND NOT learns', [
-        d.memberId,
-      ]);
+      for (const [k, row] of mine) if (!row.teaches && !row.learns) mine.delete(k);
     }
+    await client.query(
+      `INSERT INTO skill_catalogue (skill_key, name, first_seen_at)
+       SELECT k, n, a FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS s(k, n, a, i) ORDER BY i
+       ON CONFLICT (skill_key) DO NOTHING`,
+      [firstSeen.map((f) => f.key), firstSeen.map((f) => f.name), firstSeen.map((f) => f.at)],
+    );
+    const final = [...state].flatMap(([m, mine]) => [...mine].map(([k, row]) => ({ m, k, ...row })));
+    await client.query('DELETE FROM skill_members WHERE member_id = ANY($1)', [members]);
+    await client.query(
+      `INSERT INTO skill_members (skill_key, member_id, teaches, learns)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::boolean[])`,
+      [final.map((f) => f.k), final.map((f) => f.m), final.map((f) => f.teaches), final.map((f) => f.learns)],
+    );
     if (affected.size === 0) return;
     // Recount exactly the skills this batch touched: the ones members gained and the ones they dropped.
     await client.query(

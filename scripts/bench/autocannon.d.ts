@@ -12,6 +12,7 @@ declare module 'autocannon' {
   type Result = {
     requests: Histogram & { total: number };
     latency: Histogram;
+    throughput: Histogram & { total: number };
     errors: number;
     timeouts: number;
     non2xx: number;

@@ -9,7 +9,11 @@ import type { Community } from './community.ts';
 
 export type Plan = { endpoint: string; sql: string; plan: string; executionMs: number };
 
-async function explain(pool: Pool, endpoint: string, call: (db: Queryable) => Promise<unknown>): Promise<Plan> {
+async function explain(
+  pool: Pool,
+  endpoint: string,
+  call: (db: Queryable) => Promise<unknown>,
+): Promise<Plan> {
   const seen: { text: string; values: unknown[] }[] = [];
   const recorder: Queryable = {
     query: ((text: string, values: unknown[]) => {
@@ -21,7 +25,10 @@ async function explain(pool: Pool, endpoint: string, call: (db: Queryable) => Pr
   const main = seen[0]!;
   // Run once more first, so the plan shows a warm cache as the endpoint under load sees it.
   await pool.query(main.text, main.values);
-  const { rows } = await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${main.text}`, main.values);
+  const { rows } = await pool.query<{ 'QUERY PLAN': string }>(
+    `EXPLAIN (ANALYZE, BUFFERS) ${main.text}`,
+    main.values,
+  );
   const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
   const executionMs = Number(/Execution Time: ([\d.]+) ms/.exec(plan)?.[1] ?? Number.NaN);
   return { endpoint, sql: main.text.replace(/\s+/g, ' ').trim(), plan, executionMs };
@@ -30,7 +37,9 @@ async function explain(pool: Pool, endpoint: string, call: (db: Queryable) => Pr
 export async function explainEndpoints(pool: Pool, c: Community): Promise<Plan[]> {
   const skill = c.skills[0] ?? 'TypeScript';
   return [
-    await explain(pool, 'GET /api/sessions', (db) => listSessions(db, { status: 'scheduled', limit: 20 }, null)),
+    await explain(pool, 'GET /api/sessions', (db) =>
+      listSessions(db, { status: 'scheduled', limit: 20 }, null),
+    ),
     await explain(pool, 'GET /api/sessions?skill&difficulty', (db) =>
       listSessions(db, { status: 'scheduled', limit: 20, skill, difficulty: 'beginner' }, null),
     ),
@@ -38,7 +47,9 @@ export async function explainEndpoints(pool: Pool, c: Community): Promise<Plan[]
       listSessions(db, { status: 'scheduled', limit: 20, q: 'practice' }, null),
     ),
     await explain(pool, 'GET /api/mentors', (db) => listMentors(db, { sort: 'rating', limit: 20 })),
-    await explain(pool, 'GET /api/mentors?skill', (db) => listMentors(db, { sort: 'rating', limit: 20, skill })),
+    await explain(pool, 'GET /api/mentors?skill', (db) =>
+      listMentors(db, { sort: 'rating', limit: 20, skill }),
+    ),
     await explain(pool, 'GET /api/users/:id', (db) => getProfile(db, c.mentors[0]!)),
     await explain(pool, 'GET /api/leaderboards', (db) => leaderboard(db, { period: 'all', limit: 20 })),
     await explain(pool, 'GET /api/leaderboards?period=month&skill', (db) =>

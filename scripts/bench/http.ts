@@ -18,20 +18,24 @@ export type HttpRow = {
   p50: number;
   p99: number;
   errors: number;
+  /** Average response size (headers and body), bytes. */
+  bytes: number;
 };
 export type PageWeight = { page: string; referenced: number; withImports: number; files: number };
 
 const LOAD = new URL('./load.ts', import.meta.url).pathname;
 
 function load(url: string, paths: string[], seconds: number, connections = 50) {
-  return new Promise<{ requestsPerSecond: number; p50: number; p99: number; errors: number }>((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [LOAD, JSON.stringify({ url, paths, connections, seconds })],
-      { maxBuffer: 1 << 20 },
-      (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout))),
-    );
-  });
+  return new Promise<{ requestsPerSecond: number; p50: number; p99: number; errors: number; bytes: number }>(
+    (resolve, reject) => {
+      execFile(
+        process.execPath,
+        [LOAD, JSON.stringify({ url, paths, connections, seconds })],
+        { maxBuffer: 1 << 20 },
+        (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout))),
+      );
+    },
+  );
 }
 
 export function endpoints(c: Community): { name: string; kind: HttpRow['kind']; paths: string[] }[] {
@@ -39,13 +43,21 @@ export function endpoints(c: Community): { name: string; kind: HttpRow['kind']; 
   const people = c.members.slice(0, 500).map((id) => `/api/users/${id}`);
   return [
     { name: 'GET /api/sessions', kind: 'api', paths: ['/api/sessions'] },
-    { name: 'GET /api/sessions?skill&difficulty', kind: 'api', paths: [`/api/sessions?skill=${skill}&difficulty=beginner`] },
+    {
+      name: 'GET /api/sessions?skill&difficulty',
+      kind: 'api',
+      paths: [`/api/sessions?skill=${skill}&difficulty=beginner`],
+    },
     { name: 'GET /api/sessions?q', kind: 'api', paths: ['/api/sessions?q=practice'] },
     { name: 'GET /api/mentors', kind: 'api', paths: ['/api/mentors'] },
     { name: 'GET /api/mentors?skill', kind: 'api', paths: [`/api/mentors?skill=${skill}`] },
     { name: 'GET /api/users/:id', kind: 'api', paths: people },
     { name: 'GET /api/leaderboards', kind: 'api', paths: ['/api/leaderboards'] },
-    { name: 'GET /api/leaderboards?period=month&skill', kind: 'api', paths: [`/api/leaderboards?period=month&skill=${skill}`] },
+    {
+      name: 'GET /api/leaderboards?period=month&skill',
+      kind: 'api',
+      paths: [`/api/leaderboards?period=month&skill=${skill}`],
+    },
     { name: 'GET /api/badges (no database)', kind: 'limit', paths: ['/api/badges'] },
     { name: 'page /', kind: 'page', paths: ['/'] },
     { name: 'page /sessions', kind: 'page', paths: ['/sessions'] },
@@ -88,7 +100,9 @@ export async function benchHttp(
   } finally {
     await trivial.close();
   }
-  const weights = options.pages ? await pageWeights(url, ['/', '/sessions', `/users/${community.mentors[0]}`]) : [];
+  const weights = options.pages
+    ? await pageWeights(url, ['/', '/sessions', `/users/${community.mentors[0]}`])
+    : [];
   return { rows, weights };
 }
 
@@ -102,8 +116,8 @@ export async function pageWeights(baseUrl: string, pages: string[]): Promise<Pag
     const dir = path.slice(0, path.lastIndexOf('/') + 1);
     // Static imports only (`import … from "./x.js"`, `import "./x.js"`): those load with the module; dynamic
     // import() chunks load later, when the code that needs them runs.
-    const imports = [...text.matchAll(/(?:\bfrom|\bimport)\s*["']([^"']+\.js)["']/g)].map((m) =>
-      new URL(m[1]!, `http://x${dir}`).pathname,
+    const imports = [...text.matchAll(/(?:\bfrom|\bimport)\s*["']([^"']+\.js)["']/g)].map(
+      (m) => new URL(m[1]!, `http://x${dir}`).pathname,
     );
     const entry = { gzip: gzipSync(text).length, imports };
     sizes.set(path, entry);

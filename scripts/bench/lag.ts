@@ -2,7 +2,7 @@
 // fixed rate and we time, for each, from its append's commit to the moment every read-model projector's checkpoint
 // has passed it: the checkpoint commits with the read-model rows, so that is when a reader sees the effect (and
 // when a command's read-your-writes wait would return). Checkpoints are read right after each batch a projector
-// commits in this process (the runner's progress event), and every 5 ms besides.
+// commits in this process (the runner's progress event), and every 10 ms besides.
 import type { Pool } from '../../infra/db/index.ts';
 import { type Checkpoint, isAtOrPast, type NewEvent } from '../../infra/event-store/index.ts';
 import type { Platform } from '../../infra/platform.ts';
@@ -136,7 +136,7 @@ export async function benchLag(
     });
   let failure: Error | undefined;
   platform.runner.onProgress(() => void watch());
-  const poll = setInterval(() => void watch(), 5);
+  const poll = setInterval(() => void watch(), 10);
   try {
     return await paced(platform, next, options, pending, appendTimes, lags);
   } finally {

@@ -23,5 +23,6 @@ process.stdout.write(
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
+    bytes: result.throughput.total / Math.max(1, result.requests.total),
   }),
 );
