@@ -54,7 +54,7 @@ export const round = (v: number, digits = 0) => (Number.isFinite(v) ? Number(v.t
 /** 12345.6 → "12,346"; keeps small numbers readable with one decimal. */
 export function fmt(v: number): string {
   if (!Number.isFinite(v)) return '–';
-  if (Math.abs(v) >= 100) return Math.round(v).toLocaleString('en-US');
+  if (Math.abs(v) >= 100 || Number.isInteger(v)) return Math.round(v).toLocaleString('en-US');
   if (Math.abs(v) >= 10) return v.toFixed(1);
   return v.toFixed(2);
 }
