@@ -25,6 +25,7 @@ const configSchema = z.object({
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
   PUBLIC_ORIGIN: z.url().optional(),
   READ_YOUR_WRITES_TIMEOUT_MS: positive(3000),
+  PUBLIC_CACHE_MS: intFrom(0, 3_600_000, 2000),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).default('SkillSwap <no-reply@skillswap.local>'),
   SESSION_SECRET: z.string().min(SESSION_SECRET_MIN).optional(),
@@ -52,6 +53,7 @@ const EXPECTED: Record<Variable, string> = {
   TRUST_PROXY: '0 or 1',
   PUBLIC_ORIGIN: 'a URL, such as https://skillswap.example',
   READ_YOUR_WRITES_TIMEOUT_MS: 'a whole number of milliseconds, at least 1',
+  PUBLIC_CACHE_MS: 'a whole number of milliseconds from 0 (no cache) to 3600000',
   SMTP_URL: 'an smtp:// or smtps:// URL, such as smtp://user:pass@host:587',
   MAIL_FROM: 'a sender such as "SkillSwap <no-reply@example.com>"',
   SESSION_SECRET: `a random string of at least ${SESSION_SECRET_MIN} characters (openssl rand -hex 32 makes one)`,
@@ -79,6 +81,8 @@ export type Config = {
   trustProxy: boolean;
   publicOrigin: string | undefined;
   readYourWritesTimeoutMs: number;
+  /** How long a signed-out visitor's answer may be kept when another server process changes the data; 0: off. */
+  publicCacheMs: number;
   smtpUrl: string | undefined;
   mailFrom: string;
   /** Signs what must not be forged; required in production, a fixed value in development and tests. */
@@ -132,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: c.TRUST_PROXY === '1',
     publicOrigin: c.PUBLIC_ORIGIN,
     readYourWritesTimeoutMs: c.READ_YOUR_WRITES_TIMEOUT_MS,
+    publicCacheMs: c.PUBLIC_CACHE_MS,
     smtpUrl: c.SMTP_URL,
     mailFrom: c.MAIL_FROM,
     sessionSecret: c.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET,

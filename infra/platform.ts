@@ -5,7 +5,7 @@ import type { Config } from './config.ts';
 import { createPool, migrate, startEmbedded } from './db/index.ts';
 import type { AppDefinition, Deps } from './deps.ts';
 import { type AppendSignal, createCatalog, createEventStore, listenForAppends } from './event-store/index.ts';
-import { createHttpApp, mountWeb } from './http/index.ts';
+import { createHttpApp, createPublicCache, mountWeb, type PublicCache } from './http/index.ts';
 import { startJobs } from './jobs/index.ts';
 import type { Logger } from './logger.ts';
 import { createMailer } from './mail.ts';
@@ -27,6 +27,7 @@ export type Platform = Deps & {
   http: FastifyInstance;
   runner: ProjectionRunner;
   signal: AppendSignal;
+  publicCache: PublicCache;
   stop: () => Promise<void>;
 };
 
@@ -73,10 +74,12 @@ export async function startPlatform(
     const mailer = createMailer(config.smtpUrl, config.mailFrom, log);
     const consumers: Consumer[] = [...app.readModels];
     let runner: ProjectionRunner | null = null;
+    const publicCache = createPublicCache({ ttlMs: config.publicCacheMs });
     const rebuild = async (name: string, onProgress?: (p: RebuildProgress) => void) => {
       const projector = consumers.find((c) => c.name === name);
       if (projector?.kind !== 'read-model') throw new Error(`no read-model projector named ${name}`);
       await rebuildProjector(pool, store, projector, onProgress);
+      publicCache.clear();
       signal.poke();
     };
     const deps: Deps = {
@@ -104,6 +107,10 @@ export async function startPlatform(
       consumers,
       log,
       context: { store, jobs, pool, log, mailer, config },
+    });
+    // A read model changed here: no signed-out visitor may be answered from before it. (Reactors change none.)
+    runner.onProgress((consumer) => {
+      if (consumer.kind === 'read-model') publicCache.clear();
     });
     await jobs.define<{ name: string }>(REBUILD_QUEUE, async ({ name }) => {
       log.info({ projector: name }, 'rebuilding projection');
@@ -139,13 +146,16 @@ export async function startPlatform(
         (scope) => projectionRoutes(scope, deps),
         ...app.modules.filter((m) => m.routes).map((m) => (scope: FastifyInstance) => m.routes!(scope, deps)),
       ],
-      ...(options.webDistDir ? { web: (a: FastifyInstance) => mountWeb(a, options.webDistDir!) } : {}),
+      publicCache,
+      ...(options.webDistDir
+        ? { web: (a: FastifyInstance) => mountWeb(a, options.webDistDir!, publicCache) }
+        : {}),
     });
     await http.ready();
     // Stop order (reverse): HTTP drains first, then projectors, jobs, listener, Prisma, pool, PostgreSQL.
     cleanups.push(() => http.close());
 
-    return { ...deps, url, http, runner, signal, stop };
+    return { ...deps, url, http, runner, signal, publicCache, stop };
   } catch (err) {
     await stop();
     throw err;

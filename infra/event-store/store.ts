@@ -38,6 +38,10 @@ export function isAtOrPast(checkpoint: Checkpoint, target: Checkpoint): boolean 
 /** `'any'` skips the check; 0 means the stream must not exist yet; n means it must be at version n. */
 export type ExpectedVersion = number | 'any';
 
+/** append_events' "the stream exists, at any version" (migration 0009): fails with NoSuchStream when it does not. */
+const EXISTING = Symbol('existing stream');
+class NoSuchStream extends Error {}
+
 export class ConcurrencyError extends Error {
   readonly streamId: string;
   readonly expectedVersion: ExpectedVersion;
@@ -134,7 +138,7 @@ export function createEventStore(pool: Pool, catalog: EventCatalog) {
       events.map((e, i) => ({ type: e.type, data: validated[i]!.data })),
     );
     const encoded = validated.map((v, i) => ({ schemaVersion: v.schemaVersion, data: sealed[i] }));
-    const run = (db: Queryable, expected: ExpectedVersion) =>
+    const run = (db: Queryable, expected: ExpectedVersion | typeof EXISTING) =>
       appendOnce(db, streamId, expected, events, encoded, options.metadata);
     if (options.client) return run(options.client, expectedVersion);
     if (expectedVersion !== 'any') return committed(await run(pool, expectedVersion));
@@ -142,10 +146,15 @@ export function createEventStore(pool: Pool, catalog: EventCatalog) {
     // INSERT, before they queue on the streams row, so a loser of the race could land at version 2 with an OLDER
     // transaction id than version 1 and be read before it. On an existing stream 'any' is safe in one statement
     // (the id is taken once the row lock is held); a new stream's first append runs in a transaction with the
-    // order check of appendOnce, and is redone if it lost that race.
+    // order check of appendOnce, and is redone if it lost that race. So: first as an append to an existing stream
+    // (one round trip), and only when there is none yet (SK404) the transaction.
     for (;;) {
-      const { rowCount } = await pool.query('SELECT 1 FROM streams WHERE stream_id = $1', [streamId]);
-      if (rowCount) return committed(await run(pool, 'any'));
+      try {
+        return committed(await run(pool, EXISTING));
+      } catch (err) {
+        if (err instanceof ConcurrencyError) continue; // it queued behind a younger append (migration 0009)
+        if (!(err instanceof NoSuchStream)) throw err;
+      }
       try {
         return await withTransaction(pool, (client) => run(client, 'any'));
       } catch (err) {
@@ -157,7 +166,7 @@ export function createEventStore(pool: Pool, catalog: EventCatalog) {
   async function appendOnce(
     db: Queryable,
     streamId: string,
-    expectedVersion: ExpectedVersion,
+    expectedVersion: ExpectedVersion | typeof EXISTING,
     events: NewEvent[],
     encoded: { schemaVersion: number; data: unknown }[],
     metadata: EventMetadata | undefined,
@@ -172,7 +181,7 @@ export function createEventStore(pool: Pool, catalog: EventCatalog) {
            FROM append_events($1, $2, $3::text[], $4::int[], $5::jsonb[], $6::jsonb[], $7)`,
         [
           streamId,
-          expectedVersion === 'any' ? null : expectedVersion,
+          expectedVersion === 'any' ? null : expectedVersion === EXISTING ? -1 : expectedVersion,
           events.map((e) => e.type),
           encoded.map((e) => e.schemaVersion),
           encoded.map((e) => JSON.stringify(e.data)),
@@ -207,15 +216,24 @@ export function createEventStore(pool: Pool, catalog: EventCatalog) {
     } catch (err) {
       const code = (err as { code?: string }).code;
       // SK409: the stream moved on; 23505: two first appends to a new stream raced on the unique version.
-      if (code === 'SK409' || code === '23505') throw new ConcurrencyError(streamId, expectedVersion);
+      if (code === 'SK404') throw new NoSuchStream();
+      if (code === 'SK409' || code === '23505')
+        throw new ConcurrencyError(streamId, expectedVersion === EXISTING ? 'any' : expectedVersion);
       throw err;
     }
   }
 
-  async function readStream(streamId: string, db: Queryable = pool): Promise<StoredEvent[]> {
+  /** A stream's events in order; `types` and `toVersion` narrow it (a reactor that needs two events of a long one). */
+  async function readStream(
+    streamId: string,
+    db: Queryable = pool,
+    options: { types?: string[]; toVersion?: number } = {},
+  ): Promise<StoredEvent[]> {
     const { rows } = await db.query<Row>(
-      `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`,
-      [streamId],
+      `SELECT ${COLUMNS} FROM events
+        WHERE stream_id = $1 AND ($2::text[] IS NULL OR type = ANY($2)) AND ($3::int IS NULL OR stream_version <= $3)
+        ORDER BY stream_version`,
+      [streamId, options.types ?? null, options.toVersion ?? null],
     );
     return (await openPersonalData(db, catalog, rows)).map(toStored);
   }
@@ -227,7 +245,7 @@ export function createEventStore(pool: Pool, catalog: EventCatalog) {
   async function readAll(
     after: Checkpoint,
     options: { limit?: number; types?: string[]; client?: Queryable } = {},
-  ): Promise<{ events: StoredEvent[]; checkpoint: Checkpoint }> {
+  ): Promise<{ events: StoredEvent[]; checkpoint: Checkpoint; full: boolean }> {
     const db = options.client ?? pool;
     const limit = options.limit ?? 500;
     // ORDER BY names the table's columns: a bare `transaction_id` would mean the `::text` output column of COLUMNS
@@ -240,14 +258,15 @@ export function createEventStore(pool: Pool, catalog: EventCatalog) {
     // With types, the batch is the same `limit` events, but only those of the types (and the batch's last event,
     // for the checkpoint) leave the server: a projector of a few types no longer receives and parses the whole log.
     const { rows } = options.types
-      ? await db.query<Row>(
+      ? await db.query<Row & { batch_rows: string }>(
           `WITH batch AS MATERIALIZED (${batch}),
                 last AS (SELECT global_position FROM batch ORDER BY tx DESC, global_position DESC LIMIT 1)
-           SELECT * FROM batch WHERE type = ANY($4::text[]) OR global_position = (SELECT global_position FROM last)
+           SELECT *, (SELECT count(*) FROM batch) AS batch_rows FROM batch
+            WHERE type = ANY($4::text[]) OR global_position = (SELECT global_position FROM last)
             ORDER BY tx, global_position`,
           [after.transactionId, after.position, limit, options.types],
         )
-      : await db.query<Row>(batch, [after.transactionId, after.position, limit]);
+      : await db.query<Row & { batch_rows?: string }>(batch, [after.transactionId, after.position, limit]);
     const lastRow = rows[rows.length - 1];
     const checkpoint = lastRow
       ? { transactionId: lastRow.transaction_id, position: lastRow.global_position }
@@ -260,7 +279,9 @@ export function createEventStore(pool: Pool, catalog: EventCatalog) {
         rows.filter((r) => !wanted || wanted.has(r.type)),
       )
     ).map(toStored);
-    return { events, checkpoint };
+    // Whether the batch took all `limit` events: more may be waiting right behind it.
+    const full = Number(lastRow?.batch_rows ?? rows.length) >= limit;
+    return { events, checkpoint, full };
   }
 
   /** The newest committed position: what "caught up" means for a reader of the whole log. */

@@ -13,5 +13,6 @@ export {
 } from './errors.ts';
 export { hasRole, type Role, requireRole, requireUser } from './guards.ts';
 export { requestMetadata } from './metadata.ts';
+export { createPublicCache, PUBLIC_CACHE_CONTROL, type PublicCache } from './public-cache.ts';
 export { errorBody, errors, listOf } from './schemas.ts';
 export { type ApiCall, mountWeb } from './web.ts';

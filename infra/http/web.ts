@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { notFound, sendError } from './errors.ts';
+import type { PublicCache } from './public-cache.ts';
 
 type AstroHandler = (
   req: unknown,
@@ -41,7 +42,7 @@ function localsFor(app: FastifyInstance, request: FastifyRequest) {
  * Serves the Astro site (built into web/dist by `npm run build`) from the API's own process and port: static
  * assets from dist/client, every other GET through Astro's middleware handler.
  */
-export async function mountWeb(app: FastifyInstance, distDir: string) {
+export async function mountWeb(app: FastifyInstance, distDir: string, cache?: PublicCache) {
   const entry = path.join(distDir, 'server', 'entry.mjs');
   if (!existsSync(entry)) {
     app.log.warn(
@@ -73,6 +74,7 @@ export async function mountWeb(app: FastifyInstance, distDir: string) {
         if (value !== undefined) reply.raw.setHeader(name, value as string);
       }
       reply.hijack();
+      cache?.capture(request, reply.raw);
       await handler(
         request.raw,
         reply.raw,

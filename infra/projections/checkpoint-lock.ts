@@ -6,5 +6,8 @@ import type { PoolClient } from '../db/pool.ts';
  * and every open transaction with an id holds every reader's watermark back until it ends.
  */
 export async function lockCheckpoint(client: PoolClient, name: string) {
-  await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`skillswap:checkpoint:${name}`]);
+  await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [checkpointLockKey(name)]);
 }
+
+/** The advisory lock's key text (the runner sends it inline, with its BEGIN: projectBatch). */
+export const checkpointLockKey = (name: string) => `skillswap:checkpoint:${name}`;

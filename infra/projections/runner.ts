@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
-import type { Pool, PoolClient, Queryable } from '../db/pool.ts';
+import type { Pool, Queryable } from '../db/pool.ts';
 import { type AppendSignal, type Checkpoint, type EventStore, isAtOrPast } from '../event-store/index.ts';
 import type { Logger } from '../logger.ts';
-import { lockCheckpoint } from './checkpoint-lock.ts';
+import { checkpointLockKey } from './checkpoint-lock.ts';
 import { clearStaleRebuilds } from './rebuild.ts';
 import type { Consumer, ProjectionStatus, ReactorContext } from './types.ts';
 
@@ -29,6 +29,11 @@ export async function ensureCheckpoints(db: Queryable, consumers: Consumer[]) {
  * Moves one consumer forward by one batch, in one transaction: lock its checkpoint row (a second runner waits and
  * then sees the new checkpoint), read the next events below the watermark, handle them, write the checkpoint.
  * Returns the new checkpoint, or null when it was already caught up.
+ *
+ * Three round trips around the handler, not six: under a steady write load every consumer runs a batch per
+ * wake-up, and each round trip is a socket write and a wake-up of this process (docs/BENCHMARKS.md, lag). So
+ * BEGIN, the lock and the checkpoint read go as one simple-protocol query, and so do the checkpoint write and
+ * COMMIT; they carry no parameters, only the consumer's name (checked below) and the checkpoint's digits.
  */
 export async function projectBatch(
   pool: Pool,
@@ -37,12 +42,50 @@ export async function projectBatch(
   batchSize = 500,
   context?: ReactorContext,
 ): Promise<Checkpoint | null> {
+  return (await runBatch(pool, store, consumer, batchSize, context))?.checkpoint ?? null;
+}
+
+/** projectBatch, also saying whether the batch was full (more events may be waiting right behind it). */
+async function runBatch(
+  pool: Pool,
+  store: EventStore,
+  consumer: Consumer,
+  batchSize: number,
+  context: ReactorContext | undefined,
+): Promise<{ checkpoint: Checkpoint; full: boolean } | null> {
+  if (!SAFE_NAME.test(consumer.name))
+    throw new Error(`consumer name ${consumer.name} must match ${SAFE_NAME}`);
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
-    const moved = await projectBatchIn(client, store, consumer, batchSize, context);
-    await client.query('COMMIT');
-    return moved;
+    const results = (await client.query(
+      `BEGIN; SELECT pg_advisory_xact_lock(hashtext('${checkpointLockKey(consumer.name)}'));
+       SELECT transaction_id::text AS transaction_id, position FROM projection_checkpoints
+        WHERE name = '${consumer.name}'`,
+    )) as unknown as pg.QueryResult<CheckpointRow>[];
+    const row = results[2]?.rows[0];
+    if (!row) throw new Error(`no checkpoint row for ${consumer.name}`);
+    const from: Checkpoint = { transactionId: row.transaction_id, position: row.position };
+    const batch = await store.readAll(from, { limit: batchSize, types: consumer.eventTypes, client });
+    if (batch.checkpoint === from) {
+      await client.query('COMMIT');
+      return null;
+    }
+    if (batch.events.length > 0) {
+      if (consumer.kind === 'read-model') await consumer.handle(client, batch.events);
+      else if (context) await consumer.handle(client, batch.events, context);
+      else throw new Error(`reactor ${consumer.name} needs a context to run`);
+    }
+    const { transactionId, position } = batch.checkpoint;
+    if (!/^\d+$/.test(transactionId) || !Number.isSafeInteger(Number(position)))
+      throw new Error(`not a checkpoint: ${transactionId}/${position}`);
+    await client.query(
+      `UPDATE projection_checkpoints
+          SET transaction_id = '${transactionId}'::xid8, position = ${Number(position)}, last_error = NULL,
+              updated_at = now(), status = CASE WHEN status = 'failing' THEN 'running' ELSE status END
+        WHERE name = '${consumer.name}';
+       COMMIT`,
+    );
+    return { checkpoint: batch.checkpoint, full: batch.full };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
     throw err;
@@ -51,37 +94,10 @@ export async function projectBatch(
   }
 }
 
-async function projectBatchIn(
-  client: PoolClient,
-  store: EventStore,
-  consumer: Consumer,
-  batchSize: number,
-  context: ReactorContext | undefined,
-) {
-  await lockCheckpoint(client, consumer.name);
-  const { rows } = await client.query<CheckpointRow>(
-    `SELECT name, transaction_id::text AS transaction_id, position FROM projection_checkpoints WHERE name = $1`,
-    [consumer.name],
-  );
-  const row = rows[0];
-  if (!row) throw new Error(`no checkpoint row for ${consumer.name}`);
-  const from: Checkpoint = { transactionId: row.transaction_id, position: row.position };
-  const batch = await store.readAll(from, { limit: batchSize, types: consumer.eventTypes, client });
-  if (batch.checkpoint === from) return null;
-  if (batch.events.length > 0) {
-    if (consumer.kind === 'read-model') await consumer.handle(client, batch.events);
-    else if (context) await consumer.handle(client, batch.events, context);
-    else throw new Error(`reactor ${consumer.name} needs a context to run`);
-  }
-  await client.query(
-    `UPDATE projection_checkpoints
-        SET transaction_id = $2::xid8, position = $3, last_error = NULL, updated_at = now(),
-            status = CASE WHEN status = 'failing' THEN 'running' ELSE status END
-      WHERE name = $1`,
-    [consumer.name, batch.checkpoint.transactionId, batch.checkpoint.position],
-  );
-  return batch.checkpoint;
-}
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Consumer names go into SQL text (projectBatch): letters, digits and underscores only. */
+const SAFE_NAME = /^[a-z][a-z0-9_]*$/;
 
 /**
  * Runs every consumer inside this process, one runner per consumer across all processes on the database: a
@@ -100,11 +116,14 @@ export function createProjectionRunner(deps: {
   pollMs?: number;
   takeoverMs?: number;
   batchSize?: number;
+  /** How long a consumer woken by an append waits for more before reading (read-your-writes waits as long). */
+  coalesceMs?: number;
 }) {
   const { pool, store, signal, consumers, log } = deps;
   const pollMs = deps.pollMs ?? 500;
   const takeoverMs = deps.takeoverMs ?? 2000;
   const batchSize = deps.batchSize ?? 500;
+  const coalesceMs = deps.coalesceMs ?? 5;
   const progress = new EventEmitter();
   progress.setMaxListeners(0);
   const owned = new Map<string, Promise<void>>();
@@ -120,17 +139,20 @@ export function createProjectionRunner(deps: {
     while (running && owned.has(consumer.name)) {
       try {
         const seen = signal.seen();
-        const moved = await projectBatch(pool, store, consumer, batchSize, deps.context);
+        const moved = await runBatch(pool, store, consumer, batchSize, deps.context);
         failures = 0;
         if (moved) {
-          local.set(consumer.name, moved);
-          progress.emit('progress');
+          local.set(consumer.name, moved.checkpoint);
+          progress.emit('progress', consumer);
           quickChecks = 5;
-          continue;
+          if (moved.full) continue; // a backlog: drain it at once
         }
         // Right after activity, an append we were told about may still sit behind an older open transaction
         // (the watermark): look again soon a few times before settling into the slow poll.
         await signal.wait(quickChecks-- > 0 ? 20 : pollMs, seen);
+        // Woken by an append: let the next few milliseconds of appends join it, so that under a steady load each
+        // consumer runs one batch for several events rather than one transaction per event (docs/BENCHMARKS.md).
+        if (coalesceMs > 0 && running && signal.seen() !== seen) await sleep(coalesceMs);
       } catch (err) {
         if (!running) return;
         failures++;
@@ -256,6 +278,7 @@ export function createProjectionRunner(deps: {
     waitFor,
     consumers,
     ownedNames: () => [...owned.keys()],
-    onProgress: (fn: () => void) => progress.on('progress', fn),
+    /** Called after each batch a consumer commits in this process. */
+    onProgress: (fn: (consumer: Consumer) => void) => progress.on('progress', fn),
   };
 }

@@ -90,6 +90,7 @@ export function feedbackRoutes(app: FastifyInstance, deps: Deps) {
   r.get(
     '/api/sessions/:id/reviews',
     {
+      config: { publicCache: true },
       schema: {
         tags: ['feedback'],
         summary: "A session's reviews, newest first",
@@ -105,6 +106,7 @@ export function feedbackRoutes(app: FastifyInstance, deps: Deps) {
   r.get(
     '/api/users/:id/reviews',
     {
+      config: { publicCache: true },
       schema: {
         tags: ['feedback'],
         summary: 'Reviews a member received as host, newest first',

@@ -12,6 +12,7 @@ export function gamificationRoutes(app: FastifyInstance, deps: Deps) {
   r.get(
     '/api/leaderboards',
     {
+      config: { publicCache: true },
       schema: {
         tags: ['gamification'],
         summary:
@@ -41,6 +42,7 @@ export function gamificationRoutes(app: FastifyInstance, deps: Deps) {
   r.get(
     '/api/badges',
     {
+      config: { publicCache: true },
       schema: {
         tags: ['gamification'],
         summary: 'The badge catalogue with the rule of each, and how points are earned',

@@ -254,6 +254,7 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
   r.get(
     '/api/users/:id',
     {
+      config: { publicCache: true },
       schema: {
         tags: ['identity'],
         summary: "A member's public profile",
@@ -271,6 +272,7 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
   r.get(
     '/api/mentors',
     {
+      config: { publicCache: true },
       schema: {
         tags: ['identity'],
         summary: 'The mentor directory: members who teach at least one skill',
@@ -292,6 +294,7 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
   r.get(
     '/api/skills',
     {
+      config: { publicCache: true },
       schema: {
         tags: ['identity'],
         summary: 'Skill autocomplete: known skills matching the text, most used first',

@@ -1,5 +1,5 @@
 import type { Reactor } from '../../infra/projections/index.ts';
-import { getAccount } from '../../read-models/member-profiles/queries.ts';
+import { getAccounts } from '../../read-models/member-profiles/queries.ts';
 import type { SessionEventData } from './session.ts';
 
 type Mail = { to: string[]; subject: string; text: string };
@@ -19,16 +19,21 @@ export const sessionMailer: Reactor = {
     'ReminderDue',
   ],
   handle: async (_client, events, { store, pool, mailer, log }) => {
+    const mails: Mail[] = [];
     for (const event of events) {
-      const sessionEvents = await store.readStream(event.streamId);
+      // Who is in at this event, and the title then: replay the session's stream up to it. A registration or a
+      // promotion mails only that member, so it needs the title alone: two events, not the whole stream (that
+      // re-read per registration was the projection lag's largest single cost under load).
+      const sessionEvents = await store.readStream(event.streamId, pool, {
+        toVersion: event.streamVersion,
+        ...(ONE_RECIPIENT.has(event.type) ? { types: ['SessionScheduled', 'SessionDetailsChanged'] } : {}),
+      });
       const scheduled = sessionEvents[0]?.data as SessionEventData['SessionScheduled'] | undefined;
-      if (!scheduled) continue;
-      // Who is in at this event: replay the session's stream up to it.
+      if (sessionEvents[0]?.type !== 'SessionScheduled' || !scheduled) continue;
       const registered = new Set<string>();
       const waitlisted = new Set<string>();
       let title = scheduled.title;
       for (const e of sessionEvents) {
-        if (e.streamVersion > event.streamVersion) break;
         const d = e.data as { memberId?: string; title?: string };
         if (e.type === 'SessionDetailsChanged' && d.title) title = d.title;
         if (e.type === 'MemberRegistered' || e.type === 'WaitlistPromoted') {
@@ -42,9 +47,15 @@ export const sessionMailer: Reactor = {
         }
       }
       const mail = compose(event.type, event.data, title, [...registered], [...waitlisted], scheduled.hostId);
-      if (!mail) continue;
+      if (mail) mails.push(mail);
+    }
+    const accounts = await getAccounts(
+      pool,
+      mails.flatMap((m) => m.to),
+    );
+    for (const mail of mails) {
       for (const memberId of mail.to) {
-        const account = await getAccount(pool, memberId);
+        const account = accounts.get(memberId);
         if (!account) continue;
         await mailer
           .send({
@@ -64,6 +75,9 @@ export const sessionMailer: Reactor = {
     }
   },
 };
+
+/** Events whose email goes to the one member they name. */
+const ONE_RECIPIENT = new Set(['MemberRegistered', 'WaitlistPromoted']);
 
 function compose(
   type: string,

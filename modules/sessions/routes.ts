@@ -93,6 +93,7 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
   r.get(
     '/api/sessions',
     {
+      config: { publicCache: true },
       schema: {
         tags: ['sessions'],
         summary: 'Browse sessions, soonest first',
@@ -114,6 +115,7 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
   r.get(
     '/api/sessions/:id',
     {
+      config: { publicCache: true },
       schema: {
         tags: ['sessions'],
         summary: 'One session',

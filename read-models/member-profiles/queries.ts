@@ -136,6 +136,25 @@ export async function getAccount(db: Queryable, memberId: string): Promise<Accou
     : null;
 }
 
+/** Several accounts in one query (a reactor mailing a batch of events' recipients), by member id. */
+export async function getAccounts(db: Queryable, memberIds: string[]): Promise<Map<string, AccountView>> {
+  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM member_profiles WHERE member_id = ANY($1)`, [
+    [...new Set(memberIds)],
+  ]);
+  return new Map(
+    rows.map((r) => [
+      r.member_id,
+      {
+        id: r.member_id,
+        email: r.email,
+        displayName: r.display_name,
+        roles: r.roles,
+        suspended: r.suspended,
+      },
+    ]),
+  );
+}
+
 export type MentorQuery = {
   skill?: string | undefined;
   q?: string | undefined;

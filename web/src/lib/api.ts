@@ -61,3 +61,12 @@ export function currentUser(locals: App.Locals): SessionUser | null {
 export function hasRole(user: SessionUser | null, role: string): boolean {
   return user?.roles.includes(role) ?? false;
 }
+
+/**
+ * Marks a page as the same for every signed-out visitor, so the server may keep it and answer the next ones from
+ * memory (infra/http/public-cache.ts; it only ever does so for requests without cookies). Only for pages whose
+ * signed-out HTML depends on nothing but the URL and the read models.
+ */
+export function publicWhenSignedOut(user: SessionUser | null, response: { headers: Headers }) {
+  if (!user) response.headers.set('Cache-Control', 'public, max-age=0, must-revalidate');
+}

@@ -1,14 +1,12 @@
 // Month buckets for the "My learning" charts. Months are counted in the member's own time zone (a
 // session on the evening of 31 May in Lima belongs to May there, even if it is already June in UTC).
 
+import { dateFormat } from './format.ts';
+
 export type Month = { key: string; short: string; long: string };
 
 function partsOf(date: Date, timeZone: string): { year: number; month: number } {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    year: 'numeric',
-    month: '2-digit',
-    timeZone,
-  }).formatToParts(date);
+  const parts = dateFormat('en-CA', { year: 'numeric', month: '2-digit', timeZone }).formatToParts(date);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return { year: get('year'), month: get('month') };
 }
@@ -36,8 +34,8 @@ export function lastMonths(count: number, now = new Date(), timeZone = 'UTC'): M
     out.push({
       key: keyOf(y, m),
       // en-US for three-letter names ("Sep"; en-GB says "Sept"), which fit under a bar.
-      short: new Intl.DateTimeFormat('en-US', { month: 'short', timeZone: 'UTC' }).format(mid),
-      long: new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(mid),
+      short: dateFormat('en-US', { month: 'short', timeZone: 'UTC' }).format(mid),
+      long: dateFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(mid),
     });
   }
   return out;

@@ -2,6 +2,7 @@
 // modules/sessions/inbox-routes.ts) and the small rules pages and islands share about them, so the
 // session page, the profile and the islands never disagree on wording or on the 14-day window.
 import { api, type Page } from './api.ts';
+import { dateFormat } from './format.ts';
 
 export type Review = {
   id: string;
@@ -68,12 +69,7 @@ export function editableUntil(review: Pick<Review, 'createdAt'>): string {
 export function formatDay(iso: string, timeZone = 'UTC'): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
-  return new Intl.DateTimeFormat('en-GB', {
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    timeZone,
-  }).format(d);
+  return dateFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone }).format(d);
 }
 
 /** Average of a list of ratings with one decimal, or null for none. */

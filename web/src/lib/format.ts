@@ -13,10 +13,25 @@ export const dateTimeOptions: Intl.DateTimeFormatOptions = {
   timeZoneName: 'short',
 };
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** A shared Intl.DateTimeFormat: making one costs far more than formatting with it (it was a page's top cost). */
+export function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale} ${JSON.stringify(options)}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, options);
+    // Keys are a few locales × the zones members use: bounded, but cap it against a flood of odd zones.
+    if (formatters.size > 1000) formatters.clear();
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 export function formatDateTime(iso: string, timeZone = SERVER_TIME_ZONE): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return 'Date to be announced';
-  return new Intl.DateTimeFormat('en-GB', { ...dateTimeOptions, timeZone }).format(date);
+  return dateFormat('en-GB', { ...dateTimeOptions, timeZone }).format(date);
 }
 
 export function formatDuration(minutes: number): string {

@@ -3,7 +3,7 @@
 // wants an instant with an offset. These helpers go back and forth and notice wall times that do
 // not exist (the hour skipped when clocks go forward), so a form can say so instead of guessing.
 
-import { dateTimeOptions, formatDateTime } from './format.ts';
+import { dateFormat, dateTimeOptions, formatDateTime } from './format.ts';
 
 const partFormatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -130,5 +130,5 @@ export function formatSpan(startIso: string, endIso: string | undefined, zone: s
   const end = endIso ? new Date(endIso) : null;
   if (!end || Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()))
     return formatDateTime(startIso, zone);
-  return new Intl.DateTimeFormat('en-GB', { ...dateTimeOptions, timeZone: zone }).formatRange(start, end);
+  return dateFormat('en-GB', { ...dateTimeOptions, timeZone: zone }).formatRange(start, end);
 }
