@@ -33,7 +33,9 @@ describe('loadConfig', () => {
       seedDemo: true,
       trustProxy: false,
       sessionSecret: DEVELOPMENT_SESSION_SECRET,
+      publicCacheMs: 2000,
     });
+    expect(loadConfig({ PUBLIC_CACHE_MS: '0' }).publicCacheMs).toBe(0);
   });
 
   it('given a bad value for any variable, names the variable and what it must be', () => {
@@ -58,6 +60,8 @@ describe('loadConfig', () => {
         'soon',
         'READ_YOUR_WRITES_TIMEOUT_MS: must be a whole number of milliseconds',
       ],
+      ['PUBLIC_CACHE_MS', '-1', 'PUBLIC_CACHE_MS: must be a whole number of milliseconds from 0 (no cache)'],
+      ['PUBLIC_CACHE_MS', 'forever', 'PUBLIC_CACHE_MS: must be a whole number of milliseconds from 0'],
       ['SMTP_URL', 'http://mail', 'SMTP_URL: must be an smtp:// or smtps:// URL'],
       ['MAIL_FROM', 'x', 'MAIL_FROM: must be a sender'],
       ['SESSION_SECRET', 'short', 'SESSION_SECRET: must be a random string of at least 32 characters'],

@@ -133,6 +133,8 @@ try {
           // 500 ev/s is the target; 100 ev/s (full mode) shows where the lag comes from when the load is light.
           for (const rate of quick ? [500] : [100, 500]) {
             log(`3. projection lag at ${rate} events/s`);
+            // Warm-up, not counted: the pool's connections (each a SCRAM handshake) and the JIT, as for HTTP.
+            await benchLag(platform, c, { rate, seconds: 1, run: 99 });
             const lag = await medianOf(runs, (run) =>
               benchLag(platform, c, { rate, seconds: quick ? 5 : 20, run }),
             );
