@@ -56,7 +56,7 @@ export async function startPlatform(
           onNotice: (line) => log.info(line),
         });
     if (server) cleanups.push(server.stop);
-    const url = config.databaseUrl ?? server!.url;
+    const url = config.databaseUrl ?? server!.socketUrl ?? server!.url;
     const pool = createPool(url, { max: 20 });
     cleanups.push(() => pool.end());
     await migrate(pool, (msg) => log.info(msg));

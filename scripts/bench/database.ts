@@ -48,8 +48,8 @@ export async function openBenchServer(log: (msg: string) => void): Promise<Bench
       await embedded.stop();
       await fs.rm(dir, { recursive: true, force: true });
     });
-    adminUrl = embedded.url;
-    server = 'embedded PostgreSQL, default settings, temporary data directory';
+    adminUrl = embedded.socketUrl ?? embedded.url;
+    server = `embedded PostgreSQL, default settings, temporary data directory, over ${embedded.socketUrl ? 'its Unix socket' : 'TCP'}`;
   }
   const admin = adminUrl;
   const query = async <T extends pg.QueryResultRow>(sql: string) => {

@@ -174,6 +174,10 @@ ${
 
 ## 4. HTTP (50 connections, signed out)
 
+Signed-out requests are answered from the public cache after the first (infra/http/public-cache.ts); the rows marked
+_uncached_ send a cookie that names no session, which the cache never answers: every request runs its queries and
+renders anew, as for a signed-in member.
+
 ${httpSection(r)}
 
 JavaScript per page (gzip): ${r.weights.map((w) => `\`${w.page.startsWith('/users/') ? '/users/:id' : w.page}\` ${fmt(w.referenced / 1024)} kB referenced by the HTML, ${fmt(w.withImports / 1024)} kB with the chunks they import (${w.files} files)`).join('; ') || 'not measured'}.

@@ -13,7 +13,8 @@ import { medianOf } from './stats.ts';
 export type HttpRow = {
   name: string;
   path: string;
-  kind: 'api' | 'page' | 'limit';
+  /** `uncached`: the same request with a cookie, which the public cache never answers (what a member gets). */
+  kind: 'api' | 'page' | 'limit' | 'uncached';
   requestsPerSecond: number;
   p50: number;
   p99: number;
@@ -25,12 +26,13 @@ export type PageWeight = { page: string; referenced: number; withImports: number
 
 const LOAD = new URL('./load.ts', import.meta.url).pathname;
 
-function load(url: string, paths: string[], seconds: number, connections = 50) {
+function load(url: string, paths: string[], seconds: number, headers?: Record<string, string>) {
+  const connections = 50;
   return new Promise<{ requestsPerSecond: number; p50: number; p99: number; errors: number; bytes: number }>(
     (resolve, reject) => {
       execFile(
         process.execPath,
-        [LOAD, JSON.stringify({ url, paths, connections, seconds })],
+        [LOAD, JSON.stringify({ url, paths, connections, seconds, headers })],
         { maxBuffer: 1 << 20 },
         (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout))),
       );
@@ -68,7 +70,7 @@ export function endpoints(c: Community): { name: string; kind: HttpRow['kind']; 
 export async function benchHttp(
   platform: Platform,
   community: Community,
-  options: { seconds: number; runs: number; pages: boolean },
+  options: { seconds: number; runs: number; pages: boolean; uncached: boolean },
   log: (msg: string) => void,
 ): Promise<{ rows: HttpRow[]; weights: PageWeight[] }> {
   await platform.http.listen({ port: 0, host: '127.0.0.1' });
@@ -80,17 +82,34 @@ export async function benchHttp(
   const trivialAddress = trivial.server.address();
   const trivialUrl = `http://127.0.0.1:${typeof trivialAddress === 'object' && trivialAddress ? trivialAddress.port : 0}`;
 
-  const targets = [
+  const measured = endpoints(community).filter((e) => options.pages || e.kind !== 'page');
+  const targets: {
+    name: string;
+    kind: HttpRow['kind'];
+    paths: string[];
+    base: string;
+    headers?: Record<string, string>;
+  }[] = [
     { name: 'trivial Fastify route (limit)', kind: 'limit' as const, paths: ['/trivial'], base: trivialUrl },
-    ...endpoints(community)
-      .filter((e) => options.pages || e.kind !== 'page')
-      .map((e) => ({ ...e, base: url })),
+    ...measured.map((e) => ({ ...e, base: url })),
+    // A cookie that names no session: answered as to anyone signed out, but never from the public cache.
+    ...(options.uncached
+      ? measured
+          .filter((e) => e.kind !== 'limit')
+          .map((e) => ({
+            ...e,
+            name: `${e.name} (uncached)`,
+            kind: 'uncached' as const,
+            base: url,
+            headers: { cookie: 'bench=uncached' },
+          }))
+      : []),
   ];
   const rows: HttpRow[] = [];
   try {
     for (const t of targets) {
-      await load(t.base, t.paths, 1); // warm-up: JIT, plans, caches
-      const m = await medianOf(options.runs, () => load(t.base, t.paths, options.seconds));
+      await load(t.base, t.paths, 1, t.headers); // warm-up: JIT, plans, caches
+      const m = await medianOf(options.runs, () => load(t.base, t.paths, options.seconds, t.headers));
       rows.push({ name: t.name, path: t.paths[0]!, kind: t.kind, ...m });
       log(
         `  ${t.name.padEnd(42)} ${Math.round(m.requestsPerSecond).toLocaleString('en-US').padStart(7)} req/s  ` +
