@@ -62,9 +62,9 @@ export async function startPlatform(
     await migrate(pool, (msg) => log.info(msg));
 
     const catalog = createCatalog(app.modules.flatMap((m) => m.events));
-    const store = createEventStore(pool, catalog);
     const signal = await listenForAppends(url, (err) => log.warn({ err }, 'event listener connection lost'));
     cleanups.push(signal.close);
+    const store = createEventStore(pool, catalog, { notify: signal.notify });
     const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
     cleanups.push(() => prisma.$disconnect());
 

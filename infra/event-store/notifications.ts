@@ -10,6 +10,11 @@ export type AppendSignal = {
   wait: (timeoutMs: number, since?: number) => Promise<void>;
   /** Wakes every waiter in this process now (an append made here, a rebuild that finished). */
   poke: () => void;
+  /**
+   * Wakes the projectors of every process (NOTIFY), on this listening connection rather than one of the pool's:
+   * an append's announcement never takes a connection from the writers. Rejects while the connection is down.
+   */
+  notify: () => Promise<void>;
   close: () => Promise<void>;
 };
 
@@ -38,6 +43,8 @@ export async function listenForAppends(
       if (!closed) setTimeout(() => connect().catch(onError), 1000);
     });
     await c.connect();
+    // The NOTIFYs sent from here need no durability (a lost one is covered by polling): no WAL flush wait.
+    await c.query('SET synchronous_commit TO off');
     await c.query('LISTEN skillswap_events');
     client = c;
     wakeAll();
@@ -60,6 +67,10 @@ export async function listenForAppends(
         waiters.push(done);
       }),
     poke: wakeAll,
+    notify: async () => {
+      if (!client) throw new Error('the event listener connection is down');
+      await client.query(`SELECT pg_notify('skillswap_events', '')`);
+    },
     close: async () => {
       closed = true;
       wakeAll();

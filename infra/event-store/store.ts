@@ -77,7 +77,18 @@ const COLUMNS =
 
 export type EventStore = ReturnType<typeof createEventStore>;
 
-export function createEventStore(pool: Pool, catalog: EventCatalog) {
+export function createEventStore(
+  pool: Pool,
+  catalog: EventCatalog,
+  /** Sends the NOTIFY after an append on a connection of its own (AppendSignal.notify); else one of the pool's. */
+  options: { notify?: () => Promise<unknown> } = {},
+) {
+  const notify =
+    options.notify ??
+    (() =>
+      pool.query(
+        `BEGIN; SET LOCAL synchronous_commit TO off; SELECT pg_notify('skillswap_events', ''); COMMIT`,
+      ));
   const toStored = (row: Row): StoredEvent => ({
     globalPosition: row.global_position,
     transactionId: row.transaction_id,
@@ -102,8 +113,7 @@ export function createEventStore(pool: Pool, catalog: EventCatalog) {
       return;
     }
     notifying = true;
-    pool
-      .query(`BEGIN; SET LOCAL synchronous_commit TO off; SELECT pg_notify('skillswap_events', ''); COMMIT`)
+    notify()
       .catch(() => {}) // a closed pool or a lost connection: the listeners' polling covers a missed wake-up
       .finally(() => {
         notifying = false;

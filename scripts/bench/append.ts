@@ -1,7 +1,7 @@
 // Append throughput and latency with 1, 8 and 32 concurrent writers, each appending one event per call (a
 // command's typical write), to a stream of its own ("distinct") or all to one stream ("hot"). Three systems take
 // turns on the same pg.Pool (the same connections) in the same run, on empty tables in a database of their own:
-//   store  – SkillSwap's event store: catalog validation, `append_events` (versions, streams row, NOTIFY);
+//   store  – SkillSwap's event store: catalog validation, `append_events` (versions, streams row), NOTIFY;
 //   bare   – the physical limit: a plain INSERT of the same row into a table with the same columns and defaults
 //            but no constraint, index, trigger or stream bookkeeping;
 //   emmett – the peer: @event-driven-io/emmett-postgresql's event store appending the same events to its own
@@ -11,7 +11,12 @@
 import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
 import pg from 'pg';
 import { createPool, migrate, type Pool } from '../../infra/db/index.ts';
-import { createCatalog, createEventStore, type EventStore } from '../../infra/event-store/index.ts';
+import {
+  createCatalog,
+  createEventStore,
+  type EventStore,
+  listenForAppends,
+} from '../../infra/event-store/index.ts';
 import { skillswap } from '../../modules/index.ts';
 import { medianOf, percentile } from './stats.ts';
 
@@ -120,7 +125,11 @@ export async function benchAppend(
   });
   await migrate(pool);
   await pool.query('CREATE TABLE bench_bare (LIKE events INCLUDING DEFAULTS INCLUDING IDENTITY)');
-  const store = createEventStore(pool, createCatalog(skillswap.modules.flatMap((m) => m.events)));
+  // As in the app: the store announces appends on the listening connection, not on one of the writers'.
+  const signal = await listenForAppends(url);
+  const store = createEventStore(pool, createCatalog(skillswap.modules.flatMap((m) => m.events)), {
+    notify: signal.notify,
+  });
   const emmett = getPostgreSQLEventStore(url, { connectionOptions: { pool } });
   // Emmett's driver layer sets pg's global type parsers (int8 as BigInt, its own JSON): put back SkillSwap's,
   // so that our store runs exactly as in the app. Emmett's append reads only positions, which it converts itself.
@@ -164,6 +173,7 @@ export async function benchAppend(
       }
     }
   }
+  await signal.close();
   await pool.end();
   return rows;
 }
