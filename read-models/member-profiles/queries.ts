@@ -126,14 +126,19 @@ export async function getProfile(db: Queryable, memberId: string): Promise<Profi
   return profile && { ...profile, skillStats: await skillStats(db, memberId) };
 }
 
+const toAccount = (r: Row): AccountView => ({
+  id: r.member_id,
+  email: r.email,
+  displayName: r.display_name,
+  roles: r.roles,
+  suspended: r.suspended,
+});
+
 export async function getAccount(db: Queryable, memberId: string): Promise<AccountView | null> {
   const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM member_profiles WHERE member_id = $1`, [
     memberId,
   ]);
-  const r = rows[0];
-  return r
-    ? { id: r.member_id, email: r.email, displayName: r.display_name, roles: r.roles, suspended: r.suspended }
-    : null;
+  return rows[0] ? toAccount(rows[0]) : null;
 }
 
 /** Several accounts in one query (a reactor mailing a batch of events' recipients), by member id. */
@@ -141,18 +146,7 @@ export async function getAccounts(db: Queryable, memberIds: string[]): Promise<M
   const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM member_profiles WHERE member_id = ANY($1)`, [
     [...new Set(memberIds)],
   ]);
-  return new Map(
-    rows.map((r) => [
-      r.member_id,
-      {
-        id: r.member_id,
-        email: r.email,
-        displayName: r.display_name,
-        roles: r.roles,
-        suspended: r.suspended,
-      },
-    ]),
-  );
+  return new Map(rows.map((r) => [r.member_id, toAccount(r)]));
 }
 
 export type MentorQuery = {
