@@ -5,7 +5,7 @@ import type { Config } from './config.ts';
 import { createPool, migrate, startEmbedded } from './db/index.ts';
 import type { AppDefinition, Deps } from './deps.ts';
 import { type AppendSignal, createCatalog, createEventStore, listenForAppends } from './event-store/index.ts';
-import { createHttpApp, createPublicCache, mountWeb, type PublicCache } from './http/index.ts';
+import { createHttpApp, createPublicCache, mountWeb } from './http/index.ts';
 import { startJobs } from './jobs/index.ts';
 import type { Logger } from './logger.ts';
 import { createMailer } from './mail.ts';
@@ -27,7 +27,6 @@ export type Platform = Deps & {
   http: FastifyInstance;
   runner: ProjectionRunner;
   signal: AppendSignal;
-  publicCache: PublicCache;
   stop: () => Promise<void>;
 };
 
@@ -155,7 +154,7 @@ export async function startPlatform(
     // Stop order (reverse): HTTP drains first, then projectors, jobs, listener, Prisma, pool, PostgreSQL.
     cleanups.push(() => http.close());
 
-    return { ...deps, url, http, runner, signal, publicCache, stop };
+    return { ...deps, url, http, runner, signal, stop };
   } catch (err) {
     await stop();
     throw err;
