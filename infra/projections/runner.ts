@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { Pool, Queryable } from '../db/pool.ts';
 import { type AppendSignal, type Checkpoint, type EventStore, isAtOrPast } from '../event-store/index.ts';
@@ -93,8 +94,6 @@ async function runBatch(
     client.release();
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Consumer names go into SQL text (projectBatch): letters, digits and underscores only. */
 const SAFE_NAME = /^[a-z][a-z0-9_]*$/;
