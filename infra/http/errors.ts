@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ZodError } from 'zod';
+import { isDatabaseUnavailable } from '../db/errors.ts';
 import { CommandRejected, ConcurrencyError } from '../event-store/index.ts';
 
 export type ErrorCode =
@@ -11,6 +12,7 @@ export type ErrorCode =
   | 'conflict'
   | 'payload_too_large'
   | 'rate_limited'
+  | 'unavailable'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -21,6 +23,7 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   payload_too_large: 413,
   rate_limited: 429,
+  unavailable: 503,
   internal: 500,
 };
 
@@ -107,6 +110,16 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
   }
   if (err instanceof SyntaxError || (err.statusCode === 400 && !err.validation)) {
     return sendError(reply, validationFailed([{ path: '', message: err.message }]));
+  }
+  if (isDatabaseUnavailable(err)) {
+    request.log.warn({ err }, 'database unavailable');
+    return sendError(
+      reply,
+      new HttpError(
+        'unavailable',
+        'SkillSwap cannot reach its database right now. Nothing was changed: try again.',
+      ),
+    );
   }
   request.log.error({ err }, 'unhandled error');
   return sendError(reply, new HttpError('internal', 'Something went wrong on our side. It has been logged.'));

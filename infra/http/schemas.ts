@@ -9,5 +9,5 @@ export const listOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 /** The error answers a route can give, for its `response` schema. */
-export const errors = (...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 429)[]) =>
+export const errors = (...statuses: (400 | 401 | 403 | 404 | 409 | 413 | 429 | 503)[]) =>
   Object.fromEntries(statuses.map((s) => [s, errorBody])) as Record<number, typeof errorBody>;
