@@ -22,5 +22,6 @@ export {
   type NewEvent,
   START,
   type StoredEvent,
+  UndecodableEventError,
 } from './store.ts';
 export { type Subscription, subscribe } from './subscribe.ts';

@@ -52,6 +52,22 @@ export class ConcurrencyError extends Error {
   }
 }
 
+/** A stored event whose data its type's upcasters and current schema do not accept. */
+export class UndecodableEventError extends Error {
+  readonly globalPosition: number;
+  constructor(globalPosition: number, type: string, schemaVersion: number, cause: unknown) {
+    super(`${type} v${schemaVersion} does not match its schema: ${reasonOf(cause)}`, { cause });
+    this.globalPosition = globalPosition;
+  }
+}
+
+/** A zod error as its issues on one line (`field: reason; ...`), any other error as its message. */
+function reasonOf(err: unknown): string {
+  const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+  if (!Array.isArray(issues)) return (err as Error).message;
+  return issues.map((i) => `${i.path.map(String).join('.') || 'data'}: ${i.message}`).join('; ');
+}
+
 export type AppendResult = {
   /** The stream's version after the append: the expected version of the next one. */
   nextExpectedVersion: number;
@@ -96,10 +112,17 @@ export function createEventStore(
     streamVersion: row.stream_version,
     type: row.type,
     schemaVersion: catalog.has(row.type) ? catalog.get(row.type).version : row.schema_version,
-    data: catalog.has(row.type) ? catalog.decode(row.type, row.schema_version, row.data) : row.data,
+    data: catalog.has(row.type) ? decodeRow(row) : row.data,
     metadata: row.metadata,
     recordedAt: row.recorded_at,
   });
+  const decodeRow = (row: Row) => {
+    try {
+      return catalog.decode(row.type, row.schema_version, row.data);
+    } catch (err) {
+      throw new UndecodableEventError(row.global_position, row.type, row.schema_version, err);
+    }
+  };
 
   // Wakes the projectors of every process after an append this store committed itself. Not from inside the
   // appending transaction: there NOTIFY holds PostgreSQL's one notify lock through the commit's WAL flush, so all
@@ -294,6 +317,21 @@ export function createEventStore(
     return { events, checkpoint, full };
   }
 
+  /**
+   * The events this transaction itself wrote at positions in (after, upTo], as readers will see them once it
+   * commits. readAll cannot show them yet (they are above the watermark while the transaction runs), so a writer
+   * that must project its own events before it commits (an import) reads them here.
+   */
+  async function readOwnWrites(client: PoolClient, range: { after: number; upTo: number }) {
+    const { rows } = await client.query<Row>(
+      `SELECT ${COLUMNS} FROM events
+        WHERE global_position > $1 AND global_position <= $2 AND transaction_id = pg_current_xact_id()
+        ORDER BY global_position`,
+      [range.after, range.upTo],
+    );
+    return (await openPersonalData(client, catalog, rows)).map(toStored);
+  }
+
   /** The newest committed position: what "caught up" means for a reader of the whole log. */
   async function head(db: Queryable = pool): Promise<{ position: number; checkpoint: Checkpoint }> {
     const { rows } = await db.query<{ global_position: number; transaction_id: string }>(
@@ -309,5 +347,5 @@ export function createEventStore(
       : { position: 0, checkpoint: START };
   }
 
-  return { append, readStream, readAll, head, catalog };
+  return { append, readStream, readAll, readOwnWrites, head, catalog };
 }

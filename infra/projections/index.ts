@@ -1,3 +1,4 @@
+export { lockCheckpoint } from './checkpoint-lock.ts';
 export {
   clearStaleRebuilds,
   type RebuildProgress,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import cliProgress from 'cli-progress';
-import { type Projector, rebuildProjector } from '../../infra/projections/index.ts';
+import type { Projector } from '../../infra/projections/index.ts';
 import {
   type AdminIo,
   type CommandContext,
@@ -8,7 +8,8 @@ import {
   parseCommandArgs,
   UsageError,
 } from './dispatch.ts';
-import { exportEvents, importEvents } from './event-log-file.ts';
+import { exportEvents } from './event-log-file.ts';
+import { importEvents } from './event-log-import.ts';
 
 /** `events export <file>` and `events import <file>`: a backup of the source of truth, and its restore. */
 export const events: CommandGroup = {
@@ -79,12 +80,14 @@ async function exportCommand({ file, keysFile }: Files, context: CommandContext)
 async function importCommand({ file, keysFile, withoutKeys }: Files, context: CommandContext) {
   const db = await context.database();
   const started = Date.now();
+  const readModels = db.consumers.filter((c): c is Projector => c.kind === 'read-model');
   const reactors = db.consumers.filter((c) => c.kind === 'reactor').map((c) => c.name);
   const bar = progressBar(context.io, 'import [{bar}] {percentage}%');
   let imported: Awaited<ReturnType<typeof importEvents>>;
   try {
     imported = await importEvents(db.pool, file, {
-      catalog: db.store.catalog,
+      store: db.store,
+      readModels,
       reactors,
       keysFile,
       withoutKeys,
@@ -97,28 +100,7 @@ async function importCommand({ file, keysFile, withoutKeys }: Files, context: Co
     `imported ${imported.events} events (up to position ${imported.head}) from ${file} in ${seconds(started)}`,
   );
   if (keysFile) context.io.out(`imported ${imported.keys} personal-data keys from ${keysFile}`);
-  // The log is committed: a failed rebuild below loses nothing and can be rerun on its own.
-  const readModels = db.consumers.filter((c): c is Projector => c.kind === 'read-model');
-  for (const projector of readModels) {
-    const rebuildStarted = Date.now();
-    const rebuildBar = progressBar(
-      context.io,
-      `${projector.name} [{bar}] {percentage}% | position {value}/{total}`,
-    );
-    try {
-      await rebuildProjector(db.pool, db.store, projector, (p) =>
-        rebuildBar.update(p.position, p.headPosition),
-      );
-    } catch (err) {
-      throw new Error(
-        `the events are imported, but rebuilding ${projector.name} failed (${(err as Error).message}): ` +
-          'run `npm run admin -- projections rebuild --all`',
-      );
-    } finally {
-      rebuildBar.stop();
-    }
-    context.io.out(`rebuilt ${projector.name} in ${seconds(rebuildStarted)}`);
-  }
+  for (const [name, count] of imported.projected) context.io.out(`projected ${count} events into ${name}`);
   if (reactors.length > 0) {
     context.io.out(
       `reactors (${reactors.join(', ')}) continue after position ${imported.head}: past reactions are not run again`,
