@@ -11,3 +11,9 @@ export async function lockCheckpoint(client: PoolClient, name: string) {
 
 /** The advisory lock's key text (the runner sends it inline, with its BEGIN: projectBatch). */
 export const checkpointLockKey = (name: string) => `skillswap:checkpoint:${name}`;
+
+/**
+ * The advisory lock (session-level, on the runner's lock connection) that makes one process across the database
+ * the runner of a consumer. Whoever holds it is running that consumer; nobody holding it means no server runs it.
+ */
+export const projectorLockKey = (name: string) => `skillswap:projector:${name}`;

@@ -1,3 +1,4 @@
+export { type ProjectorsWait, waitForProjectors } from './await-projectors.ts';
 export { lockCheckpoint } from './checkpoint-lock.ts';
 export {
   clearStaleRebuilds,

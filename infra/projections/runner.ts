@@ -4,7 +4,7 @@ import pg from 'pg';
 import type { Pool, Queryable } from '../db/pool.ts';
 import { type AppendSignal, type Checkpoint, type EventStore, isAtOrPast } from '../event-store/index.ts';
 import type { Logger } from '../logger.ts';
-import { checkpointLockKey } from './checkpoint-lock.ts';
+import { checkpointLockKey, projectorLockKey } from './checkpoint-lock.ts';
 import { clearStaleRebuilds } from './rebuild.ts';
 import type { Consumer, ProjectionStatus, ReactorContext } from './types.ts';
 
@@ -190,7 +190,7 @@ export function createProjectionRunner(deps: {
         if (owned.has(consumer.name)) continue;
         const { rows } = await lockClient.query<{ locked: boolean }>(
           'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
-          [`skillswap:projector:${consumer.name}`],
+          [projectorLockKey(consumer.name)],
         );
         if (rows[0]?.locked) {
           log.debug({ projector: consumer.name }, 'running projector');

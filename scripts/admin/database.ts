@@ -1,13 +1,29 @@
 import type { Config } from '../../infra/config.ts';
 import { attachOrStartEmbedded, createPool, migrate, type Pool } from '../../infra/db/index.ts';
-import { createCatalog, createEventStore, type EventStore } from '../../infra/event-store/index.ts';
+import {
+  type Checkpoint,
+  createCatalog,
+  createEventStore,
+  type EventStore,
+} from '../../infra/event-store/index.ts';
 import type { AppDefinition } from '../../infra/platform.ts';
-import { type Consumer, ensureCheckpoints } from '../../infra/projections/index.ts';
+import {
+  type Consumer,
+  ensureCheckpoints,
+  type ProjectorsWait,
+  waitForProjectors,
+} from '../../infra/projections/index.ts';
 
 export type AdminDatabase = {
   pool: Pool;
   store: EventStore;
   consumers: Consumer[];
+  /**
+   * Read-your-writes for a command: waits (READ_YOUR_WRITES_TIMEOUT_MS at most) until the running server's read
+   * models have applied an append; says 'no-runner' at once when no server runs their projectors.
+   */
+  readModelsShow: (checkpoint: Checkpoint) => Promise<ProjectorsWait>;
+  readYourWritesTimeoutMs: number;
   close: () => Promise<void>;
 };
 
@@ -41,7 +57,16 @@ export async function connectAdmin(
     // runner to replay the whole log on top of them.
     await ensureCheckpoints(pool, consumers);
     const store = createEventStore(pool, createCatalog(app.modules.flatMap((m) => m.events)));
-    return { pool, store, consumers, close };
+    const readModels = consumers.filter((c) => c.kind === 'read-model').map((c) => c.name);
+    const timeoutMs = config.readYourWritesTimeoutMs;
+    return {
+      pool,
+      store,
+      consumers,
+      readModelsShow: (checkpoint) => waitForProjectors(pool, readModels, checkpoint, timeoutMs),
+      readYourWritesTimeoutMs: timeoutMs,
+      close,
+    };
   } catch (err) {
     await close().catch(() => {});
     throw err;

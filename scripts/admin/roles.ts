@@ -1,4 +1,5 @@
-import { CommandRejected } from '../../infra/event-store/index.ts';
+import { type Checkpoint, CommandRejected } from '../../infra/event-store/index.ts';
+import type { ProjectorsWait } from '../../infra/projections/index.ts';
 import { changeRole, GRANTABLE_ROLES } from '../../modules/identity/index.ts';
 import { type CommandGroup, UsageError } from './dispatch.ts';
 
@@ -17,10 +18,14 @@ export const roles: CommandGroup = {
     if (!GRANTABLE_ROLES.includes(role as Role)) {
       throw new UsageError(`unknown role "${role}": choose ${GRANTABLE_ROLES.join(' or ')}`);
     }
-    const { store } = await database();
+    const db = await database();
+    let shown: ProjectorsWait | undefined;
+    // As the API does (read-your-writes): the member's next request must already find the role changed.
+    const settle = async ({ checkpoint }: { checkpoint: Checkpoint }) => {
+      shown = await db.readModelsShow(checkpoint);
+    };
     try {
-      // The running server's projectors pick the event up on their own; nothing here waits for them.
-      await changeRole({ store, settle: async () => {} }, email, role as Role, action === 'grant', {
+      await changeRole({ store: db.store, settle }, email, role as Role, action === 'grant', {
         actorId: null,
         via: 'admin-cli',
       });
@@ -29,5 +34,13 @@ export const roles: CommandGroup = {
       throw err;
     }
     io.out(action === 'grant' ? `${email} is now ${role}.` : `${email} is no longer ${role}.`);
+    if (shown === 'no-runner') {
+      io.out('No SkillSwap server is running on this database: the change shows once one runs.');
+    } else if (shown === 'timed-out') {
+      io.out(
+        `The running server's read models have not shown it within ${db.readYourWritesTimeoutMs} ms ` +
+          '(READ_YOUR_WRITES_TIMEOUT_MS); it shows once they catch up: see npm run admin -- projections status.',
+      );
+    }
   },
 };
