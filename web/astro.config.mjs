@@ -3,6 +3,7 @@
 import node from '@astrojs/node';
 import svelte from '@astrojs/svelte';
 import { defineConfig } from 'astro/config';
+import { policyDirectives, sitePolicy } from '../infra/http/content-security-policy.ts';
 
 export default defineConfig({
   output: 'server',
@@ -18,9 +19,18 @@ export default defineConfig({
   // Auth lives in the API's own cookie; Astro sessions would only add a second store on disk.
   session: false,
   devToolbar: { enabled: false },
+  security: {
+    // Every page is answered with the server's Content-Security-Policy (infra/http/content-security-policy.ts) in a
+    // response header of its own, to which Astro adds the hashes of the inline scripts and styles it writes itself.
+    csp: {
+      directives: policyDirectives(['script-src', 'style-src']),
+      scriptDirective: { resources: [...sitePolicy['script-src']] },
+      styleDirective: { resources: [...sitePolicy['style-src']] },
+    },
+  },
   vite: {
     build: {
-      // Never inline <script> chunks: the server's CSP (helmet) only allows script-src 'self'.
+      // Never inline <script> chunks: the CSP allows no inline script but Astro's own.
       assetsInlineLimit: 0,
     },
   },

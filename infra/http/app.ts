@@ -13,6 +13,7 @@ import {
 import helmet from 'helmet';
 import { z } from 'zod';
 import type { Logger } from '../logger.ts';
+import { apiDocsPolicy, sitePolicy } from './content-security-policy.ts';
 import { errorHandler, forbidden, notFound, sendError } from './errors.ts';
 import { type PublicCache, usePublicCache } from './public-cache.ts';
 import { refuseCrossSite } from './same-origin.ts';
@@ -76,19 +77,8 @@ export async function createHttpApp(options: HttpOptions): Promise<FastifyInstan
   // helmet itself, not @fastify/helmet: that plugin builds helmet's middleware anew on every request (parsing the
   // CSP each time, a measurable share of a cached answer); built once here, it only sets precomputed headers.
   const securityHeaders = helmet({
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        // Astro's island loader is an inline module script; nothing user-written is ever rendered as HTML.
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'https:', 'data:', 'blob:'],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        upgradeInsecureRequests: null,
-      },
-    },
+    // The whole policy is ours (no helmet defaults), so that pages, which send it themselves, get the same one.
+    contentSecurityPolicy: { useDefaults: false, directives: sitePolicy },
     strictTransportSecurity: options.trustProxy,
   });
   app.addHook('onRequest', (request, reply, done) =>
@@ -126,7 +116,7 @@ export async function createHttpApp(options: HttpOptions): Promise<FastifyInstan
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: apiDocsPolicy });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app

@@ -34,7 +34,9 @@ declare module 'fastify' {
   }
 }
 
-const KEPT_HEADERS = ['content-type', 'cache-control', 'content-language'];
+// A page's own Content-Security-Policy carries the hashes of its inline scripts (web.ts): the security headers set
+// before the lookup do not.
+const KEPT_HEADERS = ['content-type', 'cache-control', 'content-language', 'content-security-policy'];
 
 export function createPublicCache(options: { ttlMs: number; maxBytes?: number }) {
   const enabled = options.ttlMs > 0;

@@ -69,7 +69,9 @@ export async function mountWeb(app: FastifyInstance, distDir: string, cache?: Pu
       if (request.url.startsWith('/api/'))
         return sendError(reply, notFound(`GET ${request.url.split('?')[0]}`));
       const locals = localsFor(app, request);
-      // Astro writes to the raw response: keep the headers our hooks set (security headers, request id).
+      // Astro writes to the raw response: keep the headers our hooks set (security headers, request id). A page
+      // answers with a Content-Security-Policy of its own (the site's, with the hashes of Astro's inline scripts,
+      // web/astro.config.mjs), which replaces the one set here: writeHead's headers win over those set before.
       for (const [name, value] of Object.entries(reply.getHeaders())) {
         if (value !== undefined) reply.raw.setHeader(name, value as string);
       }

@@ -50,7 +50,8 @@ async function calendar(url: string, cookie?: string) {
   expect(text.endsWith('\r\n')).toBe(true);
   const lines = text.split('\r\n').slice(0, -1);
   for (const line of lines) {
-    expect(line).not.toContain('\n');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: TEXT values may hold no control character but tab
+    expect(line).not.toMatch(/[\u0000-\u0008\u000a-\u001f\u007f]/);
     expect(Buffer.byteLength(line)).toBeLessThanOrEqual(75);
   }
   const cal = new ICAL.Component(ICAL.parse(text));
@@ -203,5 +204,75 @@ describe('the personal calendar feed', () => {
     expect((await inject('/api/calendar/short.ics')).statusCode).toBe(400);
     expect((await inject(`/api/calendar/${'x'.repeat(32)}.txt`)).statusCode).toBe(400);
     expect((await inject('/api/calendar/..%2F..%2Fetc%2Fpasswd.ics')).statusCode).toBe(400);
+  });
+});
+
+// NAME (RFC 7986) and X-WR-CALNAME are TEXT values, which ical.js does not know of: told so, it unescapes them as a
+// calendar app does, and the test reads back what the member wrote.
+ICAL.design.icalendar.property.name = { defaultType: 'text' };
+ICAL.design.icalendar.property['x-wr-calname'] = { defaultType: 'text' };
+
+describe('hostile text in a calendar', () => {
+  // What an attacker would type into a title, a name or a description to add lines of their own to the file.
+  const INJECTED = '\r\nATTENDEE:mailto:evil@example.com\r\nX-WR-CALNAME:Owned';
+  const TITLE = `Knots; splices, and\\more${INJECTED}`;
+  const NAME = `Hostile host${INJECTED}`;
+  const DESCRIPTION = `Line one\r\nATTENDEE:mailto:evil@example.com\nLine three\rEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:x\u0007\u000b`;
+  const LOCATION = `https://meet.example.com/x${INJECTED}`;
+  let id: string;
+  let owner: { user: { id: string }; cookie: string };
+
+  beforeAll(async () => {
+    // The API may refuse such text; old events may hold it anyway, so it goes straight into the event log.
+    owner = await signUpAs(app);
+    id = await hostSession(owner.cookie, { title: 'Plain title' });
+    const details = await app.store.append(`session-${id}`, 'any', [
+      {
+        type: 'SessionDetailsChanged',
+        data: { sessionId: id, title: TITLE, description: DESCRIPTION, meetingUrl: LOCATION },
+      },
+    ]);
+    await app.settle(details);
+    const profile = await app.store.append(`member-${owner.user.id}`, 'any', [
+      { type: 'ProfileUpdated', data: { memberId: owner.user.id, displayName: NAME } },
+    ]);
+    await app.settle(profile);
+  });
+
+  /** No line of the file starts a property the text carried in, and each text reads back as it was written. */
+  function expectNoInjection(text: string, events: ICAL.Component[], calendarName: string) {
+    const lines = text.split('\r\n');
+    expect(lines.filter((l) => l.startsWith('ATTENDEE'))).toEqual([]);
+    expect(lines.filter((l) => l.startsWith('UID:x'))).toEqual([]);
+    expect(lines.filter((l) => l.startsWith('X-WR-CALNAME'))).toHaveLength(1);
+    expect(lines.filter((l) => l === 'BEGIN:VEVENT')).toHaveLength(events.length);
+    const cal = new ICAL.Component(ICAL.parse(text));
+    expect(cal.getAllProperties('x-wr-calname').map((p) => p.getFirstValue())).toEqual([calendarName]);
+    expect(cal.getAllProperties('name').map((p) => p.getFirstValue())).toEqual([calendarName]);
+    const mine = events.filter((e) => e.getFirstPropertyValue('uid') === `${id}@skillswap`);
+    expect(mine).toHaveLength(1);
+    const e = mine[0]!;
+    expect(e.getAllProperties('attendee')).toEqual([]);
+    expect(e.getFirstPropertyValue('summary')).toBe(TITLE.replaceAll('\r\n', '\n'));
+    expect(e.getFirstPropertyValue('location')).toBe(LOCATION.replaceAll('\r\n', '\n'));
+    const description = String(e.getFirstPropertyValue('description'));
+    expect(description).toContain(`hosted by ${NAME.replaceAll('\r\n', '\n')}`);
+    expect(description).toContain(
+      'Line one\nATTENDEE:mailto:evil@example.com\nLine three\nEND:VEVENT\nBEGIN:VEVENT\nUID:x',
+    );
+    expect(description).not.toContain('\r');
+  }
+
+  it('keeps every text inside its own property in the session calendar, the calendar name included', async () => {
+    const { text, events } = await calendar(`/api/sessions/${id}/calendar.ics`, owner.cookie);
+    expect(events).toHaveLength(1);
+    expectNoInjection(text, events, TITLE.replaceAll('\r\n', '\n'));
+  });
+
+  it('keeps them inside their properties in the personal feed', async () => {
+    const url = new URL((await inject('/api/me/calendar', owner.cookie)).json().url).pathname;
+    const { text, events } = await calendar(url);
+    expect(events).toHaveLength(1);
+    expectNoInjection(text, events, 'SkillSwap');
   });
 });

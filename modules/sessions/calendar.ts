@@ -4,23 +4,49 @@ import type { Queryable } from '../../infra/db/index.ts';
 import type { SessionView } from '../../read-models/session-listings/queries.ts';
 
 /**
+ * Text as an iCalendar TEXT value may hold it (RFC 5545 §3.3.11): each line break (CRLF, CR or LF) one LF, which
+ * the writer turns into "\n"; every other control character but tab dropped, as TEXT allows none.
+ */
+function calendarText(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
+  return text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
+}
+
+/**
+ * A TEXT value escaped by hand (backslash, semicolon, comma, line breaks), for what ical-generator writes as it is
+ * given: the calendar's NAME and X-WR-CALNAME, and the UID. It escapes the event's SUMMARY, DESCRIPTION, LOCATION
+ * and URL itself (those get calendarText only, or they would be escaped twice); the tests read every one back.
+ */
+function escapedText(text: string): string {
+  return calendarText(text)
+    .replace(/[\\;,]/g, (c) => `\\${c}`)
+    .replace(/\n/g, '\\n');
+}
+
+/**
  * An RFC 5545 calendar of sessions, times in UTC (a TZID would need a VTIMEZONE definition; calendar apps show UTC
- * times in the local zone anyway). The meeting link is included only where the viewer may see it.
+ * times in the local zone anyway). The meeting link is included only where the viewer may see it. Every text in it
+ * may come from a member, so none can end its line: see calendarText and escapedText.
  */
 export function sessionsCalendar(name: string, sessions: SessionView[], siteOrigin: string): string {
-  const calendar = ical({ name, prodId: { company: 'SkillSwap', product: 'Sessions', language: 'EN' } });
+  const calendar = ical({
+    name: escapedText(name),
+    prodId: { company: 'SkillSwap', product: 'Sessions', language: 'EN' },
+  });
   for (const s of sessions) {
-    const page = `${siteOrigin}/sessions/${s.id}`;
+    const page = calendarText(`${siteOrigin}/sessions/${s.id}`);
     calendar.createEvent({
-      id: `${s.id}@skillswap`,
+      id: escapedText(`${s.id}@skillswap`),
       start: new Date(s.startsAt),
       end: new Date(s.endsAt),
-      summary: s.title,
-      description: [`${s.skill} · ${s.difficulty} · hosted by ${s.host.displayName}`, s.description, page]
-        .filter(Boolean)
-        .join('\n\n'),
+      summary: calendarText(s.title),
+      description: calendarText(
+        [`${s.skill} · ${s.difficulty} · hosted by ${s.host.displayName}`, s.description, page]
+          .filter(Boolean)
+          .join('\n\n'),
+      ),
       url: page,
-      ...(s.meetingUrl ? { location: s.meetingUrl } : {}),
+      ...(s.meetingUrl ? { location: calendarText(s.meetingUrl) } : {}),
       status: s.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     });
   }

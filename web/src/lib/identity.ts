@@ -37,16 +37,21 @@ export type Profile = {
   joinedAt: string;
 };
 
-/** Only same-site relative paths: "//evil.example" and "/\evil.example" are other sites to a browser. */
-export function safeNext(next: string | null | undefined, fallback: string): string {
-  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
-  try {
-    const base = 'http://skillswap.invalid';
-    const url = new URL(next, base);
-    return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : fallback;
-  } catch {
-    return fallback;
-  }
+/**
+ * Where to send a member after signing in or up: the path `next` names on this site, else `fallback`. The check is
+ * made on what a browser will make of the value, not on the raw string: it is resolved against the site's origin
+ * with the URL parser (which drops tabs and newlines, reads backslashes as slashes and resolves dot segments), must
+ * keep that origin, and the answer is the resolved path, query and fragment. That answer must then resolve to the
+ * same place again: "/..//evil.example" resolves to the path "//evil.example", which a browser reads as a host.
+ */
+export function safeNext(next: string | null | undefined, fallback: string, origin: string): string {
+  if (!next) return fallback;
+  const onSite = (value: string) => {
+    const url = URL.parse(value, origin);
+    return url?.origin === new URL(origin).origin ? `${url.pathname}${url.search}${url.hash}` : null;
+  };
+  const path = onSite(next);
+  return path?.startsWith('/') && onSite(path) === path ? path : fallback;
 }
 
 export function checkEmail(value: string): string | null {
