@@ -73,7 +73,7 @@ export function feedbackRoutes(app: FastifyInstance, deps: Deps) {
     async (request, reply) => {
       const user = requireUser(request);
       const perDay = deps.config.limits.reviewsPerDay;
-      if (!(await spendDailyAllowance(deps.pool, 'reviews', user.id, perDay))) {
+      if (!(await spendDailyAllowance(deps.pool, 'reviews', user.id, perDay)).ok) {
         throw new HttpError('rate_limited', `You can write at most ${perDay} reviews a day.`);
       }
       const reviewId = await submitReview(

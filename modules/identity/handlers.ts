@@ -20,6 +20,8 @@ import {
   type MemberEvent,
   type Profile,
 } from './member.ts';
+import { currentPasswordMatches } from './password-attempts.ts';
+import { passwordWeakness, personalWords } from './password-strength.ts';
 import { dummyPasswordHash, hashPassword, passwordMatches } from './passwords.ts';
 import { normalizeSkills } from './skills.ts';
 import { isBlockedEmail } from './suspension.ts';
@@ -44,6 +46,18 @@ export async function memberIdForEmail(deps: Pick<Deps, 'store'>, email: string)
   return last?.type === 'EmailClaimed' ? (last.data as { memberId: string }).memberId : null;
 }
 
+/** 400 on `field` when the password is too easy to guess for this member (password-strength.ts has the rule). */
+function requireStrongPassword(field: string, password: string, email: string, displayName: string) {
+  const weakness = passwordWeakness(password, personalWords(email, displayName));
+  if (weakness) {
+    throw new CommandRejected({
+      reason: 'validation_failed',
+      message: `${field}: ${weakness}`,
+      details: [{ path: field, message: weakness }],
+    });
+  }
+}
+
 export async function signUp(
   deps: Deps,
   input: { email: string; password: string; displayName: string; timezone: string },
@@ -52,6 +66,7 @@ export async function signUp(
   if (await isBlockedEmail(deps.pool, input.email)) {
     throw new CommandRejected({ reason: 'forbidden', message: 'This email cannot be used to sign up.' });
   }
+  requireStrongPassword('password', input.password, input.email, input.displayName);
   const memberId = randomUUID();
   const data = {
     memberId,
@@ -131,14 +146,18 @@ export async function changePassword(
   metadata: EventMetadata,
 ) {
   const member = await loadMember(deps, memberId);
+  if (member.status === 'active') {
+    requireStrongPassword('newPassword', input.newPassword, member.email, member.profile.displayName);
+  }
   const oldPasswordMatches =
-    member.status === 'active' && (await passwordMatches(member.passwordHash, input.currentPassword));
+    member.status === 'active' && (await currentPasswordMatches(deps, member, input.currentPassword));
   return execute(
     deps,
     memberId,
     {
       type: 'ChangePassword',
-      data: { oldPasswordMatches, newPasswordHash: await hashPassword(input.newPassword) },
+      // No hash for a refused change: the decision needs none, and a guesser should not get hashing done.
+      data: { oldPasswordMatches, newPasswordHash: oldPasswordMatches ? await hashPassword(input.newPassword) : '' },
     },
     metadata,
   );
@@ -183,7 +202,7 @@ export async function changeRole(
  */
 export async function deleteAccount(deps: Deps, memberId: string, password: string, metadata: EventMetadata) {
   const member = await loadMember(deps, memberId);
-  const matches = member.status === 'active' && (await passwordMatches(member.passwordHash, password));
+  const matches = member.status === 'active' && (await currentPasswordMatches(deps, member, password));
   const written = await withTransaction(deps.pool, async (client) => {
     const result = await runCommand(
       deps.store,

@@ -4,7 +4,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   errors,
-  HttpError,
   listOf,
   notFound,
   requestMetadata,
@@ -14,7 +13,7 @@ import {
 } from '../../infra/http/index.ts';
 import type { Deps } from '../../infra/platform.ts';
 import { diskStorage } from '../../infra/storage.ts';
-import { clearHits, isThrottled, recordHit } from '../../infra/throttle.ts';
+import { clearHits, reserveAttempts } from '../../infra/throttle.ts';
 import {
   BadCursorError,
   getAccount,
@@ -31,8 +30,8 @@ import {
   setSessionCookie,
 } from './auth-sessions.ts';
 import { AVATAR_MAX_BYTES, processAvatar } from './avatars.ts';
-import { emailHash } from './email.ts';
 import { changePassword, checkCredentials, deleteAccount, signUp, updateProfile } from './handlers.ts';
+import { signInRules, tooManyAttempts } from './password-attempts.ts';
 import {
   changePasswordBody,
   loginBody,
@@ -44,8 +43,6 @@ import {
 } from './schemas.ts';
 
 const HOUR = 3600_000;
-const LOGIN_WINDOW = 15 * 60_000;
-const rateLimited = (what: string) => new HttpError('rate_limited', `Too many ${what}. Try again later.`);
 
 async function currentUser(deps: Deps, id: string) {
   const account = await getAccount(deps.pool, id);
@@ -72,16 +69,16 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
       schema: {
         tags: ['identity'],
         summary: 'Create an account and sign in',
+        description:
+          'A password that is too easy to guess is 400 `validation_failed` with the reason on `password`; more ' +
+          'than SIGNUP_LIMIT_PER_IP sign-ups from one address in an hour are 429.',
         body: signupBody,
         response: { 201: z.object({ user: userSchema }), ...errors(400, 409, 429) },
       },
     },
     async (request, reply) => {
-      const ipKey = `signup:ip:${request.ip}`;
-      if (await isThrottled(deps.pool, { key: ipKey, limit: deps.config.signupLimitPerIp, windowMs: HOUR })) {
-        throw rateLimited('sign-ups from your network');
-      }
-      await recordHit(deps.pool, ipKey);
+      const rule = { key: `signup:ip:${request.ip}`, limit: deps.config.signupLimitPerIp, windowMs: HOUR };
+      if (!(await reserveAttempts(deps.pool, [rule])).ok) throw tooManyAttempts('sign-ups from your network');
       const { email, password, displayName, timezone } = request.body;
       const member = await signUp(
         deps,
@@ -99,30 +96,26 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
       schema: {
         tags: ['identity'],
         summary: 'Sign in with email and password',
+        description:
+          'Each attempt counts as a failure before the password is checked (a right one is forgiven): after ' +
+          'LOGIN_FAILURE_LIMIT failures for an email in 15 minutes (five times that per IP) every attempt is 429.',
         body: loginBody,
         response: { 200: z.object({ user: userSchema }), ...errors(400, 401, 429) },
       },
     },
     async (request, reply) => {
-      // Keyed by a hash: the throttle table must not keep addresses (a deleted member's included).
-      const emailKey = `login-failure:email:${emailHash(request.body.email)}`;
-      const ipKey = `login-failure:ip:${request.ip}`;
-      const limit = deps.config.loginFailureLimit;
-      if (
-        (await isThrottled(deps.pool, { key: emailKey, limit, windowMs: LOGIN_WINDOW })) ||
-        (await isThrottled(deps.pool, { key: ipKey, limit: limit * 5, windowMs: LOGIN_WINDOW }))
-      ) {
-        throw rateLimited('failed sign-ins');
-      }
+      // Counted as a failure before the password is checked, forgiven below when it was right.
+      const rules = signInRules(deps.config, request.body.email, request.ip);
+      const attempt = await reserveAttempts(deps.pool, [rules.email, rules.ip]);
+      if (!attempt.ok) throw tooManyAttempts('failed sign-ins');
       const member = await checkCredentials(deps, request.body.email, request.body.password);
       const account = member ? await getAccount(deps.pool, member.id) : null;
       if (!member || !account || account.suspended) {
-        await recordHit(deps.pool, emailKey);
-        await recordHit(deps.pool, ipKey);
         // One message whatever went wrong: the answer must not reveal which emails have accounts.
         throw unauthenticated('The email or password is not correct.');
       }
-      await clearHits(deps.pool, emailKey);
+      await clearHits(deps.pool, rules.email.key);
+      await attempt.release();
       await signIn(request, reply, member.id);
       return { user: await currentUser(deps, member.id) };
     },
@@ -158,8 +151,12 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
       schema: {
         tags: ['identity'],
         summary: 'Change the password (the current one is required); signs out every other session',
+        description:
+          'A wrong current password is 403; after LOGIN_FAILURE_LIMIT wrong ones in 15 minutes every try is 429 ' +
+          'until the window passes (counted per member, before the password is checked). A new password that is ' +
+          'too easy to guess is 400 with the reason on `newPassword`.',
         body: changePasswordBody,
-        response: { 204: z.null(), ...errors(400, 401, 403) },
+        response: { 204: z.null(), ...errors(400, 401, 403, 429) },
       },
     },
     async (request, reply) => {
@@ -178,8 +175,12 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
         tags: ['identity'],
         summary:
           'Delete my account (password required): personal data is erased, history stays as "Deleted member"',
+        description:
+          'Seats and waitlist places in upcoming sessions are released (the waitlist moves up), upcoming hosted ' +
+          'sessions are cancelled, the calendar feed URL stops working and the avatar files are deleted. A wrong ' +
+          'password is 403; after LOGIN_FAILURE_LIMIT wrong ones in 15 minutes every try is 429.',
         body: z.object({ password: z.string().max(200) }),
-        response: { 204: z.null(), ...errors(400, 401, 403) },
+        response: { 204: z.null(), ...errors(400, 401, 403, 429) },
       },
     },
     async (request, reply) => {

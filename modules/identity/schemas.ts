@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PASSWORD_RULE } from './password-strength.ts';
 
 export const isTimeZone = (tz: string) => {
   try {
@@ -17,7 +18,8 @@ const email = z
 const password = z
   .string({ error: 'is required' })
   .min(10, { error: 'must be at least 10 characters' })
-  .max(200, { error: 'must be at most 200 characters' });
+  .max(200, { error: 'must be at most 200 characters' })
+  .meta({ description: PASSWORD_RULE });
 const displayName = z
   .string({ error: 'is required' })
   .trim()

@@ -80,7 +80,7 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
     async (request, reply) => {
       const user = requireUser(request);
       const perDay = deps.config.limits.reportsPerDay;
-      if (!(await spendDailyAllowance(deps.pool, 'reports', user.id, perDay))) {
+      if (!(await spendDailyAllowance(deps.pool, 'reports', user.id, perDay)).ok) {
         throw new HttpError('rate_limited', `You can file at most ${perDay} reports a day.`);
       }
       const id = await fileReport(deps, user.id, request.body, requestMetadata(request));

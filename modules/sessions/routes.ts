@@ -61,6 +61,9 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
       schema: {
         tags: ['sessions'],
         summary: 'Host a session (with `repeat`, a weekly or fortnightly series of up to 12)',
+        description:
+          'Each occurrence counts against SESSIONS_PER_DAY: a series with more occurrences than are left today ' +
+          'is 429 (`details`: `{limit, left, requested}`) and schedules and spends nothing.',
         body: createSessionBody,
         response: {
           201: one.extend({
@@ -72,19 +75,32 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request, reply) => {
       const user = requireUser(request);
-      const perDay = deps.config.limits.sessionsPerDay;
-      if (!(await spendDailyAllowance(deps.pool, 'sessions', user.id, perDay))) {
-        throw new HttpError('rate_limited', `You can schedule at most ${perDay} sessions a day.`);
-      }
       const { repeat, ...input } = request.body;
+      // Every occurrence of a series is a session against the daily limit.
+      const count = repeat?.count ?? 1;
+      const perDay = deps.config.limits.sessionsPerDay;
+      const allowance = await spendDailyAllowance(deps.pool, 'sessions', user.id, perDay, count);
+      if (!allowance.ok) {
+        const asked = count > 1 ? ` This series has ${count}.` : '';
+        throw new HttpError(
+          'rate_limited',
+          `You can schedule at most ${perDay} sessions a day (each occurrence of a series counts): ` +
+            `${allowance.left} left today.${asked}`,
+          { limit: perDay, left: allowance.left, requested: count },
+        );
+      }
       const everyWeeks = repeat?.every === 'two-weeks' ? 2 : 1;
       const { sessionIds, seriesId } = await scheduleSession(
         deps,
         user.id,
         input,
-        repeat ? { everyWeeks, count: repeat.count } : undefined,
+        repeat ? { everyWeeks, count } : undefined,
         requestMetadata(request),
-      );
+      ).catch(async (err) => {
+        // Nothing was scheduled (a series is all or nothing): the allowance is given back, if the database lets us.
+        await allowance.release().catch(() => {});
+        throw err;
+      });
       const { session } = await show(request, sessionIds[0]!);
       return reply.code(201).send({ session, series: seriesId ? { id: seriesId, sessionIds } : null });
     },

@@ -6,7 +6,8 @@ import { submitReview } from '../../modules/feedback/index.ts';
 import { changeRole, signUp, updateProfile } from '../../modules/identity/index.ts';
 import { onSession, scheduleSession } from '../../modules/sessions/index.ts';
 
-export const DEMO_PASSWORD = 'skillswap-demo';
+// It passes the password rule like any member's: nothing of the site's name or the demo addresses in it.
+export const DEMO_PASSWORD = 'learning together daily';
 
 type Person = { key: string; name: string; tz: string; bio: string; teach: string[]; learn: string[] };
 

@@ -92,6 +92,23 @@ describe.skipIf(!hasChromium)('sign-up, profile and mentor directory in Chromium
     await visitor.close();
   }, 60_000);
 
+  it('shows on the password field why the server refuses a password that is too easy to guess', async () => {
+    const visitor = await browser.newPage();
+    await visitor.goto(`${base}/signup`);
+    await visitor.getByLabel('Display name').fill('Anna Weak');
+    await visitor.getByLabel('Email').fill(`anna-${Date.now()}@example.com`);
+    const password = visitor.getByLabel('Password', { exact: true });
+    await password.fill('password12');
+    await visitor.getByRole('button', { name: 'Create account' }).click();
+    const reason =
+      'Password is too easy to guess. This is a commonly used password. Add more words that are less common.';
+    await expect.poll(() => visitor.getByText(reason, { exact: true }).isVisible()).toBe(true);
+    expect(await password.getAttribute('aria-invalid')).toBe('true');
+    expect(await password.getAttribute('aria-describedby')).toContain('signup-password-error');
+    expect(visitor.url()).toBe(`${base}/signup`);
+    await visitor.close();
+  }, 60_000);
+
   it('signs up, adds a skill from the suggestions and uploads a photo', async () => {
     await page.goto(`${base}/signup`);
     await page.getByLabel('Display name').fill(NAME);

@@ -133,7 +133,8 @@ export function fieldErrors(details: unknown, labels: Record<string, string>): F
     const message = typeof d.message === 'string' ? d.message : 'is not valid';
     const field = path.split('.')[0] ?? '';
     const key = field in labels ? field : '';
-    const text = key ? `${labels[key]} ${message}.` : message;
+    // The server's reasons may be sentences of their own ("is too easy to guess. This is …"): no second period.
+    const text = key ? `${labels[key]} ${message}${/[.!?]$/.test(message) ? '' : '.'}` : message;
     out[key] ??= text.charAt(0).toUpperCase() + text.slice(1);
   }
   return out;
