@@ -8,6 +8,8 @@ export type FileStorage = {
   put: (key: string, data: Buffer) => Promise<void>;
   get: (key: string) => Promise<Readable | null>;
   remove: (key: string) => Promise<void>;
+  /** Removes every file whose key starts with `prefix` (all of one member's uploads); how many there were. */
+  removeAll: (prefix: string) => Promise<number>;
 };
 
 const SAFE_KEY = /^[a-z0-9][a-z0-9._-]{0,200}$/i;
@@ -36,6 +38,20 @@ export function diskStorage(root: string): FileStorage {
     },
     remove: async (key) => {
       await fs.rm(file(key), { force: true });
+    },
+    removeAll: async (prefix) => {
+      if (!SAFE_KEY.test(prefix)) throw new Error(`unsafe storage prefix ${prefix}`);
+      let names: string[];
+      try {
+        names = await fs.readdir(root);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+        throw err;
+      }
+      // A half-written upload (`<key>.tmp`) goes too.
+      const doomed = names.filter((name) => name.startsWith(prefix));
+      await Promise.all(doomed.map((name) => fs.rm(path.join(root, name), { force: true })));
+      return doomed.length;
     },
   };
 }

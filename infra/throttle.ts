@@ -65,5 +65,9 @@ export async function spendDailyAllowance(
   perDay: number,
   count = 1,
 ): Promise<Reservation> {
-  return reserveAttempts(pool, [{ key: `${what}:member:${memberId}`, limit: perDay, windowMs: 86400_000 }], count);
+  return reserveAttempts(
+    pool,
+    [{ key: `${what}:member:${memberId}`, limit: perDay, windowMs: 86400_000 }],
+    count,
+  );
 }

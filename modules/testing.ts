@@ -27,3 +27,13 @@ export async function signUpAs(
   const user = res.json().user as { id: string; email: string; displayName: string; roles: string[] };
   return { user, cookie: cookieOf(res), password: payload.password };
 }
+
+/** A multipart/form-data body with one file field, built the way a browser's FormData is. */
+export async function multipartFile(data: Buffer, filename: string, type: string, field = 'file') {
+  const form = new FormData();
+  form.append(field, new Blob([new Uint8Array(data)], { type }), filename);
+  const encoded = new Response(form);
+  // The header first: on Bun it is gone once the body has been read.
+  const contentType = encoded.headers.get('content-type')!;
+  return { payload: Buffer.from(await encoded.arrayBuffer()), contentType };
+}

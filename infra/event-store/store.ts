@@ -332,6 +332,27 @@ export function createEventStore(
     return (await openPersonalData(client, catalog, rows)).map(toStored);
   }
 
+  /**
+   * The ids of the streams holding an event of one of `types` whose data has `field` equal to `value`, leaving
+   * out streams that also hold an event of one of `unless`. For the rare question the log answers best (which
+   * sessions does this member hold a seat in?) without a read model, which may trail the asker. It matches the
+   * data as stored: name a plain id field, never a personal one (sealed) or one an upcaster changes. An
+   * expression index on the field, partial on the types, keeps it quick (migration 0016).
+   */
+  async function streamsWhere(
+    match: { types: string[]; field: string; value: string; unless?: string[] },
+    db: Queryable = pool,
+  ): Promise<string[]> {
+    const { rows } = await db.query<{ stream_id: string }>(
+      `SELECT DISTINCT e.stream_id FROM events e
+        WHERE e.type = ANY($1::text[]) AND e.data->>$2 = $3
+          AND NOT EXISTS (SELECT 1 FROM events x WHERE x.stream_id = e.stream_id AND x.type = ANY($4::text[]))
+        ORDER BY e.stream_id`,
+      [match.types, match.field, match.value, match.unless ?? []],
+    );
+    return rows.map((r) => r.stream_id);
+  }
+
   /** The newest committed position: what "caught up" means for a reader of the whole log. */
   async function head(db: Queryable = pool): Promise<{ position: number; checkpoint: Checkpoint }> {
     const { rows } = await db.query<{ global_position: number; transaction_id: string }>(
@@ -347,5 +368,5 @@ export function createEventStore(
       : { position: 0, checkpoint: START };
   }
 
-  return { append, readStream, readAll, readOwnWrites, head, catalog };
+  return { append, readStream, readAll, readOwnWrites, streamsWhere, head, catalog };
 }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
 import { skillswap } from '../index.ts';
-import { signUpAs } from '../testing.ts';
+import { multipartFile, signUpAs } from '../testing.ts';
 
 let app: Platform;
 let dataDir: string;
@@ -30,18 +30,8 @@ const noisePng = (width: number, height: number) =>
     .png({ compressionLevel: 0 })
     .toBuffer();
 
-/** A multipart/form-data body with one file field, built the way a browser's FormData is. */
-async function multipart(data: Buffer, filename: string, type: string, field = 'file') {
-  const form = new FormData();
-  form.append(field, new Blob([new Uint8Array(data)], { type }), filename);
-  const encoded = new Response(form);
-  // The header first: on Bun it is gone once the body has been read.
-  const contentType = encoded.headers.get('content-type')!;
-  return { payload: Buffer.from(await encoded.arrayBuffer()), contentType };
-}
-
 async function upload(cookie: string | null, data: Buffer, filename: string, type: string, field = 'file') {
-  const { payload, contentType } = await multipart(data, filename, type, field);
+  const { payload, contentType } = await multipartFile(data, filename, type, field);
   return app.http.inject({
     method: 'POST',
     url: '/api/me/avatar',

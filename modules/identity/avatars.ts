@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { validationFailed } from '../../infra/http/index.ts';
+import { diskStorage } from '../../infra/storage.ts';
 
 export const AVATAR_MAX_BYTES = 2 * 1024 * 1024;
+
+/** Uploaded avatars: files under DATA_DIR/avatars, each named after its member (avatarKeysOf). */
+export const avatarStorage = (dataDir: string) => diskStorage(`${dataDir}/avatars`);
+/** The start of the key of every avatar a member uploaded. */
+export const avatarKeysOf = (memberId: string) => `${memberId}-`;
 const ACCEPTED = new Set(['png', 'jpeg', 'webp']);
 
 /**
@@ -25,5 +31,5 @@ export async function processAvatar(input: Buffer, memberId: string): Promise<{ 
     .webp({ quality: 82 })
     .toBuffer();
   const digest = createHash('sha256').update(data).digest('hex').slice(0, 16);
-  return { key: `${memberId}-${digest}.webp`, data };
+  return { key: `${avatarKeysOf(memberId)}${digest}.webp`, data };
 }

@@ -157,7 +157,10 @@ export async function changePassword(
     {
       type: 'ChangePassword',
       // No hash for a refused change: the decision needs none, and a guesser should not get hashing done.
-      data: { oldPasswordMatches, newPasswordHash: oldPasswordMatches ? await hashPassword(input.newPassword) : '' },
+      data: {
+        oldPasswordMatches,
+        newPasswordHash: oldPasswordMatches ? await hashPassword(input.newPassword) : '',
+      },
     },
     metadata,
   );

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { ModuleDefinition } from '../../infra/platform.ts';
 import { authenticate } from './authenticate.ts';
+import { deletedAvatars } from './deleted-avatars.ts';
 import { changeRole, loadMember, memberIdForEmail, signUp, updateProfile } from './handlers.ts';
 import {
   type EmailClaimed,
@@ -20,7 +21,7 @@ export const identity: ModuleDefinition = {
   name: 'identity',
   events: identityEvents,
   routes: identityRoutes,
-  consumers: [suspensionEnforcer],
+  consumers: [suspensionEnforcer, deletedAvatars],
 };
 
 export { DELETED_NAME } from './member.ts';

@@ -28,7 +28,9 @@ describe('signing in', () => {
     await signUpAs(app, { email: 'burst@example.com', password: 'the real password' });
     // From 60 addresses at once: the per-email limit must hold without help from the per-IP one.
     const answers = await Promise.all(
-      Array.from({ length: 60 }, (_, i) => login('burst@example.com', `guess number ${i}`, `10.0.0.${i + 1}`)),
+      Array.from({ length: 60 }, (_, i) =>
+        login('burst@example.com', `guess number ${i}`, `10.0.0.${i + 1}`),
+      ),
     );
     expect(tally(answers.map((a) => a.statusCode))).toEqual({ 401: LIMIT, 429: 60 - LIMIT });
     expect(answers.find((a) => a.statusCode === 429)!.json().error.code).toBe('rate_limited');
@@ -74,7 +76,10 @@ describe('checks of the current password', () => {
     );
     expect(tally(answers.map((a) => a.statusCode))).toEqual({ 403: LIMIT, 429: 30 - LIMIT });
     const blocked = answers.find((a) => a.statusCode === 429)!.json().error;
-    expect(blocked).toMatchObject({ code: 'rate_limited', message: 'Too many wrong passwords. Try again later.' });
+    expect(blocked).toMatchObject({
+      code: 'rate_limited',
+      message: 'Too many wrong passwords. Try again later.',
+    });
     // The same budget guards deleting the account: even the right password is not checked now.
     expect((await deleteAccount(cookie, 'the real password')).statusCode).toBe(429);
     expect((await changePassword(cookie, 'the real password')).statusCode).toBe(429);

@@ -20,17 +20,20 @@ describe('choosing a password', () => {
     ['1234567890', 'This is a frequently used password.'],
     ['aaaaaaaaaa', 'Repeated characters like "aaa" are easy to guess.'],
     ['          ', 'Repeated characters like "aaa" are easy to guess.'],
-  ])('sign-up with %j is 400 on the password, with the reason, and creates no account', async (password, why) => {
-    const email = `weak-${Math.random().toString(36).slice(2)}@example.com`;
-    const res = await signUp(email, password);
-    expect(res.statusCode).toBe(400);
-    const { error } = res.json();
-    expect(error.code).toBe('validation_failed');
-    expect(error.details).toEqual([{ path: 'password', message: expect.stringContaining(why) }]);
-    expect(error.details[0].message).toMatch(/^is too easy to guess\./);
-    // Nothing was created: the address is still free.
-    expect((await signUp(email, 'a perfectly good password')).statusCode).toBe(201);
-  });
+  ])(
+    'sign-up with %j is 400 on the password, with the reason, and creates no account',
+    async (password, why) => {
+      const email = `weak-${Math.random().toString(36).slice(2)}@example.com`;
+      const res = await signUp(email, password);
+      expect(res.statusCode).toBe(400);
+      const { error } = res.json();
+      expect(error.code).toBe('validation_failed');
+      expect(error.details).toEqual([{ path: 'password', message: expect.stringContaining(why) }]);
+      expect(error.details[0].message).toMatch(/^is too easy to guess\./);
+      // Nothing was created: the address is still free.
+      expect((await signUp(email, 'a perfectly good password')).statusCode).toBe(201);
+    },
+  );
 
   it('counts the member’s name and email: "anna2026anna" is weak for Anna, "kwame2026kwame" fine for Sam only', async () => {
     const anna = await signUp('anna@example.com', 'anna2026anna', 'Anna');

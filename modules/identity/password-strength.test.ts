@@ -23,8 +23,12 @@ describe('password strength', () => {
     );
     // Strong enough for someone else, not for Kwame Mensah (kwame.mensah@…), nor on the site itself.
     expect(passwordWeakness('kwame2026kwame', anyone)).toBeNull();
-    expect(passwordWeakness('kwame2026kwame', personalWords('k.mensah@example.com', 'Kwame Mensah'))).not.toBeNull();
-    expect(passwordWeakness('mensah2026mensah', personalWords('kwame.mensah@example.com', 'KM'))).not.toBeNull();
+    expect(
+      passwordWeakness('kwame2026kwame', personalWords('k.mensah@example.com', 'Kwame Mensah')),
+    ).not.toBeNull();
+    expect(
+      passwordWeakness('mensah2026mensah', personalWords('kwame.mensah@example.com', 'KM')),
+    ).not.toBeNull();
     expect(passwordWeakness('skillswap2026', anyone)).not.toBeNull();
   });
 

@@ -12,7 +12,6 @@ import {
   validationFailed,
 } from '../../infra/http/index.ts';
 import type { Deps } from '../../infra/platform.ts';
-import { diskStorage } from '../../infra/storage.ts';
 import { clearHits, reserveAttempts } from '../../infra/throttle.ts';
 import {
   BadCursorError,
@@ -29,7 +28,7 @@ import {
   sessionToken,
   setSessionCookie,
 } from './auth-sessions.ts';
-import { AVATAR_MAX_BYTES, processAvatar } from './avatars.ts';
+import { AVATAR_MAX_BYTES, avatarStorage, processAvatar } from './avatars.ts';
 import { changePassword, checkCredentials, deleteAccount, signUp, updateProfile } from './handlers.ts';
 import { signInRules, tooManyAttempts } from './password-attempts.ts';
 import {
@@ -52,7 +51,7 @@ async function currentUser(deps: Deps, id: string) {
 
 export async function identityRoutes(app: FastifyInstance, deps: Deps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const avatars = diskStorage(`${deps.config.dataDir}/avatars`);
+  const avatars = avatarStorage(deps.config.dataDir);
   await app.register(multipart, { limits: { fileSize: AVATAR_MAX_BYTES, files: 1, fields: 0 } });
 
   const signIn = async (

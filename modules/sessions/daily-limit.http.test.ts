@@ -66,7 +66,13 @@ describe('SESSIONS_PER_DAY and series', () => {
   it('gives the allowance back when the session is refused after all (a start in the past)', async () => {
     const dee = await signUp(app, 'Dee');
     expect((await series(dee, 9)).statusCode).toBe(201);
-    const past = await call(app, dee, 'POST', '/api/sessions', validSession({ startsAt: '2020-01-01T10:00:00Z' }));
+    const past = await call(
+      app,
+      dee,
+      'POST',
+      '/api/sessions',
+      validSession({ startsAt: '2020-01-01T10:00:00Z' }),
+    );
     expect(past.statusCode).toBe(400);
     expect(past.json().error.details).toEqual([{ path: 'startsAt', message: 'must be in the future' }]);
     expect((await call(app, dee, 'POST', '/api/sessions', validSession())).statusCode).toBe(201);

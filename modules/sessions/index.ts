@@ -2,17 +2,17 @@
 // Other code enters it only through this file.
 import type { FastifyInstance } from 'fastify';
 import type { Deps, ModuleDefinition } from '../../infra/platform.ts';
+import { memberDepartures } from './departures.ts';
 import { sessionMailer } from './emails.ts';
 import { inboxRoutes } from './inbox-routes.ts';
 import { reminderScheduler, startReminderWorker } from './reminders.ts';
 import { sessionRoutes } from './routes.ts';
 import { NotificationsRead, sessionEvents } from './session.ts';
-import { suspendedHostSessions } from './suspensions.ts';
 
 export const sessions: ModuleDefinition = {
   name: 'sessions',
   events: [...sessionEvents, NotificationsRead],
-  consumers: [reminderScheduler, sessionMailer, suspendedHostSessions],
+  consumers: [reminderScheduler, sessionMailer, memberDepartures],
   routes: (app: FastifyInstance, deps: Deps) => {
     sessionRoutes(app, deps);
     inboxRoutes(app, deps);

@@ -1,0 +1,96 @@
+import type { PoolClient } from '../../infra/db/index.ts';
+import {
+  type EventMetadata,
+  type EventStore,
+  loadState,
+  type StoredEvent,
+} from '../../infra/event-store/index.ts';
+import type { Reactor } from '../../infra/projections/index.ts';
+import { decide, type SessionCommand } from './decide.ts';
+import { evolve, initialSession, type Session, type SessionEvent } from './session.ts';
+
+const decider = { initialState: initialSession, evolve, decide };
+
+/** Sessions that can no longer change hands: nothing to release there. */
+const ENDED = ['SessionCompleted', 'SessionCancelled'];
+
+export const HOST_LEFT = 'The host has left SkillSwap.';
+export const HOST_SUSPENDED = "The host's account was suspended.";
+
+type Departure = { memberId: string; moderatorId?: string };
+
+/** The sessions a member hosts and those they hold a seat or a waitlist place in, found in the log itself. */
+async function sessionsOf(store: EventStore, client: PoolClient, memberId: string) {
+  const hosted = await store.streamsWhere(
+    { types: ['SessionScheduled'], field: 'hostId', value: memberId, unless: ENDED },
+    client,
+  );
+  const held = await store.streamsWhere(
+    { types: ['MemberRegistered', 'MemberWaitlisted'], field: 'memberId', value: memberId, unless: ENDED },
+    client,
+  );
+  return { hosted, held };
+}
+
+/** One command on a session still to come, in the reactor's transaction; a refusal means nothing is left to do. */
+async function onUpcoming(
+  store: EventStore,
+  client: PoolClient,
+  streamId: string,
+  command: SessionCommand,
+  metadata: EventMetadata,
+  now: Date,
+) {
+  const { state, version } = await loadState<Session, SessionEvent>(store, streamId, decider, client);
+  if (state.status !== 'scheduled' || Date.parse(state.startsAt) <= now.getTime()) return;
+  const decision = decide(command, state);
+  if (!Array.isArray(decision) || decision.length === 0) return;
+  await store.append(streamId, version, decision, { metadata, client });
+}
+
+/**
+ * When a member deletes their account or is suspended, what they held in sessions still to come goes: their
+ * seats and waitlist places are released as if they had left (the waitlist moves up and the promoted member is
+ * told), the sessions they host are cancelled (attendees are told, with the reason), and their calendar feed
+ * URL stops working (after a suspension is lifted the member gets a new one). Sessions under way or over stay as
+ * they were: that is history.
+ *
+ * The commands are appended in the transaction that moves this reactor's checkpoint, each with its session's
+ * stream locked as every session command locks it: they land exactly once. All the locks are taken before the
+ * first write, so no session command can commit between this transaction getting its id and its append (the
+ * event store refuses a stream whose order would go backwards).
+ */
+export const memberDepartures: Reactor = {
+  name: 'member_departures',
+  kind: 'reactor',
+  eventTypes: ['MemberSuspended', 'MemberDeleted'],
+  handle: async (client, events: StoredEvent[], { store }) => {
+    const plans = [];
+    for (const event of events) {
+      const departure = event.data as Departure;
+      plans.push({ event, departure, ...(await sessionsOf(store, client, departure.memberId)) });
+    }
+    const streams = [...new Set(plans.flatMap((p) => [...p.hosted, ...p.held]))].sort();
+    for (const stream of streams) await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [stream]);
+    const now = new Date();
+    for (const { event, departure, hosted, held } of plans) {
+      const { memberId } = departure;
+      const suspended = event.type === 'MemberSuspended';
+      // A suspension names its moderator; a member who leaves cancels their own sessions, as their host.
+      const actor = suspended
+        ? { memberId: departure.moderatorId ?? memberId, isModerator: true }
+        : { memberId, isModerator: false };
+      const metadata = {
+        actorId: actor.memberId,
+        causationId: `${event.streamId}:${event.streamVersion}`,
+        reactor: 'member_departures',
+      };
+      const reason = suspended ? HOST_SUSPENDED : HOST_LEFT;
+      const cancel: SessionCommand = { type: 'Cancel', data: { actor, reason } };
+      for (const stream of hosted) await onUpcoming(store, client, stream, cancel, metadata, now);
+      const leave: SessionCommand = { type: 'Unregister', data: { memberId }, now };
+      for (const stream of held) await onUpcoming(store, client, stream, leave, metadata, now);
+      await client.query('DELETE FROM calendar_feeds WHERE member_id = $1', [memberId]);
+    }
+  },
+};
