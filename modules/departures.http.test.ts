@@ -100,9 +100,13 @@ describe('a member who deletes their account', () => {
   let seat: string, queue: string, hosted: string, underway: string, feed: string, avatarUrl: string;
 
   beforeAll(async () => {
-    [hana, leo, wes, zed, ann] = await Promise.all(
-      ['Hana', 'Leo', 'Wes', 'Zed', 'Ann'].map((n) => member(app, n)),
-    );
+    [hana, leo, wes, zed, ann] = await Promise.all([
+      member(app, 'Hana'),
+      member(app, 'Leo'),
+      member(app, 'Wes'),
+      member(app, 'Zed'),
+      member(app, 'Ann'),
+    ]);
     // Leo has the only seat of one session (Wes waits), waits behind Ann for another (Zed behind him), hosts a
     // third (Ann has its seat), and sits in one that is under way.
     seat = await hostSession(hana);
@@ -176,7 +180,10 @@ describe('a suspended member', () => {
   beforeAll(async () => {
     [mod, hana, sue, wes, ann] = await Promise.all([
       withRole(app, 'moderator', 'Mo'),
-      ...['Hana', 'Sue', 'Wes', 'Ann'].map((n) => member(app, n)),
+      member(app, 'Hana'),
+      member(app, 'Sue'),
+      member(app, 'Wes'),
+      member(app, 'Ann'),
     ]);
     seat = await hostSession(hana);
     expect(await register(sue, seat)).toBe('registered');

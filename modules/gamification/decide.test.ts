@@ -147,6 +147,91 @@ describe('points', () => {
   });
 });
 
+describe('points that follow their review', () => {
+  const wrote: Fact = { kind: 'reviewed', memberId: M, reviewId: 'r1', skill: 'Baking' };
+  const shown = (visible: boolean, version: number): Fact => ({
+    kind: 'review-visibility',
+    memberId: M,
+    reviewId: 'r1',
+    visible,
+    cause: `content-review-r1:${version}`,
+  });
+  const stored = (events: RewardEvent[], at: string) =>
+    events.map((e) => ({ ...e, recordedAt: new Date(at) }));
+
+  it('takes back the points of a hidden review, from the month they were awarded in, and gives them again', () => {
+    // Given a review written in March (its stored award carries the time)
+    const state = stored(reward(wrote, initialRewards()), '2026-03-10T10:00:00Z').reduce(
+      evolve,
+      initialRewards(),
+    );
+    // When moderation hides it; Then its 3 points are taken back, naming the award's time and the cause
+    const hidden = reward(shown(false, 1), state);
+    expect(hidden).toEqual([
+      {
+        type: 'PointsWithdrawn',
+        data: {
+          memberId: M,
+          points: 3,
+          reason: 'reviewed',
+          ref: 'r1',
+          skill: 'Baking',
+          awardedAt: '2026-03-10T10:00:00.000Z',
+          cause: 'content-review-r1:1',
+        },
+      },
+    ]);
+    const after = hidden.reduce(evolve, state);
+    expect(after.points).toBe(0);
+    // When it is restored; Then the same 3 points come back
+    expect(reward(shown(true, 2), after)).toEqual([
+      {
+        type: 'PointsAwarded',
+        data: {
+          memberId: M,
+          points: 3,
+          reason: 'reviewed',
+          ref: 'r1',
+          skill: 'Baking',
+          cause: 'content-review-r1:2',
+        },
+      },
+    ]);
+  });
+
+  it('takes nothing twice: hiding what is hidden, restoring what counts, or an event older than the last', () => {
+    const { state } = replay([wrote, shown(false, 1)]);
+    expect(reward(shown(false, 2), state)).toEqual([]);
+    expect(reward(shown(false, 1), state)).toEqual([]);
+    const restored = replay([shown(true, 3)], state).state;
+    expect(restored.points).toBe(3);
+    expect(reward(shown(true, 4), restored)).toEqual([]);
+    // A replay of the hide (version 1) after the restoration (version 3): past, so nothing moves
+    expect(reward(shown(false, 1), restored)).toEqual([]);
+  });
+
+  it('moves a host’s rating points with the review', () => {
+    const { state } = replay([rated(1, 5)]);
+    const { state: hidden, events } = replay([shown(false, 1)], state);
+    expect(events).toMatchObject([
+      { type: 'PointsWithdrawn', data: { reason: 'rated', ref: 'r1', points: 5 } },
+    ]);
+    expect(hidden.points).toBe(0);
+    expect(replay([shown(true, 2)], hidden).state.points).toBe(5);
+  });
+
+  it('keeps the badges: a first review hidden is still the first review', () => {
+    const { state } = replay([wrote, shown(false, 1)]);
+    expect(state.points).toBe(0);
+    expect([...state.badges]).toEqual(['first-review']);
+  });
+
+  it('has nothing to take back for a rating that earned nothing', () => {
+    const { state } = replay([rated(1, 3)]);
+    expect(reward(shown(false, 1), state)).toEqual([]);
+  });
+});
+
 describe('badges, each at its threshold and one below', () => {
   it('first-session-hosted at 1, sessions-10 at 10, sessions-50 at 50', () => {
     const history = replay(range(49).map((n) => hosted(n)));

@@ -1,4 +1,4 @@
-import { evolve, type RewardEvent, type Rewards } from './rewards.ts';
+import { evolve, parseCause, type RewardEvent, type Rewards } from './rewards.ts';
 import { hasStreak, POINTS, pointsForRating, TOP_RATED } from './rules.ts';
 
 /** What happened elsewhere that may earn a member something, as the reactor reads it from other modules' events. */
@@ -7,7 +7,40 @@ export type Fact =
   | { kind: 'attended'; memberId: string; sessionId: string; skill: string; week: number }
   | { kind: 'reviewed'; memberId: string; reviewId: string; skill: string }
   | { kind: 'rated'; memberId: string; reviewId: string; skill: string; rating: number }
-  | { kind: 'rating-changed'; memberId: string; reviewId: string; rating: number | null; restored?: boolean };
+  | { kind: 'rating-changed'; memberId: string; reviewId: string; rating: number | null; restored?: boolean }
+  /** A review was hidden or deleted (visible false) or restored (true); `cause` is that event, `<stream>:<version>`. */
+  | { kind: 'review-visibility'; memberId: string; reviewId: string; visible: boolean; cause: string };
+
+/** The awards a review gives: its author's for writing it, its host's for the rating. */
+const REVIEW_AWARDS = ['reviewed', 'rated'] as const;
+
+/**
+ * Takes back the points a review gave the member (REVIEW_AWARDS) while it is not visible, and gives the same
+ * points again when it is. An event older than the last one that moved them, on the same stream, is a replay:
+ * it changes nothing, and neither does hiding what is hidden or restoring what counts.
+ */
+function followVisibility(fact: Extract<Fact, { kind: 'review-visibility' }>, state: Rewards): RewardEvent[] {
+  const { stream, version } = parseCause(fact.cause);
+  if ((state.causes.get(stream) ?? 0) >= version) return [];
+  const events: RewardEvent[] = [];
+  for (const reason of REVIEW_AWARDS) {
+    const award = state.awards.get(`${reason}:${fact.reviewId}`);
+    if (!award || award.points === 0 || award.withdrawn !== fact.visible) continue;
+    const common = {
+      memberId: fact.memberId,
+      points: award.points,
+      reason,
+      ref: fact.reviewId,
+      skill: award.skill,
+    };
+    events.push(
+      fact.visible
+        ? { type: 'PointsAwarded', data: { ...common, cause: fact.cause } }
+        : { type: 'PointsWithdrawn', data: { ...common, awardedAt: award.awardedAt, cause: fact.cause } },
+    );
+  }
+  return events;
+}
 
 function badgesEarned(s: Rewards): string[] {
   const average = s.ratings.size ? [...s.ratings.values()].reduce((a, b) => a + b, 0) / s.ratings.size : 0;
@@ -26,7 +59,8 @@ function badgesEarned(s: Rewards): string[] {
 
 /**
  * Pure: the rewards a fact earns a member in their current state. Rewarding the same fact twice earns nothing,
- * so a replayed event changes nothing. Badges are for good: a later change does not take one back.
+ * so a replayed event changes nothing. Points follow content (a hidden or deleted review's points are taken back
+ * until it is restored); badges are for good: a later change does not take one back.
  */
 export function reward(fact: Fact, state: Rewards): RewardEvent[] {
   const { memberId } = fact;
@@ -93,6 +127,9 @@ export function reward(fact: Fact, state: Rewards): RewardEvent[] {
       });
       break;
     }
+    case 'review-visibility':
+      // Points only: badges stay, and the rating's tally follows its own fact (rating-changed).
+      return followVisibility(fact, state);
     case 'rating-changed': {
       // Only ratings that are still tallied move: a change to a review we never counted is ignored. Only a
       // restoration brings an untallied rating back: the author can still edit a review moderation hid (feedback

@@ -9,21 +9,40 @@ import { weekNumber } from './rules.ts';
 
 export const rewardsStream = (memberId: string) => `rewards-${memberId}`;
 
-/** The latest rating of a review, read from its own stream (for a review that moderation restores). */
-async function currentRating(
-  store: EventStore,
-  client: PoolClient,
-  reviewId: string,
-): Promise<number | null> {
+/** A review as its own stream says now: its author, and its latest rating (null once deleted). */
+async function reviewNow(store: EventStore, client: PoolClient, reviewId: string) {
+  let authorId: string | null = null;
   let rating: number | null = null;
   for (const e of await store.readStream(`review-${reviewId}`, client)) {
-    const d = e.data as { rating?: number };
+    const d = e.data as { rating?: number; authorId?: string };
+    if (e.type === 'ReviewSubmitted') authorId = d.authorId ?? null;
     if (e.type === 'ReviewSubmitted' || (e.type === 'ReviewEdited' && d.rating !== undefined))
       rating = d.rating!;
-    if (e.type === 'ReviewDeleted') return null;
+    if (e.type === 'ReviewDeleted') return { authorId, rating: null };
   }
-  return rating;
+  return { authorId, rating };
 }
+
+/** The points of a review follow it for its author and its host (rules.ts, POINT_RULES). */
+const visibility = (
+  memberIds: (string | null | undefined)[],
+  reviewId: string,
+  visible: boolean,
+  event: StoredEvent,
+): Fact[] =>
+  memberIds.flatMap((memberId) =>
+    memberId
+      ? [
+          {
+            kind: 'review-visibility',
+            memberId,
+            reviewId,
+            visible,
+            cause: `${event.streamId}:${event.streamVersion}`,
+          },
+        ]
+      : [],
+  );
 
 async function factsOf(event: StoredEvent, store: EventStore, client: PoolClient): Promise<Fact[]> {
   switch (event.type) {
@@ -58,15 +77,28 @@ async function factsOf(event: StoredEvent, store: EventStore, client: PoolClient
     }
     case 'ReviewDeleted': {
       const d = event.data as FeedbackEventData['ReviewDeleted'];
-      return [{ kind: 'rating-changed', memberId: d.hostId, reviewId: d.reviewId, rating: null }];
+      const { authorId } = await reviewNow(store, client, d.reviewId);
+      return [
+        { kind: 'rating-changed', memberId: d.hostId, reviewId: d.reviewId, rating: null },
+        ...visibility([authorId, d.hostId], d.reviewId, false, event),
+      ];
     }
     case 'ContentHidden':
     case 'ContentRestored': {
       const d = event.data as { targetType: string; targetId: string; ownerId?: string; hostId?: string };
       if (d.targetType !== 'review' || !d.hostId) return [];
-      const rating = event.type === 'ContentHidden' ? null : await currentRating(store, client, d.targetId);
-      const restored = event.type === 'ContentRestored';
-      return [{ kind: 'rating-changed', memberId: d.hostId, reviewId: d.targetId, rating, restored }];
+      if (event.type === 'ContentHidden') {
+        return [
+          { kind: 'rating-changed', memberId: d.hostId, reviewId: d.targetId, rating: null },
+          ...visibility([d.ownerId, d.hostId], d.targetId, false, event),
+        ];
+      }
+      // A deleted review stays without its points and its rating, restored or not.
+      const { authorId, rating } = await reviewNow(store, client, d.targetId);
+      return [
+        { kind: 'rating-changed', memberId: d.hostId, reviewId: d.targetId, rating, restored: true },
+        ...(rating === null ? [] : visibility([authorId, d.hostId], d.targetId, true, event)),
+      ];
     }
   }
   return [];

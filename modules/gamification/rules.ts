@@ -15,12 +15,25 @@ export const POINT_RULES = [
     rule: `Host a session that is completed: ${POINTS.hostedBase} points plus ${POINTS.hostedPerAttendee} per attendee.`,
   },
   { key: 'attended', rule: `Attend a session: ${POINTS.attended} points.` },
-  { key: 'reviewed', rule: `Review a session you attended: ${POINTS.reviewed} points.` },
+  {
+    key: 'reviewed',
+    rule:
+      `Review a session you attended: ${POINTS.reviewed} points. They go while moderation hides the review or ` +
+      'once you delete it, and come back if it is restored.',
+  },
   {
     key: 'rated',
-    rule: `Receive a 5-star review: ${POINTS.ratedFive} points; a 4-star review: ${POINTS.ratedFour} points.`,
+    rule:
+      `Receive a 5-star review: ${POINTS.ratedFive} points; a 4-star review: ${POINTS.ratedFour} points, as rated ` +
+      'when written. They go while the review is hidden or once it is deleted, and come back if it is restored.',
   },
 ];
+
+// Points follow content: a review's points (its author's for writing it, its host's for the rating it gave) are
+// taken back while it is hidden and for good once deleted, and given again, the same points, when moderation
+// restores it. Fair to both sides: a review that does not count earns nobody anything. Badges are not taken back
+// (a first-review badge stays): they mark that something happened, and the rating averages behind top-rated
+// already leave hidden and deleted reviews out.
 
 export const TOP_RATED = { minAverage: 4.8, minRatings: 10 } as const;
 export const STREAK_WEEKS = 4;

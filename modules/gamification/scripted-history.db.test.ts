@@ -94,8 +94,8 @@ describe('a scripted history, checked by hand', () => {
 
   it('gives every member the points worked out by hand', async () => {
     // Hosting earns 10 + 2 per attendee: S1 14, S2 14, S3 12, S4 14, S5 14, S6 14.
-    // A received rating earns the host 5 for 5★, 2 for 4★, 0 otherwise, at submission (a later edit or deletion
-    // moves the average, not the points). Attending earns 5, writing a review 3 (kept if deleted later).
+    // A received rating earns the host 5 for 5★, 2 for 4★, 0 otherwise, at submission (a later edit moves the
+    // average, not the points). Attending earns 5, writing a review 3. A deleted review's points are taken back.
     const expected: [Member, number][] = [
       // 14 + 14 + 12 hosted + 5 (Ada S1 5★) + 2 (Ben S1 4★) + 0 (Cy S2 3★) + 2 (Ada S2 4★ when written) = 49
       [hana, 49],
@@ -103,8 +103,8 @@ describe('a scripted history, checked by hand', () => {
       [ivo, 49],
       // attended 6 × 5 = 30 + reviewed S1 S2 S4 3 × 3 = 9 → 39
       [ada, 39],
-      // attended S1 S4 2 × 5 = 10 + reviewed S1 S4 2 × 3 = 6 → 16
-      [ben, 16],
+      // attended S1 S4 2 × 5 = 10 + reviewed S1 3 (his S4 review, deleted, no longer counts) → 13
+      [ben, 13],
       // attended S2 S6 2 × 5 = 10 + reviewed S2 S6 2 × 3 = 6 → 16
       [cy, 16],
       // attended S5 5 + reviewed S5 3 → 8
@@ -151,27 +151,30 @@ describe('a scripted history, checked by hand', () => {
 
   it('wrote each award exactly once in the event log', async () => {
     const { rows } = await app.pool.query<{ type: string; n: number }>(
-      `SELECT type, count(*)::int AS n FROM events WHERE type IN ('PointsAwarded', 'RatingTallied', 'BadgeAwarded')
+      `SELECT type, count(*)::int AS n FROM events
+        WHERE type IN ('PointsAwarded', 'PointsWithdrawn', 'RatingTallied', 'BadgeAwarded')
         GROUP BY type ORDER BY type`,
     );
     // Points: 6 hosted + 11 attendances (2+2+1+2+2+2) + 8 reviews written + 8 ratings received = 33.
+    // Taken back: Ben's 3 for his deleted review (Ivo's 0 for its 2★ leave nothing to take back) = 1.
     // Tallies: 8 ratings + 1 edit + 1 deletion = 10. Badges: 1 + 1 + 3 + 1 + 1 + 1 = 8.
     expect(rows).toEqual([
       { type: 'BadgeAwarded', n: 8 },
       { type: 'PointsAwarded', n: 33 },
+      { type: 'PointsWithdrawn', n: 1 },
       { type: 'RatingTallied', n: 10 },
     ]);
   });
 
   it('ranks the all-time leaderboard, ties sharing a rank', async () => {
     await eventually(async () => {
-      // Hana and Ivo tie at 49 (rank 1, by name), Ben and Cy at 16 (rank 4); Dee is 6th, not 5th
+      // Hana and Ivo tie at 49 (rank 1, by name); Ada is 3rd, not 2nd
       expect(await board(app, '?period=all')).toEqual([
         [1, 'Hana', 49],
         [1, 'Ivo', 49],
         [3, 'Ada', 39],
-        [4, 'Ben', 16],
         [4, 'Cy', 16],
+        [5, 'Ben', 13],
         [6, 'Dee', 8],
       ]);
     });
@@ -195,11 +198,11 @@ describe('a scripted history, checked by hand', () => {
         [2, 'Ada', 8],
         [2, 'Cy', 8],
       ]);
-      // Drawing (S4): Ivo 14 + 5 + 0 = 19; Ada 5 + 3 = 8; Ben 5 + 3 (his review, though deleted) = 8.
+      // Drawing (S4): Ivo 14 + 5 + 0 = 19; Ada 5 + 3 = 8; Ben 5 (his deleted review's 3 taken back).
       expect(await board(app, '?skill=Drawing')).toEqual([
         [1, 'Ivo', 19],
         [2, 'Ada', 8],
-        [2, 'Ben', 8],
+        [3, 'Ben', 5],
       ]);
       // TypeScript (S6): Ivo 14 + 0 (2★) = 14; Cy 5 + 3 = 8; Ada 5.
       expect(await board(app, '?skill=typescript')).toEqual([

@@ -6,13 +6,14 @@ import { monthOf } from './period.ts';
 
 /**
  * Leaderboards: points per member all time ('all') and per month, each overall (skill '') and per skill.
- * Set-based: one upsert per batch for all the rows the batch touches, and one for the names.
+ * Points taken back leave the month they were awarded in. Set-based: one upsert per batch for all the rows the
+ * batch touches, and one for the names.
  */
 export const leaderboardsProjector: Projector = {
   name: 'leaderboards',
   kind: 'read-model',
   tables: ['leaderboard_points', 'leaderboard_people'],
-  eventTypes: ['MemberSignedUp', 'ProfileUpdated', 'MemberDeleted', 'PointsAwarded'],
+  eventTypes: ['MemberSignedUp', 'ProfileUpdated', 'MemberDeleted', 'PointsAwarded', 'PointsWithdrawn'],
   handle: async (client, events: StoredEvent[]) => {
     const rows = new Map<string, { member: string; period: string; skill: string; points: number }>();
     const names = new Map<string, string>();
@@ -23,13 +24,16 @@ export const leaderboardsProjector: Projector = {
       rows.set(key, row);
     };
     for (const event of events) {
-      if (event.type === 'PointsAwarded') {
-        const d = event.data as GamificationEventData['PointsAwarded'];
+      if (event.type === 'PointsAwarded' || event.type === 'PointsWithdrawn') {
+        const d = event.data as GamificationEventData['PointsAwarded' | 'PointsWithdrawn'];
         if (d.points === 0) continue;
+        const withdrawn = event.type === 'PointsWithdrawn';
+        const awardedAt = withdrawn ? (d as GamificationEventData['PointsWithdrawn']).awardedAt : null;
+        const points = withdrawn ? -d.points : d.points;
         const skill = d.skill.toLowerCase();
-        for (const period of ['all', monthOf(event.recordedAt)]) {
-          add(d.memberId, period, '', d.points);
-          if (skill) add(d.memberId, period, skill, d.points);
+        for (const period of ['all', monthOf(awardedAt ? new Date(awardedAt) : event.recordedAt)]) {
+          add(d.memberId, period, '', points);
+          if (skill) add(d.memberId, period, skill, points);
         }
         continue;
       }

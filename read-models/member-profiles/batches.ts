@@ -13,6 +13,7 @@ export const RUN_GROUPS: Readonly<Record<string, string>> = {
   MemberSignedUp: 'profiles',
   ProfileUpdated: 'profiles',
   PointsAwarded: 'rewards',
+  PointsWithdrawn: 'rewards',
   BadgeAwarded: 'rewards',
   ReviewSubmitted: 'reviews',
   SessionCompleted: 'completions',
@@ -93,9 +94,10 @@ export async function applyRewards(client: PoolClient, events: StoredEvent[]): P
   const points = new Map<string, number>();
   const badges: { memberId: string; badge: string; at: Date }[] = [];
   for (const event of events) {
-    if (event.type === 'PointsAwarded') {
+    if (event.type === 'PointsAwarded' || event.type === 'PointsWithdrawn') {
       const d = event.data as GamificationEventData['PointsAwarded'];
-      points.set(d.memberId, (points.get(d.memberId) ?? 0) + d.points);
+      const change = event.type === 'PointsWithdrawn' ? -d.points : d.points;
+      points.set(d.memberId, (points.get(d.memberId) ?? 0) + change);
     } else {
       const d = event.data as GamificationEventData['BadgeAwarded'];
       badges.push({ memberId: d.memberId, badge: d.badge, at: event.recordedAt });

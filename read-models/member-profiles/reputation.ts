@@ -15,6 +15,7 @@ export const REPUTATION_EVENTS = [
   'ContentHidden',
   'ContentRestored',
   'PointsAwarded',
+  'PointsWithdrawn',
   'BadgeAwarded',
 ];
 
@@ -96,11 +97,12 @@ export async function applyReputation(client: PoolClient, event: StoredEvent): P
       if (d.targetType !== 'review') return;
       return mark(client, d.targetId, 'hidden', event.type === 'ContentHidden');
     }
-    case 'PointsAwarded': {
+    case 'PointsAwarded':
+    case 'PointsWithdrawn': {
       const d = event.data as GamificationEventData['PointsAwarded'];
       await client.query('UPDATE member_profiles SET points = points + $2 WHERE member_id = $1', [
         d.memberId,
-        d.points,
+        event.type === 'PointsWithdrawn' ? -d.points : d.points,
       ]);
       return;
     }
