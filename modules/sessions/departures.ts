@@ -14,8 +14,8 @@ const decider = { initialState: initialSession, evolve, decide };
 /** Sessions that can no longer change hands: nothing to release there. */
 const ENDED = ['SessionCompleted', 'SessionCancelled'];
 
-export const HOST_LEFT = 'The host has left SkillSwap.';
-export const HOST_SUSPENDED = "The host's account was suspended.";
+const HOST_LEFT = 'The host has left SkillSwap.';
+const HOST_SUSPENDED = "The host's account was suspended.";
 
 type Departure = { memberId: string; moderatorId?: string };
 
