@@ -119,8 +119,9 @@ describe.skipIf(!hasChromium)('reviewing a session and seeing it on the mentorâ€
     expect(await student.getByRole('heading', { name: 'Your review' }).isVisible()).toBe(true);
     expect(await student.getByText('No reviews yet.', { exact: false }).isVisible()).toBe(true);
 
-    // Wait for the form island to come alive, as a person would see the page settle.
-    await student.waitForFunction(() => document.querySelectorAll('astro-island[ssr]').length === 0);
+    // Wait for the review form's island to come alive, as a person would see the form settle. Only that one: an
+    // island that loads when seen (the report button further down) may lie outside the viewport and never load.
+    await student.locator('astro-island:not([ssr])', { hasText: 'Publish review' }).first().waitFor();
     await student.getByRole('radio', { name: '5 stars: Excellent' }).check();
     expect(await student.getByText('5 of 5 Â· Excellent').isVisible()).toBe(true);
     await student.getByLabel('What was it like?').fill(COMMENT);
