@@ -10,6 +10,7 @@ export {
 export { CommandRejected, loadState, type Rejection, runCommand, runCommandExclusive } from './command.ts';
 export { type AppendSignal, listenForAppends } from './notifications.ts';
 export { shredPersonalData } from './personal-data.ts';
+export { UnstorableEventError } from './storable.ts';
 export {
   type AppendResult,
   type Checkpoint,

@@ -1,6 +1,7 @@
 import { type Pool, type PoolClient, type Queryable, withTransaction } from '../db/pool.ts';
 import type { EventCatalog } from './catalog.ts';
 import { openPersonalData, sealPersonalData } from './personal-data.ts';
+import { assertStorable } from './storable.ts';
 
 export type EventMetadata = {
   actorId?: string | null;
@@ -165,6 +166,12 @@ export function createEventStore(
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
     const validated = events.map((e) => catalog.encode(e.type, e.data));
+    // Checked as stored, before personal fields are sealed (their ciphertext hides what a projector will see).
+    assertStorable(
+      streamId,
+      events.map((e, i) => ({ type: e.type, data: validated[i]!.data, metadata: e.metadata })),
+      options.metadata,
+    );
     const sealed = await sealPersonalData(
       options.client ?? pool,
       catalog,

@@ -2,7 +2,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ZodError } from 'zod';
 import { isDatabaseUnavailable } from '../db/errors.ts';
-import { CommandRejected, ConcurrencyError } from '../event-store/index.ts';
+import { CommandRejected, ConcurrencyError, UnstorableEventError } from '../event-store/index.ts';
+import { BadCursorError } from './cursor.ts';
 
 export type ErrorCode =
   | 'validation_failed'
@@ -92,6 +93,18 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
   }
   if (err instanceof ConcurrencyError) {
     return sendError(reply, conflict('Someone else changed this at the same time. Reload and try again.'));
+  }
+  if (err instanceof BadCursorError) {
+    return sendError(reply, validationFailed([{ path: 'querystring.cursor', message: err.message }]));
+  }
+  if (err instanceof UnstorableEventError) {
+    // The event store refused it, so a route let through text its schema should have refused: worth a look.
+    request.log.warn(
+      { eventType: err.eventType, field: err.field },
+      'refused event data PostgreSQL cannot store: a route is missing a boundary check',
+    );
+    const path = err.field.replace(/^data\./, '');
+    return sendError(reply, validationFailed([{ path, message: err.problem }]));
   }
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

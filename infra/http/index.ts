@@ -1,4 +1,5 @@
 export { createHttpApp, type HttpApp, type HttpOptions, type SignedInUser } from './app.ts';
+export { BadCursorError, cursorParam, type Page } from './cursor.ts';
 export {
   conflict,
   type ErrorCode,
@@ -11,6 +12,18 @@ export {
   unauthenticated,
   validationFailed,
 } from './errors.ts';
+export {
+  httpsUrl,
+  id,
+  idParam,
+  multiLine,
+  singleLine,
+  storedHeader,
+  TEXT_MESSAGES,
+  TIME_MESSAGES,
+  textProblem,
+  timestamp,
+} from './fields.ts';
 export { hasRole, type Role, requireRole, requireUser } from './guards.ts';
 export { requestMetadata } from './metadata.ts';
 export { createPublicCache, PUBLIC_CACHE_CONTROL, type PublicCache } from './public-cache.ts';

@@ -2,9 +2,9 @@
 // (a review's submission time is the event's recorded time, which a test cannot set back).
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { encodeCursor } from '../../infra/http/cursor.ts';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
-import { encodeCursor } from '../../read-models/shared/cursor.ts';
 import { skillswap } from '../index.ts';
 import { call, DAY, type Member, member, pastSession, reputationOf } from './testing.ts';
 

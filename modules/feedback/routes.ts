@@ -2,17 +2,19 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  cursorParam,
   errors,
   HttpError,
+  idParam as idParams,
   listOf,
+  multiLine,
   notFound,
   requestMetadata,
   requireUser,
-  validationFailed,
 } from '../../infra/http/index.ts';
 import type { Deps } from '../../infra/platform.ts';
 import { spendDailyAllowance } from '../../infra/throttle.ts';
-import { BadCursorError, getReview, hostReviews, sessionReviews } from '../../read-models/reviews/queries.ts';
+import { getReview, hostReviews, sessionReviews } from '../../read-models/reviews/queries.ts';
 import { deleteReview, editReview, replyToReview, submitReview } from './handlers.ts';
 
 const rating = z
@@ -20,7 +22,7 @@ const rating = z
   .int({ error: 'must be a whole number from 1 to 5' })
   .min(1, { error: 'must be at least 1' })
   .max(5, { error: 'must be at most 5' });
-const comment = z.string().trim().max(2000, { error: 'must be at most 2000 characters' });
+const comment = multiLine({ max: 2000 });
 
 export const reviewSchema = z.object({
   id: z.string(),
@@ -37,19 +39,8 @@ export const reviewSchema = z.object({
 });
 const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(500).optional(),
+  cursor: cursorParam.optional(),
 });
-const idParams = z.object({ id: z.string().max(100) });
-
-async function paged<T>(load: () => Promise<T>) {
-  try {
-    return await load();
-  } catch (err) {
-    if (err instanceof BadCursorError)
-      throw validationFailed([{ path: 'querystring.cursor', message: err.message }]);
-    throw err;
-  }
-}
 
 export function feedbackRoutes(app: FastifyInstance, deps: Deps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -100,7 +91,7 @@ export function feedbackRoutes(app: FastifyInstance, deps: Deps) {
       },
     },
     async (request) =>
-      paged(() => sessionReviews(deps.pool, request.params.id, request.query.limit, request.query.cursor)),
+      sessionReviews(deps.pool, request.params.id, request.query.limit, request.query.cursor),
   );
 
   r.get(
@@ -115,8 +106,7 @@ export function feedbackRoutes(app: FastifyInstance, deps: Deps) {
         response: { 200: listOf(reviewSchema), ...errors(400) },
       },
     },
-    async (request) =>
-      paged(() => hostReviews(deps.pool, request.params.id, request.query.limit, request.query.cursor)),
+    async (request) => hostReviews(deps.pool, request.params.id, request.query.limit, request.query.cursor),
   );
 
   r.patch(
@@ -164,11 +154,7 @@ export function feedbackRoutes(app: FastifyInstance, deps: Deps) {
         summary: 'Reply to a review of your session (once)',
         params: idParams,
         body: z.object({
-          reply: z
-            .string()
-            .trim()
-            .min(1, { error: 'must not be empty' })
-            .max(2000, { error: 'must be at most 2000 characters' }),
+          reply: multiLine({ min: 1, max: 2000 }),
         }),
         response: { 200: z.object({ review: reviewSchema }), ...errors(400, 401, 403, 404, 409) },
       },

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errors } from '../../infra/http/index.ts';
+import { errors, singleLine } from '../../infra/http/index.ts';
 import type { Deps } from '../../infra/platform.ts';
 import { leaderboard } from '../../read-models/leaderboards/queries.ts';
 import { BADGES, POINT_RULES } from './rules.ts';
@@ -19,7 +19,7 @@ export function gamificationRoutes(app: FastifyInstance, deps: Deps) {
           'Members ranked by points: all time or this month, overall or in one skill; ties share a rank',
         querystring: z.object({
           period: z.enum(['all', 'month'], { error: 'must be all or month' }).default('all'),
-          skill: z.string().trim().max(50).optional(),
+          skill: singleLine({ max: 50 }).optional(),
           limit: z.coerce.number().int().min(1).max(100).default(20),
         }),
         response: {

@@ -13,13 +13,14 @@ const tokenHash = (token: string) => createHash('sha256').update(token).digest('
 export async function openSession(
   db: Queryable,
   memberId: string,
-  userAgent: string | undefined,
+  /** Kept for the member's list of sign-ins; cleaned by the caller (infra/http storedHeader). */
+  userAgent: string | null,
 ): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await db.query(
     `INSERT INTO auth_sessions (token_hash, member_id, expires_at, user_agent)
      VALUES ($1, $2, now() + make_interval(days => $3), $4)`,
-    [tokenHash(token), memberId, SESSION_DAYS, userAgent?.slice(0, 300) ?? null],
+    [tokenHash(token), memberId, SESSION_DAYS, userAgent],
   );
   return token;
 }

@@ -4,21 +4,20 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   errors,
+  id,
+  idParam,
   listOf,
   notFound,
   requestMetadata,
   requireUser,
+  singleLine,
+  storedHeader,
   unauthenticated,
   validationFailed,
 } from '../../infra/http/index.ts';
 import type { Deps } from '../../infra/platform.ts';
 import { clearHits, reserveAttempts } from '../../infra/throttle.ts';
-import {
-  BadCursorError,
-  getAccount,
-  getProfile,
-  listMentors,
-} from '../../read-models/member-profiles/queries.ts';
+import { getAccount, getProfile, listMentors } from '../../read-models/member-profiles/queries.ts';
 import { searchSkills } from '../../read-models/skill-catalogue/queries.ts';
 import {
   clearSessionCookie,
@@ -33,6 +32,7 @@ import { changePassword, checkCredentials, deleteAccount, signUp, updateProfile 
 import { signInRules, tooManyAttempts } from './password-attempts.ts';
 import {
   changePasswordBody,
+  deleteAccountBody,
   loginBody,
   mentorQuery,
   profilePatch,
@@ -42,6 +42,8 @@ import {
 } from './schemas.ts';
 
 const HOUR = 3600_000;
+/** The client's address as a throttle key: behind a trusted proxy it comes from X-Forwarded-For, as sent. */
+const ipOf = (request: FastifyRequest) => storedHeader(request.ip, 100) ?? '';
 
 async function currentUser(deps: Deps, id: string) {
   const account = await getAccount(deps.pool, id);
@@ -59,7 +61,8 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
     reply: Parameters<typeof setSessionCookie>[1],
     memberId: string,
   ) => {
-    setSessionCookie(request, reply, await openSession(deps.pool, memberId, request.headers['user-agent']));
+    const userAgent = storedHeader(request.headers['user-agent'], 300);
+    setSessionCookie(request, reply, await openSession(deps.pool, memberId, userAgent));
   };
 
   r.post(
@@ -76,7 +79,7 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
       },
     },
     async (request, reply) => {
-      const rule = { key: `signup:ip:${request.ip}`, limit: deps.config.signupLimitPerIp, windowMs: HOUR };
+      const rule = { key: `signup:ip:${ipOf(request)}`, limit: deps.config.signupLimitPerIp, windowMs: HOUR };
       if (!(await reserveAttempts(deps.pool, [rule])).ok) throw tooManyAttempts('sign-ups from your network');
       const { email, password, displayName, timezone } = request.body;
       const member = await signUp(
@@ -104,7 +107,7 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request, reply) => {
       // Counted as a failure before the password is checked, forgiven below when it was right.
-      const rules = signInRules(deps.config, request.body.email, request.ip);
+      const rules = signInRules(deps.config, request.body.email, ipOf(request));
       const attempt = await reserveAttempts(deps.pool, [rules.email, rules.ip]);
       if (!attempt.ok) throw tooManyAttempts('failed sign-ins');
       const member = await checkCredentials(deps, request.body.email, request.body.password);
@@ -178,7 +181,7 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
           'Seats and waitlist places in upcoming sessions are released (the waitlist moves up), upcoming hosted ' +
           'sessions are cancelled, the calendar feed URL stops working and the avatar files are deleted. A wrong ' +
           'password is 403; after LOGIN_FAILURE_LIMIT wrong ones in 15 minutes every try is 429.',
-        body: z.object({ password: z.string().max(200) }),
+        body: deleteAccountBody,
         response: { 204: z.null(), ...errors(400, 401, 403, 429) },
       },
     },
@@ -237,7 +240,7 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
       schema: {
         tags: ['identity'],
         summary: 'An uploaded avatar',
-        params: z.object({ key: z.string().max(200) }),
+        params: z.object({ key: id(200) }),
       },
     },
     async (request, reply) => {
@@ -258,7 +261,7 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
       schema: {
         tags: ['identity'],
         summary: "A member's public profile",
-        params: z.object({ id: z.string().max(100) }),
+        params: idParam,
         response: { 200: z.object({ profile: profileSchema }), ...errors(404) },
       },
     },
@@ -280,15 +283,7 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
         response: { 200: listOf(profileSchema), ...errors(400) },
       },
     },
-    async (request) => {
-      try {
-        return await listMentors(deps.pool, request.query);
-      } catch (err) {
-        if (err instanceof BadCursorError)
-          throw validationFailed([{ path: 'querystring.cursor', message: err.message }]);
-        throw err;
-      }
-    },
+    async (request) => listMentors(deps.pool, request.query),
   );
 
   r.get(
@@ -299,7 +294,7 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
         tags: ['identity'],
         summary: 'Skill autocomplete: known skills matching the text, most used first',
         querystring: z.object({
-          q: z.string().max(50).default(''),
+          q: singleLine({ max: 50, trim: false }).default(''),
           limit: z.coerce.number().int().min(1).max(50).default(10),
         }),
         response: {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cursorParam, multiLine, singleLine } from '../../infra/http/index.ts';
 import { PASSWORD_RULE } from './password-strength.ts';
 
 export const isTimeZone = (tz: string) => {
@@ -10,47 +11,31 @@ export const isTimeZone = (tz: string) => {
   }
 };
 
-const email = z
-  .string({ error: 'is required' })
-  .trim()
-  .max(254, { error: 'must be at most 254 characters' })
-  .pipe(z.email({ error: 'must be an email address' }));
-const password = z
-  .string({ error: 'is required' })
-  .min(10, { error: 'must be at least 10 characters' })
-  .max(200, { error: 'must be at most 200 characters' })
-  .meta({ description: PASSWORD_RULE });
-const displayName = z
-  .string({ error: 'is required' })
-  .trim()
-  .min(1, { error: 'must not be empty' })
-  .max(60, { error: 'must be at most 60 characters' });
-const timezone = z.string().refine(isTimeZone, { error: 'must be an IANA time zone such as Europe/Berlin' });
-const skillList = z
-  .array(
-    z
-      .string()
-      .trim()
-      .min(1, { error: 'must not be empty' })
-      .max(50, { error: 'must be at most 50 characters' }),
-  )
-  .max(30, { error: 'must list at most 30 skills' });
+const email = singleLine({ max: 254 }).pipe(z.email({ error: 'must be an email address' }));
+// Passwords keep their spaces; a password is one line like any other field (a tab or NUL is refused).
+const password = singleLine({ min: 10, max: 200, trim: false, description: PASSWORD_RULE });
+const givenPassword = singleLine({ max: 200, trim: false });
+const displayName = singleLine({ min: 1, max: 60 });
+export const timezone = singleLine({ max: 100, trim: false }).refine(isTimeZone, {
+  error: 'must be an IANA time zone such as Europe/Berlin',
+});
+const skillList = z.array(singleLine({ min: 1, max: 50 })).max(30, { error: 'must list at most 30 skills' });
 
 export const signupBody = z.object({ email, password, displayName, timezone: timezone.optional() });
-export const loginBody = z.object({ email: z.string().max(254), password: z.string().max(200) });
-export const changePasswordBody = z.object({ currentPassword: z.string().max(200), newPassword: password });
+export const loginBody = z.object({ email: singleLine({ max: 254 }), password: givenPassword });
+export const changePasswordBody = z.object({ currentPassword: givenPassword, newPassword: password });
+export const deleteAccountBody = z.object({ password: givenPassword });
 
 export const profilePatch = z
   .object({
     displayName,
-    bio: z.string().max(2000, { error: 'must be at most 2000 characters' }),
+    bio: multiLine({ max: 2000, trim: false }),
     // An https URL, or the path of an avatar uploaded here (what POST /api/me/avatar sets), or null.
-    avatarUrl: z
-      .union(
-        [z.url({ protocol: /^https$/ }).max(2000), z.string().regex(/^\/api\/avatars\/[\w.-]{1,200}$/)],
-        {
+    avatarUrl: singleLine({ max: 2000, trim: false })
+      .pipe(
+        z.union([z.url({ protocol: /^https$/ }), z.string().regex(/^\/api\/avatars\/[\w.-]{1,200}$/)], {
           error: 'must be an https URL',
-        },
+        }),
       )
       .nullable(),
     skillsToTeach: skillList,
@@ -98,10 +83,10 @@ export const profileSchema = z.object({
 });
 
 export const mentorQuery = z.object({
-  skill: z.string().trim().max(50).optional(),
-  q: z.string().trim().max(200).optional(),
+  skill: singleLine({ max: 50 }).optional(),
+  q: singleLine({ max: 200 }).optional(),
   minRating: z.coerce.number().min(0).max(5).optional(),
   sort: z.enum(['rating', 'sessions', 'recent']).default('rating'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(500).optional(),
+  cursor: cursorParam.optional(),
 });

@@ -2,28 +2,27 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  cursorParam,
   errors,
   HttpError,
+  id,
+  idParam as idParams,
+  multiLine,
   notFound,
   requestMetadata,
   requireRole,
   requireUser,
-  validationFailed,
+  singleLine,
 } from '../../infra/http/index.ts';
 import type { Deps } from '../../infra/platform.ts';
 import { REBUILD_QUEUE } from '../../infra/projections/routes.ts';
 import { spendDailyAllowance } from '../../infra/throttle.ts';
-import { auditLog, BadCursorError } from '../../read-models/audit-log/queries.ts';
+import { auditLog } from '../../read-models/audit-log/queries.ts';
 import { getReport, reportQueue } from '../../read-models/moderation-queue/queries.ts';
 import { ACTIONS, TARGET_TYPES } from './events.ts';
 import { changeSuspension, changeVisibility, fileReport, resolveReport, resolveTarget } from './handlers.ts';
 
-const note = z
-  .string()
-  .trim()
-  .min(1, { error: 'is required' })
-  .max(1000, { error: 'must be at most 1000 characters' });
-const idParams = z.object({ id: z.string().max(100) });
+const note = multiLine({ min: 1, max: 1000, empty: 'is required' });
 
 const reportSchema = z.object({
   id: z.string(),
@@ -67,12 +66,8 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
         summary: 'Report a session, a review or a member to the moderators',
         body: z.object({
           targetType: z.enum(TARGET_TYPES, { error: 'must be session, review or user' }),
-          targetId: z.string().min(1).max(100),
-          reason: z
-            .string()
-            .trim()
-            .min(3, { error: 'must be at least 3 characters' })
-            .max(1000, { error: 'must be at most 1000 characters' }),
+          targetId: id(),
+          reason: multiLine({ min: 3, max: 1000 }),
         }),
         response: { 201: z.object({ report: reportSchema }), ...errors(400, 401, 403, 404, 409, 429) },
       },
@@ -201,7 +196,7 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
           tags: ['moderation'],
           summary:
             action === 'hide' ? 'Hide a session or review from public reads' : 'Show hidden content again',
-          params: z.object({ type: z.enum(['session', 'review']), id: z.string().max(100) }),
+          params: z.object({ type: z.enum(['session', 'review']), id: id() }),
           body: z.object({ note }),
           response: { 200: z.object({ hidden: z.boolean() }), ...errors(400, 401, 403, 404, 409) },
         },
@@ -239,7 +234,7 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
         summary: 'Every moderation and admin action: who, what, when and why; newest first',
         querystring: z.object({
           limit: z.coerce.number().int().min(1).max(100).default(50),
-          cursor: z.string().max(500).optional(),
+          cursor: cursorParam.optional(),
         }),
         response: {
           200: z.object({
@@ -261,13 +256,7 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       requireRole(request, 'admin');
-      try {
-        return await auditLog(deps.pool, request.query.limit, request.query.cursor);
-      } catch (err) {
-        if (err instanceof BadCursorError)
-          throw validationFailed([{ path: 'querystring.cursor', message: err.message }]);
-        throw err;
-      }
+      return auditLog(deps.pool, request.query.limit, request.query.cursor);
     },
   );
 
@@ -277,7 +266,7 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
       schema: {
         tags: ['administration'],
         summary: 'Rebuild a projection from the event log, without downtime, as a background job',
-        params: z.object({ name: z.string().max(100) }),
+        params: z.object({ name: singleLine({ min: 1, max: 100, trim: false }) }),
         response: { 202: z.object({ jobId: z.string() }), ...errors(401, 403, 404, 409) },
       },
     },

@@ -2,15 +2,17 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  cursorParam,
   errors,
   hasRole,
+  id,
+  idParam,
   notFound,
   requestMetadata,
   requireUser,
-  validationFailed,
 } from '../../infra/http/index.ts';
 import type { Deps } from '../../infra/platform.ts';
-import { BadCursorError, listNotifications } from '../../read-models/notifications/queries.ts';
+import { listNotifications } from '../../read-models/notifications/queries.ts';
 import { getSession, mySessions } from '../../read-models/session-listings/queries.ts';
 import { feedToken, memberForFeed, sessionsCalendar } from './calendar.ts';
 
@@ -39,7 +41,7 @@ export function inboxRoutes(app: FastifyInstance, deps: Deps) {
         summary: 'My notifications, newest first, with the unread count',
         querystring: z.object({
           limit: z.coerce.number().int().min(1).max(100).default(20),
-          cursor: z.string().max(500).optional(),
+          cursor: cursorParam.optional(),
         }),
         response: {
           200: z.object({
@@ -53,13 +55,7 @@ export function inboxRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       const user = requireUser(request);
-      try {
-        return await listNotifications(deps.pool, user.id, request.query.limit, request.query.cursor);
-      } catch (err) {
-        if (err instanceof BadCursorError)
-          throw validationFailed([{ path: 'querystring.cursor', message: err.message }]);
-        throw err;
-      }
+      return listNotifications(deps.pool, user.id, request.query.limit, request.query.cursor);
     },
   );
 
@@ -71,7 +67,7 @@ export function inboxRoutes(app: FastifyInstance, deps: Deps) {
         summary: 'Mark notifications as read: the given ids, or all of them when `ids` is left out',
         // nullish, not .default({}): Fastify validates a POST without a body as null (not undefined), which
         // a default does not replace, so "no body marks everything read" answered 400.
-        body: z.object({ ids: z.array(z.string().max(64)).min(1).max(200).optional() }).nullish(),
+        body: z.object({ ids: z.array(id(64)).min(1).max(200).optional() }).nullish(),
         response: { 204: z.null(), ...errors(400, 401) },
       },
     },
@@ -94,7 +90,7 @@ export function inboxRoutes(app: FastifyInstance, deps: Deps) {
       schema: {
         tags: ['sessions'],
         summary: 'The session as an iCalendar (RFC 5545) event',
-        params: z.object({ id: z.string().max(100) }),
+        params: idParam,
       },
     },
     async (request, reply) => {
@@ -146,7 +142,7 @@ export function inboxRoutes(app: FastifyInstance, deps: Deps) {
       schema: {
         tags: ['sessions'],
         summary: "A member's calendar feed: upcoming sessions they host or attend (the token is the secret)",
-        params: z.object({ file: z.string().regex(/^[\w-]{20,64}\.ics$/) }),
+        params: z.object({ file: id().regex(/^[\w-]{20,64}\.ics$/, { error: 'is not a calendar feed' }) }),
       },
     },
     async (request, reply) => {

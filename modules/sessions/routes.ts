@@ -5,18 +5,17 @@ import {
   errors,
   HttpError,
   hasRole,
+  idParam as idParams,
   listOf,
   notFound,
   requestMetadata,
   requireRole,
   requireUser,
-  validationFailed,
 } from '../../infra/http/index.ts';
 import type { Deps } from '../../infra/platform.ts';
 import { spendDailyAllowance } from '../../infra/throttle.ts';
 import {
   attendees,
-  BadCursorError,
   getSession,
   listSessions,
   mySessions,
@@ -35,7 +34,6 @@ import {
   sessionSchema,
 } from './schemas.ts';
 
-const idParams = z.object({ id: z.string().max(100) });
 const one = z.object({ session: sessionSchema });
 
 function viewerOf(request: FastifyRequest): Viewer {
@@ -117,15 +115,7 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
         response: { 200: listOf(sessionSchema), ...errors(400) },
       },
     },
-    async (request) => {
-      try {
-        return await listSessions(deps.pool, request.query, viewerOf(request));
-      } catch (err) {
-        if (err instanceof BadCursorError)
-          throw validationFailed([{ path: 'querystring.cursor', message: err.message }]);
-        throw err;
-      }
-    },
+    async (request) => listSessions(deps.pool, request.query, viewerOf(request)),
   );
 
   r.get(

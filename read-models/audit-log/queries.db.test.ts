@@ -1,9 +1,10 @@
 // The audit log's query on its own table: newest first, and pages that together hold every entry exactly once,
 // also when entries share a time (one transaction) or fall within one millisecond.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BadCursorError } from '../../infra/http/cursor.ts';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
-import { auditLog, BadCursorError } from './queries.ts';
+import { auditLog } from './queries.ts';
 
 let app: Platform;
 

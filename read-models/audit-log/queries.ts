@@ -1,5 +1,5 @@
 import type { Queryable } from '../../infra/db/index.ts';
-import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import { decodeCursor, encodeCursor, timeAndId } from '../../infra/http/cursor.ts';
 
 export type AuditEntry = {
   id: string;
@@ -10,26 +10,12 @@ export type AuditEntry = {
   note: string;
 };
 
-export class BadCursorError extends Error {}
-
-/** A UTC time as cursors carry it, and one PostgreSQL accepts (a real calendar date, year 1 or later). */
-function isCursorTime(v: string): boolean {
-  if (!/^(?!0000)\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(v)) return false;
-  const t = new Date(v);
-  return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 19) === v.slice(0, 19);
-}
-
 /** Newest first. Actor names come from the member profiles read model at read time. */
 export async function auditLog(db: Queryable, limit: number, cursor?: string) {
   const params: unknown[] = [limit + 1];
   let after = '';
   if (cursor) {
-    const c = decodeCursor(cursor);
-    // The time must be one before it reaches SQL: a string PostgreSQL cannot cast was a 500 there, not a 400.
-    if (c?.length !== 2 || typeof c[0] !== 'string' || typeof c[1] !== 'string' || !isCursorTime(c[0])) {
-      throw new BadCursorError('cursor is not valid');
-    }
-    params.push(c[0], c[1]);
+    params.push(...decodeCursor(cursor, timeAndId));
     after = 'WHERE (a.at, a.entry_id) < ($2::timestamptz, $3)';
   }
   const { rows } = await db.query<{

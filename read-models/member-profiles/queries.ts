@@ -1,6 +1,7 @@
+import { z } from 'zod';
 import type { Queryable } from '../../infra/db/index.ts';
+import { cursorId, cursorTime, decodeCursor, encodeCursor, type Page } from '../../infra/http/cursor.ts';
 import { badgeName } from '../../modules/gamification/index.ts';
-import { decodeCursor, encodeCursor, type Page } from '../shared/cursor.ts';
 
 export type Reputation = {
   averageRating: number | null;
@@ -165,7 +166,14 @@ const SORTS = {
   recent: 'joined_at',
 } as const;
 
-export class BadCursorError extends Error {}
+// A cursor's sort value must fit its sort: a `recent` cursor given to `sort=rating` (or a hand-made one) would be
+// a cast error in SQL. Ratings come back from PostgreSQL as numeric strings, counts as numbers.
+const sortNumber = z.union([z.number().min(-1e15).max(1e15), z.string().regex(/^-?\d{1,15}(\.\d{1,20})?$/)]);
+const CURSORS = {
+  rating: z.tuple([sortNumber, cursorId]),
+  sessions: z.tuple([sortNumber, cursorId]),
+  recent: z.tuple([cursorTime, cursorId]),
+} as const;
 
 /** The mentor directory: members who teach at least one skill, filtered and sorted, one page at a time. */
 export async function listMentors(db: Queryable, query: MentorQuery): Promise<Page<ProfileView>> {
@@ -186,21 +194,8 @@ export async function listMentors(db: Queryable, query: MentorQuery): Promise<Pa
   if (query.minRating !== undefined) where.push(`average_rating >= ${param(query.minRating)}`);
   const sortExpr = SORTS[query.sort];
   if (query.cursor) {
-    const decoded = decodeCursor(query.cursor);
-    if (decoded?.length !== 2) throw new BadCursorError('cursor is not valid');
-    const [value, id] = decoded;
-    // The cursor comes from the client: check that it fits this sort before it reaches SQL, where a value of the
-    // wrong kind (a `recent` cursor given to `sort=rating`, a hand-made one) was a cast error, answered 500, not 400.
-    const fits =
-      query.sort === 'recent'
-        ? typeof value === 'string' && !Number.isNaN(Date.parse(value))
-        : (typeof value === 'number' && Number.isFinite(value)) ||
-          (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value));
-    if (!fits || typeof id !== 'string') throw new BadCursorError('cursor is not valid');
-    const typed =
-      query.sort === 'recent'
-        ? `${param(new Date(value as string).toISOString())}::timestamptz`
-        : `${param(value)}::numeric`;
+    const [value, id] = decodeCursor(query.cursor, CURSORS[query.sort]);
+    const typed = query.sort === 'recent' ? `${param(value)}::timestamptz` : `${param(value)}::numeric`;
     where.push(`(${sortExpr}, member_id) < (${typed}, ${param(id)})`);
   }
   const { rows } = await db.query<Row & { sort_value: unknown }>(

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../infra/db/index.ts';
-import { decodeCursor, encodeCursor } from '../shared/cursor.ts';
+import { decodeCursor, encodeCursor, timeAndId } from '../../infra/http/cursor.ts';
 
 export type NotificationView = {
   id: string;
@@ -11,24 +11,12 @@ export type NotificationView = {
   read: boolean;
 };
 
-export class BadCursorError extends Error {}
-
 /** A member's notifications, newest first, with the number still unread. */
 export async function listNotifications(db: Queryable, memberId: string, limit: number, cursor?: string) {
   const params: unknown[] = [memberId, limit + 1];
   let after = '';
   if (cursor) {
-    const c = decodeCursor(cursor);
-    // Checked here: a hand-made cursor must not reach the database as a value it cannot parse (500).
-    if (
-      c?.length !== 2 ||
-      typeof c[0] !== 'string' ||
-      Number.isNaN(Date.parse(c[0])) ||
-      typeof c[1] !== 'string'
-    ) {
-      throw new BadCursorError('cursor is not valid');
-    }
-    params.push(c[0], c[1]);
+    params.push(...decodeCursor(cursor, timeAndId));
     after = 'AND (created_at, notification_id) < ($3::timestamptz, $4)';
   }
   const { rows } = await db.query<{

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../infra/db/index.ts';
-import { decodeCursor, encodeCursor, type Page } from '../shared/cursor.ts';
+import { decodeCursor, encodeCursor, type Page, timeAndId } from '../../infra/http/cursor.ts';
 
 export type ReviewView = {
   id: string;
@@ -45,8 +45,6 @@ const toView = (r: Row): ReviewView => ({
   editedAt: r.edited_at?.toISOString() ?? null,
 });
 
-export class BadCursorError extends Error {}
-
 /** Visible reviews (not deleted, not hidden by moderation), newest first. */
 async function page(
   db: Queryable,
@@ -58,19 +56,8 @@ async function page(
   const params: unknown[] = [id, limit + 1];
   let after = '';
   if (cursor) {
-    const c = decodeCursor(cursor);
-    // The time must be one before it reaches SQL: a string PostgreSQL cannot cast (a hand-made cursor) was a cast
-    // error there, answered 500 instead of 400. Passed on as ISO, so words like 'yesterday' are refused too.
-    const [at, lastId] = c ?? [];
-    if (
-      c?.length !== 2 ||
-      typeof at !== 'string' ||
-      typeof lastId !== 'string' ||
-      Number.isNaN(Date.parse(at))
-    ) {
-      throw new BadCursorError('cursor is not valid');
-    }
-    params.push(new Date(at).toISOString(), lastId);
+    const [at, lastId] = decodeCursor(cursor, timeAndId);
+    params.push(at, lastId);
     after = 'AND (created_at, review_id) < ($3::timestamptz, $4)';
   }
   const { rows } = await db.query<Row & { cursor_at: string }>(

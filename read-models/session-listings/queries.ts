@@ -1,5 +1,5 @@
 import type { Queryable } from '../../infra/db/index.ts';
-import { decodeCursor, encodeCursor, type Page } from '../shared/cursor.ts';
+import { decodeCursor, encodeCursor, type Page, timeAndId } from '../../infra/http/cursor.ts';
 
 export type Viewer = { id: string; isModerator: boolean } | null;
 
@@ -111,15 +111,6 @@ export type SessionQuery = {
   cursor?: string | undefined;
 };
 
-export class BadCursorError extends Error {}
-
-/** A UTC time as cursors carry it, and one PostgreSQL accepts (a real calendar date, year 1 or later). */
-function isCursorTime(v: unknown): v is string {
-  if (typeof v !== 'string' || !/^(?!0000)\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(v)) return false;
-  const t = new Date(v);
-  return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 19) === v.slice(0, 19);
-}
-
 /** Browse: filtered, soonest first, one page at a time (keyset on start time and id). */
 export async function listSessions(
   db: Queryable,
@@ -140,12 +131,8 @@ export async function listSessions(
   if (query.to) where.push(`l.starts_at < ${p(query.to)}`);
   if (query.q) where.push(`l.search @@ websearch_to_tsquery('english', ${p(query.q)})`);
   if (query.cursor) {
-    const c = decodeCursor(query.cursor);
-    // A well-formed array of the wrong shape (say ["x", 1]) used to reach PostgreSQL and fail there with a 500.
-    if (c?.length !== 2 || !isCursorTime(c[0]) || typeof c[1] !== 'string') {
-      throw new BadCursorError('cursor is not valid');
-    }
-    where.push(`(l.starts_at, l.session_id) > (${p(c[0])}::timestamptz, ${p(c[1])})`);
+    const [at, lastId] = decodeCursor(query.cursor, timeAndId);
+    where.push(`(l.starts_at, l.session_id) > (${p(at)}::timestamptz, ${p(lastId)})`);
   }
   const { rows } = await db.query<Row>(
     `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
