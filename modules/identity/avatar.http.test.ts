@@ -30,6 +30,12 @@ const noisePng = (width: number, height: number) =>
     .png({ compressionLevel: 0 })
     .toBuffer();
 
+/** A JPEG of random pixels: its data runs the whole file, so a cut anywhere lands in the middle of it. */
+const noiseJpeg = () =>
+  sharp(randomBytes(200 * 200 * 3), { raw: { width: 200, height: 200, channels: 3 } })
+    .jpeg()
+    .toBuffer();
+
 async function upload(cookie: string | null, data: Buffer, filename: string, type: string, field = 'file') {
   const { payload, contentType } = await multipartFile(data, filename, type, field);
   return app.http.inject({
@@ -111,6 +117,44 @@ describe('POST /api/me/avatar', () => {
       (await app.http.inject({ method: 'GET', url: `/api/users/${user.id}` })).json().profile.avatarUrl,
     ).toBeNull();
   });
+
+  it.each([
+    [
+      'a truncated PNG',
+      async () => (await solid().png().toBuffer()).subarray(0, 600),
+      /damaged or incomplete/,
+    ],
+    ['a truncated JPEG', async () => (await noiseJpeg()).subarray(0, 2000), /damaged or incomplete/],
+    [
+      // 64 megapixels that compress to a few KB: decoding it would take about 200 MB of memory.
+      'an 8000×8000 PNG',
+      () =>
+        sharp({ create: { width: 8000, height: 8000, channels: 3, background: '#fff' } })
+          .png()
+          .toBuffer(),
+      /at most 40 megapixels/,
+    ],
+  ])(
+    'refuses %s with 400 at path file and a reason, and keeps the avatar as it was',
+    async (_what, make, reason) => {
+      // Given a member with an avatar
+      const { user, cookie } = await signUpAs(app);
+      const before = (await upload(cookie, await solid().png().toBuffer(), 'a.png', 'image/png')).json()
+        .profile.avatarUrl;
+      // When the bad image is uploaded
+      const image = await make();
+      expect(image.length).toBeLessThan(2 * 1024 * 1024);
+      const res = await upload(cookie, image, 'bad.png', 'image/png');
+      // Then it is refused with a reason, and the profile keeps its avatar
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json().error).toMatchObject({
+        code: 'validation_failed',
+        details: [{ path: 'file', message: expect.stringMatching(reason) }],
+      });
+      const profile = (await app.http.inject({ method: 'GET', url: `/api/users/${user.id}` })).json().profile;
+      expect(profile.avatarUrl).toBe(before);
+    },
+  );
 
   it('refuses a GIF, a real image of a format not accepted (400)', async () => {
     const { cookie } = await signUpAs(app);
