@@ -16,7 +16,7 @@ const email = singleLine({ max: 254 }).pipe(z.email({ error: 'must be an email a
 const password = singleLine({ min: 10, max: 200, trim: false, description: PASSWORD_RULE });
 const givenPassword = singleLine({ max: 200, trim: false });
 const displayName = singleLine({ min: 1, max: 60 });
-export const timezone = singleLine({ max: 100, trim: false }).refine(isTimeZone, {
+const timezone = singleLine({ max: 100, trim: false }).refine(isTimeZone, {
   error: 'must be an IANA time zone such as Europe/Berlin',
 });
 const skillList = z.array(singleLine({ min: 1, max: 50 })).max(30, { error: 'must list at most 30 skills' });
