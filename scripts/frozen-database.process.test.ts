@@ -16,7 +16,7 @@ import {
 } from './testing/processes.ts';
 
 const TIMEOUT = 60_000;
-/** The client-side query timeout this server runs with (README: DATABASE_QUERY_TIMEOUT_MS). */
+/** The client-side query timeout this server runs with (README: DB_QUERY_TIMEOUT_MS). */
 const QUERY_TIMEOUT_MS = 3000;
 
 let server: ServerProcess;
@@ -25,9 +25,9 @@ let member: { id: string; cookie: string };
 beforeAll(async () => {
   server = await startServer(await makeDataDir(), {
     env: {
-      DATABASE_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS),
-      DATABASE_STATEMENT_TIMEOUT_MS: '2000',
-      DATABASE_CONNECT_TIMEOUT_MS: '2000',
+      DB_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS),
+      DB_STATEMENT_TIMEOUT_MS: '2000',
+      DB_CONNECT_TIMEOUT_MS: '2000',
     },
   });
   member = await signUp(server.port, `frozen-${Date.now()}`);
@@ -46,7 +46,7 @@ async function timed(p: string, init: RequestInit = {}) {
   const started = Date.now();
   const res = await fetch(at(p), { ...init, signal: AbortSignal.timeout(20_000) });
   const body = await res.text();
-  return { status: res.status, body, ms: Date.now() - started };
+  return { status: res.status, body, ms: Date.now() - started, retryAfter: res.headers.get('retry-after') };
 }
 
 describe('a frozen database', () => {
@@ -87,6 +87,7 @@ describe('a frozen database', () => {
         expect(res.status, res.body).toBe(503);
         expect(res.body).toContain('<html');
         expect(res.body).toContain('SkillSwap is unavailable for a moment');
+        expect(res.retryAfter).toBe('5');
         expect(res.ms).toBeLessThan(QUERY_TIMEOUT_MS + 2000);
       }
 

@@ -74,9 +74,9 @@ export async function createHttpApp(options: HttpOptions): Promise<FastifyInstan
   app.decorateRequest('user', null);
   // Every API route can meet a database that is down or does not answer: 503 `unavailable` is one of its answers.
   app.addHook('onRoute', (route) => {
-    const response = route.schema?.response as Record<string, unknown> | undefined;
-    if (route.url.startsWith('/api/') && response && !(503 in response))
-      route.schema!.response = { ...response, 503: errorBody };
+    if (!route.url.startsWith('/api/') || !route.schema || route.schema.hide) return;
+    const response = (route.schema.response ?? {}) as Record<string, unknown>;
+    if (!(503 in response)) route.schema.response = { ...response, 503: errorBody };
   });
 
   app.addHook('onRequest', async (request, reply) => {
