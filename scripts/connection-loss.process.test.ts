@@ -5,6 +5,7 @@ import { createPool, type Pool } from '../infra/db/index.ts';
 import { createTestDatabase } from '../infra/testing/database.ts';
 import { readInALoop, signUp, signUpInALoop } from './testing/load.ts';
 import {
+  appConnections,
   cleanUpProcesses,
   logLines,
   makeDataDir,
@@ -50,6 +51,10 @@ describe('every app connection terminated under load, three times, with two inst
       );
       let ended = 0;
       for (let round = 0; round < 3; round++) {
+        // Each round finds the instances connected again (the load makes them reconnect), and cuts them off.
+        await waitUntil(10_000, 'the instances connected again', async () =>
+          (await appConnections(pool)) > 0 ? true : undefined,
+        );
         ended += await terminateAppConnections(pool);
         await new Promise((r) => setTimeout(r, 300));
       }

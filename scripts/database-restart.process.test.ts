@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachOrStartEmbedded, createPool, type Pool } from '../infra/db/index.ts';
 import { readInALoop, signUp, signUpInALoop } from './testing/load.ts';
 import {
+  appConnections,
   cleanUpProcesses,
   isAlive,
   logLines,
@@ -64,6 +65,10 @@ describe('the embedded PostgreSQL under faults', () => {
         load.every((l) => l.acked.length >= 2) ? true : undefined,
       );
       for (let round = 0; round < 3; round++) {
+        // Each round finds the app connected again (the load makes it reconnect), and cuts it off again.
+        await waitUntil(10_000, 'the app connected again', async () =>
+          (await appConnections(pool)) > 0 ? true : undefined,
+        );
         expect(await terminateAppConnections(pool)).toBeGreaterThan(0);
         await new Promise((r) => setTimeout(r, 300));
       }

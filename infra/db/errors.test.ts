@@ -31,6 +31,7 @@ describe('isDatabaseUnavailable', () => {
       new Error('Query read timeout'),
       new Error('Connection terminated due to connection timeout'),
       new Error('timeout exceeded when trying to connect'),
+      new Error('timeout expired'),
       new Error('Connection terminated unexpectedly'),
     ];
     for (const err of unavailable) expect(isDatabaseUnavailable(err), err.message).toBe(true);

@@ -30,6 +30,7 @@ const UNAVAILABLE_MESSAGES = [
   'Connection terminated',
   'connection timeout',
   'timeout exceeded when trying to connect',
+  'timeout expired', // a client's own connectionTimeoutMillis
   'Query read timeout',
   'Client has encountered a connection error and is not queryable',
   'Client was closed and is not queryable',

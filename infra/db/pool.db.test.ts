@@ -81,10 +81,11 @@ describe('a pool whose connections fail', () => {
       expect(timedOut.message).toBe('Query read timeout');
       expect(isDatabaseUnavailable(timedOut)).toBe(true);
       expect(Date.now() - started).toBeLessThan(2000);
-      // Not queued behind the unanswered query on the same connection: a new one is tried, and it times out too.
+      // Not queued behind the unanswered query on the same connection: a new one is tried, and setting it up
+      // times out after connectMs.
       started = Date.now();
       const refused = await failure(pool.query('SELECT 1'));
-      expect(refused.message).toMatch(/connection timeout|timeout exceeded when trying to connect/);
+      expect(refused.message).toBe('timeout expired');
       expect(isDatabaseUnavailable(refused)).toBe(true);
       expect(Date.now() - started).toBeLessThan(2000);
       await link.restore();
@@ -113,6 +114,29 @@ describe('a pool whose connections fail', () => {
     } finally {
       await link.close();
     }
+  });
+
+  it('lets a burst wait for a free connection longer than connectMs: as long as a query may take, and more', async () => {
+    const pool = poolFor(url, { timeouts: timeouts({ connectMs: 300, queryMs: 1000 }) });
+    await pool.query('SELECT 1');
+    // The one connection is busy for 600 ms (twice connectMs): the second query waits for it and succeeds.
+    const [slow, queued] = await Promise.all([
+      pool.query('SELECT pg_sleep(0.6)'),
+      pool.query('SELECT 2 AS two'),
+    ]);
+    expect(slow.rowCount).toBe(1);
+    expect(queued.rows).toEqual([{ two: 2 }]);
+    // Busy longer than connectMs + queryMs: the waiting one gives up rather than queue on.
+    const [, gaveUp] = await Promise.allSettled([
+      withTransaction(pool, (c) =>
+        c.query('SELECT pg_sleep(0.8)').then(() => c.query('SELECT pg_sleep(0.8)')),
+      ),
+      pool.query('SELECT 3'),
+    ]);
+    expect(gaveUp.status === 'rejected' && gaveUp.reason.message).toBe(
+      'timeout exceeded when trying to connect',
+    );
+    expect(gaveUp.status === 'rejected' && isDatabaseUnavailable(gaveUp.reason)).toBe(true);
   });
 
   it('cancels a statement that runs longer than statementMs, and the connection stays usable', async () => {

@@ -12,7 +12,10 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
 /** How long a connection may take to do things before it counts as failed; 0 turns a timeout off. */
 export type DatabaseTimeouts = {
-  /** Waiting for a connection: setting a new one up, or for a free one of a full pool. */
+  /**
+   * Setting up a new connection. A request waiting for a free connection of a full pool waits at most this plus
+   * `queryMs` (unbounded when either is 0).
+   */
   connectMs: number;
   /** Server-side: PostgreSQL cancels a statement running longer (statement_timeout). */
   statementMs: number;
@@ -69,11 +72,23 @@ export function createPool(
     onConnectionError?: (err: Error) => void;
   } = {},
 ): Pool {
+  const t = options.timeouts ?? LONG_WORK_TIMEOUTS;
+  const config = connectionConfig(url, {
+    applicationName: options.applicationName ?? 'skillswap',
+    timeouts: t,
+  });
+  // node-postgres reads connectionTimeoutMillis for two waits: the pool's, for a free connection of a full pool,
+  // and the client's, for setting up a new one. A burst of requests may queue a while for a free connection (as
+  // long as one query may take, then a new connection); setting one up that slowly means the server is in trouble.
+  const Client = class extends pg.Client {
+    constructor(clientConfig?: string | pg.ClientConfig) {
+      super({ ...(clientConfig as pg.ClientConfig), connectionTimeoutMillis: t.connectMs });
+    }
+  };
   const pool = new pg.Pool({
-    ...connectionConfig(url, {
-      applicationName: options.applicationName ?? 'skillswap',
-      ...(options.timeouts ? { timeouts: options.timeouts } : {}),
-    }),
+    ...config,
+    Client,
+    connectionTimeoutMillis: t.connectMs > 0 && t.queryMs > 0 ? t.connectMs + t.queryMs : 0,
     max: options.max ?? 10,
   });
   const onError = (err: Error) => options.onConnectionError?.(err);

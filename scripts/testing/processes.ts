@@ -279,6 +279,15 @@ export function thawAll() {
  * projector locks, jobs) on this database, and only on this one (other test files share the server). Returns how
  * many it ended. `db` must connect under another application name.
  */
+/** How many connections SkillSwap has open on this database (as terminateAppConnections counts them). */
+export async function appConnections(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE application_name LIKE 'skillswap%' AND pid <> pg_backend_pid() AND datname = current_database()`,
+  );
+  return rows[0]!.n;
+}
+
 export async function terminateAppConnections(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ ended: boolean }>(
     `SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity
