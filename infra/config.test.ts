@@ -38,6 +38,23 @@ describe('loadConfig', () => {
     expect(loadConfig({ PUBLIC_CACHE_MS: '0' }).publicCacheMs).toBe(0);
   });
 
+  it('gives the database request timeouts a user would expect, each configurable and 0 for none', () => {
+    expect(loadConfig({}).database).toEqual({
+      connectMs: 3000,
+      statementMs: 5000,
+      idleInTransactionMs: 60_000,
+      queryMs: 6000,
+    });
+    expect(
+      loadConfig({
+        DB_CONNECT_TIMEOUT_MS: '1500',
+        DB_STATEMENT_TIMEOUT_MS: '0',
+        DB_IDLE_IN_TRANSACTION_MS: '10000',
+        DB_QUERY_TIMEOUT_MS: '0',
+      }).database,
+    ).toEqual({ connectMs: 1500, statementMs: 0, idleInTransactionMs: 10_000, queryMs: 0 });
+  });
+
   it('given a bad value for any variable, names the variable and what it must be', () => {
     const cases: [string, string, string][] = [
       ['NODE_ENV', 'staging', 'NODE_ENV: must be one of development, production, test (got "staging")'],
@@ -62,6 +79,18 @@ describe('loadConfig', () => {
       ],
       ['PUBLIC_CACHE_MS', '-1', 'PUBLIC_CACHE_MS: must be a whole number of milliseconds from 0 (no cache)'],
       ['PUBLIC_CACHE_MS', 'forever', 'PUBLIC_CACHE_MS: must be a whole number of milliseconds from 0'],
+      [
+        'DB_CONNECT_TIMEOUT_MS',
+        'soon',
+        'DB_CONNECT_TIMEOUT_MS: must be a whole number of milliseconds from 0 (no timeout) to 600000',
+      ],
+      ['DB_STATEMENT_TIMEOUT_MS', '-5', 'DB_STATEMENT_TIMEOUT_MS: must be a whole number of milliseconds'],
+      [
+        'DB_IDLE_IN_TRANSACTION_MS',
+        '1.5',
+        'DB_IDLE_IN_TRANSACTION_MS: must be a whole number of milliseconds',
+      ],
+      ['DB_QUERY_TIMEOUT_MS', '5s', 'DB_QUERY_TIMEOUT_MS: must be a whole number of milliseconds'],
       ['SMTP_URL', 'http://mail', 'SMTP_URL: must be an smtp:// or smtps:// URL'],
       ['MAIL_FROM', 'x', 'MAIL_FROM: must be a sender'],
       ['SESSION_SECRET', 'short', 'SESSION_SECRET: must be a random string of at least 32 characters'],

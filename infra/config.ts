@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { DatabaseTimeouts } from './db/pool.ts';
 
 // Every setting is read once, here, and validated: a bad value stops the start with one line per bad variable,
 // naming it and saying what is expected (`PORT: must be a number from 0 to 65535 (got "eighty")`).
@@ -18,6 +19,10 @@ const configSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
+  DB_CONNECT_TIMEOUT_MS: intFrom(0, 600_000, 3000),
+  DB_STATEMENT_TIMEOUT_MS: intFrom(0, 86_400_000, 5000),
+  DB_IDLE_IN_TRANSACTION_MS: intFrom(0, 86_400_000, 60_000),
+  DB_QUERY_TIMEOUT_MS: intFrom(0, 86_400_000, 6000),
   SEED_DEMO: z.enum(['0', '1']).default('1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SIGNUP_LIMIT_PER_IP: positive(20),
@@ -46,6 +51,10 @@ const EXPECTED: Record<Variable, string> = {
   HOST: 'an interface name or address, such as 127.0.0.1 or 0.0.0.0',
   DATABASE_URL: 'a postgres:// or postgresql:// URL',
   DATA_DIR: 'a directory path',
+  DB_CONNECT_TIMEOUT_MS: 'a whole number of milliseconds from 0 (no timeout) to 600000',
+  DB_STATEMENT_TIMEOUT_MS: 'a whole number of milliseconds from 0 (no timeout) to 86400000',
+  DB_IDLE_IN_TRANSACTION_MS: 'a whole number of milliseconds from 0 (no timeout) to 86400000',
+  DB_QUERY_TIMEOUT_MS: 'a whole number of milliseconds from 0 (no timeout) to 86400000',
   SEED_DEMO: '0 or 1',
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
   SIGNUP_LIMIT_PER_IP: 'a whole number of at least 1',
@@ -74,6 +83,11 @@ export type Config = {
   host: string;
   databaseUrl: string | undefined;
   dataDir: string;
+  /**
+   * The timeouts of the server's requests and projectors on the database. Migrations, rebuilds and the admin
+   * command line run without the statement and query timeouts (forLongWork).
+   */
+  database: DatabaseTimeouts;
   seedDemo: boolean;
   logLevel: string;
   signupLimitPerIp: number;
@@ -129,6 +143,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: c.HOST,
     databaseUrl: c.DATABASE_URL,
     dataDir: path.resolve(c.DATA_DIR),
+    database: {
+      connectMs: c.DB_CONNECT_TIMEOUT_MS,
+      statementMs: c.DB_STATEMENT_TIMEOUT_MS,
+      idleInTransactionMs: c.DB_IDLE_IN_TRANSACTION_MS,
+      queryMs: c.DB_QUERY_TIMEOUT_MS,
+    },
     seedDemo: c.SEED_DEMO === '1',
     logLevel: c.LOG_LEVEL,
     signupLimitPerIp: c.SIGNUP_LIMIT_PER_IP,

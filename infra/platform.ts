@@ -2,7 +2,14 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { FastifyInstance } from 'fastify';
 import { PrismaClient } from '../prisma/generated/client.ts';
 import type { Config } from './config.ts';
-import { createPool, migrate, startEmbedded } from './db/index.ts';
+import {
+  createPool,
+  forLongWork,
+  migrate,
+  startEmbedded,
+  watchDatabaseOutages,
+  withDeadline,
+} from './db/index.ts';
 import type { AppDefinition, Deps } from './deps.ts';
 import { type AppendSignal, createCatalog, createEventStore, listenForAppends } from './event-store/index.ts';
 import { createHttpApp, createPublicCache, mountWeb } from './http/index.ts';
@@ -20,6 +27,10 @@ import {
 import { projectionRoutes, REBUILD_QUEUE } from './projections/routes.ts';
 
 export type Prisma = PrismaClient;
+
+/** /healthz answers within 2 s whatever the database does (API.md): its query gets this long. */
+const HEALTH_DEADLINE_MS = 1500;
+
 export type { AppDefinition, Deps, ModuleDefinition } from './deps.ts';
 
 export type Platform = Deps & {
@@ -53,21 +64,47 @@ export async function startPlatform(
           dataDir: config.dataDir,
           onLog: (line) => log.debug({ postgres: line }),
           onNotice: (line) => log.info(line),
+          onFailure: (line, details) => log.error(details, line),
         });
     if (server) cleanups.push(server.stop);
     const url = config.databaseUrl ?? server!.socketUrl ?? server!.url;
-    const pool = createPool(url, { max: 20 });
+    const outage = watchDatabaseOutages({ probe: () => pool.query('SELECT 1'), log });
+    cleanups.push(async () => outage.stop());
+    const reportUnavailable = (err: unknown, where: string) => outage.report(err, where);
+    // One pool for requests, projectors and Prisma, with the request timeouts; long work gets one of its own.
+    const pool = createPool(url, {
+      max: 20,
+      timeouts: config.database,
+      onConnectionError: (err) => reportUnavailable(err, 'database pool'),
+    });
     cleanups.push(() => pool.end());
-    await migrate(pool, (msg) => log.info(msg));
+    const longWork = createPool(url, {
+      max: 2,
+      applicationName: 'skillswap-maintenance',
+      timeouts: forLongWork(config.database),
+      onConnectionError: (err) => reportUnavailable(err, 'maintenance pool'),
+    });
+    cleanups.push(() => longWork.end());
+    await migrate(longWork, (msg) => log.info(msg));
 
     const catalog = createCatalog(app.modules.flatMap((m) => m.events));
-    const signal = await listenForAppends(url, (err) => log.warn({ err }, 'event listener connection lost'));
+    const signal = await listenForAppends(url, {
+      timeouts: config.database,
+      onLost: (err) => {
+        if (!reportUnavailable(err, 'event listener')) log.warn({ err }, 'event listener connection lost');
+      },
+    });
     cleanups.push(signal.close);
+    // Back after an outage: projectors waiting out a back-off look at once.
+    outage.onBack(signal.poke);
     const store = createEventStore(pool, catalog, { notify: signal.notify });
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     cleanups.push(() => prisma.$disconnect());
 
-    const jobs = await startJobs(url, log);
+    const jobs = await startJobs(url, log, {
+      connectTimeoutMs: config.database.connectMs,
+      reportUnavailable,
+    });
     cleanups.push(jobs.stop);
 
     const mailer = createMailer(config.smtpUrl, config.mailFrom, log);
@@ -77,7 +114,7 @@ export async function startPlatform(
     const rebuild = async (name: string, onProgress?: (p: RebuildProgress) => void) => {
       const projector = consumers.find((c) => c.name === name);
       if (projector?.kind !== 'read-model') throw new Error(`no read-model projector named ${name}`);
-      await rebuildProjector(pool, store, projector, onProgress);
+      await rebuildProjector(longWork, store, projector, onProgress);
       publicCache.clear();
       signal.poke();
     };
@@ -106,6 +143,8 @@ export async function startPlatform(
       consumers,
       log,
       context: { store, jobs, pool, log, mailer, config },
+      timeouts: config.database,
+      reportUnavailable,
     });
     // A read model changed here: no signed-out visitor may be answered from before it. (Reactors change none.)
     runner.onProgress((consumer) => {
@@ -130,15 +169,19 @@ export async function startPlatform(
       publicOrigin: config.publicOrigin,
       authenticate: app.authenticate(deps),
       health: async () => {
+        const down = { status: 'unavailable' as const, database: 'down' as const, projectionLag: -1 };
+        // Known down: answer at once rather than queue behind the requests waiting for connections.
+        if (outage.isDown()) return down;
         try {
-          const status = await projectionStatus(pool, consumers);
+          const status = await withDeadline(projectionStatus(pool, consumers), HEALTH_DEADLINE_MS, 'health');
           return {
             status: 'ok' as const,
             database: 'up' as const,
             projectionLag: Math.max(0, ...status.map((s) => s.lag)),
           };
-        } catch {
-          return { status: 'degraded' as const, database: 'down' as const, projectionLag: -1 };
+        } catch (err) {
+          reportUnavailable(err, 'health');
+          return down;
         }
       },
       routes: [

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { attachOrStartEmbedded, createPool } from '../infra/db/index.ts';
 import { createCatalog, createEventStore, defineEvent } from '../infra/event-store/index.ts';
+import { repeat, signUpInALoop } from './testing/load.ts';
 import {
   cleanUpProcesses,
   freePort,
@@ -85,34 +86,6 @@ describe('a server on its own DATA_DIR', () => {
 
 const noteAdded = defineEvent('ProcessTestNoteAdded', 1, z.object({ n: z.number().int() }));
 
-/** Repeats `attempt` until stopped; `acked` holds what each success returned, `failures` counts the rest. */
-function repeat<T>(attempt: (n: number) => Promise<T>, onStop: () => Promise<void> = async () => {}) {
-  const acked: T[] = [];
-  let failures = 0;
-  let stopped = false;
-  const loop = (async () => {
-    for (let n = 1; !stopped && n <= 100_000; n++) {
-      try {
-        acked.push(await attempt(n));
-      } catch {
-        // The server or its database went away mid-request: this one outcome is unknown, which is allowed.
-        failures++;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    }
-  })();
-  let stopping: Promise<void> | null = null;
-  return {
-    acked,
-    failures: () => failures,
-    stop: () => {
-      stopped = true;
-      stopping ??= loop.then(onStop);
-      return stopping;
-    },
-  };
-}
-
 /**
  * Appends one event per transaction straight into the database (as a second process on it would), each to a
  * stream of its own: a returned append is a committed one, the promise the event store makes.
@@ -127,25 +100,6 @@ function appendInALoop(url: string) {
     },
     () => pool.end(),
   );
-}
-
-/** Signs members up through the API: a 201 means the server committed the registration. */
-function signUpInALoop(port: number) {
-  const run = `${Date.now()}`;
-  return repeat(async (n) => {
-    const res = await fetch(`http://127.0.0.1:${port}/api/auth/signup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        email: `process-${run}-${n}@example.com`,
-        password: 'a perfectly good password',
-        displayName: `Process ${n}`,
-      }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    if (res.status !== 201) throw new Error(`sign-up answered ${res.status}`);
-    return ((await res.json()) as { user: { id: string } }).user.id;
-  });
 }
 
 describe('a server killed with SIGKILL in the middle of writes', () => {

@@ -5,6 +5,7 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { checkDataDirReachable, type PostgresInstall, postgresBinaries } from './postgres-user.ts';
 
 // A real PostgreSQL 17 kept under DATA_DIR, run as a child process of ours. We drive the binaries that the
@@ -172,6 +173,8 @@ export async function startEmbedded(options: {
   onLog?: (line: string) => void;
   /** Things an operator should see at the default log level. */
   onNotice?: (line: string) => void;
+  /** Things gone wrong that an operator must see: PostgreSQL died (and is being restarted). */
+  onFailure?: (line: string, details: object) => void;
   owner?: boolean;
   /** Where PostgreSQL's binaries come from (tests point it elsewhere): by default the installed package. */
   binaries?: PostgresInstall;
@@ -198,6 +201,73 @@ export async function startEmbedded(options: {
   }
 
   const port = await freePort();
+  let child = await startPostmaster(postgresBin, dataDir, port, ids, options.onLog);
+  let stopping = false;
+  const stopped = new AbortController();
+  let restarting: Promise<void> | null = null;
+  let crashes = 0;
+
+  // A PostgreSQL that dies under a running app (killed, out of memory, a crash) is started again on the same
+  // port and socket, so every URL handed out stays valid and the app's connections find it again by themselves.
+  const watch = (c: ChildProcess) => {
+    const startedAt = Date.now();
+    c.once('exit', (code, signal) => {
+      if (stopping) return;
+      // One that ran a while before it died starts the back-off afresh; one that keeps dying backs off further.
+      if (Date.now() - startedAt > STABLE_RUN_MS) crashes = 0;
+      restarting = restartAfterExit(signal ? `signal ${signal}` : `exit code ${code}`, { code, signal });
+    });
+  };
+  const restartAfterExit = async (how: string, details: object) => {
+    let failure = `PostgreSQL exited unexpectedly (${how})`;
+    for (let attempt = crashes; !stopping; attempt++) {
+      const delayMs = Math.min(RESTART_DELAY_MAX_MS, 1000 * 2 ** Math.min(attempt, 5));
+      options.onFailure?.(`${failure}; restarting it in ${delayMs / 1000} s`, { ...details, port });
+      try {
+        await sleep(delayMs, undefined, { signal: stopped.signal });
+        const next = await startPostmaster(postgresBin, dataDir, port, ids, options.onLog);
+        if (stopping) return stopChild(next, dataDir, false);
+        child = next;
+        crashes = attempt + 1;
+        watch(next);
+        options.onNotice?.(`PostgreSQL is running again (pid ${next.pid}, port ${port})`);
+        return;
+      } catch (err) {
+        if (stopping) return;
+        failure = `PostgreSQL could not be restarted: ${(err as Error).message.split('\n')[0]}`;
+        details = { err };
+      }
+    }
+  };
+  watch(child);
+
+  return {
+    url: await urlFor(dataDir, port),
+    ...(await socketUrlFor(dataDir, port)),
+    port,
+    owned: true,
+    stop: async () => {
+      stopping = true;
+      stopped.abort();
+      await restarting;
+      await stopChild(child, dataDir, options.owner !== false);
+    },
+  };
+}
+
+/** Between restarts of a PostgreSQL that keeps dying: 1 s, 2 s, 4 s ... up to this. */
+const RESTART_DELAY_MAX_MS = 30_000;
+/** A PostgreSQL that ran this long before it died was not dying at start. */
+const STABLE_RUN_MS = 60_000;
+
+/** Starts the postmaster and resolves once it accepts connections; rejects when it exits before. */
+async function startPostmaster(
+  postgresBin: string,
+  dataDir: string,
+  port: number,
+  ids: { uid?: number; gid?: number },
+  onLog?: (line: string) => void,
+): Promise<ChildProcess> {
   const child = spawn(
     postgresBin,
     [
@@ -217,7 +287,7 @@ export async function startEmbedded(options: {
     const onData = (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       log += text;
-      options.onLog?.(text.trimEnd());
+      onLog?.(text.trimEnd());
       if (text.includes('database system is ready to accept connections')) resolve();
     };
     child.stderr!.on('data', onData);
@@ -225,15 +295,8 @@ export async function startEmbedded(options: {
     child.once('error', reject);
   });
   child.stderr!.removeAllListeners('data');
-  child.stderr!.on('data', (chunk: Buffer) => options.onLog?.(chunk.toString('utf8').trimEnd()));
-
-  return {
-    url: await urlFor(dataDir, port),
-    ...(await socketUrlFor(dataDir, port)),
-    port,
-    owned: true,
-    stop: () => stopChild(child, dataDir, options.owner !== false),
-  };
+  child.stderr!.on('data', (chunk: Buffer) => onLog?.(chunk.toString('utf8').trimEnd()));
+  return child;
 }
 
 async function stopChild(child: ChildProcess, dataDir: string, releaseOwner: boolean) {

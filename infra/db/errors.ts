@@ -30,6 +30,7 @@ const UNAVAILABLE_MESSAGES = [
   'Connection terminated',
   'connection timeout',
   'timeout exceeded when trying to connect',
+  'timeout expired', // a client's own connectionTimeoutMillis
   'Query read timeout',
   'Client has encountered a connection error and is not queryable',
   'Client was closed and is not queryable',
@@ -38,13 +39,15 @@ const UNAVAILABLE_MESSAGES = [
 ];
 
 export function isDatabaseUnavailable(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const code = (err as { code?: unknown }).code;
+  // Error-like objects count too: pg-boss emits a worker's failure as a plain copy of the error.
+  if (typeof err !== 'object' || err === null || typeof (err as { message?: unknown }).message !== 'string')
+    return false;
+  const { code, message } = err as { code?: unknown; message: string };
   if (typeof code === 'string') {
     if (code.startsWith('08')) return true; // connection_exception and its subclasses
     if (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_NODE_CODES.has(code)) return true;
   }
-  if (UNAVAILABLE_MESSAGES.some((m) => err.message.includes(m))) return true;
+  if (UNAVAILABLE_MESSAGES.some((m) => message.includes(m))) return true;
   // AggregateError (a connect that tried several addresses) and wrapped causes.
   const inner = (err as { errors?: unknown[]; cause?: unknown }).errors ?? [
     (err as { cause?: unknown }).cause,

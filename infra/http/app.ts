@@ -17,6 +17,7 @@ import { apiDocsPolicy, sitePolicy } from './content-security-policy.ts';
 import { errorHandler, forbidden, notFound, sendError } from './errors.ts';
 import { type PublicCache, usePublicCache } from './public-cache.ts';
 import { refuseCrossSite } from './same-origin.ts';
+import { errorBody } from './schemas.ts';
 
 export type HttpApp = FastifyInstance;
 
@@ -42,7 +43,7 @@ export type HttpOptions = {
   bodyLimit?: number;
   /** Resolves the session cookie into a member; supplied by the identity module. */
   authenticate: (request: FastifyRequest) => Promise<SignedInUser | null>;
-  health: () => Promise<{ status: 'ok' | 'degraded'; database: 'up' | 'down'; projectionLag: number }>;
+  health: () => Promise<z.infer<typeof healthSchema>>;
   routes: ((app: FastifyInstance) => Promise<void> | void)[];
   /** Keeps what every signed-out visitor gets alike (public-cache.ts); none: every request is answered anew. */
   publicCache?: PublicCache;
@@ -51,8 +52,9 @@ export type HttpOptions = {
 };
 
 const healthSchema = z.object({
-  status: z.enum(['ok', 'degraded']),
+  status: z.enum(['ok', 'degraded', 'unavailable']),
   database: z.enum(['up', 'down']),
+  /** The largest lag of a projector behind the log, in events; -1 while the database is down. */
   projectionLag: z.number(),
 });
 
@@ -70,6 +72,12 @@ export async function createHttpApp(options: HttpOptions): Promise<FastifyInstan
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.decorateRequest('user', null);
+  // Every API route can meet a database that is down or does not answer: 503 `unavailable` is one of its answers.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/') || !route.schema || route.schema.hide) return;
+    const response = (route.schema.response ?? {}) as Record<string, unknown>;
+    if (!(503 in response)) route.schema.response = { ...response, 503: errorBody };
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -108,7 +116,10 @@ export async function createHttpApp(options: HttpOptions): Promise<FastifyInstan
       info: {
         title: 'SkillSwap API',
         version: '1',
-        description: 'The public HTTP API of SkillSwap. Errors: `{ error: { code, message, details? } }`.',
+        description:
+          'The public HTTP API of SkillSwap. Errors: `{ error: { code, message, details? } }`. Any route may ' +
+          'answer 503 `unavailable` while the database is down or does not answer: nothing was changed, and ' +
+          'the same request can be sent again.',
       },
       components: {
         securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'skillswap_session' } },
@@ -119,16 +130,20 @@ export async function createHttpApp(options: HttpOptions): Promise<FastifyInstan
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: apiDocsPolicy });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  app
-    .withTypeProvider<ZodTypeProvider>()
-    .get(
-      '/healthz',
-      { schema: { tags: ['operations'], response: { 200: healthSchema, 503: healthSchema } } },
-      async (_request, reply) => {
-        const health = await options.health();
-        return reply.code(health.database === 'up' ? 200 : 503).send(health);
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Health: 200 while the database answers, 503 within 2 s when it is down or does not answer',
+        response: { 200: healthSchema, 503: healthSchema },
       },
-    );
+    },
+    async (_request, reply) => {
+      const health = await options.health();
+      return reply.code(health.database === 'up' ? 200 : 503).send(health);
+    },
+  );
 
   for (const routes of options.routes) await app.register(async (scope) => routes(scope));
 

@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { notFound, sendError } from './errors.ts';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../db/errors.ts';
+import { errorHandler, notFound, sendError } from './errors.ts';
 import type { PublicCache } from './public-cache.ts';
 
 type AstroHandler = (
@@ -61,6 +62,24 @@ export async function mountWeb(app: FastifyInstance, distDir: string, cache?: Pu
       }
     },
   });
+  const render = async (request: FastifyRequest, reply: FastifyReply, locals: object) => {
+    // Astro writes to the raw response: keep the headers our hooks set (security headers, request id). A page
+    // answers with a Content-Security-Policy of its own (the site's, with the hashes of Astro's inline scripts,
+    // web/astro.config.mjs), which replaces the one set here: writeHead's headers win over those set before.
+    for (const [name, value] of Object.entries(reply.getHeaders())) {
+      if (value !== undefined) reply.raw.setHeader(name, value as string);
+    }
+    reply.hijack();
+    cache?.capture(request, reply.raw);
+    await handler(
+      request.raw,
+      reply.raw,
+      (err) => {
+        if (!reply.raw.headersSent) reply.raw.writeHead(err ? 500 : 404).end();
+      },
+      locals,
+    );
+  };
   app.route({
     method: ['GET', 'HEAD'],
     url: '/*',
@@ -68,23 +87,15 @@ export async function mountWeb(app: FastifyInstance, distDir: string, cache?: Pu
     handler: async (request, reply) => {
       if (request.url.startsWith('/api/'))
         return sendError(reply, notFound(`GET ${request.url.split('?')[0]}`));
-      const locals = localsFor(app, request);
-      // Astro writes to the raw response: keep the headers our hooks set (security headers, request id). A page
-      // answers with a Content-Security-Policy of its own (the site's, with the hashes of Astro's inline scripts,
-      // web/astro.config.mjs), which replaces the one set here: writeHead's headers win over those set before.
-      for (const [name, value] of Object.entries(reply.getHeaders())) {
-        if (value !== undefined) reply.raw.setHeader(name, value as string);
-      }
-      reply.hijack();
-      cache?.capture(request, reply.raw);
-      await handler(
-        request.raw,
-        reply.raw,
-        (err) => {
-          if (!reply.raw.headersSent) reply.raw.writeHead(err ? 500 : 404).end();
-        },
-        locals,
-      );
+      await render(request, reply, localsFor(app, request));
+    },
+    // The database failed before the page began (resolving the visitor's session): the site's own 503 page
+    // rather than the API's JSON answer.
+    errorHandler: async (err: FastifyError, request, reply) => {
+      if (request.url.startsWith('/api/') || !isDatabaseUnavailable(err))
+        return errorHandler(err, request, reply);
+      request.log.warn({ err }, 'database unavailable');
+      await render(request, reply, { ...localsFor(app, request), user: null, databaseUnavailable: true });
     },
   });
 }

@@ -17,10 +17,29 @@ export type Jobs = {
   stop: () => Promise<void>;
 };
 
-/** pg-boss on the app's own database (schema `pgboss`), started and stopped with the server. */
-export async function startJobs(url: string, log: Logger): Promise<Jobs> {
-  const boss = new PgBoss({ connectionString: url, max: 4, application_name: 'skillswap-jobs' });
-  boss.on('error', (err) => log.error({ err }, 'job queue error'));
+/**
+ * pg-boss on the app's own database (schema `pgboss`), started and stopped with the server. Its maintenance and
+ * its jobs (rebuilds among them) are long work: no statement timeout; a connection that cannot be made fails.
+ * pg-boss keeps polling through an outage and carries on by itself when the database is back.
+ */
+export async function startJobs(
+  url: string,
+  log: Logger,
+  options: {
+    connectTimeoutMs?: number;
+    /** Takes failures for want of the database (true): the outage log, instead of an error per poll. */
+    reportUnavailable?: (err: unknown, where: string) => boolean;
+  } = {},
+): Promise<Jobs> {
+  const boss = new PgBoss({
+    connectionString: url,
+    max: 4,
+    application_name: 'skillswap-jobs',
+    ...(options.connectTimeoutMs ? { connectionTimeoutMillis: options.connectTimeoutMs } : {}),
+  });
+  boss.on('error', (err) => {
+    if (!options.reportUnavailable?.(err, 'jobs')) log.error({ err }, 'job queue error');
+  });
   await boss.start();
   return {
     boss,

@@ -1,7 +1,14 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import type { Pool, Queryable } from '../db/pool.ts';
+import { isDatabaseUnavailable } from '../db/errors.ts';
+import {
+  connectionConfig,
+  type DatabaseTimeouts,
+  type Pool,
+  type Queryable,
+  releaseClient,
+} from '../db/pool.ts';
 import { type AppendSignal, type Checkpoint, type EventStore, isAtOrPast } from '../event-store/index.ts';
 import type { Logger } from '../logger.ts';
 import { checkpointLockKey, projectorLockKey } from './checkpoint-lock.ts';
@@ -57,6 +64,7 @@ async function runBatch(
   if (!SAFE_NAME.test(consumer.name))
     throw new Error(`consumer name ${consumer.name} must match ${SAFE_NAME}`);
   const client = await pool.connect();
+  let failure: unknown;
   try {
     const results = (await client.query(
       `BEGIN; SELECT pg_advisory_xact_lock(hashtext('${checkpointLockKey(consumer.name)}'));
@@ -88,12 +96,16 @@ async function runBatch(
     );
     return { checkpoint: batch.checkpoint, full: batch.full };
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
+    failure = err;
+    if (!isDatabaseUnavailable(err)) await client.query('ROLLBACK').catch(() => {});
     throw err;
   } finally {
-    client.release();
+    releaseClient(client, failure);
   }
 }
+
+/** The longest wait between retries while the database is unavailable (other failures back off up to 30 s). */
+const UNAVAILABLE_BACKOFF_MAX_MS = 1000;
 
 /** Consumer names go into SQL text (projectBatch): letters, digits and underscores only. */
 const SAFE_NAME = /^[a-z][a-z0-9_]*$/;
@@ -117,6 +129,10 @@ export function createProjectionRunner(deps: {
   batchSize?: number;
   /** How long a consumer woken by an append waits for more before reading (read-your-writes waits as long). */
   coalesceMs?: number;
+  /** For the projector lock connection. */
+  timeouts?: DatabaseTimeouts;
+  /** Takes failures for want of the database (true), which are then not the projector's (the outage log). */
+  reportUnavailable?: (err: unknown, where: string) => boolean;
 }) {
   const { pool, store, signal, consumers, log } = deps;
   const pollMs = deps.pollMs ?? 500;
@@ -131,11 +147,14 @@ export function createProjectionRunner(deps: {
   let lockClient: pg.Client | null = null;
   let running = false;
   let takeoverTimer: NodeJS.Timeout | null = null;
+  const unavailable = (err: unknown, where: string) =>
+    isDatabaseUnavailable(err) && (deps.reportUnavailable?.(err, where) ?? true);
 
-  async function runLoop(consumer: Consumer) {
+  /** `isCurrent`: this loop still holds the lock (a loop from before a lost lock connection stops). */
+  async function runLoop(consumer: Consumer, isCurrent: () => boolean) {
     let failures = 0;
     let quickChecks = 0;
-    while (running && owned.has(consumer.name)) {
+    while (running && isCurrent()) {
       try {
         const seen = signal.seen();
         const moved = await runBatch(pool, store, consumer, batchSize, deps.context);
@@ -155,6 +174,12 @@ export function createProjectionRunner(deps: {
       } catch (err) {
         if (!running) return;
         failures++;
+        if (unavailable(err, `projector ${consumer.name}`)) {
+          // The database, not this projector, failed: no 'failing' status, and a short back-off, so that the
+          // loop is running again within a second of the database's return (the outage's end also wakes it).
+          await signal.wait(Math.min(UNAVAILABLE_BACKOFF_MAX_MS, 100 * 2 ** Math.min(failures, 8)));
+          continue;
+        }
         const message = (err as Error).message;
         log.error({ err, projector: consumer.name }, 'projector failed; retrying from its checkpoint');
         await pool
@@ -170,39 +195,59 @@ export function createProjectionRunner(deps: {
     }
   }
 
+  /** The locks went with the connection: every loop here stops, and the next claim starts them again. */
+  function dropLockClient(c: pg.Client) {
+    if (lockClient !== c) return;
+    lockClient = null;
+    owned.clear();
+    c.end().catch(() => {});
+  }
+
   async function claimConsumers() {
     if (!running) return;
+    let c = lockClient;
     try {
-      if (!lockClient) {
-        const c = new pg.Client({
-          connectionString: deps.url,
-          application_name: 'skillswap-projector-locks',
+      if (!c) {
+        const fresh = new pg.Client(
+          connectionConfig(deps.url, {
+            applicationName: 'skillswap-projector-locks',
+            ...(deps.timeouts ? { timeouts: deps.timeouts } : {}),
+          }),
+        );
+        c = fresh;
+        fresh.on('error', (err) => {
+          if (lockClient !== fresh) return;
+          if (!unavailable(err, 'projector locks'))
+            log.warn({ err }, 'lost the projector lock connection; releasing projectors');
+          dropLockClient(fresh);
         });
-        c.on('error', (err) => {
-          log.warn({ err }, 'lost the projector lock connection; releasing projectors');
-          if (lockClient === c) lockClient = null;
-          owned.clear();
-        });
-        await c.connect();
-        lockClient = c;
+        try {
+          await fresh.connect();
+        } catch (err) {
+          await fresh.end().catch(() => {});
+          throw err;
+        }
+        lockClient = fresh;
       }
       for (const consumer of consumers) {
         if (owned.has(consumer.name)) continue;
-        const { rows } = await lockClient.query<{ locked: boolean }>(
+        const { rows } = await c.query<{ locked: boolean }>(
           'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
           [projectorLockKey(consumer.name)],
         );
         if (rows[0]?.locked) {
           log.debug({ projector: consumer.name }, 'running projector');
           // Registered before the loop's first check of `owned` (runLoop starts on the next tick).
-          owned.set(
-            consumer.name,
-            Promise.resolve().then(() => runLoop(consumer)),
+          const loop: Promise<void> = Promise.resolve().then(() =>
+            runLoop(consumer, () => owned.get(consumer.name) === loop),
           );
+          owned.set(consumer.name, loop);
         }
       }
     } catch (err) {
-      log.warn({ err }, 'could not claim projectors; will retry');
+      // A lock query that timed out leaves the connection in doubt: start again on a fresh one.
+      if (c) dropLockClient(c);
+      if (!unavailable(err, 'projector locks')) log.warn({ err }, 'could not claim projectors; will retry');
     } finally {
       if (running) takeoverTimer = setTimeout(claimConsumers, takeoverMs);
     }

@@ -68,9 +68,12 @@ export function projectionHarness() {
     return { projector, probe };
   }
 
-  /** Another app process: its own pool, LISTEN connection and runner. Stopped after each test. */
-  async function startProcess(consumers: Projector[], batchSize = 20) {
-    const pool = createPool(db.url, { max: 3 });
+  /**
+   * Another app process: its own pool, LISTEN connection and runner. Stopped after each test. `poolUrl` (a
+   * FaultyLink's, say) carries the pool only; the LISTEN connection and the projector locks go straight.
+   */
+  async function startProcess(consumers: Projector[], batchSize = 20, poolUrl = db.url) {
+    const pool = createPool(poolUrl, { max: 3 });
     const signal = await listenForAppends(db.url);
     const runner = createProjectionRunner({
       ...{ pool, url: db.url, store: createEventStore(pool, catalog), signal, consumers, log },

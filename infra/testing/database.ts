@@ -10,6 +10,8 @@ export async function createTestDatabase(): Promise<string> {
   const admin = inject('adminDatabaseUrl');
   const name = `skillswap_test_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: admin });
+  // A lost connection fails the query below; the client's own 'error' event must not end the test run.
+  client.on('error', () => {});
   await client.connect();
   await client.query(`CREATE DATABASE ${name}`);
   await client.end();
@@ -17,6 +19,7 @@ export async function createTestDatabase(): Promise<string> {
   url.pathname = `/${name}`;
   afterAll(async () => {
     const c = new pg.Client({ connectionString: admin });
+    c.on('error', () => {});
     await c.connect();
     await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
     await c.end();

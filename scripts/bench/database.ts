@@ -54,6 +54,8 @@ export async function openBenchServer(log: (msg: string) => void): Promise<Bench
   const admin = adminUrl;
   const query = async <T extends pg.QueryResultRow>(sql: string) => {
     const c = new pg.Client({ connectionString: admin });
+    // A lost connection fails the query below; the client's own 'error' event must not end the process.
+    c.on('error', () => {});
     await c.connect();
     try {
       return (await c.query<T>(sql)).rows;

@@ -6,6 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Queryable } from '../../infra/db/index.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -192,6 +193,7 @@ async function stopProcess(child: ChildProcess) {
 
 /** For afterAll: stops every spawned process, then any PostgreSQL a killed server left behind, then the dirs. */
 export async function cleanUpProcesses() {
+  thawAll();
   await Promise.all([...spawned].map(stopProcess));
   spawned.clear();
   for (const root of dataDirs) {
@@ -205,4 +207,91 @@ export async function cleanUpProcesses() {
     await fs.rm(root, { recursive: true, force: true });
   }
   dataDirs.clear();
+}
+
+/** The JSON log lines (production) a server wrote so far. */
+export function logLines(server: Spawned): { level: number; msg?: string; [key: string]: unknown }[] {
+  return server
+    .output()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { level: number; msg?: string });
+}
+
+/** Every process whose parent is `pid`, from /proc (PostgreSQL's backends and helpers under its postmaster). */
+export async function childPids(pid: number): Promise<number[]> {
+  const children: number[] = [];
+  for (const entry of await fs.readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await fs.readFile(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid ...: comm may hold spaces and parentheses, so read after the last ')'.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) children.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return children;
+}
+
+const frozen = new Set<number>();
+
+/**
+ * Freezes a PostgreSQL as a hung server or a stalled network would look: SIGSTOP to the postmaster first (so it
+ * forks no new backend), then to all its children. The returned `thaw` sends SIGCONT; cleanUpProcesses thaws too.
+ */
+export async function freezePostgres(postmaster: number): Promise<{ thaw: () => void; pids: number[] }> {
+  process.kill(postmaster, 'SIGSTOP');
+  frozen.add(postmaster);
+  const pids = [postmaster];
+  for (const child of await childPids(postmaster)) {
+    try {
+      process.kill(child, 'SIGSTOP');
+      frozen.add(child);
+      pids.push(child);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return { pids, thaw: () => thaw(pids) };
+}
+
+function thaw(pids: number[]) {
+  // Children first: the postmaster, once running, must find its backends running too.
+  for (const pid of [...pids].reverse()) {
+    try {
+      process.kill(pid, 'SIGCONT');
+    } catch {
+      // already gone
+    }
+    frozen.delete(pid);
+  }
+}
+
+/** Wakes every process freezePostgres stopped: for afterAll, before anything is stopped or killed. */
+export function thawAll() {
+  thaw([...frozen]);
+}
+
+/**
+ * What a PostgreSQL restart or failover does to the app: ends every connection of SkillSwap's (pool, listener,
+ * projector locks, jobs) on this database, and only on this one (other test files share the server). Returns how
+ * many it ended. `db` must connect under another application name.
+ */
+/** How many connections SkillSwap has open on this database (as terminateAppConnections counts them). */
+export async function appConnections(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE application_name LIKE 'skillswap%' AND pid <> pg_backend_pid() AND datname = current_database()`,
+  );
+  return rows[0]!.n;
+}
+
+export async function terminateAppConnections(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ ended: boolean }>(
+    `SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity
+      WHERE application_name LIKE 'skillswap%' AND pid <> pg_backend_pid() AND datname = current_database()`,
+  );
+  return rows.filter((r) => r.ended).length;
 }

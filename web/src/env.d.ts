@@ -10,5 +10,7 @@ declare namespace App {
     /** The signed-in member, or null for visitors. */
     user?: { id: string; email: string; displayName: string; roles: string[] } | null;
     requestId?: string;
+    /** The server could not even resolve the visitor's session: every page is the 503 page (middleware.ts). */
+    databaseUnavailable?: boolean;
   }
 }

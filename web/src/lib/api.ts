@@ -1,7 +1,9 @@
 // Pages never touch the database: every read goes through the JSON API that the
 // server exposes in Astro.locals.api. These helpers make a missing API (local dev
 // without the server), a thrown error or a non-2xx status all look the same to a page:
-// "no data", so the page can render an empty state instead of crashing.
+// "no data", so the page can render an empty state instead of crashing. One answer is
+// different: 503 `unavailable` (the database cannot be reached) throws, so that the
+// visitor gets the 503 page (500.astro) rather than a page of empty states.
 
 export type SessionUser = { id: string; email: string; displayName: string; roles: string[] };
 
@@ -28,19 +30,29 @@ export type MentorSummary = {
   reputation: { averageRating: number | null; ratingCount: number; sessionsHosted: number };
 };
 
+/** The database cannot be reached: no page can be built now (thrown by `api`; middleware.ts answers 503). */
+export class ServiceUnavailable extends Error {
+  override name = 'ServiceUnavailable';
+}
+
 export async function api<T>(
   locals: App.Locals,
   path: string,
   init?: { method?: string; body?: unknown },
 ): Promise<ApiResult<T>> {
   if (typeof locals.api !== 'function') return { ok: false, status: 0, data: null };
+  let res: { status: number; body: unknown };
   try {
-    const res = await locals.api(path, init);
-    if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status, data: res.body as T };
-    return { ok: false, status: res.status, data: null };
+    res = await locals.api(path, init);
   } catch {
     return { ok: false, status: 0, data: null };
   }
+  if (res.status === 503) {
+    locals.databaseUnavailable = true;
+    throw new ServiceUnavailable(`${path}: the database cannot be reached`);
+  }
+  if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status, data: res.body as T };
+  return { ok: false, status: res.status, data: null };
 }
 
 /**
