@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AppendRow } from './append.ts';
 import { cell, highestHeld, MIX_TARGET, mixRow, type Results, verdicts } from './report.ts';
-import { fmt, ratio } from './stats.ts';
+import { fmt, fmtShare, ratio } from './stats.ts';
 
 const row = (cells: (string | number)[]) =>
   `| ${cells.map((c) => (typeof c === 'number' ? fmt(c) : c)).join(' | ')} |`;
@@ -117,10 +117,10 @@ function mixSection(r: Results) {
           .map(([status, n]) => `${status}: ${n}`)
           .join(', '),
       ]);
-      return `#### ${fmt(s.offered)} operations/s offered (${fmt(ratio(s.offered, mix.trivialRate))} of trivial): ${fmt(s.achievedRate)} achieved\n\n${table(['route', 'kind', 'operations', 'p50 ms', 'p99 ms', 'refused as expected', 'errors', 'answers'], lines)}\n\nProjection lag p50 / p99 / max ${fmt(s.lagP50)} / ${fmt(s.lagP99)} / ${fmt(s.lagMax)} ms; ${s.rywTimeouts} read-your-writes timeouts logged, ${s.slowWrites} writes answered after ≥ the timeout; ${s.errors} errors, ${s.unanswered} unanswered; the load generator sent p99 ${fmt(s.lateP99)} ms late.`;
+      return `#### ${fmt(s.offered)} operations/s offered (${fmtShare(ratio(s.offered, mix.trivialRate))} of trivial): ${fmt(s.achievedRate)} achieved\n\n${table(['route', 'kind', 'operations', 'p50 ms', 'p99 ms', 'refused as expected', 'errors', 'answers'], lines)}\n\nProjection lag p50 / p99 / max ${fmt(s.lagP50)} / ${fmt(s.lagP99)} / ${fmt(s.lagMax)} ms; ${s.rywTimeouts} read-your-writes timeouts logged, ${s.slowWrites} writes answered after ≥ the timeout; ${s.errors} errors, ${s.unanswered} unanswered; the load generator sent p99 ${fmt(s.lateP99)} ms late.`;
     })
     .join('\n\n');
-  return `Highest rate held: ${held ? `**${fmt(held.offered)} operations/s, ${fmt(ratio(held.offered, mix.trivialRate))} of the trivial route's ${fmt(mix.trivialRate)} req/s**` : '**none**'} (target ≥ ${MIX_TARGET}).
+  return `Highest rate held: ${held ? `**${fmt(held.offered)} operations/s, ${fmtShare(ratio(held.offered, mix.trivialRate))} of the trivial route's ${fmt(mix.trivialRate)} req/s**` : '**none**'} (target ≥ ${MIX_TARGET}).
 
 ${summary}
 

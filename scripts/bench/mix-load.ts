@@ -5,29 +5,11 @@
 // request by a signed-in member picked at random, with that member's own cookie. The parent sends a setup, then
 // one message per step; the members' registrations and reviews carry over from step to step.
 import http from 'node:http';
+import { createWorkload, KINDS, type MixKind, type MixSetup, type Op } from './mix-ops.ts';
 import { percentile, seededRandom, sleep } from './stats.ts';
-import { COMMENTS } from './words.ts';
 
-export const KINDS = ['browse', 'open', 'register/leave', 'review'] as const;
-export type MixKind = (typeof KINDS)[number];
-export type MixMember = { id: string; cookie: string; unreviewed: string[] };
-export type MixSetup = {
-  url: string;
-  connections: number;
-  members: MixMember[];
-  upcoming: { id: string; hostId: string }[];
-  /** Sessions and profiles to open (ids). */
-  sessions: string[];
-  profiles: string[];
-  skills: string[];
-  /** Whether the site is built: without it the page operations become their API routes. */
-  pages: boolean;
-  reviewsPerDay: number;
-  /** A write answered after this long (ms) counts as one that waited out the read-your-writes timeout. */
-  slowWriteMs: number;
-  /** How long a step waits for its last answers before it gives them up as errors. */
-  drainMs: number;
-};
+export type { MixKind, MixMember, MixSetup } from './mix-ops.ts';
+
 export type RouteFigures = {
   route: string;
   kind: MixKind;
@@ -68,32 +50,6 @@ export type ToLoad =
   | { type: 'stop' };
 export type FromLoad = { type: 'ready' } | { type: 'result'; figures: StepFigures };
 
-/** Share of operations per route (per 100). Browsing 60, opening sessions and profiles 20, register/leave 15, reviews 5. */
-const WEIGHTS: [number, string][] = [
-  [20, 'page /sessions'],
-  [10, 'page /mentors'],
-  [20, 'GET /api/sessions?filters'],
-  [10, 'GET /api/mentors?filters'],
-  [6, 'page /sessions/:id'],
-  [4, 'page /users/:id'],
-  [6, 'GET /api/sessions/:id'],
-  [4, 'GET /api/users/:id'],
-  [15, 'register/leave'],
-  [5, 'review'],
-];
-const WORDS = ['practice', 'project', 'mistakes', 'fundamentals', 'habits'];
-const DIFFICULTIES = ['beginner', 'intermediate', 'advanced'];
-
-type Op = {
-  route: string;
-  kind: MixKind;
-  method: 'GET' | 'POST' | 'DELETE';
-  path: string;
-  cookie: string;
-  body?: string;
-  /** Statuses that are a correct answer to this request but not a success (counted apart, never as errors). */
-  refusals?: number[];
-};
 type Outcome = {
   op: Op;
   status: string;
@@ -105,115 +61,7 @@ type Outcome = {
 
 let setup: MixSetup;
 let agent: http.Agent;
-let r = seededRandom(1);
-/** Sessions each member is (as far as this generator knows) registered or waitlisted for. */
-const joined = new Map<string, Set<string>>();
-const reviewsLeft = new Map<string, number>();
-let reviewers: MixMember[] = [];
-const reviewed: { member: MixMember; sessionId: string }[] = [];
-
-function query(params: Record<string, string>) {
-  return new URLSearchParams(params).toString();
-}
-
-function browseFilters(): Record<string, string> {
-  const roll = r.next();
-  if (roll < 0.3) return {};
-  if (roll < 0.6) return { skill: r.pick(setup.skills) };
-  if (roll < 0.8) return { skill: r.pick(setup.skills), difficulty: r.pick(DIFFICULTIES) };
-  return { q: r.pick(WORDS) };
-}
-
-function registerOrLeave(member: MixMember): Omit<Op, 'route' | 'kind' | 'cookie'> {
-  const mine = joined.get(member.id) ?? new Set<string>();
-  joined.set(member.id, mine);
-  let sessionId: string;
-  if (mine.size > 0 && r.chance(0.5)) sessionId = r.pick([...mine]);
-  else {
-    let s = r.pick(setup.upcoming);
-    for (let i = 0; i < 5 && s.hostId === member.id; i++) s = r.pick(setup.upcoming);
-    sessionId = s.id;
-  }
-  const path = `/api/sessions/${sessionId}/registration`;
-  // The state is noted when the request leaves, so the next operation on the same pair does the other thing.
-  if (mine.delete(sessionId)) return { method: 'DELETE', path, refusals: [409] };
-  mine.add(sessionId);
-  return { method: 'POST', path, refusals: [409] };
-}
-
-function review(): Op | null {
-  const comment = () => r.pick(COMMENTS);
-  while (reviewers.length > 0) {
-    const k = r.int(reviewers.length);
-    const member = reviewers[k]!;
-    const left = reviewsLeft.get(member.id) ?? 0;
-    if (left <= 0 || member.unreviewed.length === 0) {
-      reviewers.splice(k, 1);
-      continue;
-    }
-    const sessionId = member.unreviewed.splice(r.int(member.unreviewed.length), 1)[0]!;
-    reviewsLeft.set(member.id, left - 1);
-    reviewed.push({ member, sessionId });
-    const body = JSON.stringify({ rating: 1 + r.int(5), comment: comment() });
-    return { ...reviewOp(member, sessionId, body), refusals: [] };
-  }
-  // Every attended session reviewed: a second review of one (409), while the member's daily allowance lasts.
-  const again = reviewed.filter((x) => (reviewsLeft.get(x.member.id) ?? 0) > 0);
-  if (again.length === 0) return null;
-  const { member, sessionId } = r.pick(again);
-  reviewsLeft.set(member.id, reviewsLeft.get(member.id)! - 1);
-  return {
-    ...reviewOp(member, sessionId, JSON.stringify({ rating: 5, comment: comment() })),
-    refusals: [409],
-  };
-}
-
-function reviewOp(member: MixMember, sessionId: string, body: string): Op {
-  const path = `/api/sessions/${sessionId}/reviews`;
-  return {
-    route: 'POST /api/sessions/:id/reviews',
-    kind: 'review',
-    method: 'POST',
-    path,
-    cookie: member.cookie,
-    body,
-  };
-}
-
-function choose(): Op {
-  let roll = r.int(100);
-  let route = WEIGHTS[0]![1];
-  for (const [w, name] of WEIGHTS) {
-    if (roll < w) {
-      route = name;
-      break;
-    }
-    roll -= w;
-  }
-  const member = r.pick(setup.members);
-  const cookie = member.cookie;
-  if (route === 'review') {
-    const op = review();
-    if (op) return op;
-    route = 'GET /api/sessions?filters';
-  }
-  if (route === 'register/leave') {
-    const op = registerOrLeave(member);
-    return { ...op, route: `${op.method} /api/sessions/:id/registration`, kind: 'register/leave', cookie };
-  }
-  if (!setup.pages && route.startsWith('page ')) route = `GET /api${route.slice('page '.length)}`;
-  const [, where] = route.split(' ') as [string, string];
-  const get = (path: string, kind: MixKind): Op => ({ route, kind, method: 'GET', path, cookie });
-  const filtered = (base: string, params: Record<string, string>) =>
-    get(Object.keys(params).length ? `${base}?${query(params)}` : base, 'browse');
-  const base = where.replace(/\?filters$/, '');
-  if (where.startsWith('/sessions') || where.startsWith('/api/sessions')) {
-    if (where.endsWith('/:id')) return get(base.replace(':id', r.pick(setup.sessions)), 'open');
-    return filtered(base, browseFilters());
-  }
-  if (where.endsWith('/users/:id')) return get(base.replace(':id', r.pick(setup.profiles)), 'open');
-  return filtered(base, r.chance(0.5) ? { skill: r.pick(setup.skills) } : {});
-}
+let next: ReturnType<typeof createWorkload>;
 
 const inflight = new Set<http.ClientRequest>();
 const GIVE_UP = 'unanswered';
@@ -266,7 +114,7 @@ function send(op: Op, due: number): Promise<Outcome> {
 }
 
 async function step(rate: number, seconds: number, seed: number): Promise<StepFigures> {
-  r = seededRandom(seed);
+  const r = seededRandom(seed);
   const total = Math.max(1, Math.round(rate * seconds));
   const started = performance.now();
   const late: number[] = [];
@@ -280,7 +128,7 @@ async function step(rate: number, seconds: number, seed: number): Promise<StepFi
     if (wait > 1) await sleep(wait);
     late.push(Math.max(0, performance.now() - due));
     pending.push(
-      send(choose(), due).then((o) => {
+      send(next(r), due).then((o) => {
         outcomes.push(o);
         if (o.result === 'unanswered' || o.status === 'network') return;
         lastAnswer = performance.now();
@@ -289,7 +137,7 @@ async function step(rate: number, seconds: number, seed: number): Promise<StepFi
     );
   }
   await Promise.race([Promise.all(pending), sleep(setup.drainMs)]);
-  // Still unanswered after the drain: given up, and counted as errors, so they do not spill into the next step.
+  // Still unanswered after the drain: given up (and counted), so that they do not spill into the next step.
   for (const req of inflight) req.destroy(new Error(GIVE_UP));
   await Promise.all(pending);
   return figures(rate, seconds, total, outcomes, late, (lastAnswer - firstAnswer) / 1000);
@@ -368,8 +216,7 @@ process.on('message', (m: ToLoad) => {
   if (m.type === 'setup') {
     setup = m.setup;
     agent = new http.Agent({ keepAlive: true, maxSockets: setup.connections, scheduling: 'fifo' });
-    reviewers = setup.members.filter((x) => x.unreviewed.length > 0);
-    for (const x of setup.members) reviewsLeft.set(x.id, setup.reviewsPerDay);
+    next = createWorkload(setup);
     reply({ type: 'ready' });
     return;
   }

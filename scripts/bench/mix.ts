@@ -135,14 +135,16 @@ function watchLag(platform: Platform, pool: Pool, store: EventStore) {
       () => {},
     );
   }, 100);
-  const poll = setInterval(() => void observe().catch(() => {}), 10);
-  platform.runner.onProgress(() => void observe().catch(() => {}));
+  const watch = () => void observe().catch(() => {});
+  const poll = setInterval(watch, 10);
+  const progress = platform.runner.onProgress(watch);
   return async () => {
     clearInterval(sample);
     const deadline = performance.now() + 30_000;
     while (pending.length > 0 && performance.now() < deadline) await sleep(10);
     clearInterval(poll);
-    active = false; // the runner keeps its progress listeners: this step's stops observing
+    progress.off('progress', watch);
+    active = false;
     // Still not visible after 30 s: counted with the time waited so far (a floor, not a value).
     for (const p of pending) lags.push(performance.now() - p.at);
     return { p50: percentile(lags, 50), p99: percentile(lags, 99), max: percentile(lags, 100) };

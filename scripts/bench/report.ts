@@ -6,7 +6,7 @@ import type { HttpRow, PageWeight } from './http.ts';
 import type { LagFigures } from './lag.ts';
 import type { MixResult, MixStep } from './mix.ts';
 import type { RebuildResult } from './rebuild.ts';
-import { fmt, ratio } from './stats.ts';
+import { fmt, fmtShare, ratio } from './stats.ts';
 
 export type Generation = {
   events: number;
@@ -119,14 +119,14 @@ export function verdicts(r: Results): Verdict[] {
   }
   if (r.mix) {
     const held = highestHeld(r.mix);
-    const share = held ? ratio(held.offered, r.mix.trivialRate) : 0;
+    const heldShare = held ? ratio(held.offered, r.mix.trivialRate) : 0;
     const lowest = r.mix.steps[0];
     out.push({
       target: `member mix: held at ≥ ${MIX_TARGET} of the trivial route's rate with p99 < 100 ms and zero read-your-writes timeouts`,
       measured: held
-        ? `${fmt(share)} (${fmt(held.offered)} ops/s, p99 ${fmt(held.p99)} ms)`
+        ? `${fmtShare(heldShare)} (${fmt(held.offered)} ops/s, p99 ${fmt(held.p99)} ms)`
         : `none held (${lowest ? `${fmt(lowest.offered)} ops/s: p99 ${fmt(lowest.p99)} ms, ${lowest.rywTimeouts} timeouts` : 'not run'})`,
-      pass: share >= MIX_TARGET,
+      pass: heldShare >= MIX_TARGET,
     });
   }
   for (const w of r.weights) {
@@ -159,7 +159,7 @@ export function mixRow(s: MixStep, trivialRate: number): Record<string, string> 
   const p = (k: string) => `${fmt(kind(k)?.p50 ?? Number.NaN)} / ${fmt(kind(k)?.p99 ?? Number.NaN)}`;
   return {
     'offered ops/s': fmt(s.offered),
-    'of trivial': fmt(ratio(s.offered, trivialRate)),
+    'of trivial': fmtShare(ratio(s.offered, trivialRate)),
     'achieved ops/s': fmt(s.achievedRate),
     'p50 / p99 ms': `${fmt(s.p50)} / ${fmt(s.p99)}`,
     'browse p50 / p99': p('browse'),
