@@ -112,12 +112,13 @@ function mixSection(r: Results) {
         x.p50,
         x.p99,
         x.refused,
-        x.errors + x.unanswered,
+        x.errors,
+        x.unanswered,
         Object.entries(x.statuses)
           .map(([status, n]) => `${status}: ${n}`)
           .join(', '),
       ]);
-      return `#### ${fmt(s.offered)} operations/s offered (${fmtShare(ratio(s.offered, mix.trivialRate))} of trivial): ${fmt(s.achievedRate)} achieved\n\n${table(['route', 'kind', 'operations', 'p50 ms', 'p99 ms', 'refused as expected', 'errors', 'answers'], lines)}\n\nProjection lag p50 / p99 / max ${fmt(s.lagP50)} / ${fmt(s.lagP99)} / ${fmt(s.lagMax)} ms; ${s.rywTimeouts} read-your-writes timeouts logged, ${s.slowWrites} writes answered after ≥ the timeout; ${s.errors} errors, ${s.unanswered} unanswered; the load generator sent p99 ${fmt(s.lateP99)} ms late.`;
+      return `#### ${fmt(s.offered)} operations/s offered (${fmtShare(ratio(s.offered, mix.trivialRate))} of trivial): ${fmt(s.achievedRate)} achieved\n\n${table(['route', 'kind', 'operations', 'p50 ms', 'p99 ms', 'refused as expected', 'errors', 'unanswered', 'answers'], lines)}\n\nProjection lag p50 / p99 / max ${fmt(s.lagP50)} / ${fmt(s.lagP99)} / ${fmt(s.lagMax)} ms; ${s.rywTimeouts} read-your-writes timeouts logged, ${s.slowWrites} writes answered after ≥ the timeout; ${s.errors} errors, ${s.unanswered} unanswered; the load generator sent p99 ${fmt(s.lateP99)} ms late.`;
     })
     .join('\n\n');
   return `Highest rate held: ${held ? `**${fmt(held.offered)} operations/s, ${fmtShare(ratio(held.offered, mix.trivialRate))} of the trivial route's ${fmt(mix.trivialRate)} req/s**` : '**none**'} (target ≥ ${MIX_TARGET}).
@@ -227,8 +228,9 @@ whatever the answers do, and latency counts from the moment an operation was due
 rate is _held_ when it is achieved (≥ 0.9 of it), p99 < 100 ms, with no errors and no write that waited out the
 read-your-writes timeout (the app's own warnings, counted from its log); the rates rise until one is not achieved.
 _Refused as expected_: a register when already in or no longer open, a leave when not in, a second review (409);
-a register for a full session is a 201 \`waitlisted\`. _Errors_: 5xx, any other 4xx, lost connections, no answer.
-Projection lag: the log's head sampled every 100 ms, until every read model has passed it.
+a register for a full session is a 201 \`waitlisted\`. _Errors_: 5xx, any other 4xx, lost connections (any fails the run);
+_unanswered_: no answer within 30 s, or none by the end of the step (overload).
+Projection lag: the log's head sampled every 100 ms, until every read model has passed it. One run per rate, not a median.
 
 ${mixSection(r)}
 

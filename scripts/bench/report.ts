@@ -168,7 +168,8 @@ export function mixRow(s: MixStep, trivialRate: number): Record<string, string> 
     'review p50 / p99': p('review'),
     'lag p50 / p99 ms': `${fmt(s.lagP50)} / ${fmt(s.lagP99)}`,
     refused: String(s.refused),
-    errors: String(s.errors + s.unanswered),
+    errors: String(s.errors),
+    unanswered: String(s.unanswered),
     'RYW timeouts': `${s.rywTimeouts}${s.slowWrites ? ` (${s.slowWrites} writes ≥ timeout)` : ''}`,
     held: s.held ? 'yes' : s.overloaded ? 'no: overloaded' : 'no',
   };
