@@ -7,6 +7,7 @@
 // Proportions per 1M events: ~40k members (15% mentors), ~30k sessions, ~230k registrations, ~60k reviews.
 import type { EventMetadata, NewEvent } from '../../infra/event-store/index.ts';
 import {
+  type CompletedSession,
   type Member,
   type PlannedAppend,
   planSession,
@@ -18,13 +19,14 @@ import {
 import { type Random, seededRandom } from './stats.ts';
 import { BIO, FIRST, LAST, SKILLS, ZONES } from './words.ts';
 
-export type { PlannedAppend, UpcomingSession };
+export type { CompletedSession, PlannedAppend, UpcomingSession };
 
 /** What the later benchmarks need to know about the generated community (ids to query, sessions to register for). */
 export type Community = {
   members: string[];
   mentors: string[];
   upcoming: UpcomingSession[];
+  completed: CompletedSession[];
   skills: string[];
   events: number;
 };
@@ -109,6 +111,7 @@ export async function planCommunity(
   };
 
   const upcoming: UpcomingSession[] = [];
+  const completed: CompletedSession[] = [];
   // Sessions run from a year ago to two months ahead; time advances with the share of the log planned so far.
   const from = now.getTime() - 365 * DAY;
   const span = 425 * DAY;
@@ -125,6 +128,7 @@ export async function planCommunity(
       const side = sideActivity(r, members, plan);
       planned += plan.count + side.reduce((n, a) => n + a.events.length, 0);
       if (plan.upcoming) upcoming.push(plan.upcoming);
+      if (plan.completed) completed.push(plan.completed);
       window.push({ plan, side });
     }
     const session = (plan: SessionPlan, list: NewEvent[]) =>
@@ -145,6 +149,7 @@ export async function planCommunity(
     members: members.map((m) => m.id),
     mentors: mentors.map((m) => m.id),
     upcoming,
+    completed,
     skills: [...new Set(mentors.flatMap((m) => m.teach))],
     events,
   };

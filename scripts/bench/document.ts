@@ -2,8 +2,8 @@
 // hand-written analysis between the NOTES markers is kept.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AppendRow } from './append.ts';
-import { cell, type Results, verdicts } from './report.ts';
-import { fmt, ratio } from './stats.ts';
+import { cell, highestHeld, MIX_TARGET, mixRow, type Results, verdicts } from './report.ts';
+import { fmt, fmtShare, ratio } from './stats.ts';
 
 const row = (cells: (string | number)[]) =>
   `| ${cells.map((c) => (typeof c === 'number' ? fmt(c) : c)).join(' | ')} |`;
@@ -94,6 +94,40 @@ function httpSection(r: Results) {
   );
 }
 
+function mixSection(r: Results) {
+  const mix = r.mix;
+  if (!mix) return 'not run';
+  const held = highestHeld(mix);
+  const rows = mix.steps.map((s) => mixRow(s, mix.trivialRate));
+  const summary = table(
+    Object.keys(rows[0] ?? {}),
+    rows.map((x) => Object.values(x)),
+  );
+  const perRate = mix.steps
+    .map((s) => {
+      const lines = s.routes.map((x) => [
+        x.route,
+        x.kind,
+        x.count,
+        x.p50,
+        x.p99,
+        x.refused,
+        x.errors,
+        x.unanswered,
+        Object.entries(x.statuses)
+          .map(([status, n]) => `${status}: ${n}`)
+          .join(', '),
+      ]);
+      return `#### ${fmt(s.offered)} operations/s offered (${fmtShare(ratio(s.offered, mix.trivialRate))} of trivial): ${fmt(s.achievedRate)} achieved\n\n${table(['route', 'kind', 'operations', 'p50 ms', 'p99 ms', 'refused as expected', 'errors', 'unanswered', 'answers'], lines)}\n\nProjection lag p50 / p99 / max ${fmt(s.lagP50)} / ${fmt(s.lagP99)} / ${fmt(s.lagMax)} ms; ${s.rywTimeouts} read-your-writes timeouts logged, ${s.slowWrites} writes answered after ≥ the timeout; ${s.errors} errors, ${s.unanswered} unanswered; the load generator sent p99 ${fmt(s.lateP99)} ms late.`;
+    })
+    .join('\n\n');
+  return `Highest rate held: ${held ? `**${fmt(held.offered)} operations/s, ${fmtShare(ratio(held.offered, mix.trivialRate))} of the trivial route's ${fmt(mix.trivialRate)} req/s**` : '**none**'} (target ≥ ${MIX_TARGET}).
+
+${summary}
+
+${perRate}`;
+}
+
 const NOTES_BEGIN = '<!-- BEGIN NOTES: kept when the bench rewrites this file -->';
 const NOTES_END = '<!-- END NOTES -->';
 
@@ -181,6 +215,24 @@ renders anew, as for a signed-in member.
 ${httpSection(r)}
 
 JavaScript per page (gzip): ${r.weights.map((w) => `\`${w.page.startsWith('/users/') ? '/users/:id' : w.page}\` ${fmt(w.referenced / 1024)} kB referenced by the HTML, ${fmt(w.withImports / 1024)} kB with the chunks they import (${w.files} files)`).join('; ') || 'not measured'}.
+
+## 5. Member mix (signed in, open loop)
+
+${r.mix?.members ?? 'A few hundred'} signed-in members, each with a sign-in session and cookie of its own, picked at random per
+operation: 60 % browsing (pages \`/sessions\` and \`/mentors\`, \`GET /api/sessions\` and \`/api/mentors\` with filters),
+20 % opening sessions and profiles (pages \`/sessions/:id\`, \`/users/:id\` and their API routes), 15 % registering
+and leaving (\`POST\` / \`DELETE /api/sessions/:id/registration\`), 5 % reviewing completed sessions they attended
+(\`POST /api/sessions/:id/reviews\`). Open loop: at each offered rate (a share of the trivial route's req/s measured in the
+same run) operations leave on a constant-rate schedule over ${r.mix?.connections ?? 'up to 100'} keep-alive connections for ${r.mix?.seconds ?? '–'} s,
+whatever the answers do, and latency counts from the moment an operation was due, so queueing shows as latency. A
+rate is _held_ when it is achieved (≥ 0.9 of it), p99 < 100 ms, with no errors and no write that waited out the
+read-your-writes timeout (the app's own warnings, counted from its log); the rates rise until one is not achieved.
+_Refused as expected_: a register when already in or no longer open, a leave when not in, a second review (409);
+a register for a full session is a 201 \`waitlisted\`. _Errors_: 5xx, any other 4xx, lost connections (any fails the run);
+_unanswered_: no answer within 30 s, or none by the end of the step (overload).
+Projection lag: the log's head sampled every 100 ms, until every read model has passed it. One run per rate, not a median.
+
+${mixSection(r)}
 
 ## EXPLAIN (ANALYZE, BUFFERS) of each read endpoint's main query
 

@@ -6,7 +6,6 @@
 import { execFile } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import Fastify from 'fastify';
-import type { Platform } from '../../infra/platform.ts';
 import type { Community } from './community.ts';
 import { medianOf } from './stats.ts';
 
@@ -67,21 +66,35 @@ export function endpoints(c: Community): { name: string; kind: HttpRow['kind']; 
   ];
 }
 
+/** The trivial Fastify route (the limit), served by this same process on a port of its own. */
+export async function startTrivial(): Promise<{ url: string; close: () => Promise<void> }> {
+  const trivial = Fastify();
+  trivial.get('/trivial', async () => ({ ok: true }));
+  await trivial.listen({ port: 0, host: '127.0.0.1' });
+  const address = trivial.server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return { url, close: () => trivial.close() };
+}
+
+/** The trivial route's req/s at 50 connections, when the HTTP runs (which measure it too) are skipped. */
+export async function trivialRate(options: { seconds: number; runs: number }): Promise<number> {
+  const trivial = await startTrivial();
+  try {
+    await load(trivial.url, ['/trivial'], 1);
+    const m = await medianOf(options.runs, () => load(trivial.url, ['/trivial'], options.seconds));
+    return m.requestsPerSecond;
+  } finally {
+    await trivial.close();
+  }
+}
+
 export async function benchHttp(
-  platform: Platform,
+  url: string,
   community: Community,
   options: { seconds: number; runs: number; pages: boolean; uncached: boolean },
   log: (msg: string) => void,
 ): Promise<{ rows: HttpRow[]; weights: PageWeight[] }> {
-  await platform.http.listen({ port: 0, host: '127.0.0.1' });
-  const address = platform.http.server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  const trivial = Fastify();
-  trivial.get('/trivial', async () => ({ ok: true }));
-  await trivial.listen({ port: 0, host: '127.0.0.1' });
-  const trivialAddress = trivial.server.address();
-  const trivialUrl = `http://127.0.0.1:${typeof trivialAddress === 'object' && trivialAddress ? trivialAddress.port : 0}`;
-
+  const trivial = await startTrivial();
   const measured = endpoints(community).filter((e) => options.pages || e.kind !== 'page');
   const targets: {
     name: string;
@@ -90,7 +103,7 @@ export async function benchHttp(
     base: string;
     headers?: Record<string, string>;
   }[] = [
-    { name: 'trivial Fastify route (limit)', kind: 'limit' as const, paths: ['/trivial'], base: trivialUrl },
+    { name: 'trivial Fastify route (limit)', kind: 'limit' as const, paths: ['/trivial'], base: trivial.url },
     ...measured.map((e) => ({ ...e, base: url })),
     // A cookie that names no session: answered as to anyone signed out, but never from the public cache.
     ...(options.uncached

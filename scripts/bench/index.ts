@@ -1,8 +1,11 @@
 // `npm run bench`: SkillSwap's performance against its targets (docs/BENCHMARKS.md says what and why).
 //   npm run bench -- --quick     CI: ~10k events, one short run of everything, prints the table (under 2 minutes)
 //   npm run bench                full: 100k and 1M events, medians of 3 runs, writes docs/BENCHMARKS.md
-// Options: --events=100000,1000000  --runs=3  --seconds=3 (append and HTTP runs)  --skip=append,rebuild,lag,http
+// Options: --events=100000,1000000  --runs=3  --seconds=3 (append and HTTP runs)  --skip=append,rebuild,lag,http,mix
 //          --verify (also in --quick: batched projection equals one event at a time)  --doc=<path>
+//          member mix: --mix-share=0.0025,0.005,… (offered rates as shares of the trivial route's req/s)
+//          or --mix-rates=50,100 (operations/s), --mix-seconds=10 per rate, --mix-members=300
+// Exits 1 when something breaks: an exception, batched projection differing, errors in the member mix.
 // On a database of its own (database.ts); everything it creates is dropped at the end.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -11,7 +14,6 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../infra/config.ts';
 import { createPool } from '../../infra/db/index.ts';
 import { createCatalog, createEventStore } from '../../infra/event-store/index.ts';
-import { createLogger } from '../../infra/logger.ts';
 import { startPlatform } from '../../infra/platform.ts';
 import { ensureCheckpoints, rebuildProjector } from '../../infra/projections/index.ts';
 import { skillswap } from '../../modules/index.ts';
@@ -22,8 +24,9 @@ import { writeDocument } from './document.ts';
 import { checkEquivalence } from './equivalence.ts';
 import { explainEndpoints } from './explain.ts';
 import { generateCommunity } from './generate.ts';
-import { benchHttp } from './http.ts';
+import { benchHttp, trivialRate } from './http.ts';
 import { benchLag } from './lag.ts';
+import { benchLogger, benchMix } from './mix.ts';
 import { benchRebuild } from './rebuild.ts';
 import { machine, printSummary, type Results } from './report.ts';
 import { medianOf } from './stats.ts';
@@ -39,6 +42,12 @@ const sizes = (args.get('events') ?? (quick ? '10000' : '100000,1000000')).split
 const runs = Number(args.get('runs') ?? (quick ? 1 : 3));
 const seconds = Number(args.get('seconds') ?? (quick ? 1 : 3));
 const skip = new Set((args.get('skip') ?? '').split(','));
+const list = (name: string, fallback: string) => (args.get(name) ?? fallback).split(',').map(Number);
+// Shares of the trivial route's rate: the target (0.05) is one of the steps; the mix stops at the first overload.
+const mixShares = list('mix-share', quick ? '0.0025,0.01' : '0.0025,0.005,0.01,0.02,0.05,0.1');
+const mixRates = args.has('mix-rates') ? list('mix-rates', '') : null;
+const mixSeconds = Number(args.get('mix-seconds') ?? (quick ? 3 : 10));
+const mixMembers = Number(args.get('mix-members') ?? 300);
 const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const built = existsSync(`${webDist}/server/entry.mjs`);
 const started = performance.now();
@@ -58,6 +67,7 @@ const results: Results = {
   http: [],
   weights: [],
   plans: [],
+  mix: null,
 };
 log(
   `${results.machine.cpus} × ${results.machine.cpu}, load ${results.load.before.map((l) => l.toFixed(1)).join(' ')}`,
@@ -103,7 +113,7 @@ try {
         log('  batched projection = one event at a time, for every read-model table');
       }
     }
-    if (i === sizes.length - 1 && !(skip.has('lag') && skip.has('http'))) {
+    if (i === sizes.length - 1 && !(skip.has('lag') && skip.has('http') && skip.has('mix'))) {
       // The read models are current (rebuilt, or rebuilt now); the reactors are treated as having processed the
       // history (their output, points and badges, is part of the generated log): every consumer starts at the head.
       const consumers = [...readModels, ...skillswap.modules.flatMap((m) => m.consumers ?? [])];
@@ -120,9 +130,10 @@ try {
         LOG_LEVEL: 'warn',
         SEED_DEMO: '0',
       };
+      const appLog = benchLogger();
       const platform = await startPlatform(
         { ...loadConfig(env), databaseUrl: url },
-        createLogger({ level: 'warn', pretty: false }),
+        appLog.logger,
         skillswap,
         {
           ...(built ? { webDistDir: webDist } : {}),
@@ -144,6 +155,9 @@ try {
             );
           }
         }
+        await platform.http.listen({ port: 0, host: '127.0.0.1' });
+        const address = platform.http.server.address();
+        const appUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
         if (!skip.has('http')) {
           // The lag runs leave a backlog behind (reactors, mail): measure the reads on a quiet process.
           const head = (await platform.store.head()).checkpoint;
@@ -151,10 +165,26 @@ try {
           log(
             `4. HTTP at 50 connections${built ? '' : ' (web/dist is not built: pages skipped; run `npm run build`)'}`,
           );
-          const h = await benchHttp(platform, c, { seconds, runs, pages: built, uncached: !quick }, log);
+          const h = await benchHttp(appUrl, c, { seconds, runs, pages: built, uncached: !quick }, log);
           results.http = h.rows;
           results.weights = h.weights;
           results.plans = await explainEndpoints(platform.pool, c);
+        }
+        if (!skip.has('mix')) {
+          const measured = results.http.find((h) => h.name.startsWith('trivial'))?.requestsPerSecond;
+          const trivial = measured ?? (await trivialRate({ seconds, runs }));
+          const rates = mixRates ?? mixShares.map((share) => Math.max(1, Math.round(share * trivial)));
+          log(
+            `5. member mix at ${rates.join(', ')} operations/s (trivial route ${Math.round(trivial)} req/s), ${mixSeconds} s each${built ? '' : ' (no pages: web/dist is not built)'}`,
+          );
+          const mix = await benchMix(
+            platform,
+            c,
+            { pool, store, url: appUrl, rywWarnings: appLog.rywWarnings },
+            { rates, seconds: mixSeconds, members: mixMembers, pages: built, drainSeconds: quick ? 5 : 30 },
+            log,
+          );
+          results.mix = { ...mix, trivialRate: trivial };
         }
       } finally {
         await platform.stop();
@@ -180,3 +210,9 @@ if (args.has('doc') || (!quick && !args.has('no-doc'))) {
 log(
   `done in ${Math.round(results.durationSeconds)} s; load average ${results.load.after.map((l) => l.toFixed(1)).join(' ')}`,
 );
+const mixErrors = results.mix?.steps.reduce((n, s) => n + s.errors, 0) ?? 0;
+if (mixErrors > 0) {
+  // 5xx, unexpected 4xx, unanswered requests: the app or the workload is broken (refusals are counted apart).
+  console.error(`member mix: ${mixErrors} requests failed (see the errors above)`);
+  process.exitCode = 1;
+}

@@ -4,8 +4,9 @@ import type { AppendRow, System } from './append.ts';
 import type { Plan } from './explain.ts';
 import type { HttpRow, PageWeight } from './http.ts';
 import type { LagFigures } from './lag.ts';
+import type { MixResult, MixStep } from './mix.ts';
 import type { RebuildResult } from './rebuild.ts';
-import { fmt, ratio } from './stats.ts';
+import { fmt, fmtShare, ratio } from './stats.ts';
 
 export type Generation = {
   events: number;
@@ -30,6 +31,7 @@ export type Results = {
   http: HttpRow[];
   weights: PageWeight[];
   plans: Plan[];
+  mix: MixResult | null;
 };
 
 type Verdict = { target: string; measured: string; pass: boolean };
@@ -45,6 +47,16 @@ export const machine = (postgres: string, server: string) => ({
 
 export const cell = (rows: AppendRow[], writers: number, mode: string, system: System) =>
   rows.find((r) => r.writers === writers && r.mode === mode && r.system === system);
+
+/** The member mix's target: the share of the trivial route's rate that signed-in members get, held. */
+export const MIX_TARGET = 0.05;
+
+/** The highest offered rate that was held (achieved, p99 < 100 ms, no errors, no read-your-writes timeout). */
+export function highestHeld(mix: MixResult): MixStep | null {
+  return mix.steps
+    .filter((s) => s.held)
+    .reduce<MixStep | null>((a, b) => (a && a.offered > b.offered ? a : b), null);
+}
 
 export function verdicts(r: Results): Verdict[] {
   const out: Verdict[] = [];
@@ -105,6 +117,18 @@ export function verdicts(r: Results): Verdict[] {
       pass: h.p99 < 50 && h.errors === 0,
     });
   }
+  if (r.mix) {
+    const held = highestHeld(r.mix);
+    const heldShare = held ? ratio(held.offered, r.mix.trivialRate) : 0;
+    const lowest = r.mix.steps[0];
+    out.push({
+      target: `member mix: held at ≥ ${MIX_TARGET} of the trivial route's rate with p99 < 100 ms and zero read-your-writes timeouts`,
+      measured: held
+        ? `${fmtShare(heldShare)} (${fmt(held.offered)} ops/s, p99 ${fmt(held.p99)} ms)`
+        : `none held (${lowest ? `${fmt(lowest.offered)} ops/s: p99 ${fmt(lowest.p99)} ms, ${lowest.rywTimeouts} timeouts` : 'not run'})`,
+      pass: heldShare >= MIX_TARGET,
+    });
+  }
   for (const w of r.weights) {
     const kb = w.withImports / 1024;
     out.push({
@@ -117,8 +141,36 @@ export function verdicts(r: Results): Verdict[] {
 }
 
 export function printSummary(r: Results) {
+  if (r.mix) {
+    console.log(
+      `\nMember mix: ${r.mix.members} signed-in members, ${r.mix.connections} connections, ${r.mix.seconds} s per rate; trivial route ${fmt(r.mix.trivialRate)} req/s`,
+    );
+    console.table(r.mix.steps.map((s) => mixRow(s, r.mix!.trivialRate)));
+  }
   console.log('\nTargets');
   console.table(
     verdicts(r).map((v) => ({ target: v.target, measured: v.measured, met: v.pass ? 'yes' : 'NO' })),
   );
+}
+
+/** One step of the member mix as a row of figures (the console table and docs/BENCHMARKS.md). */
+export function mixRow(s: MixStep, trivialRate: number): Record<string, string> {
+  const kind = (k: string) => s.kinds.find((x) => x.kind === k);
+  const p = (k: string) => `${fmt(kind(k)?.p50 ?? Number.NaN)} / ${fmt(kind(k)?.p99 ?? Number.NaN)}`;
+  return {
+    'offered ops/s': fmt(s.offered),
+    'of trivial': fmtShare(ratio(s.offered, trivialRate)),
+    'achieved ops/s': fmt(s.achievedRate),
+    'p50 / p99 ms': `${fmt(s.p50)} / ${fmt(s.p99)}`,
+    'browse p50 / p99': p('browse'),
+    'open p50 / p99': p('open'),
+    'register/leave p50 / p99': p('register/leave'),
+    'review p50 / p99': p('review'),
+    'lag p50 / p99 ms': `${fmt(s.lagP50)} / ${fmt(s.lagP99)}`,
+    refused: String(s.refused),
+    errors: String(s.errors),
+    unanswered: String(s.unanswered),
+    'RYW timeouts': `${s.rywTimeouts}${s.slowWrites ? ` (${s.slowWrites} writes ≥ timeout)` : ''}`,
+    held: s.held ? 'yes' : s.overloaded ? 'no: overloaded' : 'no',
+  };
 }

@@ -24,6 +24,8 @@ export type UpcomingSession = {
   registered: number;
   capacity: number;
 };
+/** A completed session and its attendees who have not reviewed it (the member mix has them review it). */
+export type CompletedSession = { id: string; hostId: string; unreviewedBy: string[] };
 
 /** A session's events by phase: a window of sessions is written phase by phase, so sessions interleave in the log. */
 export type SessionPlan = {
@@ -35,6 +37,7 @@ export type SessionPlan = {
   reviews: PlannedAppend[];
   awards: [string, NewEvent[]][];
   upcoming: UpcomingSession | null;
+  completed: CompletedSession | null;
   count: number;
 };
 
@@ -136,6 +139,7 @@ export function planSession(
     reviews: [],
     awards: [],
     upcoming: null,
+    completed: null,
     count: 0,
   };
   const past = startsAt.getTime() < now.getTime();
@@ -155,9 +159,12 @@ export function planSession(
       });
       if (attendees.length > 0) awardCompletion(plan, host, attendees, skill, startsAt);
       const byId = lookup(members);
+      const unreviewedBy: string[] = [];
       for (const authorId of attendees) {
         if (r.chance(0.45)) review(r, plan, host, byId.get(authorId)!, skill, meta(authorId));
+        else unreviewedBy.push(authorId);
       }
+      plan.completed = { id: sessionId, hostId: host.id, unreviewedBy };
     }
   }
   const appended = [

@@ -61,4 +61,7 @@ export function fmt(v: number): string {
 
 export const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN);
 
+/** A small share (0.0027, 0.05, 0.12) with two significant digits: fmt would round 0.0027 to "0.00". */
+export const fmtShare = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(2))) : '–');
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
