@@ -26,3 +26,4 @@ export {
   UndecodableEventError,
 } from './store.ts';
 export { type Subscription, subscribe } from './subscribe.ts';
+export type { EventOf, EventsOf, Recorded } from './typed.ts';

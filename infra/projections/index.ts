@@ -1,6 +1,13 @@
 export { type ProjectorsWait, waitForProjectors } from './await-projectors.ts';
 export { lockCheckpoint } from './checkpoint-lock.ts';
 export {
+  defineProjector,
+  defineReactor,
+  type ProjectorHandlers,
+  type ReactorHandlers,
+  type RunOf,
+} from './define.ts';
+export {
   clearStaleRebuilds,
   type RebuildProgress,
   RebuildRunningError,

@@ -1,0 +1,48 @@
+import { afterAll } from 'vitest';
+import { createPool, migrate, withTransaction } from '../db/index.ts';
+import type { StoredEvent } from '../event-store/index.ts';
+import type { Projector } from '../projections/index.ts';
+import { createTestDatabase } from './database.ts';
+
+type Given<E extends { type: string; data: unknown }> = E & { streamId?: string; recordedAt?: Date | string };
+
+/**
+ * A projector test as a sentence: given these events, expect these rows. The projector runs on a fresh, migrated
+ * database of the test file's own, exactly as the runner calls it (one transaction per `given`), without the
+ * event store: what is tested is the projector's SQL, not the log.
+ *
+ *   const spec = await projectorSpec(sessionListings);
+ *   await spec.given([{ type: 'SessionScheduled', data: {...} }]);
+ *   expect(await spec.rows('SELECT title FROM session_listings')).toEqual([{ title: 'Sourdough' }]);
+ */
+export async function projectorSpec<E extends { type: string; data: unknown }>(projector: Projector) {
+  const pool = createPool(await createTestDatabase(), { max: 2 });
+  afterAll(() => pool.end());
+  await migrate(pool);
+  let position = 0;
+  return {
+    pool,
+    /** Applies the events in one batch, positions continuing from the previous batch. */
+    given: async (events: Given<E>[]) => {
+      const stored: StoredEvent[] = events.map(({ type, data, streamId, recordedAt }) => {
+        position++;
+        return {
+          globalPosition: position,
+          transactionId: String(position),
+          streamId: streamId ?? `test-${position}`,
+          streamVersion: 1,
+          type,
+          schemaVersion: 1,
+          data,
+          metadata: {},
+          recordedAt: new Date(recordedAt ?? Date.UTC(2026, 0, 1, 0, 0, position)),
+        };
+      });
+      await withTransaction(pool, (client) => projector.handle(client, stored));
+    },
+    rows: async <R extends Record<string, unknown>>(sql: string, params: unknown[] = []) =>
+      (await pool.query<R>(sql, params)).rows,
+    /** Empties the projector's tables for the next case. */
+    reset: () => pool.query(`TRUNCATE ${projector.tables.join(', ')}`),
+  };
+}
