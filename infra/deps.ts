@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PrismaClient } from '../prisma/generated/client.ts';
 import type { Config } from './config.ts';
-import type { Pool } from './db/index.ts';
+import type { DataUpgrade, Pool } from './db/index.ts';
 import type { Checkpoint, EventDefinition, EventStore } from './event-store/index.ts';
 import type { SignedInUser } from './http/index.ts';
 import type { Jobs } from './jobs/index.ts';
@@ -32,6 +32,8 @@ export type ModuleDefinition = {
   /** The module's reactors: they turn events into further events or side effects (jobs, emails). */
   consumers?: Consumer[];
   routes?: (app: FastifyInstance, deps: Deps) => Promise<void> | void;
+  /** Changes to existing data, each run once after the migrations (and again over an imported log). */
+  dataUpgrades?: DataUpgrade[];
   /** Runs once after start (the demo community, say). */
   onStart?: (deps: Deps) => Promise<void>;
 };

@@ -6,6 +6,7 @@ import {
   createPool,
   forLongWork,
   migrate,
+  runDataUpgrades,
   startEmbedded,
   watchDatabaseOutages,
   withDeadline,
@@ -86,6 +87,11 @@ export async function startPlatform(
     });
     cleanups.push(() => longWork.end());
     await migrate(longWork, (msg) => log.info(msg));
+    await runDataUpgrades(
+      longWork,
+      app.modules.flatMap((m) => m.dataUpgrades ?? []),
+      (msg) => log.info(msg),
+    );
 
     const catalog = createCatalog(app.modules.flatMap((m) => m.events));
     const signal = await listenForAppends(url, {

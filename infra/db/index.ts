@@ -1,3 +1,4 @@
+export { type DataUpgrade, runDataUpgrades } from './data-upgrades.ts';
 export { attachOrStartEmbedded, DataDirInUseError, startEmbedded } from './embedded.ts';
 export { isDatabaseUnavailable } from './errors.ts';
 export { migrate, readMigrations } from './migrate.ts';

@@ -9,7 +9,14 @@ export {
 } from './catalog.ts';
 export { CommandRejected, loadState, type Rejection, runCommand, runCommandExclusive } from './command.ts';
 export { type AppendSignal, listenForAppends } from './notifications.ts';
-export { shredPersonalData } from './personal-data.ts';
+export {
+  KEYED_HASH_SUBJECTS,
+  keyedHash,
+  keyedHasher,
+  openPersonalData,
+  shredPersonalData,
+} from './personal-data.ts';
+export { renameStreams, type StreamRename } from './rename-streams.ts';
 export { UnstorableEventError } from './storable.ts';
 export {
   type AppendResult,

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import type { Queryable } from '../db/pool.ts';
 import type { EventCatalog } from './catalog.ts';
 
@@ -100,4 +100,38 @@ export async function openPersonalData<R extends { type: string; data: unknown }
 /** Erases a subject's personal data for good: its key goes; call inside the transaction that records why. */
 export async function shredPersonalData(db: Queryable, subject: string): Promise<void> {
   await db.query('DELETE FROM personal_data_keys WHERE subject = $1', [subject]);
+}
+
+// Keyed hashes. Some personal data must be recognised without being kept: an email address names the stream of its
+// claim, keys a throttle, bars a sign-up. A plain hash would let anyone holding the log (a backup, an export, a
+// replica) confirm that an address is, or was, a member's by hashing it; an HMAC-SHA-256 needs the secret key too.
+// The key of each purpose lives with the members' keys, under a subject no member id can take: never in the log or
+// the configuration, exported and imported with the key file, so a restored log still recognises its addresses.
+const KEYED_HASH_SUBJECT = 'hmac:';
+
+/** The subjects of keyed-hash keys, as a LIKE pattern: they are no person's and name no subject of the log. */
+export const KEYED_HASH_SUBJECTS = `${KEYED_HASH_SUBJECT}%`;
+
+/** The hash function of one purpose; its key is made on first use (by whichever caller comes first). */
+export async function keyedHasher(db: Queryable, purpose: string): Promise<(value: string) => string> {
+  const subject = `${KEYED_HASH_SUBJECT}${purpose}`;
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const { rows } = await db.query<{ key: Buffer }>(
+      'SELECT key FROM personal_data_keys WHERE subject = $1',
+      [subject],
+    );
+    const key = rows[0]?.key;
+    if (key) return (value) => createHmac('sha256', key).update(value, 'utf8').digest('hex');
+    // Racing first uses: one insert wins, the others do nothing and read the winner's key on the next round.
+    await db.query(
+      'INSERT INTO personal_data_keys (subject, key) VALUES ($1, $2) ON CONFLICT (subject) DO NOTHING',
+      [subject, randomBytes(32)],
+    );
+  }
+  throw new Error(`the key of ${subject} could not be made`);
+}
+
+/** HMAC-SHA-256 of `value` under the purpose's key, in hex. */
+export async function keyedHash(db: Queryable, purpose: string, value: string): Promise<string> {
+  return (await keyedHasher(db, purpose))(value);
 }

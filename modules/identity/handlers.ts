@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { withTransaction } from '../../infra/db/index.ts';
+import { type Queryable, withTransaction } from '../../infra/db/index.ts';
 import {
   CommandRejected,
   ConcurrencyError,
@@ -11,7 +11,7 @@ import {
 import type { Deps } from '../../infra/platform.ts';
 import { canonicalSpellings } from '../../read-models/skill-catalogue/queries.ts';
 import { decide, type IdentityCommand } from './decide.ts';
-import { emailHash, normalizeEmail } from './email.ts';
+import { claimStreamOf, emailHash, normalizeEmail } from './email.ts';
 import {
   evolve,
   type GRANTABLE_ROLES,
@@ -28,8 +28,8 @@ import { isBlockedEmail } from './suspension.ts';
 
 export { normalizeEmail };
 export const memberStream = (memberId: string) => `member-${memberId}`;
-/** The claim on an address is keyed by a hash: the address itself is personal data and stays out of stream ids. */
-export const emailStream = (email: string) => `email-${emailHash(email)}`;
+/** The claim on an address is keyed by a keyed hash: the address itself is personal data and stays out of stream ids. */
+export const emailStream = async (db: Queryable, email: string) => claimStreamOf(await emailHash(db, email));
 
 const memberDecider = { initialState: initialMember, evolve, decide };
 
@@ -40,8 +40,11 @@ export async function loadMember(deps: Pick<Deps, 'store'>, memberId: string): P
 }
 
 /** The member holding an address now: the latest claim, unless a deleted account released it since. */
-export async function memberIdForEmail(deps: Pick<Deps, 'store'>, email: string): Promise<string | null> {
-  const events = await deps.store.readStream(emailStream(email));
+export async function memberIdForEmail(
+  deps: Pick<Deps, 'store' | 'pool'>,
+  email: string,
+): Promise<string | null> {
+  const events = await deps.store.readStream(await emailStream(deps.pool, email));
   const last = events[events.length - 1];
   return last?.type === 'EmailClaimed' ? (last.data as { memberId: string }).memberId : null;
 }
@@ -79,18 +82,14 @@ export async function signUp(
     try {
       // Expected version 0 on the email's stream: of racing sign-ups for one address, exactly one commits.
       // A released address (its account was deleted) can be claimed again, at the stream's current version.
-      const claims = await deps.store.readStream(emailStream(data.email), client);
+      const claimStream = await emailStream(client, data.email);
+      const claims = await deps.store.readStream(claimStream, client);
       const last = claims[claims.length - 1];
       const expected = last?.type === 'EmailReleased' ? last.streamVersion : 0;
-      await deps.store.append(
-        emailStream(data.email),
-        expected,
-        [{ type: 'EmailClaimed', data: { memberId } }],
-        {
-          metadata,
-          client,
-        },
-      );
+      await deps.store.append(claimStream, expected, [{ type: 'EmailClaimed', data: { memberId } }], {
+        metadata,
+        client,
+      });
     } catch (err) {
       if (err instanceof ConcurrencyError) {
         throw new CommandRejected({
@@ -186,7 +185,7 @@ export async function updateProfile(
 }
 
 export async function changeRole(
-  deps: Pick<Deps, 'store' | 'settle'>,
+  deps: Pick<Deps, 'store' | 'settle' | 'pool'>,
   email: string,
   role: (typeof GRANTABLE_ROLES)[number],
   grant: boolean,
@@ -216,13 +215,12 @@ export async function deleteAccount(deps: Deps, memberId: string, password: stri
       client,
     );
     if (member.status === 'active') {
-      const claims = await deps.store.readStream(emailStream(member.email), client);
-      await deps.store.append(
-        emailStream(member.email),
-        claims.length,
-        [{ type: 'EmailReleased', data: { memberId } }],
-        { metadata, client },
-      );
+      const claimStream = await emailStream(client, member.email);
+      const claims = await deps.store.readStream(claimStream, client);
+      await deps.store.append(claimStream, claims.length, [{ type: 'EmailReleased', data: { memberId } }], {
+        metadata,
+        client,
+      });
     }
     await shredPersonalData(client, memberId);
     await client.query(

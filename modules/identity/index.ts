@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { ModuleDefinition } from '../../infra/platform.ts';
 import { authenticate } from './authenticate.ts';
 import { deletedAvatars } from './deleted-avatars.ts';
+import { emailClaimsKeyed } from './email-claims-upgrade.ts';
 import { changeRole, loadMember, memberIdForEmail, signUp, updateProfile } from './handlers.ts';
 import {
   type EmailClaimed,
@@ -22,6 +23,7 @@ export const identity: ModuleDefinition = {
   events: identityEvents,
   routes: identityRoutes,
   consumers: [suspensionEnforcer, deletedAvatars],
+  dataUpgrades: [emailClaimsKeyed],
 };
 
 export { DELETED_NAME } from './member.ts';

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { defineEvent } from '../../infra/event-store/index.ts';
 
-// A member's stream is `member-<id>`; the claim on an email address is the stream `email-<sha256(email)>`, whose
-// first (and only) event makes the address unique even when sign-ups race.
+// A member's stream is `member-<id>`; the claim on an email address is the stream `email-hmac-<HMAC(email)>`
+// (modules/identity/email.ts), whose first event makes the address unique even when sign-ups race, and whose
+// EmailReleased frees it again when the account is deleted.
 
 export const ROLES = ['member', 'moderator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];

@@ -1,8 +1,8 @@
 import type { Config } from '../../infra/config.ts';
-import type { Pool } from '../../infra/db/index.ts';
+import type { Pool, Queryable } from '../../infra/db/index.ts';
 import { HttpError } from '../../infra/http/index.ts';
 import { clearHits, reserveAttempts, type ThrottleRule } from '../../infra/throttle.ts';
-import { emailHash } from './email.ts';
+import { emailHash, loginFailuresOf } from './email.ts';
 import { passwordMatches } from './passwords.ts';
 
 // Every check of a password is counted before the hash is verified, and forgiven when it succeeds: a burst of
@@ -13,11 +13,19 @@ const WINDOW_MS = 15 * 60_000;
 export const tooManyAttempts = (what: string) =>
   new HttpError('rate_limited', `Too many ${what}. Try again later.`);
 
-/** Sign-in: per email (keyed by a hash: the throttle table must not keep addresses), and per IP five times that. */
-export function signInRules(config: Pick<Config, 'loginFailureLimit'>, email: string, ip: string) {
+/**
+ * Sign-in: per email (keyed by a keyed hash: the throttle table must not keep addresses, nor hashes anyone could
+ * recompute from one), and per IP five times that.
+ */
+export async function signInRules(
+  db: Queryable,
+  config: Pick<Config, 'loginFailureLimit'>,
+  email: string,
+  ip: string,
+) {
   const limit = config.loginFailureLimit;
   return {
-    email: { key: `login-failure:email:${emailHash(email)}`, limit, windowMs: WINDOW_MS },
+    email: { key: loginFailuresOf(await emailHash(db, email)), limit, windowMs: WINDOW_MS },
     ip: { key: `login-failure:ip:${ip}`, limit: limit * 5, windowMs: WINDOW_MS },
   } satisfies Record<string, ThrottleRule>;
 }

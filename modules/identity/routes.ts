@@ -107,7 +107,7 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request, reply) => {
       // Counted as a failure before the password is checked, forgiven below when it was right.
-      const rules = signInRules(deps.config, request.body.email, ipOf(request));
+      const rules = await signInRules(deps.pool, deps.config, request.body.email, ipOf(request));
       const attempt = await reserveAttempts(deps.pool, [rules.email, rules.ip]);
       if (!attempt.ok) throw tooManyAttempts('failed sign-ins');
       const member = await checkCredentials(deps, request.body.email, request.body.password);

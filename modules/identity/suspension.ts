@@ -1,6 +1,6 @@
 import type { Queryable } from '../../infra/db/index.ts';
 import type { Reactor } from '../../infra/projections/index.ts';
-import { emailHash } from './email.ts';
+import { blockedSignupOf, emailHash } from './email.ts';
 
 /**
  * Enforces moderation's suspensions on the identity side: every sign-in session of a suspended member ends at
@@ -27,7 +27,7 @@ export const suspensionEnforcer: Reactor = {
       if (!email) continue;
       await client.query(
         `INSERT INTO blocked_signups (email_hash, member_id, blocked_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-        [emailHash(email), d.memberId, event.recordedAt],
+        [blockedSignupOf(await emailHash(client, email)), d.memberId, event.recordedAt],
       );
     }
   },
@@ -35,7 +35,7 @@ export const suspensionEnforcer: Reactor = {
 
 export async function isBlockedEmail(db: Queryable, email: string) {
   const { rowCount } = await db.query('SELECT 1 FROM blocked_signups WHERE email_hash = $1', [
-    emailHash(email),
+    blockedSignupOf(await emailHash(db, email)),
   ]);
   return (rowCount ?? 0) > 0;
 }

@@ -1,5 +1,12 @@
 import type { Config } from '../../infra/config.ts';
-import { attachOrStartEmbedded, createPool, migrate, type Pool } from '../../infra/db/index.ts';
+import {
+  attachOrStartEmbedded,
+  createPool,
+  type DataUpgrade,
+  migrate,
+  type Pool,
+  runDataUpgrades,
+} from '../../infra/db/index.ts';
 import {
   type Checkpoint,
   createCatalog,
@@ -24,6 +31,8 @@ export type AdminDatabase = {
    */
   readModelsShow: (checkpoint: Checkpoint) => Promise<ProjectorsWait>;
   readYourWritesTimeoutMs: number;
+  /** The modules' data upgrades: an import runs them again over the log it loads. */
+  upgrades: DataUpgrade[];
   close: () => Promise<void>;
 };
 
@@ -34,8 +43,8 @@ export function consumersOf(app: AppDefinition): Consumer[] {
 
 /**
  * Reaches the database the server uses: DATABASE_URL if set, else the running server's embedded PostgreSQL
- * (or one started for this command alone when no server runs on DATA_DIR). Migrations and checkpoint rows come
- * first, so that a command run before the server's first start sees the same schema the server would.
+ * (or one started for this command alone when no server runs on DATA_DIR). Migrations, data upgrades and checkpoint
+ * rows come first, so that a command run before the server's first start sees the same schema the server would.
  */
 export async function connectAdmin(
   config: Config,
@@ -52,6 +61,8 @@ export async function connectAdmin(
   };
   try {
     await migrate(pool, log);
+    const upgrades = app.modules.flatMap((m) => m.dataUpgrades ?? []);
+    await runDataUpgrades(pool, upgrades, log);
     const consumers = consumersOf(app);
     // A rebuild updates its checkpoint row in place: without the row it would swap tables but leave the live
     // runner to replay the whole log on top of them.
@@ -65,6 +76,7 @@ export async function connectAdmin(
       consumers,
       readModelsShow: (checkpoint) => waitForProjectors(pool, readModels, checkpoint, timeoutMs),
       readYourWritesTimeoutMs: timeoutMs,
+      upgrades,
       close,
     };
   } catch (err) {

@@ -4,10 +4,11 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import readline from 'node:readline';
 import { z } from 'zod';
-import type { Pool, PoolClient } from '../../infra/db/index.ts';
+import type { DataUpgrade, Pool, PoolClient } from '../../infra/db/index.ts';
 import {
   type EventCatalog,
   type EventStore,
+  KEYED_HASH_SUBJECTS,
   type StoredEvent,
   UndecodableEventError,
 } from '../../infra/event-store/index.ts';
@@ -85,6 +86,7 @@ function checkLine(
  * the file are kept; the streams table is rebuilt from the events; every consumer's checkpoint moves to the head
  * in the same transaction (read models: projected; reactors: their reactions are history and are not run again).
  * A log with personal data needs its key file, or an explicit `withoutKeys` (every member then reads as erased).
+ * The data upgrades run again over the loaded log, in the same transaction: it may have been exported before them.
  */
 export async function importEvents(
   pool: Pool,
@@ -93,6 +95,7 @@ export async function importEvents(
     store: EventStore;
     readModels: Projector[];
     reactors: string[];
+    upgrades?: DataUpgrade[];
     keysFile?: string | undefined;
     withoutKeys?: boolean;
     onProgress?: Progress;
@@ -108,7 +111,10 @@ export async function importEvents(
     // Appends wait for the import to finish; a second import waits and then finds the log not empty.
     await client.query('LOCK TABLE events, streams IN SHARE ROW EXCLUSIVE MODE');
     await refuseNonEmpty(client, readModels);
-    // The keys first: the read models are given the events with their personal data opened.
+    // The keys first: the read models are given the events with their personal data opened. A keyed-hash key
+    // made here already (a sign-in attempt makes one) keys nothing that lasts: the key file's own takes its place
+    // (without one, a new one is made on first use).
+    await client.query('DELETE FROM personal_data_keys WHERE subject LIKE $1', [KEYED_HASH_SUBJECTS]);
     const keys = options.keysFile ? await importKeys(client, options.keysFile) : 0;
     const seen = { position: 0, versions: new Map<string, number>(), personal: 0 };
     const projected = new Map(readModels.map((p) => [p.name, 0]));
@@ -155,6 +161,7 @@ export async function importEvents(
       await client.query(
         'INSERT INTO streams (stream_id, version) SELECT stream_id, max(stream_version) FROM events GROUP BY stream_id',
       );
+      for (const upgrade of options.upgrades ?? []) await upgrade.run(client);
       const names = [...readModels.map((p) => p.name), ...options.reactors];
       // A running server's runner that read its checkpoint before this commit must not project the log again:
       // it takes the same locks, so it reads the new checkpoints once this transaction ends.
@@ -183,7 +190,9 @@ export async function importEvents(
 async function refuseNonEmpty(client: PoolClient, readModels: Projector[]) {
   const { rows } = await client.query<{ head: number | null; other: boolean }>(
     `SELECT (SELECT max(global_position) FROM events) AS head,
-            EXISTS (SELECT 1 FROM streams) OR EXISTS (SELECT 1 FROM personal_data_keys) AS other`,
+            EXISTS (SELECT 1 FROM streams)
+            OR EXISTS (SELECT 1 FROM personal_data_keys WHERE subject NOT LIKE $1) AS other`,
+    [KEYED_HASH_SUBJECTS],
   );
   if (rows[0]!.head !== null || rows[0]!.other) {
     throw new ImportError(

@@ -146,6 +146,8 @@ describe('npm run admin -- events export', () => {
     const { rows } = await source.pool.query<{ n: number }>('SELECT count(*) AS n FROM personal_data_keys');
     expect(keyLines).toHaveLength(rows[0]!.n);
     expect(Object.keys(JSON.parse(keyLines[0]!))).toEqual(['subject', 'key', 'createdAt']);
+    // The key of the email claims' keyed hash travels with the members' keys: without it no address is recognised.
+    expect(keyLines.map((l) => JSON.parse(l).subject)).toContain('hmac:email');
     expect((await fs.stat(keys)).mode & 0o777).toBe(0o600);
   });
 
@@ -242,6 +244,35 @@ describe('npm run admin -- events import', () => {
       expect(signup.statusCode).toBe(201);
       expect((await restored.store.head()).position).toBeGreaterThan(head);
       await untilQuiet(restored);
+    } finally {
+      await restored.stop();
+    }
+  });
+
+  it('imports into a database where a sign-in was tried first: the key file brings the email key in its place', async () => {
+    const url = await createTestDatabase();
+    const fresh = await startPlatform(testConfig(url), testLogger(), skillswap, { runProjectors: false });
+    try {
+      const tried = await fresh.http.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: 'kwame@skillswap.demo', password: DEMO_PASSWORD },
+      });
+      expect(tried.statusCode).toBe(401);
+    } finally {
+      await fresh.stop();
+    }
+    const r = await admin(url, 'events', 'import', backup, '--keys', keys);
+    expect(r.err).not.toContain('error');
+    expect(r.code).toBe(0);
+    const restored = await startPlatform(testConfig(url), testLogger(), skillswap, { runProjectors: false });
+    try {
+      const login = await restored.http.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: 'kwame@skillswap.demo', password: DEMO_PASSWORD },
+      });
+      expect(login.statusCode).toBe(200);
     } finally {
       await restored.stop();
     }

@@ -89,6 +89,7 @@ async function importCommand({ file, keysFile, withoutKeys }: Files, context: Co
       store: db.store,
       readModels,
       reactors,
+      upgrades: db.upgrades,
       keysFile,
       withoutKeys,
       onProgress: bar.update,

@@ -75,7 +75,7 @@ export async function planCommunity(
     const email = `${name.toLowerCase().replace(/\W+/g, '.')}.${i}@example.test`;
     const emailHash = Array.from({ length: 64 }, () => r.int(16).toString(16)).join('');
     const claim: NewEvent = { type: 'EmailClaimed', data: { memberId: id } };
-    await out({ stream: `email-${emailHash}`, key: id, events: [claim], metadata: meta(null) });
+    await out({ stream: `email-hmac-${emailHash}`, key: id, events: [claim], metadata: meta(null) });
     const signup = { memberId: id, email, displayName: name, passwordHash: fakeArgon2(r), timezone: m.tz };
     const profile = {
       memberId: id,
