@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from '../db/pool.ts';
 import { type Checkpoint, type EventStore, START } from '../event-store/index.ts';
 import { lockCheckpoint } from './checkpoint-lock.ts';
+import { dependentViews, dropViews, recreateViews } from './dependent-views.ts';
 import type { Projector } from './types.ts';
 
 export type RebuildProgress = { name: string; position: number; headPosition: number };
@@ -212,11 +213,14 @@ async function rebuildLocked(
           }
           // Readers queue behind the swap's lock: wait for a long-running reader at most 5 s, then try again.
           await client.query(`SET LOCAL lock_timeout = '5s'`);
+          // Views on the tables (the analysts' ones) go first and come back last: they would block the drop.
+          // Dropping them before locking the tables keeps the order in which a query on a view locks things.
+          const views = await dependentViews(client, projector.tables);
+          await dropViews(client, views);
           for (const table of projector.tables) {
             await client.query(`LOCK TABLE public.${quote(table)} IN ACCESS EXCLUSIVE MODE`);
           }
-          // Fresh tables carry no privileges: give every other role back exactly what it had on the old ones (the
-          // analysts' read-only role has SELECT on some tables, on some only on chosen columns).
+          // Fresh tables carry no privileges: give every other role back exactly what it had on the old ones.
           const grants = await privilegesOf(client, projector.tables);
           for (const table of projector.tables) {
             const names = await indexNames(client, 'public', table);
@@ -224,8 +228,9 @@ async function rebuildLocked(
             await client.query(`ALTER TABLE ${quote(schema)}.${quote(table)} SET SCHEMA public`);
             await restoreIndexNames(client, table, names);
           }
-          // The analysts' read-only role (if this deployment has one) keeps its access to the new tables.
+          // Every other role keeps its access to the new tables, and the views read them.
           for (const grant of grants) await client.query(grant);
+          await recreateViews(client, views);
           await client.query(
             `UPDATE projection_checkpoints
               SET transaction_id = $2::xid8, position = $3, status = 'running', rebuild_position = NULL,
