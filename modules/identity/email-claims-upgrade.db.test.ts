@@ -56,11 +56,12 @@ async function signUpTheOldWay(pool: Pool, email: string): Promise<string> {
   return memberId;
 }
 
-/** Every place a hash of an address could sit: stream ids, blocked sign-ups, throttle keys. */
+/** Every place a hash of an address could sit: stream ids, blocked sign-ups, throttle keys (and events' data). */
 async function keysInDatabase(pool: Pool): Promise<string[]> {
   const { rows } = await pool.query<{ key: string }>(
     `SELECT stream_id AS key FROM events UNION SELECT stream_id FROM streams
-     UNION SELECT email_hash FROM blocked_signups UNION SELECT key FROM throttle_hits`,
+     UNION SELECT email_hash FROM blocked_signups UNION SELECT key FROM throttle_hits
+     UNION SELECT data::text || metadata::text FROM events WHERE stream_id LIKE 'email-%'`,
   );
   return rows.map((r) => r.key);
 }

@@ -3,15 +3,12 @@
 // and nothing else (no table, no email, no meeting URL, no per-member registration, no reporter), also after
 // rebuilds swapped the tables under the views; no analyst can change the shared role or another's login; and
 // every example query of docs/read-models.md runs as an analyst on a community with data.
+
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../infra/config.ts';
-import { type EmbeddedServer, startEmbedded } from '../../infra/db/embedded.ts';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform, testConfig } from '../../infra/testing/database.ts';
 import { skillswap } from '../../modules/index.ts';
@@ -19,9 +16,8 @@ import { onSession } from '../../modules/sessions/index.ts';
 import { host, signUp } from '../../modules/sessions/testing.ts';
 import { cookieOf } from '../../modules/testing.ts';
 import { DEMO_PASSWORD, seedDemoCommunity } from '../demo/community.ts';
-import { ANALYST_ROLE, addAnalyst, analystCommand, analystLogin } from './analyst.ts';
-import { connectAdmin } from './database.ts';
-import { type AdminIo, runAdmin } from './dispatch.ts';
+import { ANALYST_ROLE, addAnalyst, analystLogin } from './analyst-logins.ts';
+import { admin, connect, failureOf, PERMISSION_DENIED, uniqueName } from './analyst-testing.ts';
 
 /** Every view of the schema analytics with its columns: what an analyst can read, all of it. */
 const VIEWS: Record<string, string[]> = {
@@ -127,49 +123,6 @@ const VIEWS: Record<string, string[]> = {
   skills: ['skill_key', 'name', 'teachers', 'learners', 'first_seen_at'],
 };
 const DOC = new URL('../../docs/read-models.md', import.meta.url);
-const PERMISSION_DENIED = '42501';
-
-/** Runs one admin command line, as scripts/admin.ts would with this configuration. */
-async function admin(config: Config, ...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: AdminIo = { out: (l) => out.push(l), err: (l) => err.push(l), progress: new PassThrough() };
-  const code = await runAdmin(argv, {
-    groups: [analystCommand(() => config)],
-    app: skillswap,
-    io,
-    connect: () => connectAdmin(config, skillswap, io.err),
-  });
-  return { code, out, err: err.join('\n') };
-}
-
-const clients: pg.Client[] = [];
-
-async function connect(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url });
-  // Sessions of removed analysts are ended, and the embedded server is stopped under open ones: no test failure.
-  client.on('error', () => {});
-  await client.connect();
-  clients.push(client);
-  return client;
-}
-
-afterAll(async () => {
-  for (const c of clients) await c.end().catch(() => {});
-});
-
-/** The SQLSTATE a statement fails with, or null when it succeeds. */
-async function failureOf(client: pg.Client, sql: string): Promise<string | null> {
-  try {
-    await client.query(sql);
-    return null;
-  } catch (err) {
-    return (err as { code?: string }).code ?? 'no code';
-  }
-}
-
-/** Roles belong to the server that every test file shares: names of this run only. */
-const uniqueName = (who: string) => `t${randomBytes(4).toString('hex')}_${who}`;
 
 describe('with DATABASE_URL: a community with data', () => {
   let app: Platform;
@@ -536,68 +489,5 @@ describe('with DATABASE_URL: a community with data', () => {
     const gone = await admin(config, 'analyst', 'remove', ben);
     expect(gone.code).toBe(1);
     expect(gone.err).toContain(`there is no analyst ${ben}`);
-  });
-});
-
-describe('without DATABASE_URL: the embedded PostgreSQL under DATA_DIR', () => {
-  let dataDir: string;
-  let server: EmbeddedServer;
-  let config: Config;
-  const eve = uniqueName('eve');
-
-  beforeAll(async () => {
-    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'skillswap-analyst-'));
-    // As `npm start` would: the server runs, and the command attaches to it.
-    server = await startEmbedded({ dataDir, owner: false });
-    config = { ...testConfig('postgres://unused@127.0.0.1/unused'), databaseUrl: undefined, dataDir };
-  });
-
-  afterAll(async () => {
-    await server?.stop();
-    await fs.rm(dataDir, { recursive: true, force: true });
-  });
-
-  it('add prints 127.0.0.1 and the running server port; list shows the analyst and the port', async () => {
-    const added = await admin(config, 'analyst', 'add', eve);
-    expect(added.code, added.err).toBe(0);
-    const match = new RegExp(
-      `^postgres://analyst_${eve}:([0-9a-f]{48})@127\\.0\\.0\\.1:(\\d+)/postgres$`,
-    ).exec(added.out[0]!);
-    expect(match).not.toBeNull();
-    expect(Number(match![2])).toBe(server.port);
-    expect(added.err).toMatch(/new port at every start/);
-
-    const client = await connect(added.out[0]!);
-    expect((await client.query('SELECT count(*)::int AS n FROM analytics.skills')).rows[0].n).toBe(0);
-    expect(await failureOf(client, 'SELECT 1 FROM events')).toBe(PERMISSION_DENIED);
-    expect(await failureOf(client, 'SELECT email FROM member_profiles')).toBe(PERMISSION_DENIED);
-
-    const listed = await admin(config, 'analyst', 'list');
-    expect(listed.out).toContainEqual(
-      expect.stringMatching(new RegExp(`^${eve}\\tanalyst_${eve}\\t1 open session\\t`)),
-    );
-    expect(listed.err).toContain(`postgres://<login>:<password>@127.0.0.1:${server.port}/postgres`);
-  });
-
-  it('password gives a new one: the old one no longer logs in, open connections stay', async () => {
-    const before = (await admin(config, 'analyst', 'password', eve)).out[0]!;
-    const open = await connect(before);
-    const renewed = await admin(config, 'analyst', 'password', eve);
-    expect(renewed.code, renewed.err).toBe(0);
-    expect(renewed.out[0]).not.toBe(before);
-    await expect(connect(before)).rejects.toMatchObject({ code: '28P01' });
-    expect((await open.query('SELECT 1 AS one')).rows[0].one).toBe(1);
-    const client = await connect(renewed.out[0]!);
-    expect((await client.query('SELECT current_user AS who')).rows[0].who).toBe(analystLogin(eve));
-  });
-
-  it('refuses, starting nothing, when no PostgreSQL runs on DATA_DIR', async () => {
-    await server.stop();
-    const result = await admin(config, 'analyst', 'add', uniqueName('late'));
-    expect(result.code).toBe(1);
-    expect(result.err).toMatch(/no PostgreSQL is running on .*start SkillSwap first/);
-    await expect(fs.readFile(path.join(dataDir, 'postgres', 'postmaster.pid'))).rejects.toMatchObject({
-      code: 'ENOENT',
-    });
   });
 });
