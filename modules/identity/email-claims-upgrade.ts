@@ -57,6 +57,12 @@ export async function keyEmailClaims(client: PoolClient): Promise<string> {
     'SELECT email_hash, member_id FROM blocked_signups WHERE email_hash ~ $1',
     ['^[0-9a-f]{64}$'],
   );
+  const throttled = await client.query(`DELETE FROM throttle_hits WHERE key ~ $1`, [
+    '^login-failure:email:[0-9a-f]{64}$',
+  ]);
+  const reset = `${throttled.rowCount ?? 0} login-failure counts reset`;
+  // Nothing keyed the old way (a new database): the key is left to be made on first use.
+  if (claims.length === 0 && blocked.length === 0) return `nothing keyed by SHA-256; ${reset}`;
   const memberIds = [
     ...new Set([...claims.flatMap((c) => c.member_ids), ...blocked.map((b) => b.member_id)]),
   ];
@@ -91,13 +97,10 @@ export async function keyEmailClaims(client: PoolClient): Promise<string> {
       ]);
     }
   }
-  const throttled = await client.query(`DELETE FROM throttle_hits WHERE key ~ $1`, [
-    '^login-failure:email:[0-9a-f]{64}$',
-  ]);
   return (
     `${renames.length - unknowable} email claims keyed by HMAC, ${unknowable} of erased members renamed at ` +
     `random; ${blocked.length - dropped} blocked sign-ups keyed by HMAC, ${dropped} of erased members dropped; ` +
-    `${throttled.rowCount ?? 0} login-failure counts reset`
+    reset
   );
 }
 
