@@ -20,8 +20,11 @@ export type Deps = {
   store: EventStore;
   jobs: Jobs;
   mailer: Mailer;
-  /** Read-your-writes: waits (bounded by config) until the read models have applied this write. */
-  settle: (written: { checkpoint: Checkpoint }) => Promise<void>;
+  /**
+   * Read-your-writes: waits (bounded by config) until the read models have applied this write, and the consumers
+   * named in `also` (reactors whose reaction the answer promises) have processed it.
+   */
+  settle: (written: { checkpoint: Checkpoint }, options?: { also?: string[] }) => Promise<void>;
   rebuild: (name: string, onProgress?: (p: RebuildProgress) => void) => Promise<void>;
   consumers: Consumer[];
 };

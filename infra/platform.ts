@@ -134,9 +134,15 @@ export async function startPlatform(
       mailer,
       consumers,
       rebuild,
-      settle: async ({ checkpoint }) => {
+      settle: async ({ checkpoint }, options = {}) => {
         if (!runner) return;
-        const done = await runner.waitFor(checkpoint, { timeoutMs: config.readYourWritesTimeoutMs });
+        const names = options.also?.length
+          ? [...consumers.filter((c) => c.kind === 'read-model').map((c) => c.name), ...options.also]
+          : undefined;
+        const done = await runner.waitFor(checkpoint, {
+          timeoutMs: config.readYourWritesTimeoutMs,
+          ...(names ? { names } : {}),
+        });
         if (!done) log.warn({ checkpoint }, 'read models did not catch up within the read-your-writes wait');
       },
     };

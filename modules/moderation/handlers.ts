@@ -5,7 +5,7 @@ import { getProfile } from '../../read-models/member-profiles/queries.ts';
 import { getReport, openWeight, upheldReports } from '../../read-models/moderation-queue/queries.ts';
 import { loadReview } from '../feedback/index.ts';
 import { loadMember } from '../identity/index.ts';
-import { loadSession } from '../sessions/index.ts';
+import { HIDDEN_SESSIONS_REACTOR, loadSession } from '../sessions/index.ts';
 import {
   type ContentCommand,
   decideContent,
@@ -63,10 +63,16 @@ async function settled<
 
 export async function changeVisibility(deps: Deps, command: ContentCommand, metadata: EventMetadata) {
   const { targetType, targetId } = command.data;
-  return settled(
-    deps,
-    await runCommand(deps.store, contentStream(targetType, targetId), contentDecider, command, metadata),
+  const result = await runCommand(
+    deps.store,
+    contentStream(targetType, targetId),
+    contentDecider,
+    command,
+    metadata,
   );
+  // The session learns that it is hidden from this event (sessions' reactor); answer once it has.
+  if (result.appended) await deps.settle(result.appended, { also: [HIDDEN_SESSIONS_REACTOR] });
+  return result;
 }
 
 export async function fileReport(

@@ -56,6 +56,12 @@ export const completed: SessionEvent = {
     durationMinutes: 60,
   },
 };
+/** Moderation hid the session (the session learns it from moderation's ContentHidden), and showed it again. */
+export const hidden: SessionEvent = {
+  type: 'SessionHidden',
+  data: { sessionId: 's1', cause: 'moderator' },
+};
+export const unhidden: SessionEvent = { type: 'SessionUnhidden', data: { sessionId: 's1' } };
 /** A session of capacity 2 with a and b in, c and d waiting. */
 export const full = [scheduled(2), registered('a'), registered('b'), waitlisted('c', 1), waitlisted('d', 2)];
 
@@ -86,6 +92,12 @@ export const edit = (changes: Partial<SessionDetails>, actor = host, now = befor
   data: { actor, changes },
   now,
 });
+export const clone = (
+  sessionId: string,
+  actor = host,
+  startsAt = '2026-12-08T18:00:00Z',
+  now = before,
+): SessionCommand => ({ type: 'Clone', data: { actor, sessionId, startsAt }, now });
 export const complete = (attendeeIds?: string[], actor = host, now = after): SessionCommand => ({
   type: 'Complete',
   data: { actor, attendeeIds },

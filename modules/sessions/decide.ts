@@ -18,11 +18,15 @@ export type SessionCommand =
       now: Date;
     }
   | { type: 'Edit'; data: { actor: Actor; changes: Partial<SessionDetails> }; now: Date }
+  /** A new session (`sessionId`, its own stream) with this one's details and another start; decided on the source. */
+  | { type: 'Clone'; data: { actor: Actor; sessionId: string; startsAt: string }; now: Date }
   | { type: 'Cancel'; data: { actor: Actor; reason: string } }
   | { type: 'Complete'; data: { actor: Actor; attendeeIds?: string[] | undefined }; now: Date }
   | { type: 'Register'; data: { memberId: string }; now: Date }
   | { type: 'Unregister'; data: { memberId: string }; now: Date }
-  | { type: 'SendReminder'; data: { kind: ReminderKind; startsAt: string } };
+  | { type: 'SendReminder'; data: { kind: ReminderKind; startsAt: string } }
+  /** Moderation hid the session or showed it again (its ContentHidden / ContentRestored). */
+  | { type: 'RecordVisibility'; data: { hidden: boolean; cause: 'moderator' | 'report-weight' } };
 
 const reject = (reason: Rejection['reason'], message: string, details?: Rejection['details']): Rejection => ({
   reason,
@@ -31,6 +35,46 @@ const reject = (reason: Rejection['reason'], message: string, details?: Rejectio
 });
 
 const hasStarted = (s: Scheduled, now: Date) => now.getTime() >= Date.parse(s.startsAt);
+
+const HIDDEN = 'A moderator hid this session; it cannot be edited or copied.';
+const notInFuture = (startsAt: string, now: Date) =>
+  Date.parse(startsAt) <= now.getTime()
+    ? reject('validation_failed', 'startsAt: must be in the future', [
+        { path: 'startsAt', message: 'must be in the future' },
+      ])
+    : null;
+
+function clone(s: Scheduled, cmd: Extract<SessionCommand, { type: 'Clone' }>): SessionEvent[] | Rejection {
+  const { actor, sessionId, startsAt } = cmd.data;
+  if (actor.memberId !== s.hostId) return reject('forbidden', 'Only the host can clone this session.');
+  // A copy of hidden content would be that content, visible again under a new id.
+  if (s.hidden) return reject('conflict', HIDDEN);
+  const invalid = notInFuture(startsAt, cmd.now);
+  if (invalid) return invalid;
+  const { hostId, title, skill, description, difficulty, prerequisites, meetingUrl, capacity } = s;
+  const { durationMinutes, timezone } = s;
+  return [
+    {
+      type: 'SessionScheduled',
+      data: {
+        sessionId,
+        hostId,
+        title,
+        skill,
+        description,
+        difficulty,
+        prerequisites,
+        meetingUrl,
+        capacity,
+        startsAt,
+        durationMinutes,
+        timezone,
+        seriesId: null,
+        clonedFrom: s.id,
+      },
+    },
+  ];
+}
 
 /** Moving seats: promote the first waitlisted members into every free seat, in arrival order. */
 function fillSeats(s: Scheduled, capacity: number, registered: number): SessionEvent[] {
@@ -43,6 +87,7 @@ function fillSeats(s: Scheduled, capacity: number, registered: number): SessionE
 function edit(s: Scheduled, cmd: Extract<SessionCommand, { type: 'Edit' }>): SessionEvent[] | Rejection {
   const { actor, changes } = cmd.data;
   if (actor.memberId !== s.hostId) return reject('forbidden', 'Only the host can edit this session.');
+  if (s.hidden) return reject('conflict', HIDDEN);
   if (s.status !== 'scheduled') return reject('conflict', `This session is ${s.status}.`);
   if (hasStarted(s, cmd.now)) return reject('conflict', 'This session has already started.');
   const events: SessionEvent[] = [];
@@ -53,11 +98,8 @@ function edit(s: Scheduled, cmd: Extract<SessionCommand, { type: 'Edit' }>): Ses
   const newStart = moved ? startsAt : s.startsAt;
   const newDuration = durationMinutes ?? s.durationMinutes;
   if (newStart !== s.startsAt || newDuration !== s.durationMinutes) {
-    if (Date.parse(newStart) <= cmd.now.getTime()) {
-      return reject('validation_failed', 'startsAt: must be in the future', [
-        { path: 'startsAt', message: 'must be in the future' },
-      ]);
-    }
+    const invalid = notInFuture(newStart, cmd.now);
+    if (invalid) return invalid;
     events.push({
       type: 'SessionRescheduled',
       data: {
@@ -91,11 +133,8 @@ function edit(s: Scheduled, cmd: Extract<SessionCommand, { type: 'Edit' }>): Ses
 export function decide(cmd: SessionCommand, state: Session): SessionEvent[] | Rejection {
   if (cmd.type === 'Schedule') {
     if (state.status !== 'none') return reject('conflict', 'This session already exists.');
-    if (Date.parse(cmd.data.details.startsAt) <= cmd.now.getTime()) {
-      return reject('validation_failed', 'startsAt: must be in the future', [
-        { path: 'startsAt', message: 'must be in the future' },
-      ]);
-    }
+    const invalid = notInFuture(cmd.data.details.startsAt, cmd.now);
+    if (invalid) return invalid;
     const { sessionId, hostId, details, seriesId, clonedFrom } = cmd.data;
     return [{ type: 'SessionScheduled', data: { ...details, sessionId, hostId, seriesId, clonedFrom } }];
   }
@@ -104,6 +143,8 @@ export function decide(cmd: SessionCommand, state: Session): SessionEvent[] | Re
   switch (cmd.type) {
     case 'Edit':
       return edit(s, cmd);
+    case 'Clone':
+      return clone(s, cmd);
     case 'Cancel': {
       const { actor, reason } = cmd.data;
       if (actor.memberId !== s.hostId && !actor.isModerator) {
@@ -145,6 +186,8 @@ export function decide(cmd: SessionCommand, state: Session): SessionEvent[] | Re
     }
     case 'Register': {
       const { memberId } = cmd.data;
+      // Hidden content does not exist for members (API.md): the same answer as for an unknown session.
+      if (s.hidden) return reject('not_found', 'That session was not found.');
       if (memberId === s.hostId)
         return reject('forbidden', 'The host cannot register for their own session.');
       if (s.status !== 'scheduled') return reject('conflict', `This session is ${s.status}.`);
@@ -176,14 +219,23 @@ export function decide(cmd: SessionCommand, state: Session): SessionEvent[] | Re
     case 'SendReminder': {
       const { kind, startsAt } = cmd.data;
       // A reminder for an old start time (rescheduled since), or one already sent, is dropped: exactly once.
+      // Nor for a hidden session: a reminder carries its meeting link (the scam link it was hidden for, say).
       if (
         s.status !== 'scheduled' ||
+        s.hidden ||
         s.startsAt !== startsAt ||
         s.remindersSent.includes(reminderKey(kind, startsAt))
       ) {
         return [];
       }
       return [{ type: 'ReminderDue', data: { sessionId: s.id, kind, startsAt } }];
+    }
+    case 'RecordVisibility': {
+      const { hidden, cause } = cmd.data;
+      if (hidden === s.hidden) return [];
+      return hidden
+        ? [{ type: 'SessionHidden', data: { sessionId: s.id, cause } }]
+        : [{ type: 'SessionUnhidden', data: { sessionId: s.id } }];
     }
     default: {
       const unreachable: never = cmd;

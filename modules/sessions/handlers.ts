@@ -120,6 +120,7 @@ export async function onSession(
   return result;
 }
 
+/** A new session with the details of `sourceId` and another start, decided by the source session's own state. */
 export async function cloneSession(
   deps: Deps,
   actor: Actor,
@@ -127,36 +128,17 @@ export async function cloneSession(
   startsAt: string,
   metadata: EventMetadata,
 ) {
-  const source = await loadSession(deps, sourceId);
-  if (source.status === 'none')
-    throw new CommandRejected({ reason: 'not_found', message: 'That session was not found.' });
-  if (source.hostId !== actor.memberId) {
-    throw new CommandRejected({ reason: 'forbidden', message: 'Only the host can clone this session.' });
-  }
-  const {
-    title,
-    skill,
-    description,
-    difficulty,
-    prerequisites,
-    meetingUrl,
-    capacity,
-    durationMinutes,
-    timezone,
-  } = source;
-  const input = {
-    title,
-    skill,
-    description,
-    difficulty,
-    prerequisites,
-    meetingUrl,
-    capacity,
-    durationMinutes,
-    timezone,
-    startsAt,
-  };
-  return scheduleSession(deps, actor.memberId, input, undefined, metadata, new Date(), sourceId);
+  const { state: source } = await loadState<Session, SessionEvent>(
+    deps.store,
+    sessionStream(sourceId),
+    decider,
+  );
+  const sessionId = randomUUID();
+  const decision = decide({ type: 'Clone', data: { actor, sessionId, startsAt }, now: new Date() }, source);
+  if (!Array.isArray(decision)) throw new CommandRejected(decision);
+  const appended = await deps.store.append(sessionStream(sessionId), 0, decision, { metadata });
+  await deps.settle(appended);
+  return { sessionIds: [sessionId], seriesId: null };
 }
 
 export async function cancelSeries(

@@ -5,6 +5,7 @@ import type { Deps, ModuleDefinition } from '../../infra/platform.ts';
 import { memberDepartures } from './departures.ts';
 import { sessionMailer } from './emails.ts';
 import { inboxRoutes } from './inbox-routes.ts';
+import { hiddenSessions } from './moderated.ts';
 import { reminderScheduler, startReminderWorker } from './reminders.ts';
 import { sessionRoutes } from './routes.ts';
 import { NotificationsRead, sessionEvents } from './session.ts';
@@ -12,7 +13,7 @@ import { NotificationsRead, sessionEvents } from './session.ts';
 export const sessions: ModuleDefinition = {
   name: 'sessions',
   events: [...sessionEvents, NotificationsRead],
-  consumers: [reminderScheduler, sessionMailer, memberDepartures],
+  consumers: [reminderScheduler, sessionMailer, memberDepartures, hiddenSessions],
   routes: (app: FastifyInstance, deps: Deps) => {
     sessionRoutes(app, deps);
     inboxRoutes(app, deps);
@@ -21,6 +22,7 @@ export const sessions: ModuleDefinition = {
 };
 
 export { loadSession, onSession, scheduleSession, sendReminder } from './handlers.ts';
+export { HIDDEN_SESSIONS_REACTOR } from './moderated.ts';
 export { REMINDER_QUEUE } from './reminders.ts';
 export { occurrences } from './series.ts';
 export { DIFFICULTIES, REMINDERS, type ReminderKind, type SessionEventData } from './session.ts';

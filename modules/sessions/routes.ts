@@ -137,7 +137,8 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
     {
       schema: {
         tags: ['sessions'],
-        summary: 'Edit or reschedule a session (host); capacity not below the registered count',
+        summary:
+          'Edit or reschedule a session (host); capacity not below the registered count; 409 once a moderator hid it',
         params: idParams,
         body: editSessionBody,
         response: { 200: one, ...errors(400, 401, 403, 404, 409) },
@@ -207,10 +208,11 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
     {
       schema: {
         tags: ['sessions'],
-        summary: 'Schedule a new session with the details of this one (host)',
+        summary:
+          'Schedule a new session with the details of this one (host); 409 for a session a moderator hid',
         params: idParams,
         body: cloneBody,
-        response: { 201: one, ...errors(400, 401, 403, 404) },
+        response: { 201: one, ...errors(400, 401, 403, 404, 409) },
       },
     },
     async (request, reply) => {
@@ -265,8 +267,7 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request, reply) => {
       const user = requireUser(request);
-      // A session hidden by moderation does not exist for members: no registering either.
-      await show(request, request.params.id);
+      // A session hidden by moderation is refused by the session itself (its decider), as for an unknown one.
       const { events } = await onSession(
         deps,
         request.params.id,

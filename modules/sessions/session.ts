@@ -89,6 +89,18 @@ export const WaitlistPromoted = defineEvent(
   z.object({ sessionId: z.string(), memberId: z.string() }),
 );
 
+/**
+ * Moderation hid the session (ContentHidden in its `content-session-<id>` stream), or showed it again. The session
+ * keeps the fact in its own stream so that its decider can refuse what a hidden session must not allow (see
+ * hiddenSessions in moderation-facts.ts for why the fact travels as an event).
+ */
+export const SessionHidden = defineEvent(
+  'SessionHidden',
+  1,
+  z.object({ sessionId: z.string(), cause: z.enum(['moderator', 'report-weight']) }),
+);
+export const SessionUnhidden = defineEvent('SessionUnhidden', 1, z.object({ sessionId: z.string() }));
+
 export const REMINDERS = ['24h', '1h'] as const;
 export type ReminderKind = (typeof REMINDERS)[number];
 export const ReminderDue = defineEvent(
@@ -119,6 +131,8 @@ export const sessionEvents = [
   MemberWaitlisted,
   RegistrationCancelled,
   WaitlistPromoted,
+  SessionHidden,
+  SessionUnhidden,
   ReminderDue,
   SeriesScheduled,
 ];
@@ -134,6 +148,8 @@ export type SessionEventData = {
   MemberWaitlisted: Data<typeof MemberWaitlisted>;
   RegistrationCancelled: Data<typeof RegistrationCancelled>;
   WaitlistPromoted: Data<typeof WaitlistPromoted>;
+  SessionHidden: Data<typeof SessionHidden>;
+  SessionUnhidden: Data<typeof SessionUnhidden>;
   ReminderDue: Data<typeof ReminderDue>;
   SeriesScheduled: Data<typeof SeriesScheduled>;
 };
@@ -157,6 +173,8 @@ export type Session =
       waitlist: string[];
       attendees: string[];
       remindersSent: string[];
+      /** Hidden by moderation: gone for members, and its host can neither edit nor copy it. */
+      hidden: boolean;
     });
 
 export const initialSession: Session = { status: 'none' };
@@ -174,6 +192,7 @@ export function evolve(state: Session, event: SessionEvent): Session {
       waitlist: [],
       attendees: [],
       remindersSent: [],
+      hidden: false,
     };
   }
   if (state.status === 'none') return state;
@@ -204,6 +223,10 @@ export function evolve(state: Session, event: SessionEvent): Session {
         registered: [...state.registered, event.data.memberId],
         waitlist: state.waitlist.filter((m) => m !== event.data.memberId),
       };
+    case 'SessionHidden':
+      return { ...state, hidden: true };
+    case 'SessionUnhidden':
+      return { ...state, hidden: false };
     case 'ReminderDue':
       return {
         ...state,
