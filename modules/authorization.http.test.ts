@@ -217,6 +217,11 @@ const rows: Row[] = [
     }),
   ],
   [
+    'GET /api/moderation/users/:id/suspension',
+    [401, 403, 403, 200, 200, 401],
+    () => ({ url: `/api/moderation/users/${other.id}/suspension` }),
+  ],
+  [
     'POST /api/moderation/content/:type/:id/hide',
     [401, 403, 403, 200, 200, 401],
     async () => ({

@@ -44,6 +44,15 @@ import {
 const HOUR = 3600_000;
 /** The client's address as a throttle key: behind a trusted proxy it comes from X-Forwarded-For, as sent. */
 const ipOf = (request: FastifyRequest) => storedHeader(request.ip, 100) ?? '';
+const UNTIL = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
+
+/** What a suspended member who signs in with the right password is told: that, and when it ends (if it does). */
+function suspended(until: string | null): HttpError {
+  const message = until
+    ? `Your account is suspended until ${UNTIL.format(new Date(until))} UTC.`
+    : 'Your account is suspended until a moderator lifts the suspension.';
+  return new HttpError('unauthenticated', message, { suspendedUntil: until });
+}
 
 async function currentUser(deps: Deps, id: string) {
   const account = await getAccount(deps.pool, id);
@@ -100,7 +109,9 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
         summary: 'Sign in with email and password',
         description:
           'Each attempt counts as a failure before the password is checked (a right one is forgiven): after ' +
-          'LOGIN_FAILURE_LIMIT failures for an email in 15 minutes (five times that per IP) every attempt is 429.',
+          'LOGIN_FAILURE_LIMIT failures for an email in 15 minutes (five times that per IP) every attempt is 429. ' +
+          'A wrong email or password is 401 with one message for both. A suspended account with the right ' +
+          'password is 401 saying so, and until when (`details.suspendedUntil`, null for a suspension without end).',
         body: loginBody,
         response: { 200: z.object({ user: userSchema }), ...errors(400, 401, 429) },
       },
@@ -112,7 +123,10 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
       if (!attempt.ok) throw tooManyAttempts('failed sign-ins');
       const member = await checkCredentials(deps, request.body.email, request.body.password);
       const account = member ? await getAccount(deps.pool, member.id) : null;
-      if (!member || !account || account.suspended) {
+      // The right password: the member may know why they cannot come in (it reveals nothing to anyone else).
+      // The attempt stays counted, as for any sign-in that does not sign in.
+      if (member && account?.suspended) throw suspended(account.suspendedUntil);
+      if (!member || !account) {
         // One message whatever went wrong: the answer must not reveal which emails have accounts.
         throw unauthenticated('The email or password is not correct.');
       }

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { defineEvent } from '../../infra/event-store/index.ts';
+import { standingSchema } from './standing.ts';
 
-// Streams: `report-<id>` per (reporter, target) pair, refiled after it is resolved; `content-<type>-<id>` per piece
-// of content (hidden or not); `suspension-<memberId>` per member; `admin-actions` for admin actions without a
-// stream of their own (rebuild requests).
+// Streams: `report-<id>` per (reporter, target) pair, refiled after it is resolved; `content-<type>-<id>` per
+// session or review: the weights of its open reports and whether it is hidden, so that hiding by weight is decided
+// from that stream's own state in the append that counts the report; `suspension-<memberId>` per member;
+// `admin-actions` for admin actions without a stream of their own (rebuild requests).
 
 export const TARGET_TYPES = ['session', 'review', 'user'] as const;
 export type TargetType = (typeof TARGET_TYPES)[number];
@@ -16,19 +18,24 @@ const target = {
   ownerId: z.string(),
 };
 
+const contentTarget = { targetType: z.enum(['session', 'review']), targetId: z.string() };
+
 export const ReportFiled = defineEvent(
   'ReportFiled',
-  1,
+  2,
   z.object({
     reportId: z.string(),
     reporterId: z.string(),
     ...target,
     reason: z.string(),
-    /** How much this report counts towards hiding the content at once (the reporter's standing). */
+    /** How much this report counts towards hiding the content at once (reportWeight of `standing`). */
     weight: z.number(),
     /** `system` for content flagged by the blocked words and domains. */
     source: z.enum(['member', 'system']),
+    /** The reporter's record the weight was worked out from; null for system flags (and reports before v2). */
+    standing: standingSchema.nullable(),
   }),
+  { 1: (v1) => ({ ...(v1 as object), standing: null }) },
 );
 
 export const ReportResolved = defineEvent(
@@ -65,14 +72,43 @@ export const ContentRestored = defineEvent(
 
 export const MemberSuspended = defineEvent(
   'MemberSuspended',
-  1,
-  z.object({ memberId: z.string(), reason: z.string(), moderatorId: z.string(), forSpam: z.boolean() }),
+  2,
+  z.object({
+    memberId: z.string(),
+    reason: z.string(),
+    moderatorId: z.string(),
+    /** A spam account: its email address cannot sign up again while it is suspended. */
+    forSpam: z.boolean(),
+    /** When the suspension ends by itself (an ISO time in UTC); null: until a moderator lifts it. */
+    until: z.string().nullable(),
+  }),
+  { 1: (v1) => ({ ...(v1 as object), until: null }) },
 );
 
 export const MemberUnsuspended = defineEvent(
   'MemberUnsuspended',
+  2,
+  z.object({
+    memberId: z.string(),
+    note: z.string(),
+    /** Null when the suspension ended by itself, at its `until`. */
+    moderatorId: z.string().nullable(),
+  }),
+  { 1: (v1) => v1 },
+);
+
+/** A report counts towards hiding its session or review (stream `content-<type>-<id>`), with its weight. */
+export const ReportCounted = defineEvent(
+  'ReportCounted',
   1,
-  z.object({ memberId: z.string(), note: z.string(), moderatorId: z.string() }),
+  z.object({ ...contentTarget, reportId: z.string(), weight: z.number() }),
+);
+
+/** A counted report counts no more: a moderator resolved it (dismissed it, or acted on it). */
+export const ReportClosed = defineEvent(
+  'ReportClosed',
+  1,
+  z.object({ ...contentTarget, reportId: z.string(), action: z.enum(ACTIONS) }),
 );
 
 export const ProjectionRebuildRequested = defineEvent(
@@ -88,6 +124,8 @@ export const moderationEvents = [
   ContentRestored,
   MemberSuspended,
   MemberUnsuspended,
+  ReportCounted,
+  ReportClosed,
   ProjectionRebuildRequested,
 ];
 
@@ -99,5 +137,7 @@ export type ModerationEventData = {
   ContentRestored: Data<typeof ContentRestored>;
   MemberSuspended: Data<typeof MemberSuspended>;
   MemberUnsuspended: Data<typeof MemberUnsuspended>;
+  ReportCounted: Data<typeof ReportCounted>;
+  ReportClosed: Data<typeof ReportClosed>;
   ProjectionRebuildRequested: Data<typeof ProjectionRebuildRequested>;
 };

@@ -1,47 +1,50 @@
 import { createHash } from 'node:crypto';
-import { CommandRejected, type EventMetadata, runCommand } from '../../infra/event-store/index.ts';
+import { type PoolClient, withTransaction } from '../../infra/db/index.ts';
+import {
+  type AppendResult,
+  CommandRejected,
+  type EventMetadata,
+  type EventStore,
+  loadState,
+  runCommand,
+} from '../../infra/event-store/index.ts';
 import type { Deps } from '../../infra/platform.ts';
-import { getProfile } from '../../read-models/member-profiles/queries.ts';
-import { getReport, openWeight, upheldReports } from '../../read-models/moderation-queue/queries.ts';
 import { loadReview } from '../feedback/index.ts';
 import { loadMember } from '../identity/index.ts';
-import { HIDDEN_SESSIONS_REACTOR, loadSession } from '../sessions/index.ts';
+import { loadSession } from '../sessions/index.ts';
 import {
   type ContentCommand,
   decideContent,
   decideReport,
-  decideSuspension,
   evolveContent,
   evolveReport,
-  evolveSuspension,
   initialContent,
   initialReport,
-  initialSuspension,
-  reportWeight,
-  type SuspensionCommand,
+  type Report,
+  type ReportCommand,
+  type ReportEvent,
 } from './decide.ts';
 import type { TargetType } from './events.ts';
+import type { Standing } from './standing.ts';
+import { contentStream, reportStream, settled, suspensionStream } from './streams.ts';
+import { type ByModerator, memberToSuspend, suspensionDecider } from './suspensions.ts';
 
 const reportDecider = { initialState: initialReport, evolve: evolveReport, decide: decideReport };
 const contentDecider = { initialState: initialContent, evolve: evolveContent, decide: decideContent };
-const suspensionDecider = {
-  initialState: initialSuspension,
-  evolve: evolveSuspension,
-  decide: decideSuspension,
-};
 
 /** A member's report on a target has one id: refiling it after resolution reopens the same report. */
 export function reportIdFor(reporterId: string, targetType: TargetType, targetId: string) {
   return createHash('sha256').update(`${reporterId}:${targetType}:${targetId}`).digest('hex').slice(0, 32);
 }
-const reportStream = (id: string) => `report-${id}`;
-const contentStream = (type: string, id: string) => `content-${type}-${id}`;
-const suspensionStream = (memberId: string) => `suspension-${memberId}`;
 
 type Target = { ownerId: string; hostId: string | null };
 
 /** Who a target belongs to, from its own module's events; null when it does not exist. */
-async function resolveTarget(deps: Deps, type: TargetType, id: string): Promise<Target | null> {
+export async function resolveTarget(
+  deps: Pick<Deps, 'store'>,
+  type: TargetType,
+  id: string,
+): Promise<Target | null> {
   if (type === 'session') {
     const s = await loadSession(deps, id);
     return s.status === 'none' ? null : { ownerId: s.hostId, hostId: s.hostId };
@@ -54,12 +57,9 @@ async function resolveTarget(deps: Deps, type: TargetType, id: string): Promise<
   return m.status === 'none' ? null : { ownerId: id, hostId: null };
 }
 
-async function settled<
-  T extends { appended: { checkpoint: { transactionId: string; position: number } } | null },
->(deps: Deps, result: T) {
-  if (result.appended) await deps.settle(result.appended);
-  return result;
-}
+/** Serialises what changes one piece of content (its reports' weights, hiding) for the rest of the transaction. */
+const lockStream = (client: PoolClient, streamId: string) =>
+  client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [streamId]);
 
 export async function changeVisibility(deps: Deps, command: ContentCommand, metadata: EventMetadata) {
   const { targetType, targetId } = command.data;
@@ -70,141 +70,189 @@ export async function changeVisibility(deps: Deps, command: ContentCommand, meta
     command,
     metadata,
   );
-  // The session learns that it is hidden from this event (sessions' reactor); answer once it has.
-  if (result.appended) await deps.settle(result.appended, { also: [HIDDEN_SESSIONS_REACTOR] });
+  await settled(deps, result.appended);
   return result;
+}
+
+type Filing = Extract<ReportCommand, { type: 'File' }>['data'];
+
+/**
+ * Files a report and, for a session or review, counts its weight in the content's stream in the same transaction:
+ * that stream's decider hides the content when the open weight reaches the threshold, from its own state, so two
+ * reports filed at once are counted one after the other (the content stream is locked) and neither is missed.
+ * Throws CommandRejected (an open report by the same reporter: conflict). Returns where the last event landed.
+ */
+export async function recordReport(
+  store: EventStore,
+  client: PoolClient,
+  filing: Filing,
+  target: Target,
+  threshold: number,
+  metadata: EventMetadata,
+): Promise<AppendResult | null> {
+  const { reportId, targetType, targetId, ownerId } = filing;
+  const content = targetType === 'user' ? null : contentStream(targetType, targetId);
+  if (content) await lockStream(client, content);
+  const filed = await runCommand(
+    store,
+    reportStream(reportId),
+    reportDecider,
+    { type: 'File', data: filing },
+    metadata,
+    client,
+  );
+  const event = filed.events[0];
+  if (!content || targetType === 'user' || event?.type !== 'ReportFiled' || !filed.appended) {
+    return filed.appended;
+  }
+  const counted = await runCommand(
+    store,
+    content,
+    contentDecider,
+    {
+      type: 'CountReport',
+      data: {
+        targetType,
+        targetId,
+        ownerId,
+        hostId: target.hostId,
+        reportId,
+        weight: event.data.weight,
+        threshold,
+      },
+    },
+    // Hiding by weight is nobody's act: the audit log must not name the last reporter as its actor.
+    {
+      ...metadata,
+      actorId: null,
+      causationId: `${reportStream(reportId)}:${filed.appended.nextExpectedVersion}`,
+    },
+    client,
+  );
+  return counted.appended ?? filed.appended;
 }
 
 export async function fileReport(
   deps: Deps,
   reporterId: string,
   input: { targetType: TargetType; targetId: string; reason: string },
+  standing: Standing,
   metadata: EventMetadata,
-  source: 'member' | 'system' = 'member',
 ): Promise<string> {
   const target = await resolveTarget(deps, input.targetType, input.targetId);
   if (!target)
     throw new CommandRejected({ reason: 'not_found', message: 'What you reported was not found.' });
-  const reporter = source === 'member' ? await getProfile(deps.pool, reporterId) : null;
-  const weight = reportWeight({
-    upheldReports: source === 'member' ? await upheldReports(deps.pool, reporterId) : 0,
-    averageRating: reporter?.reputation.averageRating ?? null,
-  });
   const reportId = reportIdFor(reporterId, input.targetType, input.targetId);
-  const filing = { reportId, reporterId, ...input, ownerId: target.ownerId, weight, source };
-  await settled(
-    deps,
-    await runCommand(
-      deps.store,
-      reportStream(reportId),
-      reportDecider,
-      { type: 'File', data: filing },
-      metadata,
-    ),
+  const filing: Filing = {
+    reportId,
+    reporterId,
+    ...input,
+    ownerId: target.ownerId,
+    source: 'member',
+    standing,
+  };
+  const appended = await withTransaction(deps.pool, (client) =>
+    recordReport(deps.store, client, filing, target, deps.config.reportHideThreshold, metadata),
   );
-  // Enough weight of open reports hides a session or review at once, until a moderator looks at it. Reports filed
-  // before a moderator restored it do not count again: they did, and one new report re-hid restored content.
-  const visibility =
-    input.targetType === 'user'
-      ? []
-      : await deps.store.readStream(contentStream(input.targetType, input.targetId));
-  const restoredAt = visibility.findLast((e) => e.type === 'ContentRestored')?.recordedAt ?? null;
-  if (
-    input.targetType !== 'user' &&
-    (await openWeight(deps.pool, input.targetType, input.targetId, restoredAt)) >=
-      deps.config.reportHideThreshold
-  ) {
-    await changeVisibility(
-      deps,
-      {
-        type: 'Hide',
-        data: {
-          targetType: input.targetType,
-          targetId: input.targetId,
-          ownerId: target.ownerId,
-          hostId: target.hostId,
-          cause: 'report-weight',
-          note: `hidden pending review: open reports weigh ${deps.config.reportHideThreshold} or more`,
-          moderatorId: null,
-        },
-      },
-      { ...metadata, actorId: null },
-    );
-  }
+  await settled(deps, appended);
   return reportId;
 }
 
-export async function changeSuspension(deps: Deps, command: SuspensionCommand, metadata: EventMetadata) {
-  const member = await loadMember(deps, command.data.memberId);
-  if (member.status === 'none')
-    throw new CommandRejected({ reason: 'not_found', message: 'That member was not found.' });
-  return settled(
-    deps,
-    await runCommand(
-      deps.store,
-      suspensionStream(command.data.memberId),
-      suspensionDecider,
-      command,
-      metadata,
-    ),
-  );
-}
+export type Resolution = {
+  action: 'dismiss' | 'hide' | 'suspend';
+  note: string;
+  /** With suspend: a spam account (its email cannot sign up again), and when the suspension ends. */
+  spam: boolean;
+  until: string | null;
+};
 
-/** Resolves a report and carries out its action: hide the content, or suspend its owner. */
+/**
+ * Resolves a report and carries out its action in the same transaction: the report stops counting towards hiding
+ * its content; with hide the content is hidden; with suspend its owner is suspended. A refusal of any part (a
+ * moderator suspending an admin) leaves everything as it was. An owner already suspended leaves the report
+ * resolved all the same.
+ */
 export async function resolveReport(
   deps: Deps,
-  moderatorId: string,
+  moderator: ByModerator,
   reportId: string,
-  input: { action: 'dismiss' | 'hide' | 'suspend'; note: string },
+  input: Resolution,
   metadata: EventMetadata,
 ) {
-  const result = await runCommand(
-    deps.store,
-    reportStream(reportId),
-    reportDecider,
-    { type: 'Resolve', data: { ...input, moderatorId } },
-    metadata,
-  );
-  await settled(deps, result);
-  const resolved = result.events[0];
-  if (resolved?.type !== 'ReportResolved') return;
-  const { targetType, targetId, ownerId } = resolved.data;
-  if (input.action === 'hide' && targetType !== 'user') {
-    const target = await resolveTarget(deps, targetType, targetId);
-    await changeVisibility(
-      deps,
-      {
-        type: 'Hide',
-        data: {
-          targetType,
-          targetId,
-          ownerId,
-          hostId: target?.hostId ?? null,
-          cause: 'moderator',
-          note: input.note,
-          moderatorId,
-        },
-      },
+  const { state } = await loadState<Report, ReportEvent>(deps.store, reportStream(reportId), reportDecider);
+  const filing = state.status === 'open' ? state.filing : null;
+  const target = filing ? await resolveTarget(deps, filing.targetType, filing.targetId) : null;
+  const owner =
+    filing && input.action === 'suspend'
+      ? await memberToSuspend(deps, filing.ownerId).catch(() => null)
+      : null;
+  const appended = await withTransaction(deps.pool, async (client) => {
+    const content =
+      filing && filing.targetType !== 'user' ? contentStream(filing.targetType, filing.targetId) : null;
+    if (content) await lockStream(client, content);
+    const resolved = await runCommand(
+      deps.store,
+      reportStream(reportId),
+      reportDecider,
+      { type: 'Resolve', data: { action: input.action, note: input.note, moderatorId: moderator.id } },
       metadata,
+      client,
     );
-  }
-  if (input.action === 'suspend') {
-    const current = await getProfile(deps.pool, ownerId);
-    if (current) {
-      await changeSuspension(
-        deps,
+    let last = resolved.appended;
+    const event = resolved.events[0];
+    if (event?.type !== 'ReportResolved') return last;
+    const { targetType, targetId, ownerId } = event.data;
+    if (content && targetType !== 'user') {
+      const closed = await runCommand(
+        deps.store,
+        content,
+        contentDecider,
         {
-          type: 'Suspend',
-          data: { memberId: ownerId, reason: input.note, moderatorId, forSpam: /\bspam\b/i.test(input.note) },
+          type: 'CloseReport',
+          data: {
+            targetType,
+            targetId,
+            ownerId,
+            hostId: target?.hostId ?? null,
+            reportId,
+            action: input.action,
+            note: input.note,
+            moderatorId: moderator.id,
+          },
         },
         metadata,
+        client,
+      );
+      last = closed.appended ?? last;
+    }
+    if (input.action === 'suspend' && owner?.member.status === 'active') {
+      const suspended = await runCommand(
+        deps.store,
+        suspensionStream(ownerId),
+        suspensionDecider,
+        {
+          type: 'Suspend',
+          data: {
+            memberId: ownerId,
+            reason: input.note,
+            moderatorId: moderator.id,
+            byAdmin: moderator.isAdmin,
+            memberIsStaff: owner.memberIsStaff,
+            forSpam: input.spam,
+            until: input.until,
+          },
+          now: new Date(),
+        },
+        metadata,
+        client,
       ).catch((err) => {
         // Already suspended by an earlier report: the report is resolved all the same.
-        if (!(err instanceof CommandRejected && err.rejection.reason === 'conflict')) throw err;
+        if (err instanceof CommandRejected && err.rejection.reason === 'conflict') return null;
+        throw err;
       });
+      last = suspended?.appended ?? last;
     }
-  }
-  return getReport(deps.pool, reportId);
+    return last;
+  });
+  await settled(deps, appended);
 }
-
-export { resolveTarget };

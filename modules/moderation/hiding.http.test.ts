@@ -1,4 +1,5 @@
-// Hiding content: by the weight of open reports (REPORT_HIDE_THRESHOLD 2 here), by a moderator (directly or by
+// Hiding content: by the weight of open reports (REPORT_HIDE_THRESHOLD 0.2 here: two reports of new members, 0.1
+// each; report-weights.http.test.ts has the default threshold and real standing), by a moderator (directly or by
 // resolving a report), restoring it; hidden sessions; and the "Done when": hiding a review changes the
 // mentor's average at once, and a full rebuild of every read model gives the same tables.
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -38,7 +39,7 @@ const reviewIds = async (sessionId: string) => {
 };
 
 beforeAll(async () => {
-  app = await startTestPlatform(skillswap, { config: { signupLimitPerIp: 1000, reportHideThreshold: 2 } });
+  app = await startTestPlatform(skillswap, { config: { signupLimitPerIp: 1000, reportHideThreshold: 0.2 } });
   [host, ann, bob, cat] = (await Promise.all(
     ['Hal', 'Ann', 'Bob', 'Cat'].map((n) => member(app, n)),
   )) as Member[] as [Member, Member, Member, Member];
@@ -50,17 +51,17 @@ beforeAll(async () => {
 });
 
 describe('hiding by the weight of open reports', () => {
-  it('given two reports on a review (threshold 2), then it is hidden at once and stops counting', async () => {
+  it('given two reports on a review (threshold 0.2), then it is hidden at once and stops counting', async () => {
     const [r1, r2] = await Promise.all([member(app, 'R1'), member(app, 'R2')]);
     expect(await reputationOf(app, host.id)).toMatchObject({ averageRating: 3.33, ratingCount: 3 });
     const first = await report(r1, 'review', bobReview);
     expect(first.statusCode).toBe(201);
-    expect(first.json().report.target).toMatchObject({ hidden: false, openWeight: 1 });
+    expect(first.json().report.target).toMatchObject({ hidden: false, openWeight: 0.1 });
     expect(await reviewIds(done)).toContain(bobReview);
 
     const second = await report(r2, 'review', bobReview);
     expect(second.statusCode).toBe(201);
-    expect(second.json().report.target).toMatchObject({ hidden: true, openReports: 2, openWeight: 2 });
+    expect(second.json().report.target).toMatchObject({ hidden: true, openReports: 2, openWeight: 0.2 });
     // Read-your-writes: the very next reads see the review gone and the host's average without it.
     expect(await reviewIds(done)).not.toContain(bobReview);
     expect(await reputationOf(app, host.id)).toMatchObject({ averageRating: 4.5, ratingCount: 2 });

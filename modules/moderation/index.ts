@@ -4,14 +4,18 @@ import type { ModuleDefinition } from '../../infra/platform.ts';
 import { moderationEvents } from './events.ts';
 import { moderationRoutes } from './routes.ts';
 import { contentScreener } from './screening.ts';
+import { startSuspensionEndWorker, suspensionEndScheduler } from './suspensions.ts';
 
 export const moderation: ModuleDefinition = {
   name: 'moderation',
   events: moderationEvents,
-  consumers: [contentScreener],
+  consumers: [contentScreener, suspensionEndScheduler],
   routes: moderationRoutes,
+  onStart: startSuspensionEndWorker,
 };
 
-export { reportWeight, screen } from './decide.ts';
+export { screen } from './decide.ts';
 export type { ModerationEventData, TargetType } from './events.ts';
-export { changeSuspension, fileReport, reportIdFor } from './handlers.ts';
+export { fileReport, reportIdFor } from './handlers.ts';
+export { reportWeight, type Standing } from './standing.ts';
+export { changeSuspension, SUSPENSION_END_QUEUE } from './suspensions.ts';

@@ -38,13 +38,14 @@ beforeAll(async () => {
 
 describe('POST /api/reports', () => {
   it('given a member, when they report a session, then 201 with the open report and its target', async () => {
+    // Ann's record: an account of today that attended one completed session (done): 0.1 + 0.25.
     const res = await report(ann, 'session', done, '  misleading title  ');
     expect(res.statusCode).toBe(201);
     expect(res.json().report).toEqual({
       id: expect.stringMatching(/^[0-9a-f]{32}$/),
       status: 'open',
       reason: 'misleading title',
-      weight: 1,
+      weight: 0.35,
       source: 'member',
       reporterId: ann.id,
       target: {
@@ -54,7 +55,7 @@ describe('POST /api/reports', () => {
         preview: 'Rye bread',
         hidden: false,
         openReports: 1,
-        openWeight: 1,
+        openWeight: 0.35,
       },
       action: null,
       note: null,
@@ -108,7 +109,7 @@ describe('POST /api/reports', () => {
     expect(again.json().error.code).toBe('conflict');
     const other = await report(ann, 'user', mod2.id);
     expect(other.statusCode).toBe(201);
-    expect(other.json().report.target).toMatchObject({ openReports: 2, openWeight: 2 });
+    expect(other.json().report.target).toMatchObject({ openReports: 2, openWeight: 0.7 });
   });
 });
 
@@ -135,10 +136,10 @@ describe('GET /api/moderation/reports', () => {
       filed.push(res.json().report.id);
     }
     const mine = (await queue(mod)).filter((i) => [x.id, y.id, z.id].includes(i.target.id));
-    // y has two open reports (weight 2); x and z one each, x filed first.
+    // y has two open reports of new members (0.1 each); x and z one each, x filed first.
     expect(mine.map((i) => i.id)).toEqual([filed[1], filed[3], filed[0], filed[2]]);
-    expect(mine[0]).toMatchObject({ target: { id: y.id, preview: 'Yuri', openReports: 2, openWeight: 2 } });
-    expect(mine[2]).toMatchObject({ target: { id: x.id, preview: 'Xena', openReports: 1, openWeight: 1 } });
+    expect(mine[0]).toMatchObject({ target: { id: y.id, preview: 'Yuri', openReports: 2, openWeight: 0.2 } });
+    expect(mine[2]).toMatchObject({ target: { id: x.id, preview: 'Xena', openReports: 1, openWeight: 0.1 } });
   });
 
   it('given status=resolved, lists resolved reports only; an unknown status is 400', async () => {
@@ -220,12 +221,39 @@ describe('resolving a report', () => {
     expect((await call(app, mod, 'GET', '/api/moderation/reports/nope')).statusCode).toBe(404);
   });
 
-  it('an upheld report makes the reporter weigh more next time (1.25)', async () => {
-    const [reporter, target] = await Promise.all([member(app, 'Trusty'), member(app, 'Target')]);
-    const id = (await report(reporter, 'user', target.id)).json().report.id;
-    expect((await resolve(mod, id, { action: 'suspend', note: 'abusive messages' })).statusCode).toBe(200);
+  it('an upheld report makes the reporter weigh more next time (0.1 to 0.35), a dismissed one less', async () => {
+    const [reporter, target, other] = await Promise.all([
+      member(app, 'Trusty'),
+      member(app, 'Target'),
+      member(app),
+    ]);
+    const first = (await report(reporter, 'user', target.id)).json().report;
+    expect(first.weight).toBe(0.1);
+    expect((await resolve(mod, first.id, { action: 'suspend', note: 'abusive messages' })).statusCode).toBe(
+      200,
+    );
     const next = await report(reporter, 'user', host.id);
     expect(next.statusCode).toBe(201);
-    expect(next.json().report.weight).toBe(1.25);
+    expect(next.json().report.weight).toBe(0.35);
+    expect(
+      (await resolve(mod, next.json().report.id, { action: 'dismiss', note: 'nothing wrong' })).statusCode,
+    ).toBe(200);
+    expect((await report(reporter, 'user', other.id)).json().report.weight).toBe(0.1);
+  });
+
+  it('keeps the record a weight came from in the report history', async () => {
+    const reporter = await member(app, 'Recorded');
+    const id = (await report(reporter, 'user', bob.id)).json().report.id;
+    const history = (await call(app, mod, 'GET', `/api/moderation/reports/${id}`)).json().history;
+    expect(history[0].data).toMatchObject({
+      weight: 0.1,
+      standing: {
+        accountAgeDays: 0,
+        sessionsAttended: 0,
+        sessionsHosted: 0,
+        upheldReports: 0,
+        dismissedReports: 0,
+      },
+    });
   });
 });

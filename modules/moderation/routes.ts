@@ -5,6 +5,7 @@ import {
   cursorParam,
   errors,
   HttpError,
+  hasRole,
   id,
   idParam as idParams,
   multiLine,
@@ -12,7 +13,9 @@ import {
   requestMetadata,
   requireRole,
   requireUser,
+  type SignedInUser,
   singleLine,
+  timestamp,
 } from '../../infra/http/index.ts';
 import type { Deps } from '../../infra/platform.ts';
 import { REBUILD_QUEUE } from '../../infra/projections/routes.ts';
@@ -20,9 +23,36 @@ import { spendDailyAllowance } from '../../infra/throttle.ts';
 import { auditLog } from '../../read-models/audit-log/queries.ts';
 import { getReport, reportQueue } from '../../read-models/moderation-queue/queries.ts';
 import { ACTIONS, TARGET_TYPES } from './events.ts';
-import { changeSuspension, changeVisibility, fileReport, resolveReport, resolveTarget } from './handlers.ts';
+import { changeVisibility, fileReport, resolveReport, resolveTarget } from './handlers.ts';
+import { standingOf } from './standing-facts.ts';
+import { changeSuspension, memberToSuspend, suspensionOf } from './suspensions.ts';
 
 const note = multiLine({ min: 1, max: 1000, empty: 'is required' });
+// In UTC (timestamp() passes it on so): one spelling of each instant, as the end is kept, shown and scheduled.
+const until = timestamp()
+  .optional()
+  .describe(
+    'When the suspension ends by itself (ISO 8601, in the future); the member can sign in again from then. ' +
+      'Left out: until a moderator lifts it.',
+  );
+const spamFlag = z
+  .boolean()
+  .describe(
+    'A spam account: its email address cannot be used to sign up again while it is suspended. Never read ' +
+      'from the note or reason.',
+  );
+const spam = spamFlag.default(false);
+const suspensionSchema = z.object({
+  suspended: z.boolean(),
+  until: z
+    .string()
+    .nullable()
+    .describe('When the suspension ends by itself; null: until a moderator lifts it'),
+  since: z.string().nullable(),
+  reason: z.string().nullable(),
+  forSpam: z.boolean(),
+});
+const moderatorOf = (user: SignedInUser) => ({ id: user.id, isAdmin: hasRole(user, 'admin') });
 
 const reportSchema = z.object({
   id: z.string(),
@@ -78,7 +108,8 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
       if (!(await spendDailyAllowance(deps.pool, 'reports', user.id, perDay)).ok) {
         throw new HttpError('rate_limited', `You can file at most ${perDay} reports a day.`);
       }
-      const id = await fileReport(deps, user.id, request.body, requestMetadata(request));
+      const standing = await standingOf(deps, user.id, new Date());
+      const id = await fileReport(deps, user.id, request.body, standing, requestMetadata(request));
       return reply.code(201).send({ report: await show(id) });
     },
   );
@@ -142,51 +173,120 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
       schema: {
         tags: ['moderation'],
         summary: 'Resolve a report: dismiss it, hide the content, or suspend its owner',
+        description:
+          'With `suspend`, `spam` and `until` are those of a direct suspension (only an admin may suspend a ' +
+          'moderator or an admin: 403, and the report stays open). A spam account is never inferred from the note.',
         params: idParams,
-        body: z.object({ action: z.enum(ACTIONS, { error: 'must be dismiss, hide or suspend' }), note }),
+        body: z
+          .object({
+            action: z.enum(ACTIONS, { error: 'must be dismiss, hide or suspend' }),
+            note,
+            spam: spamFlag.optional(),
+            until,
+          })
+          .superRefine((body, ctx) => {
+            if (body.action === 'suspend') return;
+            for (const key of ['spam', 'until'] as const) {
+              if (body[key] !== undefined)
+                ctx.addIssue({ code: 'custom', path: [key], message: 'only goes with the action suspend' });
+            }
+          }),
         response: { 200: z.object({ report: reportSchema }), ...errors(400, 401, 403, 404, 409) },
       },
     },
     async (request) => {
       const moderator = requireRole(request, 'moderator');
-      await resolveReport(deps, moderator.id, request.params.id, request.body, requestMetadata(request));
+      const { action, note: text, spam: forSpam, until: ends } = request.body;
+      await resolveReport(
+        deps,
+        moderatorOf(moderator),
+        request.params.id,
+        { action, note: text, spam: forSpam ?? false, until: ends ?? null },
+        requestMetadata(request),
+      );
       return { report: await show(request.params.id) };
     },
   );
 
-  for (const action of ['suspend', 'unsuspend'] as const) {
-    r.post(
-      `/api/moderation/users/:id/${action}`,
-      {
-        schema: {
-          tags: ['moderation'],
-          summary:
-            action === 'suspend'
-              ? 'Suspend a member: signed out at once, cannot sign in or act; upcoming sessions are cancelled'
-              : 'Lift a suspension',
-          params: idParams,
-          body: z.object({ reason: note, spam: z.boolean().default(false) }),
-          response: {
-            200: z.object({ memberId: z.string(), suspended: z.boolean() }),
-            ...errors(400, 401, 403, 404, 409),
-          },
+  r.post(
+    '/api/moderation/users/:id/suspend',
+    {
+      schema: {
+        tags: ['moderation'],
+        summary:
+          'Suspend a member: signed out at once, cannot sign in or act; upcoming sessions are cancelled',
+        description:
+          'Only an admin may suspend a moderator or an admin (403); nobody suspends themselves (403). With ' +
+          '`until`, the suspension is lifted by itself at that time.',
+        params: idParams,
+        body: z.object({ reason: note, spam, until }),
+        response: {
+          200: z.object({ memberId: z.string(), suspended: z.boolean(), until: z.string().nullable() }),
+          ...errors(400, 401, 403, 404, 409),
         },
       },
-      async (request) => {
-        const moderator = requireRole(request, 'moderator');
-        const { reason, spam } = request.body;
-        const data = { memberId: request.params.id, moderatorId: moderator.id };
-        await changeSuspension(
-          deps,
-          action === 'suspend'
-            ? { type: 'Suspend', data: { ...data, reason, forSpam: spam } }
-            : { type: 'Unsuspend', data: { ...data, note: reason } },
-          requestMetadata(request),
-        );
-        return { memberId: request.params.id, suspended: action === 'suspend' };
+    },
+    async (request) => {
+      const moderator = requireRole(request, 'moderator');
+      const { reason, spam: forSpam, until: ends } = request.body;
+      const memberId = request.params.id;
+      const state = await changeSuspension(
+        deps,
+        moderatorOf(moderator),
+        { type: 'Suspend', memberId, reason, forSpam, until: ends ?? null },
+        requestMetadata(request),
+      );
+      return { memberId, suspended: true, until: state.until };
+    },
+  );
+
+  r.post(
+    '/api/moderation/users/:id/unsuspend',
+    {
+      schema: {
+        tags: ['moderation'],
+        summary: 'Lift a suspension (only an admin lifts that of a moderator or an admin)',
+        params: idParams,
+        body: z.object({ reason: note }),
+        response: {
+          200: z.object({ memberId: z.string(), suspended: z.boolean() }),
+          ...errors(400, 401, 403, 404, 409),
+        },
       },
-    );
-  }
+    },
+    async (request) => {
+      const moderator = requireRole(request, 'moderator');
+      const memberId = request.params.id;
+      await changeSuspension(
+        deps,
+        moderatorOf(moderator),
+        { type: 'Unsuspend', memberId, note: request.body.reason },
+        requestMetadata(request),
+      );
+      return { memberId, suspended: false };
+    },
+  );
+
+  r.get(
+    '/api/moderation/users/:id/suspension',
+    {
+      schema: {
+        tags: ['moderation'],
+        summary: 'Whether a member is suspended, since when, why and until when (moderator)',
+        params: idParams,
+        response: {
+          200: z.object({ memberId: z.string(), staff: z.boolean(), suspension: suspensionSchema }),
+          ...errors(401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      requireRole(request, 'moderator');
+      const memberId = request.params.id;
+      const { memberIsStaff } = await memberToSuspend(deps, memberId);
+      return { memberId, staff: memberIsStaff, suspension: await suspensionOf(deps, memberId) };
+    },
+  );
 
   for (const action of ['hide', 'restore'] as const) {
     r.post(
@@ -216,9 +316,7 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
         };
         await changeVisibility(
           deps,
-          action === 'hide'
-            ? { type: 'Hide', data: { ...base, cause: 'moderator' } }
-            : { type: 'Restore', data: base },
+          action === 'hide' ? { type: 'Hide', data: base } : { type: 'Restore', data: base },
           requestMetadata(request),
         );
         return { hidden: action === 'hide' };

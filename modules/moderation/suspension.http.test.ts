@@ -41,7 +41,7 @@ describe('who may suspend', () => {
     expect((await act(null, a.id, 'suspend')).statusCode).toBe(401);
     const res = await act(mod, a.id, 'suspend');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ memberId: a.id, suspended: true });
+    expect(res.json()).toEqual({ memberId: a.id, suspended: true, until: null });
     expect((await act(admin, b.id, 'suspend')).statusCode).toBe(200);
     expect((await act(ann, a.id, 'unsuspend')).statusCode).toBe(403);
     expect((await act(admin, a.id, 'unsuspend')).statusCode).toBe(200);
@@ -69,7 +69,7 @@ describe('a suspended member', () => {
     hosted = await upcoming(app, sam, [attendee]);
   });
 
-  it('is signed out (GET /api/me 401) and cannot sign in: 401 with the wrong-password message', async () => {
+  it('is signed out (GET /api/me 401) and cannot sign in: with the right password, 401 saying so', async () => {
     const other = await login(sam);
     expect(other.statusCode).toBe(200);
     expect((await act(mod, sam.id, 'suspend', { reason: 'harassment' })).statusCode).toBe(200);
@@ -78,10 +78,20 @@ describe('a suspended member', () => {
       expect((await call(app, { cookie }, 'GET', '/api/me')).statusCode).toBe(401);
     }
     const refused = await login(sam);
-    const wrong = await login({ ...sam, password: 'not the password' });
     expect(refused.statusCode).toBe(401);
-    expect(refused.json()).toEqual(wrong.json());
+    expect(refused.json().error).toEqual({
+      code: 'unauthenticated',
+      message: 'Your account is suspended until a moderator lifts the suspension.',
+      details: { suspendedUntil: null },
+    });
     expect(refused.headers['set-cookie']).toBeUndefined();
+    // A wrong password tells nothing of the suspension: the message anyone gets.
+    const wrong = await login({ ...sam, password: 'not the password' });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json().error).toEqual({
+      code: 'unauthenticated',
+      message: 'The email or password is not correct.',
+    });
   });
 
   it('has their upcoming hosted session cancelled, and its attendee gets a cancelled notification', async () => {
@@ -152,20 +162,57 @@ describe('a spam suspension', () => {
     expect((await login(spammer)).statusCode).toBe(200);
   });
 
-  it('also follows from resolving a report with suspend and a note that says spam', async () => {
-    const [reporter, spammer] = await Promise.all([member(app, 'Rep'), member(app, 'Spam2')]);
-    const filed = await call(app, reporter, 'POST', '/api/reports', {
-      targetType: 'user',
-      targetId: spammer.id,
-      reason: 'ads',
-    });
-    const id = filed.json().report.id;
-    const res = await call(app, mod, 'POST', `/api/moderation/reports/${id}/resolve`, {
-      action: 'suspend',
-      note: 'Spam account',
-    });
-    expect(res.statusCode).toBe(200);
+  it('follows from resolving a report with suspend and spam: true, never from a note that says spam', async () => {
+    const [reporter, spammer, rude] = await Promise.all([
+      member(app, 'Rep'),
+      member(app, 'Spam2'),
+      member(app, 'Rude'),
+    ]);
+    const resolveWith = async (target: Member, body: Record<string, unknown>) => {
+      const filed = await call(app, reporter, 'POST', '/api/reports', {
+        targetType: 'user',
+        targetId: target.id,
+        reason: 'ads',
+      });
+      const res = await call(app, mod, 'POST', `/api/moderation/reports/${filed.json().report.id}/resolve`, {
+        action: 'suspend',
+        ...body,
+      });
+      expect(res.statusCode).toBe(200);
+    };
+    await resolveWith(rude, { note: 'Not spam, just rude: no spam here' });
+    await resolveWith(spammer, { note: 'Ads everywhere', spam: true });
     expect((await login(spammer)).statusCode).toBe(401);
     await eventually(async () => expect((await signUpAgain(spammer.email)).statusCode).toBe(403));
+    // The rude member's email is only taken (409), not barred (403), whatever the note says.
+    expect((await signUpAgain(rude.email)).statusCode).toBe(409);
+    const log = await call(app, admin, 'GET', '/api/admin/audit-log?limit=20');
+    const actions = (log.json().items as { action: string; target: { id: string } | null }[]).filter((e) =>
+      [rude.id, spammer.id].includes(e.target?.id ?? ''),
+    );
+    expect(actions.map((e) => [e.target?.id, e.action])).toEqual(
+      expect.arrayContaining([
+        [rude.id, 'member.suspended'],
+        [spammer.id, 'member.suspended-for-spam'],
+      ]),
+    );
+  });
+
+  it('refuses spam or until with an action other than suspend (400 naming the field)', async () => {
+    const [reporter, target] = await Promise.all([member(app), member(app)]);
+    const filed = await call(app, reporter, 'POST', '/api/reports', {
+      targetType: 'user',
+      targetId: target.id,
+      reason: 'ads',
+    });
+    const res = await call(app, mod, 'POST', `/api/moderation/reports/${filed.json().report.id}/resolve`, {
+      action: 'dismiss',
+      note: 'fine',
+      spam: true,
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details).toEqual([
+      { path: 'spam', message: 'only goes with the action suspend' },
+    ]);
   });
 });

@@ -29,7 +29,7 @@ const decider = { initialState: initialSession, evolve, decide };
 export type Actor = { memberId: string; isModerator: boolean };
 export type NewSession = Omit<SessionDetails, 'hostId' | 'timezone'> & { timezone?: string | undefined };
 
-export async function loadSession(deps: Deps, sessionId: string): Promise<Session> {
+export async function loadSession(deps: Pick<Deps, 'store'>, sessionId: string): Promise<Session> {
   return (await loadState<Session, SessionEvent>(deps.store, sessionStream(sessionId), decider)).state;
 }
 

@@ -92,7 +92,7 @@ export const WaitlistPromoted = defineEvent(
 /**
  * Moderation hid the session (ContentHidden in its `content-session-<id>` stream), or showed it again. The session
  * keeps the fact in its own stream so that its decider can refuse what a hidden session must not allow (see
- * hiddenSessions in moderation-facts.ts for why the fact travels as an event).
+ * hiddenSessions in moderated.ts for why the fact travels as an event).
  */
 export const SessionHidden = defineEvent(
   'SessionHidden',

@@ -66,11 +66,15 @@ async function apply(client: PoolClient, event: StoredEvent) {
     }
     case 'MemberSuspended':
     case 'MemberUnsuspended': {
-      const d = event.data as { memberId: string };
-      await client.query('UPDATE member_profiles SET suspended = $2 WHERE member_id = $1', [
-        d.memberId,
-        event.type === 'MemberSuspended',
-      ]);
+      const d = event.data as { memberId: string; until?: string | null };
+      await client.query(
+        'UPDATE member_profiles SET suspended = $2, suspended_until = $3 WHERE member_id = $1',
+        [
+          d.memberId,
+          event.type === 'MemberSuspended',
+          event.type === 'MemberSuspended' ? (d.until ?? null) : null,
+        ],
+      );
       return null;
     }
     case 'RoleRevoked': {

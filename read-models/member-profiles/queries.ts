@@ -32,6 +32,8 @@ export type AccountView = {
   displayName: string;
   roles: string[];
   suspended: boolean;
+  /** When the suspension ends by itself (ISO); null when not suspended or suspended until lifted. */
+  suspendedUntil: string | null;
 };
 
 type Row = {
@@ -45,6 +47,7 @@ type Row = {
   timezone: string;
   roles: string[];
   suspended: boolean;
+  suspended_until: Date | null;
   average_rating: number | null;
   rating_count: number;
   sessions_hosted: number;
@@ -54,7 +57,7 @@ type Row = {
 };
 
 const COLUMNS = `member_id, email, display_name, bio, avatar_url, skills_to_teach, skills_to_learn, timezone, roles,
-  suspended, average_rating, rating_count, sessions_hosted, students_taught, points, joined_at`;
+  suspended, suspended_until, average_rating, rating_count, sessions_hosted, students_taught, points, joined_at`;
 
 function toProfile(r: Row): ProfileView {
   return {
@@ -133,6 +136,7 @@ const toAccount = (r: Row): AccountView => ({
   displayName: r.display_name,
   roles: r.roles,
   suspended: r.suspended,
+  suspendedUntil: r.suspended_until?.toISOString() ?? null,
 });
 
 export async function getAccount(db: Queryable, memberId: string): Promise<AccountView | null> {

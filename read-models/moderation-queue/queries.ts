@@ -95,26 +95,16 @@ export async function getReport(db: Queryable, id: string): Promise<QueueItem | 
   return rows[0] ? toItem(rows[0]) : null;
 }
 
-/** The sum of the weights of a target's open reports filed after `since` (for hiding it at once past the threshold). */
-export async function openWeight(
+/** A reporter's record with the moderators: how many of their reports were upheld (hide, suspend) or dismissed. */
+export async function reporterRecord(
   db: Queryable,
-  targetType: string,
-  targetId: string,
-  since: Date | null = null,
-): Promise<number> {
-  const { rows } = await db.query<{ w: number }>(
-    `SELECT coalesce(sum(weight), 0)::float AS w FROM moderation_reports
-      WHERE target_type = $1 AND target_id = $2 AND status = 'open' AND ($3::timestamptz IS NULL OR filed_at > $3)`,
-    [targetType, targetId, since],
-  );
-  return rows[0]?.w ?? 0;
-}
-
-/** How many of a member's reports moderators upheld (acted on with hide or suspend). */
-export async function upheldReports(db: Queryable, reporterId: string): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM moderation_reports WHERE reporter_id = $1 AND action IN ('hide', 'suspend')`,
+  reporterId: string,
+): Promise<{ upheld: number; dismissed: number }> {
+  const { rows } = await db.query<{ upheld: number; dismissed: number }>(
+    `SELECT count(*) FILTER (WHERE action IN ('hide', 'suspend'))::int AS upheld,
+            count(*) FILTER (WHERE action = 'dismiss')::int AS dismissed
+       FROM moderation_reports WHERE reporter_id = $1 AND status = 'resolved'`,
     [reporterId],
   );
-  return rows[0]?.n ?? 0;
+  return rows[0] ?? { upheld: 0, dismissed: 0 };
 }

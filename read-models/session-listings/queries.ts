@@ -224,3 +224,23 @@ export async function mySessions(db: Queryable, memberId: string, now = new Date
     },
   };
 }
+
+/**
+ * Completed sessions a member attended (marked present), and completed sessions they hosted that someone attended;
+ * sessions that moderation hid count for neither.
+ */
+export async function completedSessionCounts(
+  db: Queryable,
+  memberId: string,
+): Promise<{ attended: number; hosted: number }> {
+  const { rows } = await db.query<{ attended: number; hosted: number }>(
+    `SELECT
+       (SELECT count(*) FROM session_registrations r JOIN session_listings l ON l.session_id = r.session_id
+         WHERE r.member_id = $1 AND r.attended AND l.status = 'completed' AND NOT l.hidden)::int AS attended,
+       (SELECT count(*) FROM session_listings l WHERE l.host_id = $1 AND l.status = 'completed' AND NOT l.hidden
+           AND EXISTS (SELECT 1 FROM session_registrations r WHERE r.session_id = l.session_id AND r.attended))::int
+         AS hosted`,
+    [memberId],
+  );
+  return rows[0] ?? { attended: 0, hosted: 0 };
+}

@@ -1,0 +1,123 @@
+import { CommandRejected, type EventMetadata, runCommand } from '../../infra/event-store/index.ts';
+import type { Deps } from '../../infra/platform.ts';
+import type { Reactor } from '../../infra/projections/index.ts';
+import { loadMember } from '../identity/index.ts';
+import { decideSuspension, evolveSuspension, initialSuspension, type SuspensionCommand } from './decide.ts';
+import type { ModerationEventData } from './events.ts';
+import { settled, suspensionStream } from './streams.ts';
+
+export const suspensionDecider = {
+  initialState: initialSuspension,
+  evolve: evolveSuspension,
+  decide: decideSuspension,
+};
+
+/** The facts a suspension decision needs beyond the command: whether the member is staff (from identity). */
+export async function memberToSuspend(deps: Pick<Deps, 'store'>, memberId: string) {
+  const member = await loadMember(deps, memberId);
+  if (member.status === 'none')
+    throw new CommandRejected({ reason: 'not_found', message: 'That member was not found.' });
+  const memberIsStaff =
+    member.status === 'active' && member.roles.some((r) => r === 'moderator' || r === 'admin');
+  return { member, memberIsStaff };
+}
+
+export type ByModerator = { id: string; isAdmin: boolean };
+
+/** A moderator suspends a member, or lifts a suspension. */
+export async function changeSuspension(
+  deps: Deps,
+  moderator: ByModerator,
+  change:
+    | { type: 'Suspend'; memberId: string; reason: string; forSpam: boolean; until: string | null }
+    | { type: 'Unsuspend'; memberId: string; note: string },
+  metadata: EventMetadata,
+) {
+  const { memberIsStaff } = await memberToSuspend(deps, change.memberId);
+  const hierarchy = { moderatorId: moderator.id, byAdmin: moderator.isAdmin, memberIsStaff };
+  const command: SuspensionCommand =
+    change.type === 'Suspend'
+      ? {
+          type: 'Suspend',
+          data: {
+            ...hierarchy,
+            memberId: change.memberId,
+            reason: change.reason,
+            forSpam: change.forSpam,
+            until: change.until,
+          },
+          now: new Date(),
+        }
+      : { type: 'Unsuspend', data: { ...hierarchy, memberId: change.memberId, note: change.note } };
+  const result = await runCommand(
+    deps.store,
+    suspensionStream(change.memberId),
+    suspensionDecider,
+    command,
+    metadata,
+  );
+  await settled(deps, result.appended);
+  return result.state;
+}
+
+/** A suspension's end has come: the system lifts it, unless it was lifted or replaced since (then nothing). */
+export async function endSuspension(deps: Deps, memberId: string, until: string) {
+  const result = await runCommand(
+    deps.store,
+    suspensionStream(memberId),
+    suspensionDecider,
+    { type: 'EndSuspension', data: { memberId, until } },
+    { actorId: null },
+  );
+  await settled(deps, result.appended);
+}
+
+export type SuspensionStatus = {
+  suspended: boolean;
+  /** When it ends by itself; null: until a moderator lifts it (or not suspended). */
+  until: string | null;
+  since: string | null;
+  reason: string | null;
+  forSpam: boolean;
+};
+
+/** Where a member's suspension stands, from their suspension stream. */
+export async function suspensionOf(deps: Pick<Deps, 'store'>, memberId: string): Promise<SuspensionStatus> {
+  const last = (await deps.store.readStream(suspensionStream(memberId))).at(-1);
+  if (last?.type !== 'MemberSuspended') {
+    return { suspended: false, until: null, since: null, reason: null, forSpam: false };
+  }
+  const { until, reason, forSpam } = last.data as ModerationEventData['MemberSuspended'];
+  return { suspended: true, until, since: last.recordedAt.toISOString(), reason, forSpam };
+}
+
+export const SUSPENSION_END_QUEUE = 'suspension-ends';
+type SuspensionEndJob = { memberId: string; until: string };
+
+/**
+ * Schedules the end of every suspension that has one, as a pg-boss job at its `until` (kept in the database: it
+ * survives a restart, and one that comes due while the server is down runs when it is back). However often a job
+ * runs, the member's suspension stream records the lifting once (decideSuspension's EndSuspension), and a job for a
+ * suspension lifted or replaced since changes nothing.
+ */
+export const suspensionEndScheduler: Reactor = {
+  name: 'suspension_ends',
+  kind: 'reactor',
+  eventTypes: ['MemberSuspended'],
+  handle: async (_client, events, { jobs }) => {
+    for (const event of events) {
+      const { memberId, until } = event.data as ModerationEventData['MemberSuspended'];
+      if (!until) continue;
+      await jobs.send(SUSPENSION_END_QUEUE, { memberId, until } satisfies SuspensionEndJob, {
+        singletonKey: `${memberId}:${until}`,
+        startAfter: new Date(until),
+      });
+    }
+  },
+};
+
+export async function startSuspensionEndWorker(deps: Deps) {
+  await deps.jobs.define<SuspensionEndJob>(SUSPENSION_END_QUEUE, async ({ memberId, until }) => {
+    await endSuspension(deps, memberId, until);
+  });
+}
