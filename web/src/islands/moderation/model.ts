@@ -29,6 +29,20 @@ export type Report = {
 
 export type HistoryEntry = { type: string; at: string; data: Record<string, unknown> };
 
+/** GET /api/moderation/users/:id/suspension */
+export type MemberSuspension = {
+  memberId: string;
+  /** A moderator or an admin: only an admin may suspend them. */
+  staff: boolean;
+  suspension: {
+    suspended: boolean;
+    until: string | null;
+    since: string | null;
+    reason: string | null;
+    forSpam: boolean;
+  };
+};
+
 export type AuditEntry = {
   id: string;
   at: string;
