@@ -124,9 +124,12 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
       if (!attempt.ok) throw tooManyAttempts('failed sign-ins');
       const member = await checkCredentials(deps, request.body.email, request.body.password);
       const account = member ? await getAccount(deps.pool, member.id) : null;
-      // The right password: the member may know why they cannot come in (it reveals nothing to anyone else).
-      // The attempt stays counted, as for any sign-in that does not sign in.
-      if (member && account?.suspended) throw suspended(account.suspendedUntil);
+      // The right password: the member may know why they cannot come in (it reveals nothing to anyone else),
+      // and, a right password, it is no failure (retrying to see whether the suspension ended is no guessing).
+      if (member && account?.suspended) {
+        await attempt.release();
+        throw suspended(account.suspendedUntil);
+      }
       if (!member || !account) {
         // One message whatever went wrong: the answer must not reveal which emails have accounts.
         throw unauthenticated('The email or password is not correct.');
