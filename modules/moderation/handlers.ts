@@ -61,15 +61,13 @@ export async function resolveTarget(
 const lockStream = (client: PoolClient, streamId: string) =>
   client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [streamId]);
 
+/** A moderator hides or restores content (in turn with reports being counted on it, under the same lock). */
 export async function changeVisibility(deps: Deps, command: ContentCommand, metadata: EventMetadata) {
-  const { targetType, targetId } = command.data;
-  const result = await runCommand(
-    deps.store,
-    contentStream(targetType, targetId),
-    contentDecider,
-    command,
-    metadata,
-  );
+  const stream = contentStream(command.data.targetType, command.data.targetId);
+  const result = await withTransaction(deps.pool, async (client) => {
+    await lockStream(client, stream);
+    return runCommand(deps.store, stream, contentDecider, command, metadata, client);
+  });
   await settled(deps, result.appended);
   return result;
 }
