@@ -1,5 +1,5 @@
-// The pure rules of moderation: reports, content (open report weights and visibility), suspensions, screening.
-// The report weight rule itself is in standing.test.ts.
+// The pure rules of reports and content (open report weights and visibility). The report weight rule is in
+// standing.test.ts, suspensions in suspensions.test.ts, screening in screening.test.ts.
 import { describe, expect, it } from 'vitest';
 import {
   type Content,
@@ -7,18 +7,12 @@ import {
   type ContentEvent,
   decideContent,
   decideReport,
-  decideSuspension,
   evolveContent,
   evolveReport,
-  evolveSuspension,
   initialContent,
   initialReport,
-  initialSuspension,
   type Report,
   type ReportCommand,
-  type Suspension,
-  type SuspensionCommand,
-  screen,
 } from './decide.ts';
 import type { Standing } from './standing.ts';
 
@@ -256,161 +250,5 @@ describe('decideContent', () => {
     expect(reason(decideContent(hide('bob'), initialContent))).toBe('forbidden');
     expect(reason(decideContent(restore('bob'), given(hiddenBy('mo'))))).toBe('forbidden');
     expect(reason(decideContent(close('r1', 'hide', 'bob'), given(counted('r1', 1))))).toBe('forbidden');
-  });
-});
-
-describe('decideSuspension', () => {
-  const now = new Date('2026-05-01T12:00:00Z');
-  const suspended = (until: string | null = null): Suspension =>
-    evolveSuspension(initialSuspension, {
-      type: 'MemberSuspended',
-      data: { memberId: 'bob', reason: 'spam', moderatorId: 'mo', forSpam: false, until },
-    });
-  const suspend = (
-    over: Partial<Extract<SuspensionCommand, { type: 'Suspend' }>['data']> = {},
-  ): SuspensionCommand => ({
-    type: 'Suspend',
-    data: {
-      memberId: 'bob',
-      reason: 'spam',
-      moderatorId: 'mo',
-      byAdmin: false,
-      memberIsStaff: false,
-      forSpam: false,
-      until: null,
-      ...over,
-    },
-    now,
-  });
-  const unsuspend = (
-    over: Partial<Extract<SuspensionCommand, { type: 'Unsuspend' }>['data']> = {},
-  ): SuspensionCommand => ({
-    type: 'Unsuspend',
-    data: {
-      memberId: 'bob',
-      note: 'appeal granted',
-      moderatorId: 'mo',
-      byAdmin: false,
-      memberIsStaff: false,
-      ...over,
-    },
-  });
-  const end = (until: string): SuspensionCommand => ({
-    type: 'EndSuspension',
-    data: { memberId: 'bob', until },
-  });
-
-  it('given an active member, when suspended, then MemberSuspended with the spam flag and end as given', () => {
-    const until = '2026-05-08T12:00:00.000Z';
-    expect(decideSuspension(suspend({ forSpam: true, until }), initialSuspension)).toEqual([
-      {
-        type: 'MemberSuspended',
-        data: { memberId: 'bob', reason: 'spam', moderatorId: 'mo', forSpam: true, until },
-      },
-    ]);
-    expect(reason(decideSuspension(suspend(), suspended()))).toBe('conflict');
-  });
-
-  it('given an end that is not in the future, then 400 on until', () => {
-    for (const until of ['2026-05-01T12:00:00.000Z', '2020-01-01T00:00:00.000Z']) {
-      expect(decideSuspension(suspend({ until }), initialSuspension)).toMatchObject({
-        reason: 'validation_failed',
-        details: [{ path: 'until', message: 'must be in the future' }],
-      });
-    }
-  });
-
-  it('given a moderator, when they suspend or unsuspend a moderator or an admin, then 403; an admin may', () => {
-    expect(reason(decideSuspension(suspend({ memberIsStaff: true }), initialSuspension))).toBe('forbidden');
-    expect(reason(decideSuspension(unsuspend({ memberIsStaff: true }), suspended()))).toBe('forbidden');
-    expect(reason(decideSuspension(suspend({ memberIsStaff: true, byAdmin: true }), initialSuspension))).toBe(
-      'accepted',
-    );
-    expect(reason(decideSuspension(unsuspend({ memberIsStaff: true, byAdmin: true }), suspended()))).toBe(
-      'accepted',
-    );
-  });
-
-  it('given anyone, admins included, when they suspend or unsuspend themselves, then 403', () => {
-    const self = { memberId: 'mo', byAdmin: true, memberIsStaff: true };
-    expect(reason(decideSuspension(suspend(self), initialSuspension))).toBe('forbidden');
-    expect(reason(decideSuspension(unsuspend(self), suspended()))).toBe('forbidden');
-  });
-
-  it('given a suspended member, when unsuspended, then MemberUnsuspended; when not suspended, then 409', () => {
-    expect(decideSuspension(unsuspend(), suspended())).toEqual([
-      { type: 'MemberUnsuspended', data: { memberId: 'bob', note: 'appeal granted', moderatorId: 'mo' } },
-    ]);
-    expect(reason(decideSuspension(unsuspend(), initialSuspension))).toBe('conflict');
-  });
-
-  it('given a suspension with an end, when its end comes, then the system lifts it, once', () => {
-    const until = '2026-05-08T12:00:00.000Z';
-    const result = decideSuspension(end(until), suspended(until));
-    expect(result).toEqual([
-      {
-        type: 'MemberUnsuspended',
-        data: { memberId: 'bob', note: 'The suspension ended.', moderatorId: null },
-      },
-    ]);
-    const lifted = (result as Parameters<typeof evolveSuspension>[1][]).reduce(
-      evolveSuspension,
-      suspended(until),
-    );
-    expect(decideSuspension(end(until), lifted)).toEqual([]);
-  });
-
-  it('given a suspension lifted early or replaced by another, when the old end comes, then nothing happens', () => {
-    expect(decideSuspension(end('2026-05-08T12:00:00.000Z'), initialSuspension)).toEqual([]);
-    expect(decideSuspension(end('2026-05-08T12:00:00.000Z'), suspended(null))).toEqual([]);
-    expect(decideSuspension(end('2026-05-08T12:00:00.000Z'), suspended('2026-06-01T00:00:00.000Z'))).toEqual(
-      [],
-    );
-  });
-});
-
-describe('screen', () => {
-  const blocked = { words: ['casino', 'Free Money'], domains: ['spam.example'] };
-
-  it('given blocked words in any letter case, then each is found once, as configured', () => {
-    expect(screen('Best CASINO in town. casino! Get free money now', blocked)).toEqual([
-      'casino',
-      'Free Money',
-    ]);
-  });
-
-  it('given a blocked word inside another word, then it is not a match', () => {
-    expect(screen('Casinos and precasino talk; casino2 and freemoney', blocked)).toEqual([]);
-    expect(screen('café-casino', blocked)).toEqual(['casino']);
-    expect(screen('écasino', { words: ['casino'], domains: [] })).toEqual([]);
-  });
-
-  it('given links to a blocked domain or its subdomains, in any case, then the domain is found', () => {
-    expect(screen('see https://spam.example/deal', blocked)).toEqual(['spam.example']);
-    expect(screen('see HTTP://Promo.Spam.Example:8080/x', blocked)).toEqual(['spam.example']);
-  });
-
-  it('given lookalike domains, then they are not matches', () => {
-    const text =
-      'https://notspam.example https://spam.example.org/x https://spam-example.com https://spam.exampl';
-    expect(screen(text, blocked)).toEqual([]);
-  });
-
-  it('given a link whose user-info names a trusted host, then the real host still counts', () => {
-    expect(screen('https://trusted.example@spam.example/x', blocked)).toEqual(['spam.example']);
-    expect(screen('https://user:pw@promo.spam.example', blocked)).toEqual(['spam.example']);
-  });
-
-  it('given the domain written without a scheme, then it is found too', () => {
-    expect(screen('visit www.spam.example or spam.example/deal today', blocked)).toEqual(['spam.example']);
-    expect(screen('an email: me@notspam.example.org', blocked)).toEqual([]);
-  });
-
-  it('given nothing blocked, then nothing is found', () => {
-    expect(screen('casino https://spam.example', { words: [], domains: [] })).toEqual([]);
-  });
-
-  it('given regex characters in a blocked word, then they are taken literally', () => {
-    expect(screen('price: $5 (cheap)', { words: ['(cheap)', 'c.eap'], domains: [] })).toEqual(['(cheap)']);
   });
 });

@@ -1,16 +1,21 @@
 // The moderation module: reports, the moderation queue, hiding content, suspending members, and the admin actions
 // that go in the audit log. Other code enters it only through this file.
-import type { ModuleDefinition } from '../../infra/platform.ts';
+import type { FastifyInstance } from 'fastify';
+import type { Deps, ModuleDefinition } from '../../infra/platform.ts';
 import { moderationEvents } from './events.ts';
 import { moderationRoutes } from './routes.ts';
 import { contentScreener } from './screening.ts';
+import { suspensionRoutes } from './suspension-routes.ts';
 import { startSuspensionEndWorker, suspensionEndScheduler } from './suspensions.ts';
 
 export const moderation: ModuleDefinition = {
   name: 'moderation',
   events: moderationEvents,
   consumers: [contentScreener, suspensionEndScheduler],
-  routes: moderationRoutes,
+  routes: (app: FastifyInstance, deps: Deps) => {
+    moderationRoutes(app, deps);
+    suspensionRoutes(app, deps);
+  },
   onStart: startSuspensionEndWorker,
 };
 

@@ -5,7 +5,6 @@ import {
   cursorParam,
   errors,
   HttpError,
-  hasRole,
   id,
   idParam as idParams,
   multiLine,
@@ -13,9 +12,7 @@ import {
   requestMetadata,
   requireRole,
   requireUser,
-  type SignedInUser,
   singleLine,
-  timestamp,
 } from '../../infra/http/index.ts';
 import type { Deps } from '../../infra/platform.ts';
 import { REBUILD_QUEUE } from '../../infra/projections/routes.ts';
@@ -24,61 +21,9 @@ import { auditLog } from '../../read-models/audit-log/queries.ts';
 import { getReport, reportQueue } from '../../read-models/moderation-queue/queries.ts';
 import { ACTIONS, TARGET_TYPES } from './events.ts';
 import { changeVisibility, fileReport, resolveReport, resolveTarget } from './handlers.ts';
+import { historySchema, note, reportSchema, spamFlag, until } from './schemas.ts';
 import { standingOf } from './standing-facts.ts';
-import { changeSuspension, memberToSuspend, suspensionOf } from './suspensions.ts';
-
-const note = multiLine({ min: 1, max: 1000, empty: 'is required' });
-// In UTC (timestamp() passes it on so): one spelling of each instant, as the end is kept, shown and scheduled.
-const until = timestamp()
-  .optional()
-  .describe(
-    'When the suspension ends by itself (ISO 8601, in the future); the member can sign in again from then. ' +
-      'Left out: until a moderator lifts it.',
-  );
-const spamFlag = z
-  .boolean()
-  .describe(
-    'A spam account: its email address cannot be used to sign up again while it is suspended. Never read ' +
-      'from the note or reason.',
-  );
-const spam = spamFlag.default(false);
-const suspensionSchema = z.object({
-  suspended: z.boolean(),
-  until: z
-    .string()
-    .nullable()
-    .describe('When the suspension ends by itself; null: until a moderator lifts it'),
-  since: z.string().nullable(),
-  reason: z.string().nullable(),
-  forSpam: z.boolean(),
-});
-const moderatorOf = (user: SignedInUser) => ({ id: user.id, isAdmin: hasRole(user, 'admin') });
-
-const reportSchema = z.object({
-  id: z.string(),
-  status: z.enum(['open', 'resolved']),
-  reason: z.string(),
-  weight: z.number(),
-  source: z.enum(['member', 'system']),
-  reporterId: z.string(),
-  target: z.object({
-    type: z.string(),
-    id: z.string(),
-    ownerId: z.string(),
-    preview: z.string(),
-    hidden: z.boolean(),
-    openReports: z.number(),
-    openWeight: z.number(),
-  }),
-  action: z.string().nullable(),
-  note: z.string().nullable(),
-  moderatorId: z.string().nullable(),
-  filedAt: z.string(),
-  resolvedAt: z.string().nullable(),
-});
-const historySchema = z.array(
-  z.object({ type: z.string(), at: z.string(), data: z.record(z.string(), z.unknown()) }),
-);
+import { moderatorOf } from './suspension-routes.ts';
 
 export function moderationRoutes(app: FastifyInstance, deps: Deps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -205,86 +150,6 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
         requestMetadata(request),
       );
       return { report: await show(request.params.id) };
-    },
-  );
-
-  r.post(
-    '/api/moderation/users/:id/suspend',
-    {
-      schema: {
-        tags: ['moderation'],
-        summary:
-          'Suspend a member: signed out at once, cannot sign in or act; upcoming sessions are cancelled',
-        description:
-          'Only an admin may suspend a moderator or an admin (403); nobody suspends themselves (403). With ' +
-          '`until`, the suspension is lifted by itself at that time.',
-        params: idParams,
-        body: z.object({ reason: note, spam, until }),
-        response: {
-          200: z.object({ memberId: z.string(), suspended: z.boolean(), until: z.string().nullable() }),
-          ...errors(400, 401, 403, 404, 409),
-        },
-      },
-    },
-    async (request) => {
-      const moderator = requireRole(request, 'moderator');
-      const { reason, spam: forSpam, until: ends } = request.body;
-      const memberId = request.params.id;
-      const state = await changeSuspension(
-        deps,
-        moderatorOf(moderator),
-        { type: 'Suspend', memberId, reason, forSpam, until: ends ?? null },
-        requestMetadata(request),
-      );
-      return { memberId, suspended: true, until: state.until };
-    },
-  );
-
-  r.post(
-    '/api/moderation/users/:id/unsuspend',
-    {
-      schema: {
-        tags: ['moderation'],
-        summary: 'Lift a suspension (only an admin lifts that of a moderator or an admin)',
-        params: idParams,
-        body: z.object({ reason: note }),
-        response: {
-          200: z.object({ memberId: z.string(), suspended: z.boolean() }),
-          ...errors(400, 401, 403, 404, 409),
-        },
-      },
-    },
-    async (request) => {
-      const moderator = requireRole(request, 'moderator');
-      const memberId = request.params.id;
-      await changeSuspension(
-        deps,
-        moderatorOf(moderator),
-        { type: 'Unsuspend', memberId, note: request.body.reason },
-        requestMetadata(request),
-      );
-      return { memberId, suspended: false };
-    },
-  );
-
-  r.get(
-    '/api/moderation/users/:id/suspension',
-    {
-      schema: {
-        tags: ['moderation'],
-        summary: 'Whether a member is suspended, since when, why and until when (moderator)',
-        params: idParams,
-        response: {
-          200: z.object({ memberId: z.string(), staff: z.boolean(), suspension: suspensionSchema }),
-          ...errors(401, 403, 404),
-        },
-      },
-    },
-    async (request) => {
-      requireRole(request, 'moderator');
-      const memberId = request.params.id;
-      const { memberIsStaff } = await memberToSuspend(deps, memberId);
-      return { memberId, staff: memberIsStaff, suspension: await suspensionOf(deps, memberId) };
     },
   );
 
