@@ -38,8 +38,9 @@ function textOf(event: StoredEvent): Found | null {
 /**
  * Flags new content that contains a blocked word or link domain (BLOCKED_WORDS, BLOCKED_DOMAINS) into the
  * moderation queue as a report filed by `system` (weight SYSTEM_FLAG_WEIGHT, counted towards hiding like any
- * report), in the same transaction as this reactor's checkpoint. Copies (SessionScheduled with clonedFrom) and edits
- * (SessionDetailsChanged, ReviewEdited, ProfileUpdated carry what changed) are screened as new content is.
+ * report), in the same transaction as this reactor's checkpoint. Copies (SessionScheduled with clonedFrom)
+ * and edits (SessionDetailsChanged, ReviewEdited, ProfileUpdated carry what changed) are screened as new
+ * content is.
  */
 export const contentScreener: Reactor = {
   name: 'content_screening',

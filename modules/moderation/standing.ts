@@ -19,9 +19,9 @@ export type Standing = z.infer<typeof standingSchema>;
 export const SYSTEM_FLAG_WEIGHT = 1;
 
 /**
- * How much a member's report counts towards hiding a session or review at once, pending review (the open reports'
- * weights adding up to REPORT_HIDE_THRESHOLD, 3 by default). New accounts weigh little, so that a handful, or a
- * crowd, of accounts made for the purpose hide nothing; members with a record do:
+ * How much a member's report counts towards hiding a session or review at once, pending review (the open
+ * reports' weights adding up to REPORT_HIDE_THRESHOLD, 3 by default). New accounts weigh little, so that a
+ * handful, or a crowd, of accounts made for the purpose hide nothing; members with a record do:
  *
  * | part of the record                          | adds            | at most        |
  * | ------------------------------------------- | --------------- | -------------- |
@@ -31,10 +31,11 @@ export const SYSTEM_FLAG_WEIGHT = 1;
  * | reports moderators upheld (hide or suspend) | 0.25 each       | 0.75 (3)       |
  * | reports moderators dismissed                | −0.25 each      |                |
  *
- * The sum is kept between 0.1 and 2. An account made a minute ago weighs 0.1 (twenty of them: 2, short of 3); a
- * member of a month who attended three sessions weighs 1.45 (three of them hide at once); the most a reporter can
- * weigh is 2, so at the default threshold hiding takes at least two reporters. A hosted session counts only when someone attended it,
- * so hosting empty sessions builds no standing. Hundredths are added as integers: no sum drifts past a threshold.
+ * The sum is kept between 0.1 and 2. An account made a minute ago weighs 0.1 (twenty of them: 2, short of
+ * 3); a member of a month who attended three sessions weighs 1.45 (three of them hide at once); the most a
+ * reporter can weigh is 2, so at the default threshold hiding takes at least two reporters. A hosted session
+ * counts only when someone attended it, so hosting empty sessions builds no standing. Hundredths are added
+ * as integers: no sum drifts past a threshold.
  */
 export function reportWeight(s: Standing): number {
   const hundredths =

@@ -1,8 +1,14 @@
 import { CommandRejected, type EventMetadata, runCommand } from '../../infra/event-store/index.ts';
 import type { Deps } from '../../infra/platform.ts';
-import type { Reactor } from '../../infra/projections/index.ts';
+import { defineReactor } from '../../infra/projections/index.ts';
 import { loadMember } from '../identity/index.ts';
-import { decideSuspension, evolveSuspension, initialSuspension, type SuspensionCommand } from './decide.ts';
+import {
+  decideSuspension,
+  evolveSuspension,
+  initialSuspension,
+  type SuspensionCommand,
+  type SuspensionEvent,
+} from './decide.ts';
 import type { ModerationEventData } from './events.ts';
 import { settled, suspensionStream } from './streams.ts';
 
@@ -95,26 +101,29 @@ export const SUSPENSION_END_QUEUE = 'suspension-ends';
 type SuspensionEndJob = { memberId: string; until: string };
 
 /**
- * Schedules the end of every suspension that has one, as a pg-boss job at its `until` (kept in the database: it
- * survives a restart, and one that comes due while the server is down runs when it is back). However often a job
- * runs, the member's suspension stream records the lifting once (decideSuspension's EndSuspension), and a job for a
- * suspension lifted or replaced since changes nothing.
+ * Schedules the end of every suspension that has one, as a pg-boss job at its `until` (kept in the database:
+ * it survives a restart, and one that comes due while the server is down runs when it is back). However
+ * often a job runs, the member's suspension stream records the lifting once (decideSuspension's
+ * EndSuspension), and a job for a suspension lifted or replaced since changes nothing.
  */
-export const suspensionEndScheduler: Reactor = {
+export const suspensionEndScheduler = defineReactor<SuspensionEvent>({
   name: 'suspension_ends',
-  kind: 'reactor',
-  eventTypes: ['MemberSuspended'],
-  handle: async (_client, events, { jobs }) => {
-    for (const event of events) {
-      const { memberId, until } = event.data as ModerationEventData['MemberSuspended'];
-      if (!until) continue;
-      await jobs.send(SUSPENSION_END_QUEUE, { memberId, until } satisfies SuspensionEndJob, {
-        singletonKey: `${memberId}:${until}`,
-        startAfter: new Date(until),
-      });
-    }
+  on: {
+    MemberSuspended: async (_db, run, { jobs }) => {
+      for (const { data } of run) {
+        if (!data.until) continue;
+        await jobs.send(
+          SUSPENSION_END_QUEUE,
+          { memberId: data.memberId, until: data.until } satisfies SuspensionEndJob,
+          {
+            singletonKey: `${data.memberId}:${data.until}`,
+            startAfter: new Date(data.until),
+          },
+        );
+      }
+    },
   },
-};
+});
 
 export async function startSuspensionEndWorker(deps: Deps) {
   await deps.jobs.define<SuspensionEndJob>(SUSPENSION_END_QUEUE, async ({ memberId, until }) => {
