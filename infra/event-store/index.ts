@@ -33,4 +33,4 @@ export {
   UndecodableEventError,
 } from './store.ts';
 export { type Subscription, subscribe } from './subscribe.ts';
-export type { EventOf, EventsOf, Recorded } from './typed.ts';
+export type { EventDataOf, EventOf, EventsOf, Recorded } from './typed.ts';

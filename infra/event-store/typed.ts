@@ -17,3 +17,6 @@ export type EventsOf<Defs extends readonly EventDefinition[]> = EventOf<Defs[num
 export type Recorded<E extends AnyEvent> = E extends unknown
   ? Omit<StoredEvent<E['data']>, 'type'> & { type: E['type'] }
   : never;
+
+/** Each event type's data, by type name: `EventDataOf<SessionEvent>['SessionScheduled']`. */
+export type EventDataOf<E extends AnyEvent> = { [K in E['type']]: Extract<E, { type: K }>['data'] };

@@ -1,7 +1,7 @@
 // The feedback module: reviews of completed sessions, edits, deletions and host replies.
 // Other code enters it only through this file.
 import type { ModuleDefinition } from '../../infra/platform.ts';
-import { feedbackEvents } from './review.ts';
+import { feedbackEvents } from './events.ts';
 import { feedbackRoutes } from './routes.ts';
 
 export const feedback: ModuleDefinition = {
@@ -10,5 +10,6 @@ export const feedback: ModuleDefinition = {
   routes: feedbackRoutes,
 };
 
+export type { FeedbackEvent, FeedbackEventData } from './events.ts';
 export { loadReview, reviewIdFor, submitReview } from './handlers.ts';
-export { EDIT_WINDOW_DAYS, type FeedbackEventData } from './review.ts';
+export { EDIT_WINDOW_DAYS } from './review.ts';

@@ -1,60 +1,11 @@
-import { z } from 'zod';
-import { defineEvent } from '../../infra/event-store/index.ts';
+// A review's state, folded from its stream (its events: events.ts).
+import type { FeedbackEvent, FeedbackEventData } from './events.ts';
 
-// One stream per review, `review-<sessionId>-<authorId>`: a second review of one session by one member meets an
-// existing stream and is refused, however the requests race.
-
+/** How long after submitting a review its author may edit or delete it. */
 export const EDIT_WINDOW_DAYS = 14;
 
-export const ReviewSubmitted = defineEvent(
-  'ReviewSubmitted',
-  1,
-  z.object({
-    reviewId: z.string(),
-    sessionId: z.string(),
-    hostId: z.string(),
-    authorId: z.string(),
-    skill: z.string(),
-    rating: z.number().int().min(1).max(5),
-    comment: z.string(),
-  }),
-);
-
-export const ReviewEdited = defineEvent(
-  'ReviewEdited',
-  1,
-  z.object({
-    reviewId: z.string(),
-    hostId: z.string(),
-    rating: z.number().int().min(1).max(5).optional(),
-    comment: z.string().optional(),
-  }),
-);
-
-export const ReviewDeleted = defineEvent(
-  'ReviewDeleted',
-  1,
-  z.object({ reviewId: z.string(), hostId: z.string() }),
-);
-
-export const HostReplied = defineEvent(
-  'HostReplied',
-  1,
-  z.object({ reviewId: z.string(), hostId: z.string(), reply: z.string() }),
-);
-
-export const feedbackEvents = [ReviewSubmitted, ReviewEdited, ReviewDeleted, HostReplied];
-
-type Data<D> = D extends { schema: infer S extends z.ZodType } ? z.output<S> : never;
-export type FeedbackEventData = {
-  ReviewSubmitted: Data<typeof ReviewSubmitted>;
-  ReviewEdited: Data<typeof ReviewEdited>;
-  ReviewDeleted: Data<typeof ReviewDeleted>;
-  HostReplied: Data<typeof HostReplied>;
-};
-export type ReviewEvent = {
-  [K in keyof FeedbackEventData]: { type: K; data: FeedbackEventData[K] };
-}[keyof FeedbackEventData];
+/** The events of a review's own stream: all of the module's. */
+export type ReviewEvent = FeedbackEvent;
 
 export type Review =
   | { status: 'none' }

@@ -1,8 +1,8 @@
 // The gamification module: points, badges and the rules behind them, earned from other modules' events.
 // Other code enters it only through this file.
 import type { ModuleDefinition } from '../../infra/platform.ts';
+import { gamificationEvents } from './events.ts';
 import { gamificationReactor } from './reactor.ts';
-import { gamificationEvents } from './rewards.ts';
 import { gamificationRoutes } from './routes.ts';
 
 export const gamification: ModuleDefinition = {
@@ -12,5 +12,5 @@ export const gamification: ModuleDefinition = {
   routes: gamificationRoutes,
 };
 
-export type { GamificationEventData } from './rewards.ts';
+export type { GamificationEvent, GamificationEventData } from './events.ts';
 export { BADGES, badgeName, POINT_RULES, POINTS } from './rules.ts';

@@ -1,71 +1,8 @@
-import { z } from 'zod';
-import { defineEvent } from '../../infra/event-store/index.ts';
+// A member's rewards, folded from their stream `rewards-<memberId>` (its events: events.ts).
+import type { GamificationEvent } from './events.ts';
 
-// One stream per member, `rewards-<memberId>`, written only by the gamification reactor: the points and badges a
-// member earned, and the facts the badge rules count (which sessions, students, weeks, skills, ratings).
-
-export const PointsAwarded = defineEvent(
-  'PointsAwarded',
-  1,
-  z.object({
-    memberId: z.string(),
-    points: z.number().int(),
-    reason: z.enum(['hosted', 'attended', 'reviewed', 'rated']),
-    /** The session or review the points are for. */
-    ref: z.string(),
-    skill: z.string(),
-    /** Hosted: the attendees; attended: the week number of the session. */
-    students: z.array(z.string()).optional(),
-    week: z.number().int().optional(),
-    /** Points given again (a review restored): the event that caused it, `<stream>:<version>`. */
-    cause: z.string().optional(),
-  }),
-);
-
-/**
- * Points taken back: the award for `reason` and `ref` no longer counts (its review was hidden or deleted).
- * `awardedAt` is when the award was recorded, so that a monthly board loses the points from the month that
- * had them; `cause` is the event that took them back, `<stream>:<version>`.
- */
-export const PointsWithdrawn = defineEvent(
-  'PointsWithdrawn',
-  1,
-  z.object({
-    memberId: z.string(),
-    points: z.number().int(),
-    reason: z.enum(['hosted', 'attended', 'reviewed', 'rated']),
-    ref: z.string(),
-    skill: z.string(),
-    awardedAt: z.string().nullable(),
-    cause: z.string(),
-  }),
-);
-
-export const BadgeAwarded = defineEvent(
-  'BadgeAwarded',
-  1,
-  z.object({ memberId: z.string(), badge: z.string() }),
-);
-
-/** A rating a host received counts (or, with null, no longer counts: deleted or hidden). */
-export const RatingTallied = defineEvent(
-  'RatingTallied',
-  1,
-  z.object({ memberId: z.string(), reviewId: z.string(), rating: z.number().int().min(1).max(5).nullable() }),
-);
-
-export const gamificationEvents = [PointsAwarded, PointsWithdrawn, BadgeAwarded, RatingTallied];
-
-type Data<D> = D extends { schema: infer S extends z.ZodType } ? z.output<S> : never;
-export type GamificationEventData = {
-  PointsAwarded: Data<typeof PointsAwarded>;
-  PointsWithdrawn: Data<typeof PointsWithdrawn>;
-  BadgeAwarded: Data<typeof BadgeAwarded>;
-  RatingTallied: Data<typeof RatingTallied>;
-};
-export type RewardEvent = {
-  [K in keyof GamificationEventData]: { type: K; data: GamificationEventData[K] };
-}[keyof GamificationEventData];
+/** The events of a member's rewards stream: all of the module's. */
+export type RewardEvent = GamificationEvent;
 
 /** The latest award for one `${reason}:${ref}`, and whether it has been taken back since. */
 export type Award = { points: number; skill: string; awardedAt: string | null; withdrawn: boolean };

@@ -1,5 +1,6 @@
 import type { Rejection } from '../../infra/event-store/index.ts';
-import type { GRANTABLE_ROLES, Member, MemberEvent, Profile } from './member.ts';
+import type { GRANTABLE_ROLES } from './events.ts';
+import type { Member, MemberEvent, Profile } from './member.ts';
 
 export type IdentityCommand =
   | {

@@ -7,7 +7,7 @@ import {
   type StreamRename,
 } from '../../infra/event-store/index.ts';
 import { blockedSignupOf, claimStreamOf, emailHasher, normalizeEmail } from './email.ts';
-import { identityEvents } from './member.ts';
+import { identityEvents } from './events.ts';
 
 // Email claims were named `email-<sha256(address)>`, and blocked sign-ups and the login-failure throttle were keyed
 // by the same unsalted hash: whoever holds the log can hash an address and find out whether it is, or was, a

@@ -12,14 +12,8 @@ import type { Deps } from '../../infra/platform.ts';
 import { canonicalSpellings } from '../../read-models/skill-catalogue/queries.ts';
 import { decide, type IdentityCommand } from './decide.ts';
 import { claimStreamOf, emailHash, normalizeEmail } from './email.ts';
-import {
-  evolve,
-  type GRANTABLE_ROLES,
-  initialMember,
-  type Member,
-  type MemberEvent,
-  type Profile,
-} from './member.ts';
+import type { GRANTABLE_ROLES } from './events.ts';
+import { evolve, initialMember, type Member, type MemberEvent, type Profile } from './member.ts';
 import { currentPasswordMatches } from './password-attempts.ts';
 import { passwordWeakness, personalWords } from './password-strength.ts';
 import { dummyPasswordHash, hashPassword, passwordMatches } from './passwords.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent } from '../../infra/event-store/index.ts';
+import { defineEvent, type EventDataOf, type EventsOf } from '../../infra/event-store/index.ts';
 import { standingSchema } from './standing.ts';
 
 // Streams: `report-<id>` per (reporter, target) pair, refiled after it is resolved; `content-<type>-<id>` per
@@ -129,15 +129,6 @@ export const moderationEvents = [
   ProjectionRebuildRequested,
 ];
 
-type Data<D> = D extends { schema: infer S extends z.ZodType } ? z.output<S> : never;
-export type ModerationEventData = {
-  ReportFiled: Data<typeof ReportFiled>;
-  ReportResolved: Data<typeof ReportResolved>;
-  ContentHidden: Data<typeof ContentHidden>;
-  ContentRestored: Data<typeof ContentRestored>;
-  MemberSuspended: Data<typeof MemberSuspended>;
-  MemberUnsuspended: Data<typeof MemberUnsuspended>;
-  ReportCounted: Data<typeof ReportCounted>;
-  ReportClosed: Data<typeof ReportClosed>;
-  ProjectionRebuildRequested: Data<typeof ProjectionRebuildRequested>;
-};
+/** Every event the moderation module publishes. */
+export type ModerationEvent = EventsOf<typeof moderationEvents>;
+export type ModerationEventData = EventDataOf<ModerationEvent>;

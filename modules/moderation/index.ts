@@ -20,7 +20,7 @@ export const moderation: ModuleDefinition = {
 };
 
 export { screen } from './decide.ts';
-export type { ModerationEventData, TargetType } from './events.ts';
+export type { ModerationEvent, ModerationEventData, TargetType } from './events.ts';
 export { fileReport, reportIdFor } from './handlers.ts';
 export { reportWeight, type Standing } from './standing.ts';
 export { changeSuspension, SUSPENSION_END_QUEUE } from './suspensions.ts';

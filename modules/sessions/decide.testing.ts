@@ -1,7 +1,8 @@
 // Given/when helpers for the session decider's pure tests (test files only).
 import type { Rejection } from '../../infra/event-store/index.ts';
 import { decide, type SessionCommand } from './decide.ts';
-import { evolve, initialSession, type Session, type SessionDetails, type SessionEvent } from './session.ts';
+import type { SessionEvent } from './events.ts';
+import { evolve, initialSession, type Session, type SessionDetails } from './session.ts';
 
 export const HOST = 'host-1';
 export const MOD = { memberId: 'mod-1', isModerator: true };

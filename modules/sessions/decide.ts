@@ -1,5 +1,6 @@
 import type { Rejection } from '../../infra/event-store/index.ts';
-import type { ReminderKind, Session, SessionDetails, SessionEvent } from './session.ts';
+import type { ReminderKind, SessionEvent } from './events.ts';
+import type { Session, SessionDetails } from './session.ts';
 import { reminderKey } from './session.ts';
 
 type Scheduled = Extract<Session, { status: 'scheduled' | 'cancelled' | 'completed' }>;

@@ -7,7 +7,8 @@ import {
 } from '../../infra/event-store/index.ts';
 import type { Reactor } from '../../infra/projections/index.ts';
 import { decide, type SessionCommand } from './decide.ts';
-import { evolve, initialSession, type Session, type SessionEvent } from './session.ts';
+import type { SessionEvent } from './events.ts';
+import { evolve, initialSession, type Session } from './session.ts';
 
 const decider = { initialState: initialSession, evolve, decide };
 

@@ -1,6 +1,6 @@
 import type { Reactor } from '../../infra/projections/index.ts';
 import { getAccounts } from '../../read-models/member-profiles/queries.ts';
-import type { SessionEventData } from './session.ts';
+import type { SessionEventData } from './events.ts';
 
 type Mail = { to: string[]; subject: string; text: string };
 

@@ -12,15 +12,9 @@ import { getProfile } from '../../read-models/member-profiles/queries.ts';
 import { canonicalSpellings } from '../../read-models/skill-catalogue/queries.ts';
 import { tidySkill } from '../identity/index.ts';
 import { decide, type SessionCommand } from './decide.ts';
+import type { ReminderKind, SessionEvent } from './events.ts';
 import { occurrences } from './series.ts';
-import {
-  evolve,
-  initialSession,
-  type ReminderKind,
-  type Session,
-  type SessionDetails,
-  type SessionEvent,
-} from './session.ts';
+import { evolve, initialSession, type Session, type SessionDetails } from './session.ts';
 
 export const sessionStream = (id: string) => `session-${id}`;
 export const seriesStream = (id: string) => `series-${id}`;

@@ -4,15 +4,15 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps, ModuleDefinition } from '../../infra/platform.ts';
 import { memberDepartures } from './departures.ts';
 import { sessionMailer } from './emails.ts';
+import { sessionEvents } from './events.ts';
 import { inboxRoutes } from './inbox-routes.ts';
 import { hiddenSessions } from './moderated.ts';
 import { reminderScheduler, startReminderWorker } from './reminders.ts';
 import { sessionRoutes } from './routes.ts';
-import { NotificationsRead, sessionEvents } from './session.ts';
 
 export const sessions: ModuleDefinition = {
   name: 'sessions',
-  events: [...sessionEvents, NotificationsRead],
+  events: sessionEvents,
   consumers: [reminderScheduler, sessionMailer, memberDepartures, hiddenSessions],
   routes: (app: FastifyInstance, deps: Deps) => {
     sessionRoutes(app, deps);
@@ -21,8 +21,14 @@ export const sessions: ModuleDefinition = {
   onStart: startReminderWorker,
 };
 
+export {
+  DIFFICULTIES,
+  REMINDERS,
+  type ReminderKind,
+  type SessionEvent,
+  type SessionEventData,
+} from './events.ts';
 export { loadSession, onSession, scheduleSession, sendReminder } from './handlers.ts';
 export { HIDDEN_SESSIONS_REACTOR } from './moderated.ts';
 export { REMINDER_QUEUE } from './reminders.ts';
 export { occurrences } from './series.ts';
-export { DIFFICULTIES, REMINDERS, type ReminderKind, type SessionEventData } from './session.ts';

@@ -1,7 +1,7 @@
 import type { Deps } from '../../infra/platform.ts';
 import type { Reactor } from '../../infra/projections/index.ts';
+import type { ReminderKind, SessionEventData } from './events.ts';
 import { sendReminder } from './handlers.ts';
-import type { ReminderKind, SessionEventData } from './session.ts';
 
 export const REMINDER_QUEUE = 'session-reminders';
 const LEAD: Record<ReminderKind, number> = { '24h': 24 * 3600_000, '1h': 3600_000 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cursorParam, httpsUrl, id, multiLine, singleLine, timestamp } from '../../infra/http/index.ts';
 import { isTimeZone } from '../identity/index.ts';
-import { DIFFICULTIES } from './session.ts';
+import { DIFFICULTIES } from './events.ts';
 
 const fields = {
   title: singleLine({ min: 3, max: 120 }),

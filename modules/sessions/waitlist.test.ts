@@ -21,7 +21,7 @@ import {
   when,
 } from './decide.testing.ts';
 import { decide } from './decide.ts';
-import type { SessionEvent } from './session.ts';
+import type { SessionEvent } from './events.ts';
 
 describe('Register', () => {
   it('gives seats up to the capacity, then waitlist places 1, 2, 3 in arrival order', () => {

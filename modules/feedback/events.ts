@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { defineEvent, type EventDataOf, type EventsOf } from '../../infra/event-store/index.ts';
+
+// One stream per review, `review-<sessionId>-<authorId>`: a second review of one session by one member meets an
+// existing stream and is refused, however the requests race.
+
+export const ReviewSubmitted = defineEvent(
+  'ReviewSubmitted',
+  1,
+  z.object({
+    reviewId: z.string(),
+    sessionId: z.string(),
+    hostId: z.string(),
+    authorId: z.string(),
+    skill: z.string(),
+    rating: z.number().int().min(1).max(5),
+    comment: z.string(),
+  }),
+);
+
+export const ReviewEdited = defineEvent(
+  'ReviewEdited',
+  1,
+  z.object({
+    reviewId: z.string(),
+    hostId: z.string(),
+    rating: z.number().int().min(1).max(5).optional(),
+    comment: z.string().optional(),
+  }),
+);
+
+export const ReviewDeleted = defineEvent(
+  'ReviewDeleted',
+  1,
+  z.object({ reviewId: z.string(), hostId: z.string() }),
+);
+
+export const HostReplied = defineEvent(
+  'HostReplied',
+  1,
+  z.object({ reviewId: z.string(), hostId: z.string(), reply: z.string() }),
+);
+
+export const feedbackEvents = [ReviewSubmitted, ReviewEdited, ReviewDeleted, HostReplied];
+
+/** Every event the feedback module publishes. */
+export type FeedbackEvent = EventsOf<typeof feedbackEvents>;
+export type FeedbackEventData = EventDataOf<FeedbackEvent>;
