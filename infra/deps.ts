@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PrismaClient } from '../prisma/generated/client.ts';
 import type { Config } from './config.ts';
-import type { DataUpgrade, Pool } from './db/index.ts';
+import type { DataUpgrade, Pool, Queryable } from './db/index.ts';
 import type { Checkpoint, EventDefinition, EventStore } from './event-store/index.ts';
 import type { SignedInUser } from './http/index.ts';
 import type { Jobs } from './jobs/index.ts';
@@ -9,22 +9,51 @@ import type { Logger } from './logger.ts';
 import type { Mailer } from './mail.ts';
 import type { Consumer, RebuildProgress } from './projections/index.ts';
 
-// The shapes that join the app to the platform: what modules are given (Deps) and what they give (definitions).
+// The shapes that join the app to the platform: what modules are given (their contexts) and what they give
+// (definitions).
 
-/** What a module's routes and command handlers are given: plain values and functions, nothing global. */
-export type Deps = {
+/**
+ * Read-your-writes: waits (bounded by config) until the read models have applied this write, and the consumers
+ * named in `also` (reactors whose reaction the answer promises) have processed it.
+ */
+export type ReadYourWrites = (
+  written: { checkpoint: Checkpoint },
+  options?: { also?: string[] },
+) => Promise<void>;
+
+/**
+ * What a command handler is given, and nothing more: the event store (streams, appends, transactions), the
+ * read-your-writes wait and the clock. A handler decides from streams and the facts its command carries; it never
+ * reads a read model.
+ */
+export type CommandContext = { store: EventStore; settle: ReadYourWrites; now: () => Date };
+
+/** What a read-model query is given: the database, plain and through Prisma's typed client (one shared pool). */
+export type QueryContext = { pool: Queryable; prisma: PrismaClient };
+
+/**
+ * What a module's edge (its HTTP routes and its start-up) is given: a command context for handlers, a query
+ * context for read models, and the machinery routes use themselves (settings, the log, jobs, mail, the pool that
+ * throttles count in).
+ */
+export type ModuleContext = {
+  command: CommandContext;
+  query: QueryContext;
   config: Config;
   log: Logger;
-  pool: Pool;
-  prisma: PrismaClient;
-  store: EventStore;
   jobs: Jobs;
   mailer: Mailer;
-  /**
-   * Read-your-writes: waits (bounded by config) until the read models have applied this write, and the consumers
-   * named in `also` (reactors whose reaction the answer promises) have processed it.
-   */
-  settle: (written: { checkpoint: Checkpoint }, options?: { also?: string[] }) => Promise<void>;
+  pool: Pool;
+};
+
+/**
+ * The module context with the parts modules still reach directly while they move to the narrow contexts above
+ * (store, settle, prisma at the top level), and what the projection admin routes use (rebuild, consumers).
+ */
+export type Deps = ModuleContext & {
+  prisma: PrismaClient;
+  store: EventStore;
+  settle: ReadYourWrites;
   rebuild: (name: string, onProgress?: (p: RebuildProgress) => void) => Promise<void>;
   consumers: Consumer[];
 };

@@ -11,7 +11,7 @@ import {
   watchDatabaseOutages,
   withDeadline,
 } from './db/index.ts';
-import type { AppDefinition, Deps } from './deps.ts';
+import type { AppDefinition, Deps, ReadYourWrites } from './deps.ts';
 import { type AppendSignal, createCatalog, createEventStore, listenForAppends } from './event-store/index.ts';
 import { createHttpApp, createPublicCache, mountWeb } from './http/index.ts';
 import { startJobs } from './jobs/index.ts';
@@ -32,7 +32,15 @@ export type Prisma = PrismaClient;
 /** /healthz answers within 2 s whatever the database does (API.md): its query gets this long. */
 const HEALTH_DEADLINE_MS = 1500;
 
-export type { AppDefinition, Deps, ModuleDefinition } from './deps.ts';
+export type {
+  AppDefinition,
+  CommandContext,
+  Deps,
+  ModuleContext,
+  ModuleDefinition,
+  QueryContext,
+  ReadYourWrites,
+} from './deps.ts';
 
 export type Platform = Deps & {
   url: string;
@@ -124,7 +132,20 @@ export async function startPlatform(
       publicCache.clear();
       signal.poke();
     };
+    const settle: ReadYourWrites = async ({ checkpoint }, options = {}) => {
+      if (!runner) return;
+      const names = options.also?.length
+        ? [...consumers.filter((c) => c.kind === 'read-model').map((c) => c.name), ...options.also]
+        : undefined;
+      const done = await runner.waitFor(checkpoint, {
+        timeoutMs: config.readYourWritesTimeoutMs,
+        ...(names ? { names } : {}),
+      });
+      if (!done) log.warn({ checkpoint }, 'read models did not catch up within the read-your-writes wait');
+    };
     const deps: Deps = {
+      command: { store, settle, now: () => new Date() },
+      query: { pool, prisma },
       config,
       log,
       pool,
@@ -134,17 +155,7 @@ export async function startPlatform(
       mailer,
       consumers,
       rebuild,
-      settle: async ({ checkpoint }, options = {}) => {
-        if (!runner) return;
-        const names = options.also?.length
-          ? [...consumers.filter((c) => c.kind === 'read-model').map((c) => c.name), ...options.also]
-          : undefined;
-        const done = await runner.waitFor(checkpoint, {
-          timeoutMs: config.readYourWritesTimeoutMs,
-          ...(names ? { names } : {}),
-        });
-        if (!done) log.warn({ checkpoint }, 'read models did not catch up within the read-your-writes wait');
-      },
+      settle,
     };
     for (const m of app.modules) consumers.push(...(m.consumers ?? []));
     runner = createProjectionRunner({

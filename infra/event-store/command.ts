@@ -62,14 +62,13 @@ export async function runCommand<State, Command, Event extends { type: string; d
  * members registering for one session) queue up instead of failing on the expected version and retrying.
  */
 export async function runCommandExclusive<State, Command, Event extends { type: string; data: unknown }>(
-  pool: Pool,
   store: EventStore,
   streamId: string,
   decider: Decider<State, Command, Event>,
   command: Command,
   metadata: EventMetadata,
 ) {
-  return withTransaction(pool, async (client) => {
+  return store.transaction(async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [streamId]);
     return runCommand(store, streamId, decider, command, metadata, client);
   });

@@ -375,5 +375,11 @@ export function createEventStore(
       : { position: 0, checkpoint: START };
   }
 
-  return { append, readStream, readAll, readOwnWrites, streamsWhere, head, catalog };
+  /**
+   * Runs `fn` in one transaction on a connection of the store's pool: the appends and stream reads it makes
+   * through `client` commit together or not at all.
+   */
+  const transaction = <T>(fn: (client: PoolClient) => Promise<T>) => withTransaction(pool, fn);
+
+  return { append, readStream, readAll, readOwnWrites, streamsWhere, head, transaction, catalog };
 }

@@ -103,7 +103,6 @@ export async function onSession(
   metadata: EventMetadata,
 ) {
   const result = await runCommandExclusive(
-    deps.pool,
     deps.store,
     sessionStream(sessionId),
     decider,
