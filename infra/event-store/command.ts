@@ -1,4 +1,4 @@
-import { type Pool, type PoolClient, withTransaction } from '../db/index.ts';
+import type { PoolClient } from '../db/index.ts';
 import type { AppendResult, EventMetadata, EventStore } from './store.ts';
 
 export type Rejection = {

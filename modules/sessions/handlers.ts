@@ -102,13 +102,7 @@ export async function onSession(
   command: SessionCommand,
   metadata: EventMetadata,
 ) {
-  const result = await runCommandExclusive(
-    deps.store,
-    sessionStream(sessionId),
-    decider,
-    command,
-    metadata,
-  );
+  const result = await runCommandExclusive(deps.store, sessionStream(sessionId), decider, command, metadata);
   if (result.appended) await deps.settle(result.appended);
   return result;
 }
