@@ -64,7 +64,7 @@ const hiddenSession = async () => {
   return id;
 };
 const startedSession = () =>
-  session(app, people.host, { startsAt: new Date(Date.now() - 3600_000).toISOString(), complete: false });
+  session(app, people.host, { startsAt: new Date(Date.now() - 2 * 3600_000).toISOString(), complete: false });
 let signups = 0;
 
 //  anonymous, member, host, moderator, admin, suspended

@@ -87,7 +87,7 @@ export async function session(
   }
   if (options.complete ?? Date.parse(startsAt) < Date.now()) {
     const actor = { memberId: host.id, isModerator: false };
-    const now = new Date(Date.parse(startsAt) + 60_000);
+    const now = new Date(Date.parse(startsAt) + 60 * 60_000);
     await onSession(app, id, { type: 'Complete', data: { actor }, now }, { actorId: host.id });
   }
   return id;

@@ -5,6 +5,7 @@ import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
 import { changeRole } from '../identity/index.ts';
 import { skillswap } from '../index.ts';
+import { onSession, scheduleSession } from './index.ts';
 import {
   call,
   DAY,
@@ -241,22 +242,41 @@ describe('POST /api/sessions/:id/complete', () => {
     expect(res.statusCode).toBe(409);
   });
 
-  it('after the start: not the host 403, a stranger as attendee 400, then all registered by default', async () => {
+  it('refuses while the session runs (409 saying it must have ended): one click a minute in ends nothing', async () => {
     await waitUntil(soon.startsAt);
     expect((await call(app, bob, 'POST', `/api/sessions/${soon.id}/registration`)).statusCode).toBe(409);
-    expect((await call(app, eve, 'POST', `/api/sessions/${soon.id}/registration`)).statusCode).toBe(409);
-    expect((await call(app, bob, 'POST', `/api/sessions/${soon.id}/complete`, {})).statusCode).toBe(403);
-    const stranger = await call(app, ada, 'POST', `/api/sessions/${soon.id}/complete`, {
+    const res = await call(app, ada, 'POST', `/api/sessions/${soon.id}/complete`, {});
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error.message).toMatch(/only once it has ended/);
+    expect((await getSession(app, ada, soon.id)).status).toBe('scheduled');
+  });
+
+  it('after the end: not the host 403, a stranger as attendee 400, then all registered by default', async () => {
+    // Scheduled and booked two days ago for yesterday, with the clock those commands would have had.
+    const then = new Date(Date.now() - 2 * DAY);
+    const { sessionIds } = await scheduleSession(
+      app,
+      ada.id,
+      { ...validSession(), difficulty: 'beginner', startsAt: new Date(Date.now() - DAY).toISOString() },
+      undefined,
+      { actorId: ada.id },
+      then,
+    );
+    const ended = sessionIds[0]!;
+    await onSession(app, ended, { type: 'Register', data: { memberId: bob.id }, now: then }, {});
+    expect((await call(app, eve, 'POST', `/api/sessions/${ended}/registration`)).statusCode).toBe(409);
+    expect((await call(app, bob, 'POST', `/api/sessions/${ended}/complete`, {})).statusCode).toBe(403);
+    const stranger = await call(app, ada, 'POST', `/api/sessions/${ended}/complete`, {
       attendeeIds: [bob.id, eve.id],
     });
     expect(stranger.statusCode).toBe(400);
     expect(paths(stranger)).toEqual(['attendeeIds']);
-    const res = await call(app, ada, 'POST', `/api/sessions/${soon.id}/complete`);
+    const res = await call(app, ada, 'POST', `/api/sessions/${ended}/complete`);
     expect(res.statusCode).toBe(200);
     expect(res.json().session.status).toBe('completed');
-    const attendees = await call(app, ada, 'GET', `/api/sessions/${soon.id}/attendees`);
+    const attendees = await call(app, ada, 'GET', `/api/sessions/${ended}/attendees`);
     expect(attendees.json().registered).toMatchObject([{ id: bob.id, attended: true }]);
-    expect((await call(app, ada, 'POST', `/api/sessions/${soon.id}/complete`)).statusCode).toBe(409);
+    expect((await call(app, ada, 'POST', `/api/sessions/${ended}/complete`)).statusCode).toBe(409);
   });
 });
 

@@ -133,7 +133,7 @@ describe.skipIf(!hasChromium)('redirects and the Content-Security-Policy in Chro
       {
         type: 'Complete',
         data: { actor: { memberId: host.user.id, isModerator: false }, attendeeIds: [student.user.id] },
-        now: new Date(Date.parse(startsAt) + 60_000),
+        now: new Date(Date.parse(startsAt) + 60 * 60_000),
       },
       { actorId: host.user.id },
     );
