@@ -3,13 +3,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
 import { skillswap } from '../index.ts';
-import { call, host, type Member, signUp, waitUntil } from './testing.ts';
+import { call, endedSession, host, type Member, signUp } from './testing.ts';
 
 let app: Platform;
 let ada: Member;
 let ben: Member;
 const ids: Record<string, string> = {};
-let finishedStartsAt: string;
 
 const at = (day: number, hour = 18) =>
   `2031-05-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00Z`;
@@ -28,9 +27,7 @@ const named = (...names: string[]) => names.map((n) => ids[n]);
 beforeAll(async () => {
   app = await startTestPlatform(skillswap);
   [ada, ben] = await Promise.all([signUp(app, 'Ada'), signUp(app, 'Ben')]);
-  finishedStartsAt = new Date(Math.ceil(Date.now() / 1000) * 1000 + 2000).toISOString();
   const plan: [string, Member, Record<string, unknown>][] = [
-    ['finished', ada, { title: 'Already over', skill: 'Chess', startsAt: finishedStartsAt }],
     [
       'python',
       ada,
@@ -58,6 +55,7 @@ beforeAll(async () => {
     ],
     ['bread', ben, { title: 'Scoring loaves', skill: 'baking', startsAt: at(6) }],
   ];
+  ids.finished = await endedSession(app, ada, [], { title: 'Already over', skill: 'Chess' });
   for (const [name, who, overrides] of plan) ids[name] = (await host(app, who, overrides)).id;
   await call(app, ada, 'POST', `/api/sessions/${ids.cancelled}/cancel`, { reason: 'Flu' });
 });
@@ -71,7 +69,6 @@ const scheduledInOrder = () => {
 
 describe('GET /api/sessions', () => {
   it('by default lists scheduled sessions only, soonest first (ties by id)', async () => {
-    await waitUntil(finishedStartsAt);
     expect((await call(app, ada, 'POST', `/api/sessions/${ids.finished}/complete`)).statusCode).toBe(200);
     expect(await idsOf()).toEqual(scheduledInOrder());
   });

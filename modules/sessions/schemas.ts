@@ -110,6 +110,7 @@ export const sessionSchema = z.object({
   seatsLeft: z.number(),
   meetingUrl: z.string().nullable(),
   viewerRegistration: z.enum(['registered', 'waitlisted']).nullable(),
+  viewerAttendance: z.enum(['present', 'absent']).nullable(),
   waitlistPosition: z.number().nullable(),
   cancelReason: z.string().nullable(),
 });

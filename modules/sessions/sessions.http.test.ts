@@ -5,10 +5,10 @@ import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
 import { changeRole } from '../identity/index.ts';
 import { skillswap } from '../index.ts';
-import { onSession, scheduleSession } from './index.ts';
 import {
   call,
   DAY,
+  endedSession,
   fromNow,
   getSession,
   host,
@@ -64,6 +64,7 @@ describe('POST /api/sessions', () => {
       seatsLeft: 2,
       meetingUrl: 'https://meet.example.com/bread',
       viewerRegistration: null,
+      viewerAttendance: null,
       // extras
       endsAt: '2030-06-01T17:30:00.000Z',
       timezone: 'Europe/Berlin',
@@ -251,31 +252,34 @@ describe('POST /api/sessions/:id/complete', () => {
     expect((await getSession(app, ada, soon.id)).status).toBe('scheduled');
   });
 
-  it('after the end: not the host 403, a stranger as attendee 400, then all registered by default', async () => {
-    // Scheduled and booked two days ago for yesterday, with the clock those commands would have had.
-    const then = new Date(Date.now() - 2 * DAY);
-    const { sessionIds } = await scheduleSession(
-      app,
-      ada.id,
-      { ...validSession(), difficulty: 'beginner', startsAt: new Date(Date.now() - DAY).toISOString() },
-      undefined,
-      { actorId: ada.id },
-      then,
-    );
-    const ended = sessionIds[0]!;
-    await onSession(app, ended, { type: 'Register', data: { memberId: bob.id }, now: then }, {});
-    expect((await call(app, eve, 'POST', `/api/sessions/${ended}/registration`)).statusCode).toBe(409);
+  it('after the end: not the host 403, a stranger as attendee 400; then each registered member sees their attendance', async () => {
+    const ended = await endedSession(app, ada, [bob, eve]);
+    expect((await call(app, mod, 'POST', `/api/sessions/${ended}/registration`)).statusCode).toBe(409);
     expect((await call(app, bob, 'POST', `/api/sessions/${ended}/complete`, {})).statusCode).toBe(403);
     const stranger = await call(app, ada, 'POST', `/api/sessions/${ended}/complete`, {
-      attendeeIds: [bob.id, eve.id],
+      attendeeIds: [bob.id, mod.id],
     });
     expect(stranger.statusCode).toBe(400);
     expect(paths(stranger)).toEqual(['attendeeIds']);
-    const res = await call(app, ada, 'POST', `/api/sessions/${ended}/complete`);
+    expect((await getSession(app, bob, ended)).viewerAttendance).toBeNull();
+    const res = await call(app, ada, 'POST', `/api/sessions/${ended}/complete`, { attendeeIds: [bob.id] });
     expect(res.statusCode).toBe(200);
     expect(res.json().session.status).toBe('completed');
     const attendees = await call(app, ada, 'GET', `/api/sessions/${ended}/attendees`);
-    expect(attendees.json().registered).toMatchObject([{ id: bob.id, attended: true }]);
+    expect(attendees.json().registered).toMatchObject([
+      { id: bob.id, attended: true },
+      { id: eve.id, attended: false },
+    ]);
+    expect(await getSession(app, bob, ended)).toMatchObject({
+      viewerRegistration: 'registered',
+      viewerAttendance: 'present',
+    });
+    expect(await getSession(app, eve, ended)).toMatchObject({
+      viewerRegistration: 'registered',
+      viewerAttendance: 'absent',
+    });
+    expect((await getSession(app, mod, ended)).viewerAttendance).toBeNull();
+    expect((await getSession(app, ada, ended)).viewerAttendance).toBeNull();
     expect((await call(app, ada, 'POST', `/api/sessions/${ended}/complete`)).statusCode).toBe(409);
   });
 });

@@ -2,6 +2,7 @@
 // Members sign up through the public API: modules/identity/testing.ts is that module's internals.
 import type { LightMyRequestResponse } from 'fastify';
 import type { Platform } from '../../infra/platform.ts';
+import { onSession, scheduleSession } from './handlers.ts';
 
 let counter = 0;
 
@@ -62,6 +63,34 @@ export const validSession = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
+/**
+ * A session that has already ended (it started a day ago, or at `startsAt`), scheduled and booked by `registered` two
+ * days before, through the commands with the clock they would have had; not completed. The API refuses completing a
+ * session before its end, so tests complete this one over HTTP.
+ */
+export async function endedSession(
+  app: Platform,
+  who: Member,
+  registered: Member[] = [],
+  overrides: { title?: string; skill?: string; startsAt?: string; durationMinutes?: number } = {},
+) {
+  const startsAt = overrides.startsAt ?? new Date(Date.now() - DAY).toISOString();
+  const then = new Date(Date.parse(startsAt) - DAY);
+  const { sessionIds } = await scheduleSession(
+    app,
+    who.id,
+    { ...validSession(), difficulty: 'beginner', ...overrides, startsAt },
+    undefined,
+    { actorId: who.id },
+    then,
+  );
+  const id = sessionIds[0]!;
+  for (const m of registered) {
+    await onSession(app, id, { type: 'Register', data: { memberId: m.id }, now: then }, { actorId: m.id });
+  }
+  return id;
+}
+
 /** Hosts a session as `host` and returns it as the API answered (throws unless 201). */
 export async function host(app: Platform, who: Member, overrides: Record<string, unknown> = {}) {
   const res = await call(app, who, 'POST', '/api/sessions', validSession(overrides));
@@ -104,6 +133,7 @@ export type SessionJson = {
   seatsLeft: number;
   meetingUrl: string | null;
   viewerRegistration: 'registered' | 'waitlisted' | null;
+  viewerAttendance: 'present' | 'absent' | null;
   waitlistPosition: number | null;
   cancelReason: string | null;
 };

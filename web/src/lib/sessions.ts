@@ -27,6 +27,8 @@ export type Session = {
   seatsLeft: number;
   meetingUrl: string | null;
   viewerRegistration: 'registered' | 'waitlisted' | null;
+  /** Set once the session is completed: whether the host marked the viewer present (issue 18 adds "joined"). */
+  viewerAttendance: 'present' | 'absent' | null;
   waitlistPosition: number | null;
   cancelReason: string | null;
 };
