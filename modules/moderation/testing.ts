@@ -63,7 +63,7 @@ export const sessionDetails = (startsAt: string, overrides: Record<string, unkno
 
 /**
  * A session of `host` starting at `startsAt` (default: two days ago), scheduled and registered the day before it
- * starts; completed a minute after the start with every registered member unless `complete` is false.
+ * starts; completed at its end with every registered member unless `complete` is false.
  */
 export async function session(
   app: Platform,

@@ -18,6 +18,10 @@ export type Review = {
   editedAt: string | null;
 };
 
+/** GET /api/sessions/:id/reviews/mine: what became of the viewer's own review of a session. */
+export type OwnReviewStatus = 'none' | 'visible' | 'hidden' | 'deleted';
+export type OwnReview = { status: OwnReviewStatus; review: Review | null };
+
 export type LeaderboardEntry = { rank: number; user: { id: string; displayName: string }; points: number };
 export type BadgeCatalogue = {
   items: { key: string; name: string; rule: string }[];

@@ -1,0 +1,196 @@
+// Everyday states members trip over (issue 16), in Chromium against the real app: each test is what a person sees.
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { submitReview } from '../../modules/feedback/index.ts';
+import { changeRole } from '../../modules/identity/index.ts';
+import { onSession, scheduleSession } from '../../modules/sessions/index.ts';
+import { signUpAs } from '../../modules/testing.ts';
+import { CHROMIUM, hasChromium, type Site, startSite } from './browser.ts';
+
+if (!hasChromium)
+  console.warn(`everyday browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+
+const DAY = 86_400_000;
+const MINUTE = 60_000;
+type Member = Awaited<ReturnType<typeof signUpAs>>;
+
+const details = (title: string, startsAt: string, durationMinutes = 60) => ({
+  title,
+  skill: 'Pottery',
+  description: 'Wheel, clay and patience.',
+  difficulty: 'beginner' as const,
+  prerequisites: [],
+  startsAt,
+  durationMinutes,
+  capacity: 10,
+  meetingUrl: 'https://meet.example.com/clay',
+  timezone: 'UTC',
+});
+
+/** Waits until every island has hydrated, without scrolling: none may wait to be scrolled into view. */
+async function hydrated(page: Page) {
+  await page.waitForLoadState('load');
+  await expect.poll(() => page.locator('astro-island[ssr]').count(), { timeout: 5000 }).toBe(0);
+}
+
+/** The element that has the keyboard focus, described by tag, id and text. */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement;
+    return el ? `${el.tagName.toLowerCase()}#${el.id} ${el.textContent?.trim().slice(0, 60)}` : 'none';
+  });
+
+describe.skipIf(!hasChromium)('everyday states in Chromium (issue 16)', () => {
+  let site: Site;
+  let host: Member, ada: Member, bob: Member, cat: Member, mod: Member;
+  let past = ''; // completed yesterday: ada and cat attended, bob was marked absent; ada's review hidden
+  let running = ''; // started 10 minutes ago, lasts an hour
+  let ended = ''; // ended an hour ago, not completed yet
+
+  async function pageFor(who: Member | null, width = 1280): Promise<Page> {
+    const context = await site.contextFor(who?.cookie ?? null);
+    const page = await context.newPage();
+    if (width !== 1280) await page.setViewportSize({ width, height: 800 });
+    return page;
+  }
+
+  /** Schedules a session at `startsAt` through the commands, booked by `registered` a day before. */
+  async function session(title: string, startsAt: number, registered: Member[], durationMinutes = 60) {
+    const then = new Date(startsAt - DAY);
+    const { sessionIds } = await scheduleSession(
+      site.platform,
+      host.user.id,
+      details(title, new Date(startsAt).toISOString(), durationMinutes),
+      undefined,
+      { actorId: host.user.id },
+      then,
+    );
+    const id = sessionIds[0]!;
+    for (const m of registered) {
+      await onSession(site.platform, id, { type: 'Register', data: { memberId: m.user.id }, now: then }, {});
+    }
+    return id;
+  }
+
+  beforeAll(async () => {
+    site = await startSite();
+    host = await signUpAs(site.platform, { displayName: 'Hana Host', timezone: 'UTC' });
+    ada = await signUpAs(site.platform, { displayName: 'Ada Attendee' });
+    bob = await signUpAs(site.platform, { displayName: 'Bob Absent' });
+    cat = await signUpAs(site.platform, { displayName: 'Cat Critic' });
+    mod = await signUpAs(site.platform, { displayName: 'Mo Moderator' });
+    await changeRole(site.platform, mod.user.email, 'moderator', true, { actorId: null });
+
+    const yesterday = Date.now() - DAY;
+    past = await session('Throwing bowls', yesterday, [ada, bob, cat]);
+    await onSession(
+      site.platform,
+      past,
+      {
+        type: 'Complete',
+        data: {
+          actor: { memberId: host.user.id, isModerator: false },
+          attendeeIds: [ada.user.id, cat.user.id],
+        },
+        now: new Date(yesterday + 60 * MINUTE),
+      },
+      {},
+    );
+    const reviewId = await submitReview(
+      site.platform,
+      ada.user.id,
+      past,
+      { rating: 1, comment: 'Total clown' },
+      {},
+    );
+    const hide = await site.platform.http.inject({
+      method: 'POST',
+      url: `/api/moderation/content/review/${reviewId}/hide`,
+      headers: { cookie: mod.cookie },
+      payload: { note: 'Insult' },
+    });
+    expect(hide.statusCode).toBe(200);
+    running = await session('Glazing, live', Date.now() - 10 * MINUTE, [ada]);
+    ended = await session('Trimming feet', Date.now() - 2 * 60 * MINUTE, [ada, bob]);
+  }, 120_000);
+
+  it('1. tells the author their review was hidden, and offers no form to publish a second one', async () => {
+    const page = await pageFor(ada);
+    await page.goto(`${site.base}/sessions/${past}`);
+    await hydrated(page);
+    await page.getByText('A moderator hid your review.').waitFor();
+    expect(await page.getByText('Total clown').isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Publish review' }).count()).toBe(0);
+    await page.screenshot({ path: '/tmp/shots-h16/hidden-review-1280.png', fullPage: true });
+    await page.context().close();
+  });
+
+  it('2. shows a member marked absent their absence: no seat, no attendance, no review invitation', async () => {
+    const page = await pageFor(bob);
+    await page.goto(`${site.base}/sessions/${past}`);
+    await hydrated(page);
+    await page.getByText('The host marked you absent from this session.').waitFor();
+    expect(await page.getByText('You have a seat').count()).toBe(0);
+    expect(await page.getByText('You attended').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Publish review' }).count()).toBe(0);
+    await page.goto(`${site.base}/me/learning`);
+    const row = page.locator('#history li', { hasText: 'Throwing bowls' });
+    expect(await row.textContent()).toContain('You were marked absent');
+    await page.context().close();
+  });
+
+  it('2. shows an attendee "You attended" and invites them to review', async () => {
+    const page = await pageFor(cat);
+    await page.goto(`${site.base}/sessions/${past}`);
+    await hydrated(page);
+    expect(await page.getByText('You attended this session.').first().isVisible()).toBe(true);
+    expect(await page.getByText('You have a seat').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Publish review' }).isVisible()).toBe(true);
+    await page.context().close();
+  });
+
+  it('6 and 7. after publishing, the page shows the review and no "No reviews yet.", with the focus on the confirmation', async () => {
+    const page = await pageFor(cat);
+    await page.goto(`${site.base}/sessions/${past}`);
+    await hydrated(page);
+    expect(await page.getByText('No reviews yet.', { exact: false }).count()).toBe(1);
+    await page.getByRole('radio', { name: '4 stars: Very good' }).check();
+    await page.getByLabel('What was it like?').fill('Centred my first bowl.');
+    await page.getByRole('button', { name: 'Publish review' }).click();
+    await page.getByText('Thanks! Your review is published.').waitFor();
+    expect(await page.getByText('Centred my first bowl.').isVisible()).toBe(true);
+    expect(await page.getByText('No reviews yet.', { exact: false }).count()).toBe(0);
+    expect(await page.getByText('No one else has reviewed this session yet.').isVisible()).toBe(true);
+    expect(await focused(page)).toContain('Thanks! Your review is published.');
+    await page.context().close();
+  });
+
+  it('3. offers no completion while the session runs, and says when it can be completed', async () => {
+    const page = await pageFor(host);
+    await page.goto(`${site.base}/sessions/${running}`);
+    await hydrated(page);
+    await page.getByText(/complete the session once it ends/).waitFor();
+    expect(await page.getByRole('button', { name: /Complete session/ }).count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('3. completes an ended session only after a confirmation that says who attended', async () => {
+    const page = await pageFor(host);
+    await page.goto(`${site.base}/sessions/${ended}`);
+    await hydrated(page);
+    await page.getByLabel('Bob Absent').uncheck();
+    await page.getByRole('button', { name: 'Complete session…' }).click();
+    await page.getByText('Complete the session with 1 attended and 1 absent?').waitFor();
+    expect(await focused(page)).toContain('Yes, complete it');
+    const status = async () =>
+      (await site.platform.http.inject({ url: `/api/sessions/${ended}` })).json().session.status;
+    expect(await status()).toBe('scheduled');
+    await page.getByRole('button', { name: 'Not yet' }).click();
+    expect(await focused(page)).toContain('Complete session…');
+    await page.getByRole('button', { name: 'Complete session…' }).click();
+    await page.getByRole('button', { name: 'Yes, complete it' }).click();
+    await page.waitForURL(/notice=completed/);
+    expect(await status()).toBe('completed');
+    await page.context().close();
+  });
+});
