@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
 import { skillswap } from '../index.ts';
-import { call, type Member, member, review, session, withRole } from '../moderation/testing.ts';
+import { call, type Member, member, review, session, withRole } from './testing.ts';
 
 let app: Platform;
 let host: Member, ada: Member, bob: Member, mod: Member;
