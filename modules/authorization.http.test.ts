@@ -173,6 +173,11 @@ const rows: Row[] = [
     }),
   ],
   ['GET /api/sessions/:id/reviews', all(200), () => ({ url: `/api/sessions/${past}/reviews` })],
+  [
+    'GET /api/sessions/:id/reviews/mine',
+    [401, 200, 200, 200, 200, 401],
+    () => ({ url: `/api/sessions/${past}/reviews/mine` }),
+  ],
   ['GET /api/users/:id/reviews', all(200), () => ({ url: `/api/users/${people.host.id}/reviews` })],
   // Gamification
   ['GET /api/leaderboards', all(200), () => ({ url: '/api/leaderboards' })],
@@ -239,6 +244,11 @@ const rows: Row[] = [
   ],
   ['GET /api/admin/audit-log', [401, 403, 403, 403, 200, 401], () => ({ url: '/api/admin/audit-log' })],
   ['GET /api/admin/projections', [401, 403, 403, 403, 200, 401], () => ({ url: '/api/admin/projections' })],
+  [
+    'GET /api/admin/projections/rebuilds/:jobId',
+    [401, 403, 403, 403, 404, 401],
+    () => ({ url: '/api/admin/projections/rebuilds/00000000-0000-4000-8000-000000000000' }),
+  ],
   [
     'POST /api/admin/projections/:name/rebuild',
     [401, 403, 403, 403, 202, 401],

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
-import { requireRole } from '../http/index.ts';
+import { errors, notFound, requireRole } from '../http/index.ts';
 import { projectionStatus } from './status.ts';
 
 const statusSchema = z.object({
@@ -32,6 +32,52 @@ export function projectionRoutes(app: FastifyInstance, deps: Deps) {
     async (request) => {
       requireRole(request, 'admin');
       return { items: await projectionStatus(deps.pool, deps.consumers) };
+    },
+  );
+  rebuildJobRoute(app, deps);
+}
+
+/** pg-boss's job states as an admin reads them. */
+const REBUILD_STATE: Record<string, 'queued' | 'running' | 'completed' | 'failed'> = {
+  created: 'queued',
+  retry: 'queued',
+  active: 'running',
+  completed: 'completed',
+  cancelled: 'failed',
+  failed: 'failed',
+};
+
+/**
+ * A rebuild's outcome by its job id (POST .../rebuild answers it): a rebuild of a small log is over before the
+ * dashboard's next look at the projections, so "rebuilding" alone cannot tell the page that it ended.
+ */
+function rebuildJobRoute(app: FastifyInstance, deps: Pick<Deps, 'jobs'>) {
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/api/admin/projections/rebuilds/:jobId',
+    {
+      schema: {
+        tags: ['administration'],
+        summary: 'The state of a projection rebuild: queued, running, completed or failed (with its error)',
+        params: z.object({ jobId: z.uuid({ error: 'must be a job id' }) }),
+        response: {
+          200: z.object({
+            jobId: z.string(),
+            state: z.enum(['queued', 'running', 'completed', 'failed']),
+            error: z.string().nullable(),
+          }),
+          ...errors(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      requireRole(request, 'admin');
+      const job = await deps.jobs.job(REBUILD_QUEUE, request.params.jobId);
+      if (!job) throw notFound('That rebuild');
+      const state = REBUILD_STATE[job.state] ?? 'queued';
+      const output = job.output as { message?: unknown } | null;
+      const error =
+        state === 'failed' ? (typeof output?.message === 'string' ? output.message : 'failed') : null;
+      return { jobId: request.params.jobId, state, error };
     },
   );
 }

@@ -105,7 +105,7 @@ describe.skipIf(!hasChromium)('hosting, finding, joining and completing a sessio
     expect(await mentor.getByText('Your session is scheduled.').isVisible()).toBe(true);
     expect(await mentor.getByText('A text editor').isVisible()).toBe(true);
     // The mentor's zone is the session's zone, so the page says so instead of showing the time twice.
-    expect(await mentor.getByText('UTC · your zone too').isVisible()).toBe(true);
+    expect(await mentor.getByText('UTC · your time too').isVisible()).toBe(true);
   }, 60_000);
 
   it('lets a student find it by searching, register and see the meeting link', async () => {

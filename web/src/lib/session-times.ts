@@ -116,6 +116,16 @@ export function zoneName(zone: string): string {
   return zone.replaceAll('_', ' ');
 }
 
+/** Whether two zones show the same wall time at this instant (Europe/Paris and Europe/Berlin do, mostly). */
+export function sameClock(iso: string, a: string, b: string): boolean {
+  if (a === b) return true;
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return false;
+  const pa = partsIn(a, date);
+  const pb = partsIn(b, date);
+  return pa.y === pb.y && pa.mo === pb.mo && pa.d === pb.d && pa.h === pb.h && pa.mi === pb.mi;
+}
+
 export function browserTimeZone(): string {
   try {
     return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
