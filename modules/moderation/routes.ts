@@ -19,6 +19,7 @@ import { REBUILD_QUEUE } from '../../infra/projections/routes.ts';
 import { spendDailyAllowance } from '../../infra/throttle.ts';
 import { auditLog } from '../../read-models/audit-log/queries.ts';
 import { getReport, reportQueue } from '../../read-models/moderation-queue/queries.ts';
+import { reviewedSession } from '../../read-models/reviews/queries.ts';
 import { ACTIONS, TARGET_TYPES } from './events.ts';
 import { changeVisibility, fileReport, resolveReport, resolveTarget } from './handlers.ts';
 import { historySchema, note, reportSchema, spamFlag, until } from './schemas.ts';
@@ -90,9 +91,15 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
       schema: {
         tags: ['moderation'],
         summary: 'A report with its history',
+        description:
+          'For a report on a review, `reviewOf` names the session the review is about (else null).',
         params: idParams,
         response: {
-          200: z.object({ report: reportSchema, history: historySchema }),
+          200: z.object({
+            report: reportSchema,
+            history: historySchema,
+            reviewOf: z.object({ sessionId: z.string(), sessionTitle: z.string() }).nullable(),
+          }),
           ...errors(401, 403, 404),
         },
       },
@@ -101,8 +108,11 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
       requireRole(request, 'moderator');
       const report = await show(request.params.id);
       const events = await deps.store.readStream(`report-${report.id}`);
+      const reviewOf =
+        report.target.type === 'review' ? await reviewedSession(deps.pool, report.target.id) : null;
       return {
         report,
+        reviewOf,
         history: events.map((e) => ({
           type: e.type,
           at: e.recordedAt.toISOString(),

@@ -103,3 +103,15 @@ export async function ownReview(db: Queryable, sessionId: string, authorId: stri
   if (row.deleted) return { status: 'deleted', review: null };
   return { status: row.hidden ? 'hidden' : 'visible', review: toView(row) };
 }
+
+/** The session a review is about, whatever became of the review (a moderator reading a report on it needs this). */
+export async function reviewedSession(
+  db: Queryable,
+  reviewId: string,
+): Promise<{ sessionId: string; sessionTitle: string } | null> {
+  const { rows } = await db.query<{ session_id: string; session_title: string }>(
+    'SELECT session_id, session_title FROM reviews WHERE review_id = $1',
+    [reviewId],
+  );
+  return rows[0] ? { sessionId: rows[0].session_id, sessionTitle: rows[0].session_title } : null;
+}

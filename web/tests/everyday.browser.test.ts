@@ -46,6 +46,9 @@ describe.skipIf(!hasChromium)('everyday states in Chromium (issue 16)', () => {
   let past = ''; // completed yesterday: ada and cat attended, bob was marked absent; ada's review hidden
   let running = ''; // started 10 minutes ago, lasts an hour
   let ended = ''; // ended an hour ago, not completed yet
+  let replied = ''; // completed two days ago, with cat's review the host has not replied to
+  let soon = ''; // in a week: bob registers in the browser
+  let admin: Member;
 
   async function pageFor(who: Member | null, width = 1280): Promise<Page> {
     const context = await site.contextFor(who?.cookie ?? null);
@@ -112,6 +115,22 @@ describe.skipIf(!hasChromium)('everyday states in Chromium (issue 16)', () => {
     expect(hide.statusCode).toBe(200);
     running = await session('Glazing, live', Date.now() - 10 * MINUTE, [ada]);
     ended = await session('Trimming feet', Date.now() - 2 * 60 * MINUTE, [ada, bob]);
+    const twoDaysAgo = Date.now() - 2 * DAY;
+    replied = await session('Pulling handles', twoDaysAgo, [cat]);
+    await onSession(
+      site.platform,
+      replied,
+      {
+        type: 'Complete',
+        data: { actor: { memberId: host.user.id, isModerator: false } },
+        now: new Date(twoDaysAgo + 60 * MINUTE),
+      },
+      {},
+    );
+    await submitReview(site.platform, cat.user.id, replied, { rating: 5, comment: 'Lovely handles' }, {});
+    soon = await session('Wedging clay', Date.now() + 7 * DAY, [], 60);
+    admin = await signUpAs(site.platform, { displayName: 'Ad Admin' });
+    await changeRole(site.platform, admin.user.email, 'admin', true, { actorId: null });
   }, 120_000);
 
   it('1. tells the author their review was hidden, and offers no form to publish a second one', async () => {
@@ -192,5 +211,106 @@ describe.skipIf(!hasChromium)('everyday states in Chromium (issue 16)', () => {
     await page.waitForURL(/notice=completed/);
     expect(await status()).toBe('completed');
     await page.context().close();
+  });
+
+  it('4. a signed-out visitor in Tokyo filtering on a day finds the session the card shows on that day', async () => {
+    // 01:00 on 11 May in Tokyo is still 10 May in UTC.
+    const startsAt = Date.parse('2031-05-10T16:00:00Z');
+    await session('Raku firing at dawn', startsAt, []);
+    const context = await site.browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      timezoneId: 'Asia/Tokyo',
+    });
+    const page = await context.newPage();
+    await page.goto(`${site.base}/sessions?q=raku`);
+    await page.waitForLoadState('load');
+    const card = page.locator('article', { hasText: 'Raku firing at dawn' });
+    expect(await card.textContent()).toMatch(/Sun 11 May/);
+    expect(await page.getByText(/Dates are days in your time zone \(Tokyo \(Japan/).isVisible()).toBe(true);
+    await page.getByLabel('From').fill('2031-05-11');
+    await page.getByLabel('To').fill('2031-05-11');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/from=2031-05-11/);
+    expect(await page.locator('article', { hasText: 'Raku firing at dawn' }).count()).toBe(1);
+    await context.close();
+  });
+
+  it('5. My learning does not scroll sideways at 390 px', async () => {
+    const page = await pageFor(cat, 390);
+    await page.goto(`${site.base}/me/learning`);
+    await page.waitForLoadState('load');
+    expect(await page.locator('table').count()).toBeGreaterThan(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: '/tmp/shots-h16/learning-390.png', fullPage: true });
+    await page.context().close();
+  });
+
+  it('7. after Register, the focus is on the message saying so, not on <body>', async () => {
+    const page = await pageFor(bob);
+    await page.goto(`${site.base}/sessions/${soon}`);
+    await hydrated(page);
+    await page.getByRole('button', { name: 'Register' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByText('You’re registered. See you there!').waitFor();
+    expect(await focused(page)).toContain('You’re registered.');
+    await page.getByRole('button', { name: 'Leave this session' }).click();
+    expect(await focused(page)).toContain('Yes, leave');
+    await page.getByRole('button', { name: 'Stay' }).click();
+    expect(await focused(page)).toContain('Leave this session');
+    await page.context().close();
+  });
+
+  it('8. the admin rebuild row ends at the outcome, not at "Requested"', async () => {
+    const page = await pageFor(admin);
+    await page.goto(`${site.base}/admin`);
+    await hydrated(page);
+    await page.getByRole('button', { name: 'Rebuild member_profiles' }).click();
+    await page.getByRole('button', { name: 'Yes, rebuild' }).click();
+    const row = page.locator('tr', { has: page.locator('code', { hasText: /^member_profiles$/ }) });
+    await row.getByText('Rebuilt').waitFor({ timeout: 15_000 });
+    expect(await row.getByText(/Requested/).count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('9. "Load more sessions" adds to the list, keeps the position in the URL, and works without JavaScript', async () => {
+    const base = Date.parse('2031-06-01T10:00:00Z');
+    for (let i = 0; i < 14; i++) await session(`Slab building ${i + 1}`, base + i * DAY, []);
+    const page = await pageFor(null);
+    await page.goto(`${site.base}/sessions?q=slab`);
+    await page.waitForLoadState('load');
+    const cards = page.locator('[data-results] > li');
+    expect(await cards.count()).toBe(12);
+    await page.getByRole('link', { name: 'Load more sessions' }).click();
+    await expect.poll(() => cards.count()).toBe(14);
+    expect(await cards.first().textContent()).toContain('Slab building 1');
+    expect(page.url()).toMatch(/shown=24/);
+    expect(await focused(page)).toContain('Slab building 13');
+    expect(await page.getByRole('link', { name: 'Load more sessions' }).count()).toBe(0);
+    await page.reload();
+    expect(await cards.count()).toBe(14);
+
+    const plain = await site.browser.newContext({ javaScriptEnabled: false, timezoneId: 'UTC' });
+    const noJs = await plain.newPage();
+    await noJs.goto(`${site.base}/sessions?q=slab`);
+    await noJs.getByRole('link', { name: 'Load more sessions' }).click();
+    await noJs.waitForURL(/shown=24#result-13/);
+    expect(await noJs.locator('[data-results] > li').count()).toBe(14);
+    await plain.close();
+  });
+
+  it('10. every island hydrates without scrolling, so "Reply" works on the first click on a small screen', async () => {
+    const context = await site.contextFor(host.cookie);
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 390, height: 400 });
+    await page.goto(`${site.base}/sessions/${replied}`);
+    await hydrated(page);
+    await page.getByRole('button', { name: 'Reply to Cat Critic' }).click();
+    expect(await focused(page)).toMatch(/^textarea#/);
+    expect(await page.getByLabel('Your reply to Cat Critic').isVisible()).toBe(true);
+    await page.getByLabel('Your reply to Cat Critic').fill('Thank you, Cat!');
+    await page.getByRole('button', { name: 'Post reply' }).click();
+    await page.getByText('Thank you, Cat!').waitFor();
+    expect(await focused(page)).toContain('Reply from Hana Host');
+    await context.close();
   });
 });

@@ -2,7 +2,9 @@
 // modules/sessions/inbox-routes.ts) and the small rules pages and islands share about them, so the
 // session page, the profile and the islands never disagree on wording or on the 14-day window.
 import { api, type Page } from './api.ts';
-import { dateFormat } from './format.ts';
+import { formatDay } from './format.ts';
+
+export { formatDay };
 
 export type Review = {
   id: string;
@@ -67,13 +69,6 @@ export function canChange(review: Pick<Review, 'createdAt'>, now = Date.now()): 
 
 export function editableUntil(review: Pick<Review, 'createdAt'>): string {
   return new Date(Date.parse(review.createdAt) + EDIT_WINDOW_DAYS * 86400_000).toISOString();
-}
-
-/** A calendar day ("25 Nov 2026"): reviews and badges are about the day, not the minute. */
-export function formatDay(iso: string, timeZone = 'UTC'): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  return dateFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone }).format(d);
 }
 
 /** Average of a list of ratings with one decimal, or null for none. */
