@@ -1,10 +1,11 @@
 // Everyday states members trip over (issue 16), in Chromium against the real app: each test is what a person sees.
 import type { Page } from 'playwright-core';
+import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { submitReview } from '../../modules/feedback/index.ts';
 import { changeRole } from '../../modules/identity/index.ts';
 import { onSession, scheduleSession } from '../../modules/sessions/index.ts';
-import { signUpAs } from '../../modules/testing.ts';
+import { multipartFile, signUpAs } from '../../modules/testing.ts';
 import { CHROMIUM, hasChromium, type Site, startSite } from './browser.ts';
 
 if (!hasChromium)
@@ -47,6 +48,7 @@ describe.skipIf(!hasChromium)('everyday states in Chromium (issue 16)', () => {
   let running = ''; // started 10 minutes ago, lasts an hour
   let ended = ''; // ended an hour ago, not completed yet
   let replied = ''; // completed two days ago, with cat's review the host has not replied to
+  let catReview = ''; // on `replied`
   let soon = ''; // in a week: bob registers in the browser
   let admin: Member;
 
@@ -127,7 +129,13 @@ describe.skipIf(!hasChromium)('everyday states in Chromium (issue 16)', () => {
       },
       {},
     );
-    await submitReview(site.platform, cat.user.id, replied, { rating: 5, comment: 'Lovely handles' }, {});
+    catReview = await submitReview(
+      site.platform,
+      cat.user.id,
+      replied,
+      { rating: 5, comment: 'Lovely handles' },
+      {},
+    );
     soon = await session('Wedging clay', Date.now() + 7 * DAY, [], 60);
     admin = await signUpAs(site.platform, { displayName: 'Ad Admin' });
     await changeRole(site.platform, admin.user.email, 'admin', true, { actorId: null });
@@ -312,5 +320,109 @@ describe.skipIf(!hasChromium)('everyday states in Chromium (issue 16)', () => {
     await page.getByText('Thank you, Cat!').waitFor();
     expect(await focused(page)).toContain('Reply from Hana Host');
     await context.close();
+  });
+
+  it('11. the header shows the member’s avatar once they have one (initials before)', async () => {
+    const who = await signUpAs(site.platform, { displayName: 'Pia Photo' });
+    const page = await pageFor(who);
+    await page.goto(`${site.base}/sessions`);
+    const inHeader = page.locator('header .profile-link');
+    expect(await inHeader.locator('img').count()).toBe(0);
+    expect(await inHeader.textContent()).toContain('PP');
+    const image = await sharp({ create: { width: 300, height: 300, channels: 3, background: '#cc3366' } })
+      .png()
+      .toBuffer();
+    const { payload, contentType } = await multipartFile(image, 'me.png', 'image/png');
+    const res = await site.platform.http.inject({
+      method: 'POST',
+      url: '/api/me/avatar',
+      headers: { 'content-type': contentType, cookie: who.cookie },
+      payload,
+    });
+    const avatarUrl = res.json().profile.avatarUrl as string;
+    await page.reload();
+    expect(await inHeader.locator('img').getAttribute('src')).toBe(avatarUrl);
+    await page.context().close();
+  });
+
+  it('12. one date format and zone names; one time when the visitor’s clock and the session’s agree', async () => {
+    // A Berlin session seen from Paris, signed out: both clocks read 18:00, so it is said once.
+    const context = await site.browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      timezoneId: 'Europe/Paris',
+    });
+    const page = await context.newPage();
+    const { sessionIds } = await scheduleSession(
+      site.platform,
+      host.user.id,
+      { ...details('Glaze chemistry', '2031-07-02T16:00:00Z'), timezone: 'Europe/Berlin' },
+      undefined,
+      {},
+    );
+    await page.goto(`${site.base}/sessions/${sessionIds[0]}`);
+    await page.waitForLoadState('load');
+    const rows = page.locator('[data-session-times] .row:not([hidden])');
+    const text = (await rows.allTextContents()).join(' ').replace(/\s+/g, ' ');
+    expect(text).toMatch(/Wed 2 Jul, 18:00\s*–\s*19:00 CEST/);
+    expect(text.match(/18:00/g)?.length).toBe(1);
+    expect(text).not.toMatch(/Europe\/Berlin/);
+    expect(text).toMatch(/Berlin \(Central European/);
+    // Cards elsewhere switch to the visitor's zone with the same helper, and call a full session the same.
+    await page.goto(`${site.base}/`);
+    await page.waitForLoadState('load');
+    for (const t of await page.locator('time[data-local]').allTextContents()) {
+      expect(t).toMatch(/^[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2}, \d{2}:\d{2} \S+$/);
+    }
+    expect(await page.getByText('Fully booked').count()).toBe(0);
+    await context.close();
+  });
+
+  it('13. a reported review links to its session for the moderator', async () => {
+    const filed = await site.platform.http.inject({
+      method: 'POST',
+      url: '/api/reports',
+      headers: { cookie: ada.cookie },
+      payload: { targetType: 'review', targetId: catReview, reason: 'Not about the session' },
+    });
+    expect(filed.statusCode).toBe(201);
+    const reportId = filed.json().report.id as string;
+    const page = await pageFor(mod);
+    await page.goto(`${site.base}/moderation/reports/${reportId}`);
+    const link = page.getByRole('link', { name: 'Pulling handles' });
+    expect(await link.getAttribute('href')).toBe(`/sessions/${replied}`);
+    expect(await page.getByRole('link', { name: 'See it on the session page' }).getAttribute('href')).toBe(
+      `/sessions/${replied}#reviews`,
+    );
+    await page.screenshot({ path: '/tmp/shots-h16/report-review-1280.png', fullPage: true });
+    await page.context().close();
+  });
+
+  it('14. sign-up: a taken email is said on the email field, and Tab goes Email, Password, Show', async () => {
+    const page = await pageFor(null);
+    await page.goto(`${site.base}/signup`);
+    await hydrated(page);
+    await page.getByLabel('Display name').fill('Ada Again');
+    await page.getByLabel('Email').fill(ada.user.email);
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toMatch(/^input#signup-password/);
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toContain('Show');
+    await page.getByLabel('Password', { exact: true }).fill('violet harbour lantern tuesday');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    const email = page.getByLabel('Email');
+    await expect.poll(() => email.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await email.getAttribute('aria-describedby')) ?? '';
+    const said = await page.evaluate(
+      (ids) =>
+        ids
+          .split(' ')
+          .map((id) => document.getElementById(id)?.textContent ?? '')
+          .join(' '),
+      describedBy,
+    );
+    expect(said).toContain('An account with this email already exists.');
+    expect(await focused(page)).toMatch(/^input#signup-email/);
+    await page.screenshot({ path: '/tmp/shots-h16/signup-taken-1280.png', fullPage: true });
+    await page.context().close();
   });
 });
