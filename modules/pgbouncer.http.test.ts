@@ -1,10 +1,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { skillswap } from '../../modules/index.ts';
-import { call, getSession, host, signUp } from '../../modules/sessions/testing.ts';
-import { type Platform, startPlatform } from '../platform.ts';
-import { createTestDatabase, testConfig, testLogger } from '../testing/database.ts';
-import { findPgBouncer, type PgBouncer, startPgBouncer } from '../testing/pgbouncer.ts';
+import { type Platform, startPlatform } from '../infra/platform.ts';
+import { createTestDatabase, testConfig, testLogger } from '../infra/testing/database.ts';
+import { findPgBouncer, type PgBouncer, startPgBouncer } from '../infra/testing/pgbouncer.ts';
+import { skillswap } from './index.ts';
+import { call, getSession, host, signUp } from './sessions/testing.ts';
 
 // A deployment behind PgBouncer in transaction pooling: DATABASE_URL is the pooler, DATABASE_DIRECT_URL the
 // database. Two server connections for every client, so that clients take turns on the same server sessions and
