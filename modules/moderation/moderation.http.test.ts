@@ -215,10 +215,11 @@ describe('resolving a report', () => {
   });
 
   it('says which session a reported review is about (reviewOf), and nothing for other targets', async () => {
-    const onReview = (await report(bob, 'review', annReview, 'unfair to the host')).json().report;
+    const rey = await member(app, 'Rey');
+    const onReview = (await report(rey, 'review', annReview, 'unfair to the host')).json().report;
     const one = (await call(app, mod, 'GET', `/api/moderation/reports/${onReview.id}`)).json();
     expect(one.reviewOf).toEqual({ sessionId: done, sessionTitle: 'Rye bread' });
-    const onSession = (await report(bob, 'session', done, 'spam in the title')).json().report;
+    const onSession = (await report(rey, 'session', done, 'spam in the title')).json().report;
     expect(
       (await call(app, mod, 'GET', `/api/moderation/reports/${onSession.id}`)).json().reviewOf,
     ).toBeNull();
