@@ -148,7 +148,6 @@ describe.skipIf(!hasChromium)('everyday states in Chromium (issue 16)', () => {
     await page.getByText('A moderator hid your review.').waitFor();
     expect(await page.getByText('Total clown').isVisible()).toBe(true);
     expect(await page.getByRole('button', { name: 'Publish review' }).count()).toBe(0);
-    await page.screenshot({ path: '/tmp/shots-h16/hidden-review-1280.png', fullPage: true });
     await page.context().close();
   });
 
@@ -249,7 +248,6 @@ describe.skipIf(!hasChromium)('everyday states in Chromium (issue 16)', () => {
     await page.waitForLoadState('load');
     expect(await page.locator('table').count()).toBeGreaterThan(0);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await page.screenshot({ path: '/tmp/shots-h16/learning-390.png', fullPage: true });
     await page.context().close();
   });
 
@@ -393,7 +391,6 @@ describe.skipIf(!hasChromium)('everyday states in Chromium (issue 16)', () => {
     expect(await page.getByRole('link', { name: 'See it on the session page' }).getAttribute('href')).toBe(
       `/sessions/${replied}#reviews`,
     );
-    await page.screenshot({ path: '/tmp/shots-h16/report-review-1280.png', fullPage: true });
     await page.context().close();
   });
 
@@ -422,7 +419,6 @@ describe.skipIf(!hasChromium)('everyday states in Chromium (issue 16)', () => {
     );
     expect(said).toContain('An account with this email already exists.');
     expect(await focused(page)).toMatch(/^input#signup-email/);
-    await page.screenshot({ path: '/tmp/shots-h16/signup-taken-1280.png', fullPage: true });
     await page.context().close();
   });
 });
