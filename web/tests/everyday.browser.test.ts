@@ -31,7 +31,7 @@ const details = (title: string, startsAt: string, durationMinutes = 60) => ({
 /** Waits until every island has hydrated, without scrolling: none may wait to be scrolled into view. */
 async function hydrated(page: Page) {
   await page.waitForLoadState('load');
-  await expect.poll(() => page.locator('astro-island[ssr]').count(), { timeout: 5000 }).toBe(0);
+  await expect.poll(() => page.locator('astro-island[ssr]').count(), { timeout: 10_000 }).toBe(0);
 }
 
 /** The element that has the keyboard focus, described by tag, id and text. */

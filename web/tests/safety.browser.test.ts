@@ -49,7 +49,7 @@ async function watchedPage(context: BrowserContext) {
  */
 async function hydrated(page: Page) {
   await page.waitForLoadState('load');
-  await expect.poll(() => page.locator('astro-island[ssr]').count()).toBe(0);
+  await expect.poll(() => page.locator('astro-island[ssr]').count(), { timeout: 10_000 }).toBe(0);
 }
 
 function directive(policy: string, name: string): string[] {
