@@ -5,4 +5,6 @@ export type SignedInUser = {
   displayName: string;
   roles: string[];
   suspended?: boolean;
+  /** Their profile's time zone (IANA): pages show times in it. */
+  timezone?: string;
 };
