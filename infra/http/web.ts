@@ -26,7 +26,7 @@ export type ApiCall = (
  * serialiser), except the session lookup: the page's request resolved the visitor already (in-process.ts). A GET
  * the page makes twice (a layout and the page asking for the same thing) is made once.
  */
-function localsFor(app: FastifyInstance, request: FastifyRequest) {
+export function pageLocals(app: FastifyInstance, request: FastifyRequest) {
   const headers = {
     ...(request.headers.cookie ? { cookie: request.headers.cookie } : {}),
     'x-request-id': request.id,
@@ -104,7 +104,7 @@ export async function mountWeb(app: FastifyInstance, distDir: string, cache?: Pu
     handler: async (request, reply) => {
       if (request.url.startsWith('/api/'))
         return sendError(reply, notFound(`GET ${request.url.split('?')[0]}`));
-      await render(request, reply, localsFor(app, request));
+      await render(request, reply, pageLocals(app, request));
     },
     // The database failed before the page began (resolving the visitor's session): the site's own 503 page
     // rather than the API's JSON answer.
@@ -112,7 +112,7 @@ export async function mountWeb(app: FastifyInstance, distDir: string, cache?: Pu
       if (request.url.startsWith('/api/') || !isDatabaseUnavailable(err))
         return errorHandler(err, request, reply);
       request.log.warn({ err }, 'database unavailable');
-      await render(request, reply, { ...localsFor(app, request), user: null, databaseUnavailable: true });
+      await render(request, reply, { ...pageLocals(app, request), user: null, databaseUnavailable: true });
     },
   });
 }
