@@ -62,6 +62,7 @@ try {
         `/users/${c.mentors[0]}`,
       ];
   for (const [who, headers] of [
+    ['public', {}],
     ['uncached', { cookie: 'bench=uncached' }],
     ['signed in', { cookie }],
   ].filter(([who]) => !process.env.PROBE_WHO || who === process.env.PROBE_WHO) as [
@@ -79,8 +80,11 @@ try {
       queries = 0;
       const t = performance.now();
       const cpu = process.cpuUsage();
-      let status = 0;
-      for (let i = 0; i < n; i++) status = (await platform.http.inject({ url: path, headers })).statusCode;
+      let status = '';
+      for (let i = 0; i < n; i++) {
+        const res = await platform.http.inject({ url: path, headers });
+        status = `${res.statusCode} ${res.headers['x-cache'] ?? ''}`.trim();
+      }
       const used = process.cpuUsage(cpu);
       if (profiler) {
         const { profile } = await profiler.post('Profiler.stop');
