@@ -11,8 +11,14 @@ import {
   watchDatabaseOutages,
   withDeadline,
 } from './db/index.ts';
-import type { AppDefinition, Deps, ReadYourWrites } from './deps.ts';
-import { type AppendSignal, createCatalog, createEventStore, listenForAppends } from './event-store/index.ts';
+import type { AppDefinition, CommandContext, ModuleContext, QueryContext, ReadYourWrites } from './deps.ts';
+import {
+  type AppendSignal,
+  createCatalog,
+  createEventStore,
+  type EventStore,
+  listenForAppends,
+} from './event-store/index.ts';
 import { createHttpApp, createPublicCache, mountWeb } from './http/index.ts';
 import { startJobs } from './jobs/index.ts';
 import type { Logger } from './logger.ts';
@@ -35,14 +41,22 @@ const HEALTH_DEADLINE_MS = 1500;
 export type {
   AppDefinition,
   CommandContext,
-  Deps,
   ModuleContext,
   ModuleDefinition,
   QueryContext,
   ReadYourWrites,
 } from './deps.ts';
 
-export type Platform = Deps & {
+/**
+ * The running app, for the server, scripts and tests: the contexts modules are given, and the machinery around
+ * them (the store and pool at the top level, the projectors and their rebuild, the HTTP app).
+ */
+export type Platform = ModuleContext & {
+  store: EventStore;
+  prisma: PrismaClient;
+  settle: ReadYourWrites;
+  consumers: Consumer[];
+  rebuild: (name: string, onProgress?: (p: RebuildProgress) => void) => Promise<void>;
   url: string;
   http: FastifyInstance;
   runner: ProjectionRunner;
@@ -143,19 +157,17 @@ export async function startPlatform(
       });
       if (!done) log.warn({ checkpoint }, 'read models did not catch up within the read-your-writes wait');
     };
-    const deps: Deps = {
-      command: { store, settle, now: () => new Date() },
-      query: { pool, prisma },
+    const command: CommandContext = { store, settle, now: () => new Date() };
+    const query: QueryContext = { pool, prisma };
+    const context: ModuleContext = {
+      command,
+      query,
       config,
       log,
       pool,
-      prisma,
-      store,
       jobs,
       mailer,
-      consumers,
-      rebuild,
-      settle,
+      readModels: app.readModels.map((c) => c.name),
     };
     for (const m of app.modules) consumers.push(...(m.consumers ?? []));
     runner = createProjectionRunner({
@@ -180,7 +192,7 @@ export async function startPlatform(
     });
 
     // Modules declare their job queues and workers before any reactor may send to them.
-    for (const m of app.modules) if (m.onStart) await m.onStart(deps);
+    for (const m of app.modules) if (m.onStart) await m.onStart(context);
     if (options.runProjectors !== false) {
       await runner.start();
       cleanups.push(runner.stop);
@@ -190,7 +202,7 @@ export async function startPlatform(
       log,
       trustProxy: config.trustProxy,
       publicOrigin: config.publicOrigin,
-      authenticate: app.authenticate(deps),
+      authenticate: app.authenticate(context),
       health: async () => {
         const down = { status: 'unavailable' as const, database: 'down' as const, projectionLag: -1 };
         // Known down: answer at once rather than queue behind the requests waiting for connections.
@@ -208,8 +220,10 @@ export async function startPlatform(
         }
       },
       routes: [
-        (scope) => projectionRoutes(scope, deps),
-        ...app.modules.filter((m) => m.routes).map((m) => (scope: FastifyInstance) => m.routes!(scope, deps)),
+        (scope) => projectionRoutes(scope, { pool, consumers }),
+        ...app.modules
+          .filter((m) => m.routes)
+          .map((m) => (scope: FastifyInstance) => m.routes!(scope, context)),
       ],
       publicCache,
       ...(options.webDistDir
@@ -220,7 +234,7 @@ export async function startPlatform(
     // Stop order (reverse): HTTP drains first, then projectors, jobs, listener, Prisma, pool, PostgreSQL.
     cleanups.push(() => http.close());
 
-    return { ...deps, url, http, runner, signal, stop };
+    return { ...context, store, prisma, settle, consumers, rebuild, url, http, runner, signal, stop };
   } catch (err) {
     await stop();
     throw err;
