@@ -1,10 +1,10 @@
 // The identity module: accounts, sign-in, profiles, roles. Other code enters it only through this file.
 import type { ModuleDefinition } from '../../infra/deps.ts';
-import { authenticate } from './authenticate.ts';
 import { deletedAvatars } from './deleted-avatars.ts';
 import { emailClaimsKeyed } from './email-claims-upgrade.ts';
 import { GRANTABLE_ROLES, identityEvents } from './events.ts';
 import { changeRole, loadMember, memberIdForEmail, signUp, updateProfile } from './handlers.ts';
+import { authenticate } from './http/authenticate.ts';
 import { skillSpellings } from './http/facts.ts';
 import { identityRoutes } from './routes.ts';
 import { suspensionEnforcer } from './suspension.ts';
