@@ -4,15 +4,23 @@ import { PrismaClient } from '../prisma/generated/client.ts';
 import type { Config } from './config.ts';
 import {
   createPool,
+  createReadRouting,
   forLongWork,
   migrate,
+  noteWrite,
   runDataUpgrades,
   startEmbedded,
   watchDatabaseOutages,
   withDeadline,
 } from './db/index.ts';
-import type { AppDefinition, Deps, ReadYourWrites } from './deps.ts';
-import { type AppendSignal, createCatalog, createEventStore, listenForAppends } from './event-store/index.ts';
+import type { AppDefinition, CommandContext, ModuleContext, QueryContext, ReadYourWrites } from './deps.ts';
+import {
+  type AppendSignal,
+  createCatalog,
+  createEventStore,
+  type EventStore,
+  listenForAppends,
+} from './event-store/index.ts';
 import { createHttpApp, createPublicCache, mountWeb } from './http/index.ts';
 import { startJobs } from './jobs/index.ts';
 import type { Logger } from './logger.ts';
@@ -35,20 +43,35 @@ const HEALTH_DEADLINE_MS = 1500;
 export type {
   AppDefinition,
   CommandContext,
-  Deps,
   ModuleContext,
   ModuleDefinition,
   QueryContext,
   ReadYourWrites,
 } from './deps.ts';
 
-export type Platform = Deps & {
+/**
+ * The running app, for the server, scripts and tests: the contexts modules are given, and the machinery around
+ * them (the store and pool at the top level, the projectors and their rebuild, the HTTP app).
+ */
+export type Platform = ModuleContext & {
+  store: EventStore;
+  prisma: PrismaClient;
+  settle: ReadYourWrites;
+  consumers: Consumer[];
+  rebuild: (name: string, onProgress?: (p: RebuildProgress) => void) => Promise<void>;
   url: string;
   http: FastifyInstance;
   runner: ProjectionRunner;
   signal: AppendSignal;
   stop: () => Promise<void>;
 };
+
+/**
+ * What a process does (`npm run serve -- --role=...`): `web` serves HTTP and appends, `worker` runs projectors,
+ * reactors and jobs, `all` both. Any number of each may share one database.
+ */
+export const ROLES = ['all', 'web', 'worker'] as const;
+export type Role = (typeof ROLES)[number];
 
 /**
  * Starts SkillSwap: database (embedded unless DATABASE_URL), migrations, event store, projectors, jobs and the
@@ -58,8 +81,9 @@ export async function startPlatform(
   config: Config,
   log: Logger,
   app: AppDefinition,
-  options: { webDistDir?: string; runProjectors?: boolean } = {},
+  options: { webDistDir?: string; runProjectors?: boolean; role?: Role } = {},
 ): Promise<Platform> {
+  const role = options.role ?? 'all';
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const fn of cleanups.reverse())
@@ -77,6 +101,10 @@ export async function startPlatform(
         });
     if (server) cleanups.push(server.stop);
     const url = config.databaseUrl ?? server!.socketUrl ?? server!.url;
+    // What needs a session of its own (LISTEN, session advisory locks, pg-boss, migrations, rebuilds) connects
+    // here; with a pooler in DATABASE_URL, that is the database itself.
+    const directUrl = config.databaseDirectUrl ?? url;
+    const pooled = directUrl !== url;
     const outage = watchDatabaseOutages({ probe: () => pool.query('SELECT 1'), log });
     cleanups.push(async () => outage.stop());
     const reportUnavailable = (err: unknown, where: string) => outage.report(err, where);
@@ -84,10 +112,11 @@ export async function startPlatform(
     const pool = createPool(url, {
       max: 20,
       timeouts: config.database,
+      pooled,
       onConnectionError: (err) => reportUnavailable(err, 'database pool'),
     });
     cleanups.push(() => pool.end());
-    const longWork = createPool(url, {
+    const longWork = createPool(directUrl, {
       max: 2,
       applicationName: 'skillswap-maintenance',
       timeouts: forLongWork(config.database),
@@ -102,7 +131,7 @@ export async function startPlatform(
     );
 
     const catalog = createCatalog(app.modules.flatMap((m) => m.events));
-    const signal = await listenForAppends(url, {
+    const signal = await listenForAppends(directUrl, {
       timeouts: config.database,
       onLost: (err) => {
         if (!reportUnavailable(err, 'event listener')) log.warn({ err }, 'event listener connection lost');
@@ -112,10 +141,25 @@ export async function startPlatform(
     // Back after an outage: projectors waiting out a back-off look at once.
     outage.onBack(signal.poke);
     const store = createEventStore(pool, catalog, { notify: signal.notify });
+    // Reads of read-only requests from hot standbys, when there are any; everything else stays on the primary.
+    const routing = config.replicas.urls.length
+      ? createReadRouting({
+          primary: pool,
+          urls: config.replicas.urls,
+          timeouts: config.database,
+          projectors: () => consumers.filter((c) => c.kind === 'read-model').map((c) => c.name),
+          maxLagMs: config.replicas.maxLagMs,
+          waitMs: config.readYourWritesTimeoutMs,
+          log,
+        })
+      : null;
+    if (routing) cleanups.push(routing.stop);
+    const readPool = routing?.pool ?? pool;
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     cleanups.push(() => prisma.$disconnect());
 
-    const jobs = await startJobs(url, log, {
+    const jobs = await startJobs(directUrl, log, {
+      work: role !== 'web',
       connectTimeoutMs: config.database.connectMs,
       reportUnavailable,
     });
@@ -133,6 +177,7 @@ export async function startPlatform(
       signal.poke();
     };
     const settle: ReadYourWrites = async ({ checkpoint }, options = {}) => {
+      noteWrite(checkpoint);
       if (!runner) return;
       const names = options.also?.length
         ? [...consumers.filter((c) => c.kind === 'read-model').map((c) => c.name), ...options.also]
@@ -143,24 +188,23 @@ export async function startPlatform(
       });
       if (!done) log.warn({ checkpoint }, 'read models did not catch up within the read-your-writes wait');
     };
-    const deps: Deps = {
-      command: { store, settle, now: () => new Date() },
-      query: { pool, prisma },
+    const command: CommandContext = { store, settle, now: () => new Date() };
+    // Plain reads of read-only requests go to a replica when there is one (readPool); commands to the primary.
+    const query: QueryContext = { pool: readPool, prisma };
+    const context: ModuleContext = {
+      command,
+      query,
       config,
       log,
-      pool,
-      prisma,
-      store,
+      pool: readPool,
       jobs,
       mailer,
-      consumers,
-      rebuild,
-      settle,
+      readModels: app.readModels.map((c) => c.name),
     };
     for (const m of app.modules) consumers.push(...(m.consumers ?? []));
     runner = createProjectionRunner({
       pool,
-      url,
+      url: directUrl,
       store,
       signal,
       consumers,
@@ -180,8 +224,8 @@ export async function startPlatform(
     });
 
     // Modules declare their job queues and workers before any reactor may send to them.
-    for (const m of app.modules) if (m.onStart) await m.onStart(deps);
-    if (options.runProjectors !== false) {
+    for (const m of app.modules) if (m.onStart) await m.onStart(context);
+    if (options.runProjectors !== false && role !== 'web') {
       await runner.start();
       cleanups.push(runner.stop);
     }
@@ -191,7 +235,7 @@ export async function startPlatform(
       trustProxy: config.trustProxy,
       publicOrigin: config.publicOrigin,
       checkAnswers: config.env === 'test',
-      authenticate: app.authenticate(deps),
+      authenticate: app.authenticate(context),
       health: async () => {
         const down = { status: 'unavailable' as const, database: 'down' as const, projectionLag: -1 };
         // Known down: answer at once rather than queue behind the requests waiting for connections.
@@ -202,18 +246,26 @@ export async function startPlatform(
             status: 'ok' as const,
             database: 'up' as const,
             projectionLag: Math.max(0, ...status.map((s) => s.lag)),
+            ...(routing ? { replicas: routing.replicas() } : {}),
           };
         } catch (err) {
           reportUnavailable(err, 'health');
           return down;
         }
       },
-      routes: [
-        (scope) => projectionRoutes(scope, deps),
-        ...app.modules.filter((m) => m.routes).map((m) => (scope: FastifyInstance) => m.routes!(scope, deps)),
-      ],
+      // A worker answers /healthz only: its HTTP port is for the orchestrator's health check.
+      routes:
+        role === 'worker'
+          ? []
+          : [
+              (scope) => projectionRoutes(scope, { pool, consumers }),
+              ...app.modules
+                .filter((m) => m.routes)
+                .map((m) => (scope: FastifyInstance) => m.routes!(scope, context)),
+            ],
       publicCache,
-      ...(options.webDistDir
+      readRouting: routing !== null,
+      ...(options.webDistDir && role !== 'worker'
         ? { web: (a: FastifyInstance) => mountWeb(a, options.webDistDir!, publicCache) }
         : {}),
     });
@@ -221,7 +273,7 @@ export async function startPlatform(
     // Stop order (reverse): HTTP drains first, then projectors, jobs, listener, Prisma, pool, PostgreSQL.
     cleanups.push(() => http.close());
 
-    return { ...deps, url, http, runner, signal, stop };
+    return { ...context, store, prisma, settle, consumers, rebuild, url, http, runner, signal, stop };
   } catch (err) {
     await stop();
     throw err;
