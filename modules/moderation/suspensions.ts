@@ -1,4 +1,9 @@
-import { CommandRejected, type EventMetadata, runCommand } from '../../infra/event-store/index.ts';
+import {
+  CommandRejected,
+  type EventMetadata,
+  readStreamOf,
+  runCommand,
+} from '../../infra/event-store/index.ts';
 import type { Deps } from '../../infra/platform.ts';
 import { defineReactor } from '../../infra/projections/index.ts';
 import { loadMember } from '../identity/index.ts';
@@ -9,7 +14,6 @@ import {
   type SuspensionCommand,
   type SuspensionEvent,
 } from './decide.ts';
-import type { ModerationEventData } from './events.ts';
 import { settled, suspensionStream } from './streams.ts';
 
 export const suspensionDecider = {
@@ -89,11 +93,11 @@ export type SuspensionStatus = {
 
 /** Where a member's suspension stands, from their suspension stream. */
 export async function suspensionOf(deps: Pick<Deps, 'store'>, memberId: string): Promise<SuspensionStatus> {
-  const last = (await deps.store.readStream(suspensionStream(memberId))).at(-1);
+  const last = (await readStreamOf<SuspensionEvent>(deps.store, suspensionStream(memberId))).at(-1);
   if (last?.type !== 'MemberSuspended') {
     return { suspended: false, until: null, since: null, reason: null, forSpam: false };
   }
-  const { until, reason, forSpam } = last.data as ModerationEventData['MemberSuspended'];
+  const { until, reason, forSpam } = last.data;
   return { suspended: true, until, since: last.recordedAt.toISOString(), reason, forSpam };
 }
 
