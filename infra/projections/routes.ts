@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Deps } from '../deps.ts';
+import type { Queryable } from '../db/index.ts';
 import { errors, notFound, requireRole } from '../http/index.ts';
+import type { Jobs } from '../jobs/index.ts';
 import { projectionStatus } from './status.ts';
+import type { Consumer } from './types.ts';
 
 const statusSchema = z.object({
   name: z.string(),
@@ -18,7 +20,14 @@ const statusSchema = z.object({
 
 export const REBUILD_QUEUE = 'projections-rebuild';
 
-export function projectionRoutes(app: FastifyInstance, deps: Deps) {
+/**
+ * The projectors' status for admins: read from the checkpoints of `consumers` (every projector and reactor); and a
+ * rebuild's state from its job in `jobs`.
+ */
+export function projectionRoutes(
+  app: FastifyInstance,
+  deps: { pool: Queryable; consumers: Consumer[]; jobs: Jobs },
+) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/api/admin/projections',
@@ -51,7 +60,7 @@ const REBUILD_STATE: Record<string, 'queued' | 'running' | 'completed' | 'failed
  * A rebuild's outcome by its job id (POST .../rebuild answers it): a rebuild of a small log is over before the
  * dashboard's next look at the projections, so "rebuilding" alone cannot tell the page that it ended.
  */
-function rebuildJobRoute(app: FastifyInstance, deps: Pick<Deps, 'jobs'>) {
+function rebuildJobRoute(app: FastifyInstance, deps: { jobs: Jobs }) {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/api/admin/projections/rebuilds/:jobId',
     {

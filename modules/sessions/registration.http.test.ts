@@ -35,7 +35,7 @@ beforeAll(async () => {
     s('Out'),
     s('Mod'),
   ]);
-  await changeRole(app, mod.email, 'moderator', true, { actorId: null });
+  await changeRole(app.command, mod.email, 'moderator', true, { actorId: null });
   lesson = await endedSession(app, hal, [ann, bea], { skill: 'Pottery', durationMinutes: 90 });
   session = await host(app, hal, { capacity: 2 });
 });

@@ -77,16 +77,22 @@ export async function endedSession(
   const startsAt = overrides.startsAt ?? new Date(Date.now() - DAY).toISOString();
   const then = new Date(Date.parse(startsAt) - DAY);
   const { sessionIds } = await scheduleSession(
-    app,
-    who.id,
-    { ...validSession(), difficulty: 'beginner', ...overrides, startsAt },
-    undefined,
+    app.command,
+    {
+      hostId: who.id,
+      details: { ...validSession(), difficulty: 'beginner', ...overrides, startsAt },
+      now: then,
+    },
     { actorId: who.id },
-    then,
   );
   const id = sessionIds[0]!;
   for (const m of registered) {
-    await onSession(app, id, { type: 'Register', data: { memberId: m.id }, now: then }, { actorId: m.id });
+    await onSession(
+      app.command,
+      id,
+      { type: 'Register', data: { memberId: m.id }, now: then },
+      { actorId: m.id },
+    );
   }
   return id;
 }

@@ -63,16 +63,22 @@ describe.skipIf(!hasChromium)('everyday states in Chromium (issue 16)', () => {
   async function session(title: string, startsAt: number, registered: Member[], durationMinutes = 60) {
     const then = new Date(startsAt - DAY);
     const { sessionIds } = await scheduleSession(
-      site.platform,
-      host.user.id,
-      details(title, new Date(startsAt).toISOString(), durationMinutes),
-      undefined,
+      site.platform.command,
+      {
+        hostId: host.user.id,
+        details: details(title, new Date(startsAt).toISOString(), durationMinutes),
+        now: then,
+      },
       { actorId: host.user.id },
-      then,
     );
     const id = sessionIds[0]!;
     for (const m of registered) {
-      await onSession(site.platform, id, { type: 'Register', data: { memberId: m.user.id }, now: then }, {});
+      await onSession(
+        site.platform.command,
+        id,
+        { type: 'Register', data: { memberId: m.user.id }, now: then },
+        {},
+      );
     }
     return id;
   }
@@ -84,12 +90,12 @@ describe.skipIf(!hasChromium)('everyday states in Chromium (issue 16)', () => {
     bob = await signUpAs(site.platform, { displayName: 'Bob Absent' });
     cat = await signUpAs(site.platform, { displayName: 'Cat Critic' });
     mod = await signUpAs(site.platform, { displayName: 'Mo Moderator' });
-    await changeRole(site.platform, mod.user.email, 'moderator', true, { actorId: null });
+    await changeRole(site.platform.command, mod.user.email, 'moderator', true, { actorId: null });
 
     const yesterday = Date.now() - DAY;
     past = await session('Throwing bowls', yesterday, [ada, bob, cat]);
     await onSession(
-      site.platform,
+      site.platform.command,
       past,
       {
         type: 'Complete',
@@ -102,7 +108,7 @@ describe.skipIf(!hasChromium)('everyday states in Chromium (issue 16)', () => {
       {},
     );
     const reviewId = await submitReview(
-      site.platform,
+      site.platform.command,
       ada.user.id,
       past,
       { rating: 1, comment: 'Total clown' },
@@ -120,7 +126,7 @@ describe.skipIf(!hasChromium)('everyday states in Chromium (issue 16)', () => {
     const twoDaysAgo = Date.now() - 2 * DAY;
     replied = await session('Pulling handles', twoDaysAgo, [cat]);
     await onSession(
-      site.platform,
+      site.platform.command,
       replied,
       {
         type: 'Complete',
@@ -130,7 +136,7 @@ describe.skipIf(!hasChromium)('everyday states in Chromium (issue 16)', () => {
       {},
     );
     catReview = await submitReview(
-      site.platform,
+      site.platform.command,
       cat.user.id,
       replied,
       { rating: 5, comment: 'Lovely handles' },
@@ -138,7 +144,7 @@ describe.skipIf(!hasChromium)('everyday states in Chromium (issue 16)', () => {
     );
     soon = await session('Wedging clay', Date.now() + 7 * DAY, [], 60);
     admin = await signUpAs(site.platform, { displayName: 'Ad Admin' });
-    await changeRole(site.platform, admin.user.email, 'admin', true, { actorId: null });
+    await changeRole(site.platform.command, admin.user.email, 'admin', true, { actorId: null });
   }, 120_000);
 
   it('1. tells the author their review was hidden, and offers no form to publish a second one', async () => {
@@ -351,10 +357,12 @@ describe.skipIf(!hasChromium)('everyday states in Chromium (issue 16)', () => {
     });
     const page = await context.newPage();
     const { sessionIds } = await scheduleSession(
-      site.platform,
-      host.user.id,
-      { ...details('Glaze chemistry', '2031-07-02T16:00:00Z'), timezone: 'Europe/Berlin' },
-      undefined,
+      site.platform.command,
+      {
+        hostId: host.user.id,
+        details: { ...details('Glaze chemistry', '2031-07-02T16:00:00Z'), timezone: 'Europe/Berlin' },
+        now: new Date(),
+      },
       {},
     );
     await page.goto(`${site.base}/sessions/${sessionIds[0]}`);

@@ -150,7 +150,7 @@ describe.skipIf(!hasChromium)('hosting, finding, joining and completing a sessio
     expect(await mentor.getByText(/complete the session once it ends/).isVisible()).toBe(true);
     const sessionId = decodeURIComponent(sessionPath.split('/').pop() ?? '');
     await onSession(
-      platform,
+      platform.command,
       sessionId,
       {
         type: 'Complete',
