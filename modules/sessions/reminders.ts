@@ -1,4 +1,4 @@
-import type { Deps } from '../../infra/platform.ts';
+import type { ModuleContext } from '../../infra/deps.ts';
 import { defineReactor, type ReactorContext, type RunOf } from '../../infra/projections/index.ts';
 import type { ReminderKind, SessionEvent } from './events.ts';
 import { sendReminder } from './handlers.ts';
@@ -37,8 +37,8 @@ export const reminderScheduler = defineReactor<SessionEvent>({
   on: { SessionScheduled: schedule, SessionRescheduled: schedule },
 });
 
-export async function startReminderWorker(deps: Deps) {
-  await deps.jobs.define<ReminderJob>(REMINDER_QUEUE, async ({ sessionId, kind, startsAt }) => {
-    await sendReminder(deps, sessionId, kind, startsAt);
+export async function startReminderWorker({ jobs, command }: ModuleContext) {
+  await jobs.define<ReminderJob>(REMINDER_QUEUE, async ({ sessionId, kind, startsAt }) => {
+    await sendReminder(command, sessionId, kind, startsAt);
   });
 }
