@@ -7,7 +7,7 @@ import type { SignedInUser } from './http/index.ts';
 import type { Jobs } from './jobs/index.ts';
 import type { Logger } from './logger.ts';
 import type { Mailer } from './mail.ts';
-import type { Consumer, RebuildProgress } from './projections/index.ts';
+import type { Consumer, RebuildProgress, RetryOutcome } from './projections/index.ts';
 
 // The shapes that join the app to the platform: what modules are given (their contexts) and what they give
 // (definitions).
@@ -54,8 +54,15 @@ export type Deps = ModuleContext & {
   prisma: PrismaClient;
   store: EventStore;
   settle: ReadYourWrites;
-  rebuild: (name: string, onProgress?: (p: RebuildProgress) => void) => Promise<void>;
+  /** With `wait`, a rebuild of the same projector already running is waited for (and `wait` called once). */
+  rebuild: (
+    name: string,
+    onProgress?: (p: RebuildProgress) => void,
+    options?: { wait?: () => void },
+  ) => Promise<void>;
   consumers: Consumer[];
+  /** Applies a consumer's set-aside events again (projections/set-aside.ts). */
+  retrySetAside: (name: string) => Promise<RetryOutcome>;
 };
 
 export type ModuleDefinition = {

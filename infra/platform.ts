@@ -24,6 +24,8 @@ import {
   projectionStatus,
   type RebuildProgress,
   rebuildProjector,
+  recordRebuildFailure,
+  retrySetAside,
 } from './projections/index.ts';
 import { projectionRoutes, REBUILD_QUEUE } from './projections/routes.ts';
 
@@ -125,12 +127,24 @@ export async function startPlatform(
     const consumers: Consumer[] = [...app.readModels];
     let runner: ProjectionRunner | null = null;
     const publicCache = createPublicCache({ ttlMs: config.publicCacheMs });
-    const rebuild = async (name: string, onProgress?: (p: RebuildProgress) => void) => {
+    const rebuild = async (
+      name: string,
+      onProgress?: (p: RebuildProgress) => void,
+      options: { wait?: () => void } = {},
+    ) => {
       const projector = consumers.find((c) => c.name === name);
       if (projector?.kind !== 'read-model') throw new Error(`no read-model projector named ${name}`);
-      await rebuildProjector(longWork, store, projector, onProgress);
+      await rebuildProjector(longWork, store, projector, onProgress, options);
       publicCache.clear();
       signal.poke();
+    };
+    const reactorContext = { store, jobs, pool, log, mailer, config };
+    const retry = async (name: string) => {
+      const consumer = consumers.find((c) => c.name === name);
+      if (!consumer) throw new Error(`no projector or reactor named ${name}`);
+      const outcome = await retrySetAside(pool, store, consumer, reactorContext);
+      if (outcome.applied.length > 0 && consumer.kind === 'read-model') publicCache.clear();
+      return outcome;
     };
     const settle: ReadYourWrites = async ({ checkpoint }, options = {}) => {
       if (!runner) return;
@@ -156,6 +170,7 @@ export async function startPlatform(
       consumers,
       rebuild,
       settle,
+      retrySetAside: retry,
     };
     for (const m of app.modules) consumers.push(...(m.consumers ?? []));
     runner = createProjectionRunner({
@@ -165,7 +180,7 @@ export async function startPlatform(
       signal,
       consumers,
       log,
-      context: { store, jobs, pool, log, mailer, config },
+      context: reactorContext,
       timeouts: config.database,
       reportUnavailable,
     });
@@ -173,10 +188,20 @@ export async function startPlatform(
     runner.onProgress((consumer) => {
       if (consumer.kind === 'read-model') publicCache.clear();
     });
-    await jobs.define<{ name: string }>(REBUILD_QUEUE, async ({ name }) => {
-      log.info({ projector: name }, 'rebuilding projection');
-      await rebuild(name);
-      log.info({ projector: name }, 'projection rebuilt');
+    // A job that finds a rebuild of the same projector running (from the command line, say) waits for it and then
+    // rebuilds; one that fails says so in the log and in the projector's status (pg-boss alone only marks it).
+    await jobs.define<{ name: string }>(REBUILD_QUEUE, async ({ name }, jobId) => {
+      log.info({ projector: name, jobId }, 'rebuilding projection');
+      try {
+        await rebuild(name, undefined, {
+          wait: () => log.info({ projector: name, jobId }, 'waiting for the rebuild already running'),
+        });
+      } catch (err) {
+        log.error({ err, projector: name, jobId }, 'projection rebuild failed');
+        await recordRebuildFailure(pool, name, err);
+        throw err;
+      }
+      log.info({ projector: name, jobId }, 'projection rebuilt');
     });
 
     // Modules declare their job queues and workers before any reactor may send to them.
@@ -197,10 +222,13 @@ export async function startPlatform(
         if (outage.isDown()) return down;
         try {
           const status = await withDeadline(projectionStatus(pool, consumers), HEALTH_DEADLINE_MS, 'health');
+          const setAsideEvents = status.reduce((n, s) => n + s.setAside, 0);
+          // Serving, but some read model or reactor lacks the events it set aside (projections status lists them).
           return {
-            status: 'ok' as const,
+            status: setAsideEvents > 0 ? ('degraded' as const) : ('ok' as const),
             database: 'up' as const,
             projectionLag: Math.max(0, ...status.map((s) => s.lag)),
+            setAsideEvents,
           };
         } catch (err) {
           reportUnavailable(err, 'health');

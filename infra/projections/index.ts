@@ -9,9 +9,11 @@ export {
 } from './define.ts';
 export {
   clearStaleRebuilds,
+  isRebuilding,
   type RebuildProgress,
   RebuildRunningError,
   rebuildProjector,
+  recordRebuildFailure,
 } from './rebuild.ts';
 export {
   createProjectionRunner,

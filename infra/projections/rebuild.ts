@@ -110,27 +110,71 @@ const rebuildLockKey = (name: string) => `skillswap:rebuild:${name}`;
 
 /**
  * One rebuild of a projector at a time, across processes (the command line and a job, say): they would share the
- * scratch schema. The lock is held on a connection of its own and goes away with a crashed process.
+ * scratch schema. The lock is held on a connection of its own and goes away with a crashed process. With `wait`,
+ * a rebuild that finds another running waits for it to end (and says so once through `wait`), then rebuilds;
+ * without, it fails at once with RebuildRunningError.
  */
 export async function rebuildProjector(
   pool: Pool,
   store: EventStore,
   projector: Projector,
   onProgress: (p: RebuildProgress) => void = () => {},
+  options: { wait?: () => void } = {},
 ): Promise<void> {
   const lock = await pool.connect();
   try {
-    const { rows } = await lock.query<{ locked: boolean }>(
-      'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
-      [rebuildLockKey(projector.name)],
-    );
-    if (!rows[0]?.locked) throw new RebuildRunningError(`a rebuild of ${projector.name} is already running`);
+    for (let told = false; ; ) {
+      const { rows } = await lock.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
+        [rebuildLockKey(projector.name)],
+      );
+      if (rows[0]?.locked) break;
+      if (!options.wait) throw new RebuildRunningError(`a rebuild of ${projector.name} is already running`);
+      if (!told) options.wait();
+      told = true;
+      // Polled rather than a blocking pg_advisory_lock: no statement timeout can cut the wait short.
+      await new Promise((r) => setTimeout(r, REBUILD_WAIT_POLL_MS));
+    }
     await rebuildLocked(pool, store, projector, onProgress);
   } finally {
     await lock
       .query('SELECT pg_advisory_unlock(hashtext($1))', [rebuildLockKey(projector.name)])
       .catch(() => {});
     lock.release();
+  }
+}
+
+const REBUILD_WAIT_POLL_MS = 250;
+
+/**
+ * Why a rebuild failed, for `projections status` and the admin page until one succeeds. Kept apart from
+ * last_error, which the live runner clears at its next batch. Best effort: the failure may be the database's.
+ */
+export async function recordRebuildFailure(pool: Pool, name: string, err: unknown): Promise<void> {
+  await pool
+    .query(
+      `UPDATE projection_checkpoints
+          SET status = CASE WHEN status = 'rebuilding' THEN 'running' ELSE status END, rebuild_position = NULL,
+              rebuild_error = $2, rebuild_failed_at = now()
+        WHERE name = $1`,
+      [name, `rebuild failed: ${String((err as Error)?.message ?? err).slice(0, 2000)}`],
+    )
+    .catch(() => {});
+}
+
+/** Whether a rebuild of the projector runs right now, in any process. */
+export async function isRebuilding(pool: Pool, name: string): Promise<boolean> {
+  const client = await pool.connect();
+  try {
+    const { rows } = await client.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
+      [rebuildLockKey(name)],
+    );
+    if (!rows[0]?.locked) return true;
+    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [rebuildLockKey(name)]);
+    return false;
+  } finally {
+    client.release();
   }
 }
 
@@ -234,7 +278,7 @@ async function rebuildLocked(
           await client.query(
             `UPDATE projection_checkpoints
               SET transaction_id = $2::xid8, position = $3, status = 'running', rebuild_position = NULL,
-                  last_error = NULL, updated_at = now()
+                  last_error = NULL, rebuild_error = NULL, rebuild_failed_at = NULL, updated_at = now()
             WHERE name = $1`,
             [projector.name, checkpoint.transactionId, checkpoint.position],
           );
@@ -248,10 +292,7 @@ async function rebuildLocked(
     }
     onProgress({ name: projector.name, position: checkpoint.position, headPosition: checkpoint.position });
   } catch (err) {
-    await pool.query(
-      `UPDATE projection_checkpoints SET status = 'running', rebuild_position = NULL, last_error = $2 WHERE name = $1`,
-      [projector.name, `rebuild failed: ${(err as Error).message}`],
-    );
+    await recordRebuildFailure(pool, projector.name, err);
     throw err;
   } finally {
     await pool.query(`DROP SCHEMA IF EXISTS ${quote(schema)} CASCADE`);

@@ -15,6 +15,7 @@ import {
   singleLine,
 } from '../../infra/http/index.ts';
 import type { Deps } from '../../infra/platform.ts';
+import { isRebuilding } from '../../infra/projections/index.ts';
 import { REBUILD_QUEUE } from '../../infra/projections/routes.ts';
 import { spendDailyAllowance } from '../../infra/throttle.ts';
 import { auditLog } from '../../read-models/audit-log/queries.ts';
@@ -229,6 +230,9 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
       schema: {
         tags: ['administration'],
         summary: 'Rebuild a projection from the event log, without downtime, as a background job',
+        description:
+          '409 `conflict` while a rebuild of that projection is queued or running (from here or the command ' +
+          "line). A job that fails records its error in the projection's `rebuildError` and in the log.",
         params: z.object({ name: singleLine({ min: 1, max: 100, trim: false }) }),
         response: { 202: z.object({ jobId: z.string() }), ...errors(401, 403, 404, 409) },
       },
@@ -238,6 +242,8 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
       const { name } = request.params;
       if (!deps.consumers.some((c) => c.name === name && c.kind === 'read-model'))
         throw notFound(`Projection ${name}`);
+      if (await isRebuilding(deps.pool, name))
+        throw new HttpError('conflict', `A rebuild of ${name} is already running.`);
       const jobId = await deps.jobs.send(REBUILD_QUEUE, { name }, { singletonKey: name });
       if (!jobId) throw new HttpError('conflict', `A rebuild of ${name} is already queued.`);
       const written = await deps.store.append(
