@@ -135,7 +135,12 @@ export async function rebuildProjector(
       // Polled rather than a blocking pg_advisory_lock: no statement timeout can cut the wait short.
       await new Promise((r) => setTimeout(r, REBUILD_WAIT_POLL_MS));
     }
-    await rebuildLocked(pool, store, projector, onProgress);
+    try {
+      await rebuildLocked(pool, store, projector, onProgress);
+    } catch (err) {
+      await recordRebuildFailure(pool, projector.name, err);
+      throw err;
+    }
   } finally {
     await lock
       .query('SELECT pg_advisory_unlock(hashtext($1))', [rebuildLockKey(projector.name)])
@@ -291,9 +296,6 @@ async function rebuildLocked(
       }
     }
     onProgress({ name: projector.name, position: checkpoint.position, headPosition: checkpoint.position });
-  } catch (err) {
-    await recordRebuildFailure(pool, projector.name, err);
-    throw err;
   } finally {
     await pool.query(`DROP SCHEMA IF EXISTS ${quote(schema)} CASCADE`);
   }
