@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from '../db/pool.ts';
+import type { Pool, PoolClient, Queryable } from '../db/pool.ts';
 import { type Checkpoint, type EventStore, START } from '../event-store/index.ts';
 import { lockCheckpoint } from './checkpoint-lock.ts';
 import { dependentViews, dropViews, recreateViews } from './dependent-views.ts';
@@ -147,6 +147,36 @@ export async function rebuildProjector(
       .catch(() => {});
     lock.release();
   }
+}
+
+const REBUILD_WAIT_POLL_MS = 250;
+
+/**
+ * Why a rebuild failed, for `projections status` and the admin page until one succeeds. Kept apart from
+ * last_error, which the live runner clears at its next batch. Best effort: the failure may be the database's.
+ */
+export async function recordRebuildFailure(pool: Pool, name: string, err: unknown): Promise<void> {
+  await pool
+    .query(
+      `UPDATE projection_checkpoints
+          SET status = CASE WHEN status = 'rebuilding' THEN 'running' ELSE status END, rebuild_position = NULL,
+              rebuild_error = $2, rebuild_failed_at = now()
+        WHERE name = $1`,
+      [name, `rebuild failed: ${String((err as Error)?.message ?? err).slice(0, 2000)}`],
+    )
+    .catch(() => {});
+}
+
+/**
+ * Whether a rebuild of the projector runs right now, in any process. One statement, its own transaction: the
+ * transaction-level lock it tries goes with it, so it is safe through a transaction pooler too.
+ */
+export async function isRebuilding(db: Queryable, name: string): Promise<boolean> {
+  const { rows } = await db.query<{ free: boolean }>(
+    'SELECT pg_try_advisory_xact_lock(hashtext($1)) AS free',
+    [rebuildLockKey(name)],
+  );
+  return !rows[0]?.free;
 }
 
 const REBUILD_WAIT_POLL_MS = 250;

@@ -63,7 +63,8 @@ export async function connectAdmin(
   const server = config.databaseUrl ? null : await attachOrStartEmbedded(config.dataDir);
   if (server?.owned)
     log(`no server is running on ${config.dataDir}: started its PostgreSQL for this command`);
-  const url = config.databaseUrl ?? server!.url;
+  // Rebuilds and migrations hold session locks: the direct URL, never a transaction pooler.
+  const url = config.databaseDirectUrl ?? config.databaseUrl ?? server!.url;
   const pool = createPool(url, { max: 4, applicationName: 'skillswap-admin' });
   let reactors: Promise<{ context: ReactorContext; stop: () => Promise<void> }> | null = null;
   const close = async () => {
