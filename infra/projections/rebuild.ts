@@ -179,40 +179,6 @@ export async function isRebuilding(db: Queryable, name: string): Promise<boolean
   return !rows[0]?.free;
 }
 
-const REBUILD_WAIT_POLL_MS = 250;
-
-/**
- * Why a rebuild failed, for `projections status` and the admin page until one succeeds. Kept apart from
- * last_error, which the live runner clears at its next batch. Best effort: the failure may be the database's.
- */
-export async function recordRebuildFailure(pool: Pool, name: string, err: unknown): Promise<void> {
-  await pool
-    .query(
-      `UPDATE projection_checkpoints
-          SET status = CASE WHEN status = 'rebuilding' THEN 'running' ELSE status END, rebuild_position = NULL,
-              rebuild_error = $2, rebuild_failed_at = now()
-        WHERE name = $1`,
-      [name, `rebuild failed: ${String((err as Error)?.message ?? err).slice(0, 2000)}`],
-    )
-    .catch(() => {});
-}
-
-/** Whether a rebuild of the projector runs right now, in any process. */
-export async function isRebuilding(pool: Pool, name: string): Promise<boolean> {
-  const client = await pool.connect();
-  try {
-    const { rows } = await client.query<{ locked: boolean }>(
-      'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
-      [rebuildLockKey(name)],
-    );
-    if (!rows[0]?.locked) return true;
-    await client.query('SELECT pg_advisory_unlock(hashtext($1))', [rebuildLockKey(name)]);
-    return false;
-  } finally {
-    client.release();
-  }
-}
-
 /** A rebuild whose process died leaves its status behind: clear it (and its scratch schema) when nobody holds it. */
 export async function clearStaleRebuilds(pool: Pool): Promise<void> {
   const { rows } = await pool.query<{ name: string }>(
