@@ -6,6 +6,7 @@ import {
   listSetAside,
   projectionStatus,
   type ReactorContext,
+  rebuildProjector,
   retrySetAside,
 } from './index.ts';
 import { note, notes, ping, projectionHarness } from './test-harness.ts';
@@ -156,6 +157,33 @@ describe('an event a consumer cannot apply', () => {
     } finally {
       await killer.end();
     }
+  });
+
+  it('a rebuild sets aside what the projector cannot apply too, and its list replaces the one before', async () => {
+    const { projector, probe } = await noteCounts('rebuilt_poison_counts');
+    probe.failWhen = (e) => e.streamId === 'rebuild-poison';
+    const proc = await startProcess([projector], 50);
+    await db.store.append('rebuild-poison', 0, [note()]);
+    const last = await db.store.append('rebuild-after', 0, notes(3));
+    expect(await proc.runner.waitFor(last.checkpoint, { timeoutMs: 10_000 })).toBe(true);
+    const [live] = await listSetAside(db.pool, [projector.name]);
+    expect(live).toMatchObject({ streamId: 'rebuild-poison' });
+    const withoutPoison = (await fromLog()).filter((r) => r.stream_id !== 'rebuild-poison');
+
+    // When it is rebuilt with the bug still there, then the rebuild completes, without the event, which stays set
+    // aside (one try more)
+    await rebuildProjector(db.pool, db.store, projector);
+    expect(await dump('rebuilt_poison_counts')).toEqual(withoutPoison);
+    expect(await listSetAside(db.pool, [projector.name])).toMatchObject([
+      { globalPosition: live!.globalPosition, tries: live!.tries + 1 },
+    ]);
+    expect(await statusOf(projector)).toMatchObject({ status: 'running', rebuildError: null, setAside: 1 });
+
+    // When it is rebuilt after the fix, then the event is in, and nothing is set aside
+    probe.failWhen = null;
+    await rebuildProjector(db.pool, db.store, projector);
+    expect(await dump('rebuilt_poison_counts')).toEqual(await fromLog());
+    expect(await listSetAside(db.pool, [projector.name])).toEqual([]);
   });
 
   // Last: the undecodable event it writes stays in this file's log, and every later projector would set it aside.
