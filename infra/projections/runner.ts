@@ -19,7 +19,7 @@ import {
 import type { Logger } from '../logger.ts';
 import { checkpointLockKey, projectorLockKey } from './checkpoint-lock.ts';
 import { clearStaleRebuilds } from './rebuild.ts';
-import { eventAt, isTransient, recordSetAside, type SetAsideEvent } from './set-aside.ts';
+import { eventAt, isTransient, nextEventAfter, recordSetAside, type SetAsideEvent } from './set-aside.ts';
 import type { Consumer, ProjectionStatus, ReactorContext } from './types.ts';
 
 export type ProjectionRunner = ReturnType<typeof createProjectionRunner>;
@@ -96,12 +96,18 @@ async function runBatch(
     let batch: Awaited<ReturnType<EventStore['readAll']>>;
     let setAside: SetAsideEvent | null = null;
     let error: unknown;
+    if (alone) await client.query('SAVEPOINT poison_read');
     try {
       batch = await store.readAll(from, { limit, types: consumer.eventTypes, client });
     } catch (err) {
-      // An event whose data no longer decodes fails the read itself: alone, it is the one to set aside.
-      const position = err instanceof UndecodableEventError ? err.globalPosition : null;
-      const event = alone && position !== null ? await eventAt(client, position) : null;
+      // An event whose data no longer decodes (or cannot be opened) fails the read itself: alone, the batch is
+      // the next event of the log, whatever its type, and that is the one to set aside.
+      if (!alone || isTransient(err)) throw err;
+      await client.query('ROLLBACK TO SAVEPOINT poison_read');
+      const event =
+        err instanceof UndecodableEventError
+          ? await eventAt(client, err.globalPosition)
+          : await nextEventAfter(client, from);
       if (!event) throw err;
       await recordSetAside(client, consumer.name, event, err, isolation!.tries);
       batch = {

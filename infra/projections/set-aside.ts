@@ -1,6 +1,6 @@
 import { isDatabaseUnavailable } from '../db/errors.ts';
 import { type Pool, type PoolClient, type Queryable, releaseClient } from '../db/pool.ts';
-import type { EventStore } from '../event-store/index.ts';
+import type { Checkpoint, EventStore } from '../event-store/index.ts';
 import { lockCheckpoint } from './checkpoint-lock.ts';
 import type { Consumer, ReactorContext } from './types.ts';
 
@@ -84,6 +84,18 @@ export async function eventAt(db: Queryable, position: number): Promise<SetAside
         type: r.type,
       }
     : null;
+}
+
+/** The first committed event after a checkpoint in log order, as the log describes it (a batch of one reads it). */
+export async function nextEventAfter(db: Queryable, after: Checkpoint): Promise<SetAsideEvent | null> {
+  const { rows } = await db.query<{ global_position: number }>(
+    `SELECT global_position FROM events
+      WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+        AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+      ORDER BY transaction_id, global_position LIMIT 1`,
+    [after.transactionId, after.position],
+  );
+  return rows[0] ? eventAt(db, Number(rows[0].global_position)) : null;
 }
 
 type Row = {
