@@ -113,6 +113,23 @@ describe('an event a read model cannot apply', () => {
   });
 });
 
+describe('the OpenAPI document', () => {
+  it('has the degraded health and the set-aside routes', async () => {
+    const doc = (await app.http.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    const health = doc.paths['/healthz'].get;
+    expect(health.description).toContain('degraded');
+    expect(JSON.stringify(health.responses['200'])).toContain('"degraded"');
+    expect(JSON.stringify(health.responses['200'])).toContain('setAsideEvents');
+    expect(doc.paths['/api/admin/projections/set-aside'].get.summary).toBeTruthy();
+    expect(Object.keys(doc.paths['/api/admin/projections/{name}/retry'].post.responses)).toEqual(
+      expect.arrayContaining(['200', '401', '403', '404']),
+    );
+    expect(JSON.stringify(doc.paths['/api/admin/projections'].get.responses['200'])).toContain(
+      'rebuildError',
+    );
+  });
+});
+
 describe('rebuild jobs', () => {
   it('answer 409 while that projector is rebuilding', async () => {
     const holder = await app.pool.connect();

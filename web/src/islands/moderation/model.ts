@@ -67,6 +67,9 @@ export type Projection = {
   rebuildError: string | null;
 };
 
+/** Sent on window when a retry changed the set-aside events, for the projections table to refresh. */
+export const SET_ASIDE_CHANGED = 'skillswap:set-aside-changed';
+
 /** An event a projector or reactor set aside (GET /api/admin/projections/set-aside). */
 export type SetAsideEvent = {
   projector: string;
