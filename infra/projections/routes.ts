@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Deps } from '../deps.ts';
+import type { Queryable } from '../db/index.ts';
 import { errors, notFound, requireRole, singleLine } from '../http/index.ts';
-import { listSetAside, type SetAsideEntry } from './set-aside.ts';
+import { listSetAside, type RetryOutcome, type SetAsideEntry } from './set-aside.ts';
 import { projectionStatus } from './status.ts';
+import type { Consumer } from './types.ts';
 
 const statusSchema = z.object({
   name: z.string(),
@@ -45,7 +46,16 @@ const view = (e: SetAsideEntry): z.infer<typeof setAsideSchema> => ({
 
 export const REBUILD_QUEUE = 'projections-rebuild';
 
-export function projectionRoutes(app: FastifyInstance, deps: Deps) {
+/** The projectors' status for admins: read from the checkpoints of `consumers` (every projector and reactor). */
+export function projectionRoutes(
+  app: FastifyInstance,
+  deps: {
+    pool: Queryable;
+    consumers: Consumer[];
+    /** Applies a consumer's set-aside events again (set-aside.ts), in the running process's context. */
+    retrySetAside: (name: string) => Promise<RetryOutcome>;
+  },
+) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/api/admin/projections',

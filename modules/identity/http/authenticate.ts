@@ -1,26 +1,24 @@
 import type { FastifyRequest } from 'fastify';
-import type { SignedInUser } from '../../infra/http/index.ts';
-import type { Deps } from '../../infra/platform.ts';
-import { getAccount } from '../../read-models/member-profiles/queries.ts';
-import { sessionMember, sessionToken } from './auth-sessions.ts';
+import type { ModuleContext } from '../../../infra/deps.ts';
+import type { SignedInUser } from '../../../infra/http/index.ts';
+import { sessionAccount, sessionToken } from '../auth-sessions.ts';
 
 /**
  * Resolves the session cookie to the signed-in member. Suspension ends a member's sessions at once; one that
  * slipped through (a sign-in racing the suspension) is marked, and the HTTP layer refuses its writes with 403.
  */
-export function authenticate(deps: Deps) {
+export function authenticate(deps: Pick<ModuleContext, 'pool'>) {
   return async (request: FastifyRequest): Promise<SignedInUser | null> => {
     const token = sessionToken(request);
     if (!token) return null;
-    const memberId = await sessionMember(deps.pool, token);
-    if (!memberId) return null;
-    const account = await getAccount(deps.pool, memberId);
+    const account = await sessionAccount(deps.pool, token);
     if (!account) return null;
     const user = {
-      id: account.id,
+      id: account.member_id,
       email: account.email,
-      displayName: account.displayName,
+      displayName: account.display_name,
       roles: account.roles,
+      timezone: account.timezone,
     };
     return account.suspended ? { ...user, suspended: true } : user;
   };
