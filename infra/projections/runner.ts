@@ -77,6 +77,8 @@ async function runBatch(
   batchSize: number,
   context: ReactorContext | undefined,
   isolation?: Isolation,
+  /** Set to how many events of the consumer's types the batch read (a failing batch is narrowed from there). */
+  read: { events: number } = { events: -1 },
 ): Promise<BatchResult | null> {
   if (!SAFE_NAME.test(consumer.name))
     throw new Error(`consumer name ${consumer.name} must match ${SAFE_NAME}`);
@@ -99,6 +101,7 @@ async function runBatch(
     if (alone) await client.query('SAVEPOINT poison_read');
     try {
       batch = await store.readAll(from, { limit, types: consumer.eventTypes, client });
+      read.events = batch.events.length;
     } catch (err) {
       // An event whose data no longer decodes (or cannot be opened) fails the read itself: alone, the batch is
       // the next event of the log, whatever its type, and that is the one to set aside.
@@ -233,6 +236,7 @@ export function createProjectionRunner(deps: {
     let limit = batchSize;
     let quickChecks = 0;
     while (running && isCurrent()) {
+      const read = { events: -1 };
       try {
         const seen = signal.seen();
         const isolating = failures >= POISON_TRIES;
@@ -244,6 +248,7 @@ export function createProjectionRunner(deps: {
           batchSize,
           deps.context,
           isolating ? { limit, tries: failures + 1 } : undefined,
+          read,
         );
         outages = 0;
         if (moved?.setAside) {
@@ -281,7 +286,9 @@ export function createProjectionRunner(deps: {
         }
         const aloneFailed = failures >= POISON_TRIES && limit === 1;
         failures++;
-        if (failures >= POISON_TRIES) limit = Math.max(1, Math.ceil(limit / 2));
+        // Narrowing starts from the events the failing batch held (a command's few, often), not its limit.
+        if (failures >= POISON_TRIES)
+          limit = Math.max(1, Math.ceil(Math.min(limit, read.events > 0 ? read.events : limit) / 2));
         if (failures === 1) log.error({ err, projector: consumer.name }, 'projector failed; trying again');
         else log.debug({ err, projector: consumer.name, failures, limit }, 'projector failed again');
         await pool
@@ -294,7 +301,7 @@ export function createProjectionRunner(deps: {
         // nothing sets aside); narrowing a batch down goes on at once. (Waiting on the signal, not a timer: stop()
         // pokes it, so a shutdown never sits out the back-off.)
         if (failures < POISON_TRIES || aloneFailed)
-          await signal.wait(Math.min(30_000, 100 * 2 ** Math.min(failures, 8)));
+          await signal.wait(Math.min(30_000, 50 * 2 ** Math.min(failures, 9)));
       }
     }
   }
