@@ -16,6 +16,7 @@ import {
   requireUser,
   singleLine,
 } from '../../infra/http/index.ts';
+import { isRebuilding } from '../../infra/projections/index.ts';
 import { REBUILD_QUEUE } from '../../infra/projections/routes.ts';
 import { spendDailyAllowance } from '../../infra/throttle.ts';
 import { auditLog } from '../../read-models/audit-log/queries.ts';
@@ -230,6 +231,9 @@ export function moderationRoutes(app: FastifyInstance, deps: ModuleContext) {
       schema: {
         tags: ['administration'],
         summary: 'Rebuild a projection from the event log, without downtime, as a background job',
+        description:
+          '409 `conflict` while a rebuild of that projection is queued or running (from here or the command ' +
+          "line). A job that fails records its error in the projection's `rebuildError` and in the log.",
         params: z.object({ name: singleLine({ min: 1, max: 100, trim: false }) }),
         response: { 202: z.object({ jobId: z.string() }), ...errors(401, 403, 404, 409) },
       },
@@ -238,6 +242,9 @@ export function moderationRoutes(app: FastifyInstance, deps: ModuleContext) {
       const admin = requireRole(request, 'admin');
       const { name } = request.params;
       if (!deps.readModels.includes(name)) throw notFound(`Projection ${name}`);
+      // A POST: the pool is the primary's, where the rebuild's lock is held.
+      if (await isRebuilding(deps.pool, name))
+        throw new HttpError('conflict', `A rebuild of ${name} is already running.`);
       const jobId = await deps.jobs.send(REBUILD_QUEUE, { name }, { singletonKey: name });
       if (!jobId) throw new HttpError('conflict', `A rebuild of ${name} is already queued.`);
       const written = await deps.command.store.append(
