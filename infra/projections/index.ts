@@ -4,6 +4,7 @@ export {
   defineProjector,
   defineReactor,
   type ProjectorHandlers,
+  type ProjectorOf,
   type ReactorHandlers,
   type RunOf,
 } from './define.ts';

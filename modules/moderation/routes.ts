@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ModuleContext } from '../../infra/deps.ts';
+import { readStreamOf } from '../../infra/event-store/index.ts';
 import {
   cursorParam,
   errors,
@@ -20,10 +21,11 @@ import { REBUILD_QUEUE } from '../../infra/projections/routes.ts';
 import { spendDailyAllowance } from '../../infra/throttle.ts';
 import { auditLog } from '../../read-models/audit-log/queries.ts';
 import { getReport, reportQueue } from '../../read-models/moderation-queue/queries.ts';
-import { ACTIONS, TARGET_TYPES } from './events.ts';
+import { ACTIONS, type ModerationEvent, TARGET_TYPES } from './events.ts';
 import { changeVisibility, fileReport, resolveReport, resolveTarget } from './handlers.ts';
 import { standingOf } from './http/standing-facts.ts';
 import { historySchema, note, reportSchema, spamFlag, until } from './schemas.ts';
+import { reportStream } from './streams.ts';
 import { moderatorOf } from './suspension-routes.ts';
 
 export function moderationRoutes(app: FastifyInstance, deps: ModuleContext) {
@@ -104,14 +106,10 @@ export function moderationRoutes(app: FastifyInstance, deps: ModuleContext) {
     async (request) => {
       requireRole(request, 'moderator');
       const report = await show(request.params.id);
-      const events = await deps.command.store.readStream(`report-${report.id}`);
+      const events = await readStreamOf<ModerationEvent>(deps.command.store, reportStream(report.id));
       return {
         report,
-        history: events.map((e) => ({
-          type: e.type,
-          at: e.recordedAt.toISOString(),
-          data: e.data as Record<string, unknown>,
-        })),
+        history: events.map((e) => ({ type: e.type, at: e.recordedAt.toISOString(), data: e.data })),
       };
     },
   );
