@@ -250,6 +250,16 @@ const rows: Row[] = [
     () => ({ url: '/api/admin/projections/rebuilds/00000000-0000-4000-8000-000000000000' }),
   ],
   [
+    'GET /api/admin/projections/set-aside',
+    [401, 403, 403, 403, 200, 401],
+    () => ({ url: '/api/admin/projections/set-aside' }),
+  ],
+  [
+    'POST /api/admin/projections/:name/retry',
+    [401, 403, 403, 403, 200, 401],
+    () => ({ url: '/api/admin/projections/skill_catalogue/retry' }),
+  ],
+  [
     'POST /api/admin/projections/:name/rebuild',
     [401, 403, 403, 403, 202, 401],
     () => ({
