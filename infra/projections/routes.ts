@@ -4,17 +4,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { requireRole } from '../http/index.ts';
 import { projectionStatus } from './status.ts';
-
-const statusSchema = z.object({
-  name: z.string(),
-  kind: z.enum(['read-model', 'reactor']),
-  position: z.number(),
-  headPosition: z.number(),
-  lag: z.number(),
-  status: z.enum(['running', 'rebuilding', 'stopped', 'failing']),
-  rebuildPosition: z.number().nullable(),
-  lastError: z.string().nullable(),
-});
+import { projectionStatusView } from './views.ts';
 
 export const REBUILD_QUEUE = 'projections-rebuild';
 
@@ -26,7 +16,7 @@ export function projectionRoutes(app: FastifyInstance, deps: Deps) {
       schema: {
         tags: ['administration'],
         summary: 'Every projector with its position, the head of the log, and its lag',
-        response: { 200: z.object({ items: z.array(statusSchema) }) },
+        response: { 200: z.object({ items: z.array(projectionStatusView) }) },
       },
     },
     async (request) => {

@@ -43,13 +43,4 @@ export type Reactor = {
 
 export type Consumer = Projector | Reactor;
 
-export type ProjectionStatus = {
-  name: string;
-  kind: Consumer['kind'];
-  position: number;
-  headPosition: number;
-  lag: number;
-  status: 'running' | 'rebuilding' | 'stopped' | 'failing';
-  rebuildPosition: number | null;
-  lastError: string | null;
-};
+export type { ProjectionStatus } from './views.ts';

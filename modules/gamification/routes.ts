@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { errors, singleLine } from '../../infra/http/index.ts';
 import type { Deps } from '../../infra/platform.ts';
 import { leaderboard } from '../../read-models/leaderboards/queries.ts';
+import { leaderboardEntryView } from '../../read-models/leaderboards/views.ts';
 import { BADGES, POINT_RULES } from './rules.ts';
 
 export function gamificationRoutes(app: FastifyInstance, deps: Deps) {
@@ -23,15 +24,7 @@ export function gamificationRoutes(app: FastifyInstance, deps: Deps) {
           limit: z.coerce.number().int().min(1).max(100).default(20),
         }),
         response: {
-          200: z.object({
-            items: z.array(
-              z.object({
-                rank: z.number(),
-                user: z.object({ id: z.string(), displayName: z.string() }),
-                points: z.number(),
-              }),
-            ),
-          }),
+          200: z.object({ items: z.array(leaderboardEntryView) }),
           ...errors(400),
         },
       },

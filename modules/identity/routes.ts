@@ -19,7 +19,9 @@ import {
 import type { Deps } from '../../infra/platform.ts';
 import { clearHits, reserveAttempts } from '../../infra/throttle.ts';
 import { getAccount, getProfile, listMentors } from '../../read-models/member-profiles/queries.ts';
+import { profileView, userView } from '../../read-models/member-profiles/views.ts';
 import { searchSkills } from '../../read-models/skill-catalogue/queries.ts';
+import { skillView } from '../../read-models/skill-catalogue/views.ts';
 import {
   clearSessionCookie,
   openSession,
@@ -37,9 +39,7 @@ import {
   loginBody,
   mentorQuery,
   profilePatch,
-  profileSchema,
   signupBody,
-  userSchema,
 } from './schemas.ts';
 
 const HOUR = 3600_000;
@@ -85,7 +85,7 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
           'A password that is too easy to guess is 400 `validation_failed` with the reason on `password`; more ' +
           'than SIGNUP_LIMIT_PER_IP sign-ups from one address in an hour are 429.',
         body: signupBody,
-        response: { 201: z.object({ user: userSchema }), ...errors(400, 409, 429) },
+        response: { 201: z.object({ user: userView }), ...errors(400, 409, 429) },
       },
     },
     async (request, reply) => {
@@ -114,7 +114,7 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
           'A wrong email or password is 401 with one message for both. A suspended account with the right ' +
           'password is 401 saying so, and until when (`details.suspendedUntil`, null for a suspension without end).',
         body: loginBody,
-        response: { 200: z.object({ user: userSchema }), ...errors(400, 401, 429) },
+        response: { 200: z.object({ user: userView }), ...errors(400, 401, 429) },
       },
     },
     async (request, reply) => {
@@ -159,7 +159,7 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
       schema: {
         tags: ['identity'],
         summary: 'The signed-in member',
-        response: { 200: z.object({ user: userSchema }), ...errors(401) },
+        response: { 200: z.object({ user: userView }), ...errors(401) },
       },
     },
     async (request) => ({ user: await currentUser(deps, requireUser(request).id) }),
@@ -218,7 +218,7 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
         tags: ['identity'],
         summary: 'Edit your profile: any of the fields',
         body: profilePatch,
-        response: { 200: z.object({ profile: profileSchema }), ...errors(400, 401, 403) },
+        response: { 200: z.object({ profile: profileView }), ...errors(400, 401, 403) },
       },
     },
     async (request) => {
@@ -235,7 +235,7 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
         tags: ['identity'],
         summary: 'Upload an avatar (multipart field `file`: PNG, JPEG or WebP, at most 2 MB)',
         consumes: ['multipart/form-data'],
-        response: { 200: z.object({ profile: profileSchema }), ...errors(400, 401, 413) },
+        response: { 200: z.object({ profile: profileView }), ...errors(400, 401, 413) },
       },
     },
     async (request) => {
@@ -280,7 +280,7 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
         tags: ['identity'],
         summary: "A member's public profile",
         params: idParam,
-        response: { 200: z.object({ profile: profileSchema }), ...errors(404) },
+        response: { 200: z.object({ profile: profileView }), ...errors(404) },
       },
     },
     async (request) => {
@@ -298,7 +298,7 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
         tags: ['identity'],
         summary: 'The mentor directory: members who teach at least one skill',
         querystring: mentorQuery,
-        response: { 200: listOf(profileSchema), ...errors(400) },
+        response: { 200: listOf(profileView), ...errors(400) },
       },
     },
     async (request) => listMentors(deps.pool, request.query),
@@ -316,9 +316,7 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
           limit: z.coerce.number().int().min(1).max(50).default(10),
         }),
         response: {
-          200: z.object({
-            items: z.array(z.object({ name: z.string(), teachers: z.number(), learners: z.number() })),
-          }),
+          200: z.object({ items: z.array(skillView) }),
         },
       },
     },

@@ -45,43 +45,6 @@ export const profilePatch = z
   .partial()
   .strict();
 
-export const userSchema = z.object({
-  id: z.string(),
-  email: z.string(),
-  displayName: z.string(),
-  roles: z.array(z.string()),
-});
-
-export const profileSchema = z.object({
-  id: z.string(),
-  displayName: z.string(),
-  bio: z.string(),
-  avatarUrl: z.string().nullable(),
-  skillsToTeach: z.array(z.string()),
-  skillsToLearn: z.array(z.string()),
-  timezone: z.string(),
-  reputation: z.object({
-    averageRating: z.number().nullable(),
-    ratingCount: z.number(),
-    sessionsHosted: z.number(),
-    studentsTaught: z.number(),
-    points: z.number(),
-  }),
-  badges: z.array(z.object({ key: z.string(), name: z.string(), awardedAt: z.string() })),
-  joinedAt: z.string(),
-  /** Per skill the member has hosted or been rated in: sessions and rating (GET /api/users/:id only). */
-  skillStats: z
-    .array(
-      z.object({
-        skill: z.string(),
-        sessionsHosted: z.number(),
-        averageRating: z.number().nullable(),
-        ratingCount: z.number(),
-      }),
-    )
-    .optional(),
-});
-
 export const mentorQuery = z.object({
   skill: singleLine({ max: 50 }).optional(),
   q: singleLine({ max: 200 }).optional(),

@@ -10,6 +10,7 @@ import {
   type SuspensionEvent,
 } from './decide.ts';
 import type { ModerationEventData } from './events.ts';
+import type { Suspension } from './schemas.ts';
 import { settled, suspensionStream } from './streams.ts';
 
 export const suspensionDecider = {
@@ -78,17 +79,8 @@ export async function endSuspension(deps: Deps, memberId: string, until: string)
   await settled(deps, result.appended);
 }
 
-export type SuspensionStatus = {
-  suspended: boolean;
-  /** When it ends by itself; null: until a moderator lifts it (or not suspended). */
-  until: string | null;
-  since: string | null;
-  reason: string | null;
-  forSpam: boolean;
-};
-
 /** Where a member's suspension stands, from their suspension stream. */
-export async function suspensionOf(deps: Pick<Deps, 'store'>, memberId: string): Promise<SuspensionStatus> {
+export async function suspensionOf(deps: Pick<Deps, 'store'>, memberId: string): Promise<Suspension> {
   const last = (await deps.store.readStream(suspensionStream(memberId))).at(-1);
   if (last?.type !== 'MemberSuspended') {
     return { suspended: false, until: null, since: null, reason: null, forSpam: false };

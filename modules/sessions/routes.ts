@@ -21,20 +21,18 @@ import {
   mySessions,
   type Viewer,
 } from '../../read-models/session-listings/queries.ts';
+import { attendeesView, mySessionsView, sessionView } from '../../read-models/session-listings/views.ts';
 import { cancelSeries, cloneSession, onSession, scheduleSession } from './handlers.ts';
 import {
-  attendeesSchema,
   cancelBody,
   cloneBody,
   completeBody,
   createSessionBody,
   editSessionBody,
-  mySessionsSchema,
   sessionQuery,
-  sessionSchema,
 } from './schemas.ts';
 
-const one = z.object({ session: sessionSchema });
+const one = z.object({ session: sessionView });
 
 function viewerOf(request: FastifyRequest): Viewer {
   return request.user ? { id: request.user.id, isModerator: hasRole(request.user, 'moderator') } : null;
@@ -112,7 +110,7 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
         tags: ['sessions'],
         summary: 'Browse sessions, soonest first',
         querystring: sessionQuery,
-        response: { 200: listOf(sessionSchema), ...errors(400) },
+        response: { 200: listOf(sessionView), ...errors(400) },
       },
     },
     async (request) => listSessions(deps.pool, request.query, viewerOf(request)),
@@ -311,7 +309,7 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
         tags: ['sessions'],
         summary: 'Who is registered and who waits (host or moderator)',
         params: idParams,
-        response: { 200: attendeesSchema, ...errors(401, 403, 404) },
+        response: { 200: attendeesView, ...errors(401, 403, 404) },
       },
     },
     async (request) => {
@@ -328,7 +326,7 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
       schema: {
         tags: ['sessions'],
         summary: 'My learning: hosting, attending, waitlisted, history, and totals',
-        response: { 200: mySessionsSchema, ...errors(401) },
+        response: { 200: mySessionsView, ...errors(401) },
       },
     },
     async (request) => mySessions(deps.pool, requireUser(request).id),
