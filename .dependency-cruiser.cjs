@@ -32,9 +32,10 @@ const UNTIL_FACTS_AT_THE_EDGE = [
 const UNTIL_AUTH_AT_THE_EDGE = ['^modules/identity/(auth-sessions|authenticate)\\.ts$'];
 
 // What web/src may take from the server: types of the views the API answers with and of its request schemas
-// (`import type`, erased from the bundle), and the request limits, constants in leaf files (http/limits.ts).
+// (`import type`, erased from the bundle), and the limits the request schemas enforce, constants in leaf files
+// (modules/<name>/limits.ts).
 const VIEWS_AND_SCHEMAS = ['/views\\.ts$', '^modules/[^/]+/(schemas\\.ts$|http/)'];
-const LIMITS = '^modules/[^/]+/http/limits\\.ts$';
+const LIMITS = '^modules/[^/]+/limits\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -17,13 +17,15 @@ import { spendDailyAllowance } from '../../infra/throttle.ts';
 import { getReview, hostReviews, sessionReviews } from '../../read-models/reviews/queries.ts';
 import { reviewView } from '../../read-models/reviews/views.ts';
 import { deleteReview, editReview, replyToReview, submitReview } from './handlers.ts';
+import { REVIEW_LIMITS as L } from './limits.ts';
 
+const wholeStars = `must be a whole number from ${L.ratingMin} to ${L.ratingMax}`;
 const rating = z
-  .number({ error: 'must be a whole number from 1 to 5' })
-  .int({ error: 'must be a whole number from 1 to 5' })
-  .min(1, { error: 'must be at least 1' })
-  .max(5, { error: 'must be at most 5' });
-const comment = multiLine({ max: 2000 });
+  .number({ error: wholeStars })
+  .int({ error: wholeStars })
+  .min(L.ratingMin, { error: `must be at least ${L.ratingMin}` })
+  .max(L.ratingMax, { error: `must be at most ${L.ratingMax}` });
+const comment = multiLine({ max: L.commentMax });
 
 const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -142,7 +144,7 @@ export function feedbackRoutes(app: FastifyInstance, deps: Deps) {
         summary: 'Reply to a review of your session (once)',
         params: idParams,
         body: z.object({
-          reply: multiLine({ min: 1, max: 2000 }),
+          reply: multiLine({ min: 1, max: L.commentMax }),
         }),
         response: { 200: z.object({ review: reviewView }), ...errors(400, 401, 403, 404, 409) },
       },

@@ -6,6 +6,7 @@ import type { Deps } from '../../infra/platform.ts';
 import { leaderboard } from '../../read-models/leaderboards/queries.ts';
 import { leaderboardEntryView } from '../../read-models/leaderboards/views.ts';
 import { BADGES, POINT_RULES } from './rules.ts';
+import { badgeCatalogueSchema } from './schemas.ts';
 
 export function gamificationRoutes(app: FastifyInstance, deps: Deps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -40,10 +41,7 @@ export function gamificationRoutes(app: FastifyInstance, deps: Deps) {
         tags: ['gamification'],
         summary: 'The badge catalogue with the rule of each, and how points are earned',
         response: {
-          200: z.object({
-            items: z.array(z.object({ key: z.string(), name: z.string(), rule: z.string() })),
-            points: z.array(z.object({ key: z.string(), rule: z.string() })),
-          }),
+          200: badgeCatalogueSchema,
         },
       },
     },

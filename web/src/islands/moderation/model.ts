@@ -1,67 +1,18 @@
 // Shapes of the moderation and admin API answers, and the wording moderators see for them. Shared by the
 // server-rendered pages and the islands, so the queue, the detail page and the audit log name things alike.
 
+import type { ProjectionStatus } from '../../../../infra/projections/views.ts';
+import type { HistoryEntry, MemberSuspension } from '../../../../modules/moderation/schemas.ts';
+import type { AuditEntryView } from '../../../../read-models/audit-log/views.ts';
+import type { ReportView } from '../../../../read-models/moderation-queue/views.ts';
+
+export type { HistoryEntry, MemberSuspension };
+export type Report = ReportView;
+export type AuditEntry = AuditEntryView;
+export type Projection = ProjectionStatus;
+
 export type TargetType = 'session' | 'review' | 'user';
 export type ResolveAction = 'dismiss' | 'hide' | 'suspend';
-
-export type Report = {
-  id: string;
-  status: 'open' | 'resolved';
-  reason: string;
-  weight: number;
-  source: 'member' | 'system';
-  reporterId: string;
-  target: {
-    type: string;
-    id: string;
-    ownerId: string;
-    preview: string;
-    hidden: boolean;
-    openReports: number;
-    openWeight: number;
-  };
-  action: string | null;
-  note: string | null;
-  moderatorId: string | null;
-  filedAt: string;
-  resolvedAt: string | null;
-};
-
-export type HistoryEntry = { type: string; at: string; data: Record<string, unknown> };
-
-/** GET /api/moderation/users/:id/suspension */
-export type MemberSuspension = {
-  memberId: string;
-  /** A moderator or an admin: only an admin may suspend them. */
-  staff: boolean;
-  suspension: {
-    suspended: boolean;
-    until: string | null;
-    since: string | null;
-    reason: string | null;
-    forSpam: boolean;
-  };
-};
-
-export type AuditEntry = {
-  id: string;
-  at: string;
-  actor: { id: string; displayName: string } | null;
-  action: string;
-  target: { type: string; id: string } | null;
-  note: string;
-};
-
-export type Projection = {
-  name: string;
-  kind: 'read-model' | 'reactor';
-  position: number;
-  headPosition: number;
-  lag: number;
-  status: 'running' | 'rebuilding' | 'stopped' | 'failing';
-  rebuildPosition: number | null;
-  lastError: string | null;
-};
 
 export const TARGET_LABEL: Record<string, string> = { session: 'Session', review: 'Review', user: 'Member' };
 
