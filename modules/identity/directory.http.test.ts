@@ -26,7 +26,7 @@ async function mentors(query: string): Promise<Page<ProfileView>> {
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
 }
-const idsOf = (page: Page) => page.items.map((p) => p.id);
+const idsOf = (page: Page<ProfileView>) => page.items.map((p) => p.id);
 const names = (...keys: string[]) => keys.map((k) => m[k]!.id);
 
 /**
