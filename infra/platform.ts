@@ -4,8 +4,10 @@ import { PrismaClient } from '../prisma/generated/client.ts';
 import type { Config } from './config.ts';
 import {
   createPool,
+  createReadRouting,
   forLongWork,
   migrate,
+  noteWrite,
   runDataUpgrades,
   startEmbedded,
   watchDatabaseOutages,
@@ -125,6 +127,20 @@ export async function startPlatform(
     // Back after an outage: projectors waiting out a back-off look at once.
     outage.onBack(signal.poke);
     const store = createEventStore(pool, catalog, { notify: signal.notify });
+    // Reads of read-only requests from hot standbys, when there are any; everything else stays on the primary.
+    const routing = config.replicas.urls.length
+      ? createReadRouting({
+          primary: pool,
+          urls: config.replicas.urls,
+          timeouts: config.database,
+          projectors: () => consumers.filter((c) => c.kind === 'read-model').map((c) => c.name),
+          maxLagMs: config.replicas.maxLagMs,
+          waitMs: config.readYourWritesTimeoutMs,
+          log,
+        })
+      : null;
+    if (routing) cleanups.push(routing.stop);
+    const readPool = routing?.pool ?? pool;
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     cleanups.push(() => prisma.$disconnect());
 
@@ -147,6 +163,7 @@ export async function startPlatform(
       signal.poke();
     };
     const settle: ReadYourWrites = async ({ checkpoint }, options = {}) => {
+      noteWrite(checkpoint);
       if (!runner) return;
       const names = options.also?.length
         ? [...consumers.filter((c) => c.kind === 'read-model').map((c) => c.name), ...options.also]
@@ -159,10 +176,10 @@ export async function startPlatform(
     };
     const deps: Deps = {
       command: { store, settle, now: () => new Date() },
-      query: { pool, prisma },
+      query: { pool: readPool, prisma },
       config,
       log,
-      pool,
+      pool: readPool,
       prisma,
       store,
       jobs,
@@ -215,6 +232,7 @@ export async function startPlatform(
             status: 'ok' as const,
             database: 'up' as const,
             projectionLag: Math.max(0, ...status.map((s) => s.lag)),
+            ...(routing ? { replicas: routing.replicas() } : {}),
           };
         } catch (err) {
           reportUnavailable(err, 'health');
@@ -232,6 +250,7 @@ export async function startPlatform(
                 .map((m) => (scope: FastifyInstance) => m.routes!(scope, deps)),
             ],
       publicCache,
+      readRouting: routing !== null,
       ...(options.webDistDir && role !== 'worker'
         ? { web: (a: FastifyInstance) => mountWeb(a, options.webDistDir!, publicCache) }
         : {}),
