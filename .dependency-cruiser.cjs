@@ -34,7 +34,11 @@ const UNTIL_AUTH_AT_THE_EDGE = ['^modules/identity/(auth-sessions|authenticate)\
 // What web/src may take from the server: types of the views the API answers with and of its request schemas
 // (`import type`, erased from the bundle), and the limits the request schemas enforce, constants in leaf files
 // (modules/<name>/limits.ts).
-const VIEWS_AND_SCHEMAS = ['/views\\.ts$', '^modules/[^/]+/(schemas\\.ts$|http/)'];
+const VIEWS_AND_SCHEMAS = [
+  '/views\\.ts$',
+  '^modules/[^/]+/(schemas\\.ts$|http/)',
+  '^infra/http/schemas\\.ts$',
+];
 const LIMITS = '^modules/[^/]+/limits\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */

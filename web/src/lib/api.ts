@@ -5,6 +5,7 @@
 // different: 503 `unavailable` (the database cannot be reached) throws, so that the
 // visitor gets the 503 page (500.astro) rather than a page of empty states.
 
+import type { Page } from '../../../infra/http/schemas.ts';
 import type { ProfileView, UserView } from '../../../read-models/member-profiles/views.ts';
 import type { SessionView } from '../../../read-models/session-listings/views.ts';
 
@@ -12,7 +13,7 @@ export type SessionUser = UserView;
 
 export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; status: number; data: null };
 
-export type Page<T> = { items: T[]; nextCursor: string | null };
+export type { Page };
 
 /** What a session card shows of a session. */
 export type SessionSummary = Pick<
