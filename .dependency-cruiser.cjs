@@ -12,13 +12,13 @@ const EDGE = [
 ];
 const TESTS = ['\\.test\\.ts$', '(^|/)testing\\.ts$', '\\.testing\\.ts$'];
 
-// What web/src may take from the server: types of the views the API answers with and of its request schemas
-// (`import type`, erased from the bundle), and the limits the request schemas enforce, constants in leaf files
-// (modules/<name>/limits.ts).
+// What web/src may take from the server: types of the views the API answers with, of its request schemas and of
+// the signed-in user pages get (`import type`, erased from the bundle), and the limits the request schemas
+// enforce, constants in leaf files (modules/<name>/limits.ts).
 const VIEWS_AND_SCHEMAS = [
   '/views\\.ts$',
   '^modules/[^/]+/(schemas\\.ts$|http/)',
-  '^infra/http/schemas\\.ts$',
+  '^infra/http/(schemas|user)\\.ts$',
 ];
 const LIMITS = '^modules/[^/]+/limits\\.ts$';
 

@@ -2,7 +2,7 @@
 
 declare namespace App {
   interface Locals {
-    /** Calls the JSON API in-process (fastify.inject), forwarding the visitor's cookie. */
+    /** Calls the JSON API in-process as the page's visitor (infra/http/in-process.ts). */
     api?: (
       path: string,
       init?: { method?: string; body?: unknown },

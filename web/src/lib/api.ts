@@ -6,10 +6,12 @@
 // visitor gets the 503 page (500.astro) rather than a page of empty states.
 
 import type { Page } from '../../../infra/http/schemas.ts';
-import type { ProfileView, UserView } from '../../../read-models/member-profiles/views.ts';
+import type { SignedInUser } from '../../../infra/http/user.ts';
+import type { ProfileView } from '../../../read-models/member-profiles/views.ts';
 import type { SessionView } from '../../../read-models/session-listings/views.ts';
 
-export type SessionUser = UserView;
+/** The signed-in member as the server resolves them for every page (Astro.locals.user). */
+export type SessionUser = SignedInUser;
 
 export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; status: number; data: null };
 
