@@ -1,7 +1,7 @@
 // Shapes of the moderation and admin API answers, and the wording moderators see for them. Shared by the
 // server-rendered pages and the islands, so the queue, the detail page and the audit log name things alike.
 
-import type { ProjectionStatus } from '../../../../infra/projections/views.ts';
+import type { ProjectionStatus, SetAsideView } from '../../../../infra/projections/views.ts';
 import type { HistoryEntry, MemberSuspension } from '../../../../modules/moderation/schemas.ts';
 import type { AuditEntryView } from '../../../../read-models/audit-log/views.ts';
 import type { ReportView } from '../../../../read-models/moderation-queue/views.ts';
@@ -10,9 +10,14 @@ export type { HistoryEntry, MemberSuspension };
 export type Report = ReportView;
 export type AuditEntry = AuditEntryView;
 export type Projection = ProjectionStatus;
+/** An event a projector or reactor set aside (GET /api/admin/projections/set-aside). */
+export type SetAsideEvent = SetAsideView;
 
 export type TargetType = 'session' | 'review' | 'user';
 export type ResolveAction = 'dismiss' | 'hide' | 'suspend';
+
+/** Sent on window when a retry changed the set-aside events, for the projections table to refresh. */
+export const SET_ASIDE_CHANGED = 'skillswap:set-aside-changed';
 
 export const TARGET_LABEL: Record<string, string> = { session: 'Session', review: 'Review', user: 'Member' };
 
