@@ -2,6 +2,7 @@
 // Members sign up through the public API: modules/identity/testing.ts is that module's internals.
 import type { LightMyRequestResponse } from 'fastify';
 import type { Platform } from '../../infra/platform.ts';
+import type { SessionView } from '../../read-models/session-listings/views.ts';
 import { onSession, scheduleSession } from './handlers.ts';
 
 let counter = 0;
@@ -101,13 +102,13 @@ export async function endedSession(
 export async function host(app: Platform, who: Member, overrides: Record<string, unknown> = {}) {
   const res = await call(app, who, 'POST', '/api/sessions', validSession(overrides));
   if (res.statusCode !== 201) throw new Error(`hosting failed: ${res.statusCode} ${res.body}`);
-  return res.json().session as SessionJson;
+  return res.json().session as SessionView;
 }
 
 export async function getSession(app: Platform, who: Member | null, id: string) {
   const res = await call(app, who, 'GET', `/api/sessions/${id}`);
   if (res.statusCode !== 200) throw new Error(`GET session failed: ${res.statusCode} ${res.body}`);
-  return res.json().session as SessionJson;
+  return res.json().session as SessionView;
 }
 
 /** Waits until the given ISO time has passed (for "after the start" paths: the API refuses past starts). */
@@ -118,28 +119,3 @@ export async function waitUntil(iso: string) {
 
 export const paths = (res: LightMyRequestResponse) =>
   (res.json().error.details as { path: string }[]).map((d) => d.path).sort();
-
-export type SessionJson = {
-  id: string;
-  title: string;
-  skill: string;
-  description: string;
-  difficulty: string;
-  prerequisites: string[];
-  startsAt: string;
-  endsAt: string;
-  durationMinutes: number;
-  capacity: number;
-  status: 'scheduled' | 'cancelled' | 'completed';
-  host: { id: string; displayName: string };
-  timezone: string;
-  seriesId: string | null;
-  registeredCount: number;
-  waitlistCount: number;
-  seatsLeft: number;
-  meetingUrl: string | null;
-  viewerRegistration: 'registered' | 'waitlisted' | null;
-  viewerAttendance: 'present' | 'absent' | null;
-  waitlistPosition: number | null;
-  cancelReason: string | null;
-};
