@@ -7,6 +7,7 @@ import { notificationsProjector } from './notifications/projector.ts';
 import { reviewsProjector } from './reviews/projector.ts';
 import { sessionListingsProjector } from './session-listings/projector.ts';
 import { skillCatalogueProjector } from './skill-catalogue/projector.ts';
+import { swapsProjector } from './swaps/projector.ts';
 
 // Every read model's projector. Each folder here holds one read model: its projector, its queries, its tests.
 export const readModels: Projector[] = [
@@ -18,4 +19,5 @@ export const readModels: Projector[] = [
   leaderboardsProjector,
   moderationQueueProjector,
   auditLogProjector,
+  swapsProjector,
 ];
