@@ -1,6 +1,7 @@
 import type { Projector } from '../infra/projections/index.ts';
 import { auditLogProjector } from './audit-log/projector.ts';
 import { leaderboardsProjector } from './leaderboards/projector.ts';
+import { matchesProjector } from './matches/projector.ts';
 import { memberProfilesProjector } from './member-profiles/projector.ts';
 import { moderationQueueProjector } from './moderation-queue/projector.ts';
 import { notificationsProjector } from './notifications/projector.ts';
@@ -20,4 +21,5 @@ export const readModels: Projector[] = [
   moderationQueueProjector,
   auditLogProjector,
   swapsProjector,
+  matchesProjector,
 ];

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps, ModuleDefinition } from '../../infra/platform.ts';
 import { swapEvents } from './events.ts';
 import { startSwapExpiryWorker, swapExpiryScheduler } from './expiry.ts';
+import { matchRoutes } from './http/matches.ts';
 import { swapRoutes } from './http/swaps.ts';
 
 export const swaps: ModuleDefinition = {
@@ -12,6 +13,7 @@ export const swaps: ModuleDefinition = {
   consumers: [swapExpiryScheduler],
   routes: (app: FastifyInstance, deps: Deps) => {
     swapRoutes(app, deps);
+    matchRoutes(app, deps);
   },
   onStart: startSwapExpiryWorker,
 };
