@@ -279,6 +279,7 @@ const rows: Row[] = [
     },
   ],
   ['GET /api/swaps', [401, 200, 200, 200, 200, 401], () => ({ url: '/api/swaps' })],
+  ['GET /api/me/matches', [401, 200, 200, 200, 200, 401], () => ({ url: '/api/me/matches' })],
   [
     'GET /api/swaps/:id',
     [401, 200, 200, 200, 200, 401],
