@@ -51,7 +51,11 @@ describe('my matches', () => {
   it('names the skills on both sides in the catalogue’s spelling, and the hours between our time zones', async () => {
     const byName = new Map((await matches(ana)).items.map((m) => [m.member.displayName, m]));
     expect(byName.get('Ben')).toMatchObject({ theyTeach: ['Guitar'], theyLearn: ['TypeScript'] });
-    expect(byName.get('Cy')).toMatchObject({ theyTeach: ['Chess', 'Guitar'], theyLearn: [] });
+    expect(byName.get('Cy')).toMatchObject({
+      member: { id: cy.id },
+      theyTeach: ['Chess', 'Guitar'],
+      theyLearn: [],
+    });
     expect(byName.get('Dee')).toMatchObject({ theyTeach: ['Chess'], theyLearn: ['Baking'] });
     // Berlin is 6 hours ahead of New York all year but for a few weeks of DST changes; Kolkata 3.5 or 4.5.
     expect([5, 6]).toContain(byName.get('Ben')!.hoursApart);

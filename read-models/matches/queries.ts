@@ -67,26 +67,33 @@ export async function memberMatches(
   const me = mine[0];
   if (!me || me.learn_keys.length === 0) return { items: [], nextCursor: null };
   const params: unknown[] = [memberId, me.learn_keys, me.teach_keys, query.limit + 1];
-  const where = ['m.listed', 'm.teach_keys && $2::text[]', 'm.member_id <> $1'];
+  const common = ['m.listed', 'm.teach_keys && $2::text[]', 'm.member_id <> $1'];
   if (query.skill) {
     params.push([skillKey(query.skill)]);
-    where.push(`m.teach_keys @> $${params.length}::text[]`);
+    common.push(`m.teach_keys @> $${params.length}::text[]`);
   }
+  // Reciprocal matches, then one-way ones: two queries, each walking its candidates most recently active first
+  // and stopping at a page, rather than one that ranks every candidate (thousands for a popular skill).
+  let reciprocal: string[] | null = [...common, 'm.learn_keys && $3::text[]'];
+  const oneWay = [...common, 'NOT (m.learn_keys && $3::text[])'];
   if (query.cursor) {
-    const [reciprocal, at, id] = decodeCursor(query.cursor, matchCursor);
-    params.push(reciprocal, at, id);
-    const n = params.length;
-    where.push(
-      `((m.learn_keys && $3::text[])::int, m.last_active_at, m.member_id) < ($${n - 2}::int, $${n - 1}::timestamptz, $${n})`,
-    );
+    const [wasReciprocal, at, id] = decodeCursor(query.cursor, matchCursor);
+    params.push(at, id);
+    const after = `(m.last_active_at, m.member_id) < ($${params.length - 1}::timestamptz, $${params.length})`;
+    if (wasReciprocal === 1) reciprocal.push(after);
+    else {
+      reciprocal = null;
+      oneWay.push(after);
+    }
   }
+  const part = (where: string[], isReciprocal: boolean) =>
+    `(SELECT m.member_id, ${isReciprocal} AS reciprocal, m.last_active_at,
+             to_char(m.last_active_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
+        FROM match_members m WHERE ${where.join(' AND ')}
+       ORDER BY m.last_active_at DESC, m.member_id DESC LIMIT $4)`;
   const { rows } = await db.query<Candidate>(
-    `SELECT m.member_id, m.learn_keys && $3::text[] AS reciprocal, m.last_active_at,
-            to_char(m.last_active_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
-       FROM match_members m
-      WHERE ${where.join(' AND ')}
-      ORDER BY reciprocal DESC, m.last_active_at DESC, m.member_id DESC
-      LIMIT $4`,
+    `${reciprocal ? `${part(reciprocal, true)} UNION ALL ` : ''}${part(oneWay, false)}
+      ORDER BY reciprocal DESC, last_active_at DESC, member_id DESC LIMIT $4`,
     params,
   );
   const page = rows.slice(0, query.limit);
