@@ -13,8 +13,14 @@ import {
   watchDatabaseOutages,
   withDeadline,
 } from './db/index.ts';
-import type { AppDefinition, Deps, ReadYourWrites } from './deps.ts';
-import { type AppendSignal, createCatalog, createEventStore, listenForAppends } from './event-store/index.ts';
+import type { AppDefinition, CommandContext, ModuleContext, QueryContext, ReadYourWrites } from './deps.ts';
+import {
+  type AppendSignal,
+  createCatalog,
+  createEventStore,
+  type EventStore,
+  listenForAppends,
+} from './event-store/index.ts';
 import { createHttpApp, createPublicCache, mountWeb } from './http/index.ts';
 import { startJobs } from './jobs/index.ts';
 import type { Logger } from './logger.ts';
@@ -37,14 +43,22 @@ const HEALTH_DEADLINE_MS = 1500;
 export type {
   AppDefinition,
   CommandContext,
-  Deps,
   ModuleContext,
   ModuleDefinition,
   QueryContext,
   ReadYourWrites,
 } from './deps.ts';
 
-export type Platform = Deps & {
+/**
+ * The running app, for the server, scripts and tests: the contexts modules are given, and the machinery around
+ * them (the store and pool at the top level, the projectors and their rebuild, the HTTP app).
+ */
+export type Platform = ModuleContext & {
+  store: EventStore;
+  prisma: PrismaClient;
+  settle: ReadYourWrites;
+  consumers: Consumer[];
+  rebuild: (name: string, onProgress?: (p: RebuildProgress) => void) => Promise<void>;
   url: string;
   http: FastifyInstance;
   runner: ProjectionRunner;
@@ -174,19 +188,18 @@ export async function startPlatform(
       });
       if (!done) log.warn({ checkpoint }, 'read models did not catch up within the read-your-writes wait');
     };
-    const deps: Deps = {
-      command: { store, settle, now: () => new Date() },
-      query: { pool: readPool, prisma },
+    const command: CommandContext = { store, settle, now: () => new Date() };
+    // Plain reads of read-only requests go to a replica when there is one (readPool); commands to the primary.
+    const query: QueryContext = { pool: readPool, prisma };
+    const context: ModuleContext = {
+      command,
+      query,
       config,
       log,
       pool: readPool,
-      prisma,
-      store,
       jobs,
       mailer,
-      consumers,
-      rebuild,
-      settle,
+      readModels: app.readModels.map((c) => c.name),
     };
     for (const m of app.modules) consumers.push(...(m.consumers ?? []));
     runner = createProjectionRunner({
@@ -211,7 +224,7 @@ export async function startPlatform(
     });
 
     // Modules declare their job queues and workers before any reactor may send to them.
-    for (const m of app.modules) if (m.onStart) await m.onStart(deps);
+    for (const m of app.modules) if (m.onStart) await m.onStart(context);
     if (options.runProjectors !== false && role !== 'web') {
       await runner.start();
       cleanups.push(runner.stop);
@@ -221,7 +234,7 @@ export async function startPlatform(
       log,
       trustProxy: config.trustProxy,
       publicOrigin: config.publicOrigin,
-      authenticate: app.authenticate(deps),
+      authenticate: app.authenticate(context),
       health: async () => {
         const down = { status: 'unavailable' as const, database: 'down' as const, projectionLag: -1 };
         // Known down: answer at once rather than queue behind the requests waiting for connections.
@@ -244,10 +257,10 @@ export async function startPlatform(
         role === 'worker'
           ? []
           : [
-              (scope) => projectionRoutes(scope, deps),
+              (scope) => projectionRoutes(scope, { pool, consumers }),
               ...app.modules
                 .filter((m) => m.routes)
-                .map((m) => (scope: FastifyInstance) => m.routes!(scope, deps)),
+                .map((m) => (scope: FastifyInstance) => m.routes!(scope, context)),
             ],
       publicCache,
       readRouting: routing !== null,
@@ -259,7 +272,7 @@ export async function startPlatform(
     // Stop order (reverse): HTTP drains first, then projectors, jobs, listener, Prisma, pool, PostgreSQL.
     cleanups.push(() => http.close());
 
-    return { ...deps, url, http, runner, signal, stop };
+    return { ...context, store, prisma, settle, consumers, rebuild, url, http, runner, signal, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -1,7 +1,7 @@
 // The sessions module: hosting, registration and waitlists, series, reminders, notifications and calendars.
 // Other code enters it only through this file.
 import type { FastifyInstance } from 'fastify';
-import type { Deps, ModuleDefinition } from '../../infra/platform.ts';
+import type { ModuleContext, ModuleDefinition } from '../../infra/deps.ts';
 import { memberDepartures } from './departures.ts';
 import { sessionMailer } from './emails.ts';
 import { sessionEvents } from './events.ts';
@@ -14,9 +14,9 @@ export const sessions: ModuleDefinition = {
   name: 'sessions',
   events: sessionEvents,
   consumers: [reminderScheduler, sessionMailer, memberDepartures, hiddenSessions],
-  routes: (app: FastifyInstance, deps: Deps) => {
-    sessionRoutes(app, deps);
-    inboxRoutes(app, deps);
+  routes: (app: FastifyInstance, context: ModuleContext) => {
+    sessionRoutes(app, context);
+    inboxRoutes(app, context);
   },
   onStart: startReminderWorker,
 };
@@ -28,7 +28,8 @@ export {
   type SessionEvent,
   type SessionEventData,
 } from './events.ts';
-export { loadSession, onSession, scheduleSession, sendReminder } from './handlers.ts';
+export { loadSession, type NewSession, onSession, scheduleSession, sendReminder } from './handlers.ts';
+export { withHostingFacts } from './http/facts.ts';
 export { HIDDEN_SESSIONS_REACTOR } from './moderated.ts';
 export { REMINDER_QUEUE } from './reminders.ts';
 export { occurrences } from './series.ts';

@@ -1,4 +1,4 @@
-import type { Deps } from '../../infra/platform.ts';
+import type { ModuleContext } from '../../infra/deps.ts';
 import type { Reactor } from '../../infra/projections/index.ts';
 import type { ReminderKind, SessionEventData } from './events.ts';
 import { sendReminder } from './handlers.ts';
@@ -33,8 +33,8 @@ export const reminderScheduler: Reactor = {
   },
 };
 
-export async function startReminderWorker(deps: Deps) {
-  await deps.jobs.define<ReminderJob>(REMINDER_QUEUE, async ({ sessionId, kind, startsAt }) => {
-    await sendReminder(deps, sessionId, kind, startsAt);
+export async function startReminderWorker({ jobs, command }: ModuleContext) {
+  await jobs.define<ReminderJob>(REMINDER_QUEUE, async ({ sessionId, kind, startsAt }) => {
+    await sendReminder(command, sessionId, kind, startsAt);
   });
 }
