@@ -289,6 +289,22 @@ const rows: Row[] = [
     },
   ],
   [
+    'GET /api/swaps/:id/messages',
+    [401, 200, 200, 200, 200, 401],
+    async () => {
+      hostsSwap ??= await swapOf(people.host, people.member);
+      return { url: `/api/swaps/${hostsSwap}/messages` };
+    },
+  ],
+  [
+    'POST /api/swaps/:id/messages',
+    [401, 201, 201, 403, 403, 401],
+    async () => {
+      hostsSwap ??= await swapOf(people.host, people.member);
+      return { url: `/api/swaps/${hostsSwap}/messages`, body: { body: 'See you Tuesday' } };
+    },
+  ],
+  [
     'POST /api/swaps/:id/accept',
     [401, 200, 404, 403, 403, 401],
     async () => ({ url: `/api/swaps/${await swapToMember()}/accept` }),

@@ -1,6 +1,6 @@
 // Pure unit tests of the swap lifecycle and of the pair's one open swap: decide and evolve, time in the commands.
 import { describe, expect, it } from 'vitest';
-import { decide, decidePair, type Partner, type SwapCommand } from './decide.ts';
+import { decide, decideMessage, decidePair, type Partner, type SwapCommand } from './decide.ts';
 import { PROPOSAL_DAYS, type SwapEvent } from './events.ts';
 import {
   evolve,
@@ -165,5 +165,34 @@ describe('one open swap per pair', () => {
     expect(evolvePair(reopened, { type: 'SwapPairReleased', data: { swapId: 'sw1' } }).open?.swapId).toBe(
       'sw2',
     );
+  });
+});
+
+describe('messages in a swap’s thread', () => {
+  const send = (authorId: string, now = later(DAY), blockedTerms: string[] = []) => ({
+    type: 'SendMessage' as const,
+    data: { messageId: 'm1', authorId, body: 'Tuesday?', blockedTerms },
+    now,
+  });
+  const kinds = (result: ReturnType<typeof decideMessage>) =>
+    Array.isArray(result) ? result.map((e) => e.data.recipientId) : result.reason;
+
+  it('goes from one member of the swap to the other', () => {
+    expect(kinds(decideMessage(send('ana'), given(proposed)))).toEqual(['ben']);
+    expect(
+      kinds(decideMessage(send('ben'), given(proposed, { type: 'SwapAccepted', data: parties }))),
+    ).toEqual(['ana']);
+  });
+
+  it('is refused from anyone else, with blocked words, and once the swap is closed or lapsed', () => {
+    expect(kinds(decideMessage(send('carl'), given(proposed)))).toBe('forbidden');
+    expect(kinds(decideMessage(send('ana', later(DAY), ['casino']), given(proposed)))).toBe(
+      'validation_failed',
+    );
+    expect(kinds(decideMessage(send('ana'), given(proposed, { type: 'SwapDeclined', data: parties })))).toBe(
+      'conflict',
+    );
+    expect(kinds(decideMessage(send('ana', later(PROPOSAL_DAYS * DAY)), given(proposed)))).toBe('conflict');
+    expect(kinds(decideMessage(send('ana'), initialSwap))).toBe('not_found');
   });
 });

@@ -1,7 +1,7 @@
 import type { Rejection } from '../../infra/event-store/index.ts';
 import { skillKey } from '../identity/index.ts';
 import { PROPOSAL_DAYS } from './events.ts';
-import type { Pair, PairEvent, Swap, SwapStreamEvent } from './swap.ts';
+import type { MessageEvent, Pair, PairEvent, Swap, SwapStreamEvent } from './swap.ts';
 
 /** What the swaps module is told of the member a swap is proposed to (from identity and moderation). */
 export type Partner = {
@@ -38,7 +38,7 @@ const reject = (reason: Rejection['reason'], message: string, path?: string): Re
 const among = (skills: string[], skill: string) =>
   skills.find((s) => skillKey(s) === skillKey(skill)) ?? null;
 
-const lapsed = (state: Extract<Swap, { swapId: string }>, now: Date) =>
+const lapsed = (state: Extract<Swap, { swapId: string }>, now: Date): boolean =>
   state.status === 'proposed' && now.getTime() >= Date.parse(state.expiresAt);
 
 /** Pure: the lifecycle of one swap, proposed -> accepted | declined | withdrawn | expired. */
@@ -106,6 +106,30 @@ export function decide(cmd: SwapCommand, state: Swap): SwapStreamEvent[] | Rejec
       return unreachable;
     }
   }
+}
+
+export type MessageCommand = {
+  type: 'SendMessage';
+  data: { messageId: string; authorId: string; body: string; blockedTerms: string[] };
+  now: Date;
+};
+
+/** Pure: a message in a swap's thread, decided from the swap: its two members write while it is alive. */
+export function decideMessage(cmd: MessageCommand, swap: Swap): MessageEvent[] | Rejection {
+  if (swap.status === 'none') return reject('not_found', 'That swap was not found.');
+  const { messageId, authorId, body, blockedTerms } = cmd.data;
+  if (authorId !== swap.proposerId && authorId !== swap.receiverId)
+    return reject('forbidden', 'Only the two members of a swap write in its thread.');
+  const open = swap.status === 'accepted' || swap.status === 'completed' || swap.status === 'proposed';
+  if (!open || lapsed(swap, cmd.now))
+    return reject(
+      'conflict',
+      `This swap is ${lapsed(swap, cmd.now) ? 'expired' : swap.status}: its thread is closed.`,
+    );
+  if (blockedTerms.length > 0)
+    return reject('validation_failed', `contains blocked terms: ${blockedTerms.join(', ')}`, 'body');
+  const recipientId = authorId === swap.proposerId ? swap.receiverId : swap.proposerId;
+  return [{ type: 'SwapMessageSent', data: { messageId, swapId: swap.swapId, authorId, recipientId, body } }];
 }
 
 /** Pure: what a swap's events mean for its pair's stream, where at most one swap is open at a time. */

@@ -41,6 +41,24 @@ export const SwapWithdrawn = defineEvent('SwapWithdrawn', 1, z.object(parties));
 /** Nobody answered within PROPOSAL_DAYS. */
 export const SwapExpired = defineEvent('SwapExpired', 1, z.object(parties));
 
+/**
+ * A message in a swap's thread, on a stream of its own (`swap-message-<id>`): a long thread never makes the swap's
+ * stream long. The body is the author's words: personal data, erased with them.
+ */
+export const SwapMessageSent = defineEvent(
+  'SwapMessageSent',
+  1,
+  z.object({
+    messageId: z.string(),
+    swapId: z.string(),
+    authorId: z.string(),
+    recipientId: z.string(),
+    body: z.string(),
+  }),
+  {},
+  { personal: { subject: 'authorId', fields: { body: '' } } },
+);
+
 /** On the pair's stream: this swap is the pair's open one. */
 export const SwapPairOpened = defineEvent(
   'SwapPairOpened',
@@ -58,6 +76,7 @@ export const swapEvents = [
   SwapDeclined,
   SwapWithdrawn,
   SwapExpired,
+  SwapMessageSent,
   SwapPairOpened,
   SwapPairCommitted,
   SwapPairReleased,

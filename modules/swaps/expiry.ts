@@ -1,4 +1,4 @@
-import type { Deps } from '../../infra/platform.ts';
+import type { ModuleContext } from '../../infra/deps.ts';
 import { defineReactor } from '../../infra/projections/index.ts';
 import type { SwapEvent } from './events.ts';
 import { expireSwap } from './handlers.ts';
@@ -25,8 +25,8 @@ export const swapExpiryScheduler = defineReactor<SwapEvent>({
   },
 });
 
-export async function startSwapExpiryWorker(deps: Deps) {
-  await deps.jobs.define<SwapExpiryJob>(SWAP_EXPIRY_QUEUE, async ({ swapId }) => {
-    await expireSwap(deps.command, swapId);
+export async function startSwapExpiryWorker(context: ModuleContext) {
+  await context.jobs.define<SwapExpiryJob>(SWAP_EXPIRY_QUEUE, async ({ swapId }) => {
+    await expireSwap(context.command, swapId);
   });
 }

@@ -1,16 +1,18 @@
+import type { CommandContext } from '../../infra/deps.ts';
 import {
   CommandRejected,
   type EventMetadata,
   loadState,
   type Rejection,
 } from '../../infra/event-store/index.ts';
-import type { CommandContext } from '../../infra/platform.ts';
-import { decide, decidePair, type SwapCommand } from './decide.ts';
+import { decide, decideMessage, decidePair, type MessageCommand, type SwapCommand } from './decide.ts';
 import {
   evolve,
   evolvePair,
   initialPair,
   initialSwap,
+  type MessageEvent,
+  messageStream,
   type Pair,
   type PairEvent,
   pairStream,
@@ -22,7 +24,7 @@ import {
 const swapDecider = { initialState: initialSwap, evolve };
 const pairDecider = { initialState: initialPair, evolve: evolvePair };
 
-const refuse = (decision: SwapStreamEvent[] | PairEvent[] | Rejection) => {
+const refuse = (decision: SwapStreamEvent[] | PairEvent[] | MessageEvent[] | Rejection) => {
   if (!Array.isArray(decision)) throw new CommandRejected(decision);
   return decision;
 };
@@ -72,3 +74,16 @@ export const answerSwap = (
 /** A proposal's time is up: it expires, unless it was answered meanwhile (then nothing happens). */
 export const expireSwap = (ctx: CommandContext, swapId: string) =>
   onSwap(ctx, swapId, { type: 'Expire', now: ctx.now() }, { actorId: null });
+
+/** A message in a swap's thread, decided from the swap's state; a stream of its own, so nothing races it. */
+export async function sendMessage(
+  ctx: CommandContext,
+  swapId: string,
+  message: MessageCommand['data'],
+  metadata: EventMetadata,
+) {
+  const swap = await loadSwap(ctx, swapId);
+  const events = refuse(decideMessage({ type: 'SendMessage', data: message, now: ctx.now() }, swap));
+  const appended = await ctx.store.append(messageStream(message.messageId), 0, events, { metadata });
+  await ctx.settle(appended);
+}

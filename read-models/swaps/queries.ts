@@ -1,7 +1,7 @@
 import type { Queryable } from '../../infra/db/index.ts';
 import { decodeCursor, encodeCursor, type Page, timeAndId } from '../../infra/http/cursor.ts';
 import type { SwapStatus } from '../../modules/swaps/index.ts';
-import type { SwapView } from './views.ts';
+import type { MessageView, SwapView } from './views.ts';
 
 type Row = {
   swap_id: string;
@@ -72,4 +72,71 @@ export async function memberSwaps(
     items: items.map(toView),
     nextCursor: rows.length > query.limit && last ? encodeCursor([last.cursor_at, last.swap_id]) : null,
   };
+}
+
+/** A swap's thread, oldest first, without the messages moderators hid. */
+export async function swapMessages(
+  db: Queryable,
+  swapId: string,
+  query: { limit: number; cursor?: string | undefined },
+): Promise<Page<MessageView>> {
+  const params: unknown[] = [swapId, query.limit + 1];
+  let after = '';
+  if (query.cursor) {
+    params.push(...decodeCursor(query.cursor, timeAndId));
+    after = 'AND (m.sent_at, m.message_id) > ($3::timestamptz, $4)';
+  }
+  const { rows } = await db.query<{
+    message_id: string;
+    author_id: string;
+    display_name: string | null;
+    body: string;
+    sent_at: Date;
+    cursor_at: string;
+  }>(
+    `SELECT m.message_id, m.author_id, p.display_name, m.body, m.sent_at,
+            to_char(m.sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
+       FROM swap_messages m LEFT JOIN member_profiles p ON p.member_id = m.author_id
+      WHERE m.swap_id = $1 AND NOT m.hidden ${after}
+      ORDER BY m.sent_at, m.message_id LIMIT $2`,
+    params,
+  );
+  const items = rows.slice(0, query.limit);
+  const last = items[items.length - 1];
+  return {
+    items: items.map((r) => ({
+      id: r.message_id,
+      author: { id: r.author_id, displayName: r.display_name ?? 'Member' },
+      body: r.body,
+      sentAt: r.sent_at.toISOString(),
+    })),
+    nextCursor: rows.length > query.limit && last ? encodeCursor([last.cursor_at, last.message_id]) : null,
+  };
+}
+
+/** One message as its thread shows it (null: none, or hidden). */
+export async function getMessage(db: Queryable, messageId: string): Promise<MessageView | null> {
+  const { rows } = await db.query<{
+    author_id: string;
+    display_name: string | null;
+    body: string;
+    sent_at: Date;
+  }>(
+    `SELECT m.author_id, p.display_name, m.body, m.sent_at FROM swap_messages m
+       LEFT JOIN member_profiles p ON p.member_id = m.author_id WHERE m.message_id = $1 AND NOT m.hidden`,
+    [messageId],
+  );
+  const m = rows[0];
+  if (!m) return null;
+  const author = { id: m.author_id, displayName: m.display_name ?? 'Member' };
+  return { id: messageId, author, body: m.body, sentAt: m.sent_at.toISOString() };
+}
+
+/** Who wrote a message and in which swap (for reports of it); null when there is no such message. */
+export async function messageOwner(db: Queryable, messageId: string) {
+  const { rows } = await db.query<{ author_id: string; swap_id: string }>(
+    'SELECT author_id, swap_id FROM swap_messages WHERE message_id = $1',
+    [messageId],
+  );
+  return rows[0] ? { authorId: rows[0].author_id, swapId: rows[0].swap_id } : null;
 }

@@ -28,3 +28,11 @@ export const swapView = z.object({
   expiresAt: z.string().describe('When an unanswered proposal expires'),
 });
 export type SwapView = z.infer<typeof swapView>;
+
+export const messageView = z.object({
+  id: z.string(),
+  author: person,
+  body: z.string(),
+  sentAt: z.string(),
+});
+export type MessageView = z.infer<typeof messageView>;

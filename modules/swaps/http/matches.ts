@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { ModuleContext } from '../../../infra/deps.ts';
 import { cursorParam, errors, listOf, requireUser, singleLine } from '../../../infra/http/index.ts';
-import type { ModuleContext } from '../../../infra/platform.ts';
 import { memberMatches } from '../../../read-models/matches/queries.ts';
 import { matchView } from '../../../read-models/matches/views.ts';
 

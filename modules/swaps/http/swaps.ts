@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { ModuleContext } from '../../../infra/deps.ts';
 import type { SignedInUser } from '../../../infra/http/index.ts';
 import {
   cursorParam,
@@ -17,7 +18,6 @@ import {
   requireUser,
   singleLine,
 } from '../../../infra/http/index.ts';
-import type { ModuleContext } from '../../../infra/platform.ts';
 import { spendDailyAllowance } from '../../../infra/throttle.ts';
 import { getAccount } from '../../../read-models/member-profiles/queries.ts';
 import { getSwap, memberSwaps } from '../../../read-models/swaps/queries.ts';
