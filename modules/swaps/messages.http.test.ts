@@ -106,6 +106,48 @@ describe('a swap’s thread', () => {
   }, 60_000);
 });
 
+describe('reporting and hiding a message', () => {
+  it('lets a member report a message (targetType message) and a moderator hide it from the thread and restore it', async () => {
+    const sent = await write(ben, 'Buy followers at my shop');
+    const messageId = sent.json().message.id as string;
+    const report = await call(app, ana, 'POST', '/api/reports', {
+      targetType: 'message',
+      targetId: messageId,
+      reason: 'spam',
+    });
+    expect(report.statusCode).toBe(201);
+    expect(report.json().report.target).toMatchObject({ type: 'message', id: messageId, ownerId: ben.id });
+    expect(
+      (
+        await call(app, ana, 'POST', '/api/reports', {
+          targetType: 'message',
+          targetId: 'nope',
+          reason: 'spam',
+        })
+      ).statusCode,
+    ).toBe(404);
+
+    const url = `/api/moderation/content/message/${messageId}`;
+    expect((await call(app, ana, 'POST', `${url}/hide`, { note: 'spam' })).statusCode).toBe(403);
+    expect((await call(app, mod, 'POST', `${url}/hide`, { note: 'spam' })).statusCode).toBe(200);
+    for (const who of [ana, ben, mod]) {
+      expect((await thread(who)).items.map((m) => m.id)).not.toContain(messageId);
+    }
+    expect((await call(app, mod, 'POST', `${url}/restore`, { note: 'fine after all' })).statusCode).toBe(200);
+    expect((await thread(ana)).items.map((m) => m.id)).toContain(messageId);
+  });
+
+  it('can report the proposal’s message too: it has the swap’s id', async () => {
+    const report = await call(app, ben, 'POST', '/api/reports', {
+      targetType: 'message',
+      targetId: swapId,
+      reason: 'rude',
+    });
+    expect(report.statusCode).toBe(201);
+    expect(report.json().report.target).toMatchObject({ ownerId: ana.id });
+  });
+});
+
 /** Every row of every table in the database, as text, with where it came from. */
 async function everyRow(): Promise<{ table: string; text: string }[]> {
   const { rows: tables } = await app.pool.query<{ schema: string; name: string }>(

@@ -49,7 +49,7 @@ async function visibility(
 ) {
   const hidden = new Map<string, boolean>();
   for (const e of run) {
-    if ((e.data.targetType as string) === 'message') hidden.set(e.data.targetId, e.type === 'ContentHidden');
+    if (e.data.targetType === 'message') hidden.set(e.data.targetId, e.type === 'ContentHidden');
   }
   if (hidden.size === 0) return;
   await db.query(
