@@ -65,6 +65,24 @@ describe('a swap’s thread', () => {
     expect((await write(ana, 'To nowhere', 'no-such-swap')).statusCode).toBe(404);
   });
 
+  it('tells the other member in-app: the proposal, the answer, each message (no names or text in them)', async () => {
+    const kinds = async (who: Member) =>
+      (
+        (await call(app, who, 'GET', '/api/me/notifications')).json().items as {
+          kind: string;
+          title: string;
+        }[]
+      ).map((n) => n.kind);
+    expect(await kinds(ben)).toEqual(['swap-message', 'swap-proposed']);
+    expect(await kinds(ana)).toEqual(['swap-message']);
+    const proposal = (await call(app, ben, 'GET', '/api/me/notifications')).json().items[1];
+    expect(proposal).toMatchObject({
+      title: 'Swap proposal: Guitar for TypeScript',
+      sessionId: null,
+      read: false,
+    });
+  });
+
   it('pages oldest first with a cursor', async () => {
     const first = await thread(ana, '?limit=2');
     expect(first.items.map((m) => m.body)).toEqual(['Hello Ben, shall we swap?', 'Yes! Tuesdays?']);

@@ -2,6 +2,7 @@ import type { PoolClient } from '../../infra/db/index.ts';
 import type { StoredEvent } from '../../infra/event-store/index.ts';
 import type { Projector } from '../../infra/projections/index.ts';
 import type { SessionEventData } from '../../modules/sessions/index.ts';
+import type { SwapEventData } from '../../modules/swaps/index.ts';
 import { inRuns } from '../shared/runs.ts';
 import { directSink, insertSessions, runSink, type Sink, when } from './writes.ts';
 
@@ -16,7 +17,54 @@ const RUN_GROUPS: Readonly<Record<string, string>> = {
 };
 
 type D<K extends keyof SessionEventData> = SessionEventData[K];
+
+/**
+ * Swap news for the other member. Without names or message text: those are personal data, erased with their author,
+ * and a notification outlives its event's key. The skills say which swap it is.
+ */
+function swapNote(event: StoredEvent): { to: string; kind: string; title: string; body: string } | null {
+  switch (event.type) {
+    case 'SwapProposed': {
+      const d = event.data as SwapEventData['SwapProposed'];
+      return {
+        to: d.receiverId,
+        kind: 'swap-proposed',
+        title: `Swap proposal: ${d.wantSkill} for ${d.offerSkill}`,
+        body: `A member would teach you ${d.offerSkill} for ${d.wantSkill}. Answer it on your swaps page within 14 days.`,
+      };
+    }
+    case 'SwapAccepted':
+    case 'SwapDeclined': {
+      const d = event.data as SwapEventData['SwapAccepted'];
+      const accepted = event.type === 'SwapAccepted';
+      return {
+        to: d.proposerId,
+        kind: accepted ? 'swap-accepted' : 'swap-declined',
+        title: accepted ? 'Your swap proposal was accepted' : 'Your swap proposal was declined',
+        body: accepted
+          ? 'Plan your sessions together on the swap’s page.'
+          : 'You can find other matches on your matches page.',
+      };
+    }
+    case 'SwapMessageSent': {
+      const d = event.data as SwapEventData['SwapMessageSent'];
+      return {
+        to: d.recipientId,
+        kind: 'swap-message',
+        title: 'New message in a swap',
+        body: 'Read it on the swap’s page.',
+      };
+    }
+  }
+  return null;
+}
+
 async function apply(client: PoolClient, event: StoredEvent, sink: Sink) {
+  const swap = swapNote(event);
+  if (swap) {
+    const { to, ...note } = swap;
+    return sink.notify(event, [to], { ...note, sessionId: null });
+  }
   if (event.type === 'NotificationsRead') {
     const d = event.data as { memberId: string; ids: string[] | null };
     await client.query(
@@ -142,6 +190,10 @@ export const notificationsProjector: Projector = {
     'WaitlistPromoted',
     'ReminderDue',
     'NotificationsRead',
+    'SwapProposed',
+    'SwapAccepted',
+    'SwapDeclined',
+    'SwapMessageSent',
   ],
   handle: async (client, events) => {
     const direct = directSink(client);

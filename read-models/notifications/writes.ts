@@ -3,7 +3,8 @@ import type { PoolClient } from '../../infra/db/index.ts';
 import type { StoredEvent } from '../../infra/event-store/index.ts';
 
 export type SessionInfo = { title: string; host_id: string; starts_at: Date; timezone: string };
-export type Note = { kind: string; sessionId: string; title: string; body: string };
+/** A notification; `sessionId` null for one about a swap. */
+export type Note = { kind: string; sessionId: string | null; title: string; body: string };
 
 /** What the projector reads and writes per event: at once (one event), or gathered for a run (see inRuns). */
 export type Sink = {
