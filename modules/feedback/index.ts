@@ -10,6 +10,6 @@ export const feedback: ModuleDefinition = {
   routes: feedbackRoutes,
 };
 
-export type { FeedbackEvent, FeedbackEventData } from './events.ts';
+export { type FeedbackEvent, type FeedbackEventData, reviewStream } from './events.ts';
 export { loadReview, reviewIdFor, submitReview } from './handlers.ts';
 export { EDIT_WINDOW_DAYS } from './review.ts';

@@ -1,5 +1,10 @@
 import type { CommandContext, ModuleContext } from '../../infra/deps.ts';
-import { CommandRejected, type EventMetadata, runCommand } from '../../infra/event-store/index.ts';
+import {
+  CommandRejected,
+  type EventMetadata,
+  readStreamOf,
+  runCommand,
+} from '../../infra/event-store/index.ts';
 import { defineReactor } from '../../infra/projections/index.ts';
 import { loadMember } from '../identity/index.ts';
 import {
@@ -9,7 +14,6 @@ import {
   type SuspensionCommand,
   type SuspensionEvent,
 } from './decide.ts';
-import type { ModerationEventData } from './events.ts';
 import { settled, suspensionStream } from './streams.ts';
 
 export const suspensionDecider = {
@@ -92,11 +96,11 @@ export async function suspensionOf(
   ctx: Pick<CommandContext, 'store'>,
   memberId: string,
 ): Promise<SuspensionStatus> {
-  const last = (await ctx.store.readStream(suspensionStream(memberId))).at(-1);
+  const last = (await readStreamOf<SuspensionEvent>(ctx.store, suspensionStream(memberId))).at(-1);
   if (last?.type !== 'MemberSuspended') {
     return { suspended: false, until: null, since: null, reason: null, forSpam: false };
   }
-  const { until, reason, forSpam } = last.data as ModerationEventData['MemberSuspended'];
+  const { until, reason, forSpam } = last.data;
   return { suspended: true, until, since: last.recordedAt.toISOString(), reason, forSpam };
 }
 

@@ -2,6 +2,7 @@
 // Other code enters it only through this file.
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext, ModuleDefinition } from '../../infra/deps.ts';
+import { getAccounts } from '../../read-models/member-profiles/queries.ts';
 import { memberDepartures } from './departures.ts';
 import { sessionMailer } from './emails.ts';
 import { sessionEvents } from './events.ts';
@@ -13,7 +14,7 @@ import { sessionRoutes } from './routes.ts';
 export const sessions: ModuleDefinition = {
   name: 'sessions',
   events: sessionEvents,
-  consumers: [reminderScheduler, sessionMailer, memberDepartures, hiddenSessions],
+  consumers: [reminderScheduler, sessionMailer(getAccounts), memberDepartures, hiddenSessions],
   routes: (app: FastifyInstance, context: ModuleContext) => {
     sessionRoutes(app, context);
     inboxRoutes(app, context);

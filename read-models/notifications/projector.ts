@@ -1,212 +1,263 @@
 import type { PoolClient } from '../../infra/db/index.ts';
-import type { StoredEvent } from '../../infra/event-store/index.ts';
-import type { Projector } from '../../infra/projections/index.ts';
-import type { SessionEventData } from '../../modules/sessions/index.ts';
-import type { SwapEventData } from '../../modules/swaps/index.ts';
-import { inRuns } from '../shared/runs.ts';
-import { directSink, insertSessions, runSink, type Sink, when } from './writes.ts';
+import { defineProjector, type RunOf } from '../../infra/projections/index.ts';
+import type { SessionEvent } from '../../modules/sessions/events.ts';
+import type { SwapEvent } from '../../modules/swaps/index.ts';
+import { audiencesOf, insertNotes, type Note, sessionsOf, when } from './notes.ts';
 
-/** Runs of these are written set-based: sessions by insertSessions, the others through runSink. */
-const RUN_GROUPS: Readonly<Record<string, string>> = {
-  SessionScheduled: 'scheduled',
-  MemberRegistered: 'registrations',
-  MemberWaitlisted: 'registrations',
-  RegistrationCancelled: 'registrations',
-  WaitlistPromoted: 'registrations',
-  ReminderDue: 'reminders',
-};
+type Run<K extends SessionEvent['type']> = RunOf<SessionEvent, K>;
 
-type D<K extends keyof SessionEventData> = SessionEventData[K];
+// Every handler reads what its run needs in a query or two, folds the run in memory in log order, and writes
+// each table once, with the result of applying the events one by one.
 
-/**
- * Swap news for the other member. Without names or message text: those are personal data, erased with their author,
- * and a notification outlives its event's key. The skills say which swap it is.
- */
-function swapNote(event: StoredEvent): { to: string; kind: string; title: string; body: string } | null {
-  switch (event.type) {
-    case 'SwapProposed': {
-      const d = event.data as SwapEventData['SwapProposed'];
-      return {
-        to: d.receiverId,
-        kind: 'swap-proposed',
-        title: `Swap proposal: ${d.wantSkill} for ${d.offerSkill}`,
-        body: `A member would teach you ${d.offerSkill} for ${d.wantSkill}. Answer it on your swaps page within 14 days.`,
-      };
-    }
-    case 'SwapAccepted':
-    case 'SwapDeclined': {
-      const d = event.data as SwapEventData['SwapAccepted'];
-      const accepted = event.type === 'SwapAccepted';
-      return {
-        to: d.proposerId,
-        kind: accepted ? 'swap-accepted' : 'swap-declined',
-        title: accepted ? 'Your swap proposal was accepted' : 'Your swap proposal was declined',
-        body: accepted
-          ? 'Plan your sessions together on the swap’s page.'
-          : 'You can find other matches on your matches page.',
-      };
-    }
-    case 'SwapMessageSent': {
-      const d = event.data as SwapEventData['SwapMessageSent'];
-      return {
-        to: d.recipientId,
-        kind: 'swap-message',
-        title: 'New message in a swap',
-        body: 'Read it on the swap’s page.',
-      };
-    }
-  }
-  return null;
+/** New sessions in one statement (a replayed one keeps its first row, as one by one). */
+async function addSessions(db: PoolClient, run: Run<'SessionScheduled'>) {
+  const d = run.map((e) => e.data);
+  await db.query(
+    `INSERT INTO notification_sessions (session_id, title, host_id, starts_at, timezone)
+     SELECT s, t, h, a, z FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[])
+       WITH ORDINALITY AS n(s, t, h, a, z, i) ORDER BY i
+     ON CONFLICT (session_id) DO NOTHING`,
+    [
+      d.map((x) => x.sessionId),
+      d.map((x) => x.title),
+      d.map((x) => x.hostId),
+      d.map((x) => x.startsAt),
+      d.map((x) => x.timezone),
+    ],
+  );
 }
 
-async function apply(client: PoolClient, event: StoredEvent, sink: Sink) {
-  const swap = swapNote(event);
-  if (swap) {
-    const { to, ...note } = swap;
-    return sink.notify(event, [to], { ...note, sessionId: null });
-  }
-  if (event.type === 'NotificationsRead') {
-    const d = event.data as { memberId: string; ids: string[] | null };
-    await client.query(
-      `UPDATE notifications SET read_at = $2 WHERE member_id = $1 AND read_at IS NULL
-         AND ($3::text[] IS NULL OR notification_id = ANY($3)) AND created_at <= $2`,
-      [d.memberId, event.recordedAt, d.ids],
-    );
-    return;
-  }
-  if (event.type === 'SessionScheduled') {
-    const d = event.data as D<'SessionScheduled'>;
-    await client.query(
-      `INSERT INTO notification_sessions (session_id, title, host_id, starts_at, timezone) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (session_id) DO NOTHING`,
-      [d.sessionId, d.title, d.hostId, d.startsAt, d.timezone],
-    );
-    return;
-  }
-  const sessionId = (event.data as { sessionId: string }).sessionId;
-  const s = await sink.session(sessionId);
-  if (!s) return;
-  const base = { sessionId };
-  switch (event.type) {
-    case 'MemberRegistered': {
-      const d = event.data as D<'MemberRegistered'>;
-      await sink.setAudience(sessionId, d.memberId, 'registered');
-      return sink.notify(event, [d.memberId], {
-        ...base,
+/**
+ * Seats and waitlist places: each (session, member) keeps its last status in the audience, and the member is
+ * told. These read sessions but never change them, and write audiences but never read them.
+ */
+async function seats(
+  db: PoolClient,
+  run: Run<'MemberRegistered' | 'MemberWaitlisted' | 'WaitlistPromoted' | 'RegistrationCancelled'>,
+) {
+  const sessions = await sessionsOf(
+    db,
+    run.map((e) => e.data.sessionId),
+  );
+  const audience = new Map<string, [string, string, string]>();
+  const notes: Note[] = [];
+  for (const event of run) {
+    const { sessionId, memberId } = event.data;
+    const s = sessions.get(sessionId);
+    if (!s) continue;
+    const status =
+      event.type === 'MemberWaitlisted'
+        ? 'waitlisted'
+        : event.type === 'RegistrationCancelled'
+          ? 'cancelled'
+          : 'registered';
+    audience.set(`${sessionId}\u0000${memberId}`, [sessionId, memberId, status]);
+    const note = { event, memberId, sessionId };
+    if (event.type === 'MemberRegistered')
+      notes.push({
+        ...note,
         kind: 'registered',
         title: `You're registered for “${s.title}”`,
         body: `It starts ${when(s.starts_at, s.timezone)}.`,
       });
-    }
-    case 'MemberWaitlisted': {
-      const d = event.data as D<'MemberWaitlisted'>;
-      await sink.setAudience(sessionId, d.memberId, 'waitlisted');
-      return sink.notify(event, [d.memberId], {
-        ...base,
+    if (event.type === 'MemberWaitlisted')
+      notes.push({
+        ...note,
         kind: 'waitlisted',
         title: `You're on the waitlist for “${s.title}”`,
-        body: `You are number ${d.position} in line. We'll tell you when a seat frees up.`,
+        body: `You are number ${event.data.position} in line. We'll tell you when a seat frees up.`,
       });
-    }
-    case 'WaitlistPromoted': {
-      const d = event.data as D<'WaitlistPromoted'>;
-      await sink.setAudience(sessionId, d.memberId, 'registered');
-      return sink.notify(event, [d.memberId], {
-        ...base,
+    if (event.type === 'WaitlistPromoted')
+      notes.push({
+        ...note,
         kind: 'promoted',
         title: `A seat opened up: you're in “${s.title}”`,
         body: `You moved from the waitlist to registered. It starts ${when(s.starts_at, s.timezone)}.`,
       });
-    }
-    case 'RegistrationCancelled': {
-      const d = event.data as D<'RegistrationCancelled'>;
-      await sink.setAudience(sessionId, d.memberId, 'cancelled');
-      return;
-    }
-    case 'SessionRescheduled': {
-      const d = event.data as D<'SessionRescheduled'>;
-      await client.query('UPDATE notification_sessions SET starts_at = $2 WHERE session_id = $1', [
-        sessionId,
-        d.startsAt,
-      ]);
-      return sink.notify(event, await sink.audience(sessionId), {
-        ...base,
-        kind: 'rescheduled',
-        title: `“${s.title}” has a new time`,
-        body: `It now starts ${when(d.startsAt, s.timezone)} (was ${when(d.previousStartsAt, s.timezone)}).`,
-      });
-    }
-    case 'SessionDetailsChanged': {
-      const d = event.data as D<'SessionDetailsChanged'>;
-      if (d.title)
-        await client.query('UPDATE notification_sessions SET title = $2 WHERE session_id = $1', [
-          sessionId,
-          d.title,
-        ]);
-      const changed = Object.keys(d).filter((k) => k !== 'sessionId' && k !== 'capacity');
-      if (changed.length === 0) return;
-      return sink.notify(event, await sink.audience(sessionId), {
-        ...base,
-        kind: 'changed',
-        title: `The host updated “${d.title ?? s.title}”`,
-        body: `Changed: ${changed.join(', ').replace('meetingUrl', 'meeting link')}.`,
-      });
-    }
-    case 'SessionCancelled': {
-      const d = event.data as D<'SessionCancelled'>;
-      return sink.notify(event, await sink.audience(sessionId), {
-        ...base,
-        kind: 'cancelled',
-        title: `“${s.title}” was cancelled`,
-        body: d.reason ? `Reason: ${d.reason}` : 'The session will not take place.',
-      });
-    }
-    case 'ReminderDue': {
-      const d = event.data as D<'ReminderDue'>;
-      const recipients = [s.host_id, ...(await sink.audience(sessionId, ['registered']))];
-      return sink.notify(event, recipients, {
-        ...base,
-        kind: `reminder-${d.kind}`,
-        title: `“${s.title}” starts in ${d.kind === '24h' ? '24 hours' : '1 hour'}`,
-        body: `It starts ${when(d.startsAt, s.timezone)}.`,
-      });
-    }
   }
+  const list = [...audience.values()];
+  if (list.length > 0) {
+    await db.query(
+      `INSERT INTO notification_audience (session_id, member_id, status)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+       ON CONFLICT (session_id, member_id) DO UPDATE SET status = excluded.status`,
+      [list.map((a) => a[0]), list.map((a) => a[1]), list.map((a) => a[2])],
+    );
+  }
+  await insertNotes(db, notes);
 }
 
-/** In-app notifications about registrations, waitlists, changes, cancellations and reminders. */
-export const notificationsProjector: Projector = {
-  name: 'notifications',
-  kind: 'read-model',
-  tables: ['notifications', 'notification_sessions', 'notification_audience'],
-  eventTypes: [
-    'SessionScheduled',
-    'SessionDetailsChanged',
-    'SessionRescheduled',
-    'SessionCancelled',
-    'MemberRegistered',
-    'MemberWaitlisted',
-    'RegistrationCancelled',
-    'WaitlistPromoted',
-    'ReminderDue',
-    'NotificationsRead',
-    'SwapProposed',
-    'SwapAccepted',
-    'SwapDeclined',
-    'SwapMessageSent',
-  ],
-  handle: async (client, events) => {
-    const direct = directSink(client);
-    await inRuns(
-      events,
-      RUN_GROUPS,
-      async (run, group) => {
-        if (group === 'scheduled') return insertSessions(client, run);
-        const { sink, flush } = await runSink(client, run, group === 'reminders');
-        for (const event of run) await apply(client, event, sink);
-        await flush();
-      },
-      (event) => apply(client, event, direct),
+/**
+ * News about a session for the people in it: a new time, new details, a cancellation, a reminder. These read
+ * audiences but never change them; a new title or time is kept in memory for the run's later events, and
+ * written once per session at the end.
+ */
+async function news(
+  db: PoolClient,
+  run: Run<'SessionRescheduled' | 'SessionDetailsChanged' | 'SessionCancelled' | 'ReminderDue'>,
+) {
+  const ids = run.map((e) => e.data.sessionId);
+  const sessions = await sessionsOf(db, ids);
+  const audience = await audiencesOf(db, ids);
+  const changed = new Map<string, { title?: string; startsAt?: string }>();
+  const notes: Note[] = [];
+  const tell = (
+    event: (typeof run)[number],
+    memberIds: string[],
+    n: Pick<Note, 'kind' | 'title' | 'body'>,
+  ) => {
+    for (const memberId of memberIds) notes.push({ event, memberId, sessionId: event.data.sessionId, ...n });
+  };
+  for (const event of run) {
+    const { sessionId } = event.data;
+    const s = sessions.get(sessionId);
+    if (!s) continue;
+    switch (event.type) {
+      case 'SessionRescheduled': {
+        const d = event.data;
+        s.starts_at = d.startsAt;
+        changed.set(sessionId, { ...changed.get(sessionId), startsAt: d.startsAt });
+        tell(event, audience(sessionId), {
+          kind: 'rescheduled',
+          title: `“${s.title}” has a new time`,
+          body: `It now starts ${when(d.startsAt, s.timezone)} (was ${when(d.previousStartsAt, s.timezone)}).`,
+        });
+        break;
+      }
+      case 'SessionDetailsChanged': {
+        const d = event.data;
+        const title = d.title ?? s.title;
+        if (d.title) {
+          s.title = d.title;
+          changed.set(sessionId, { ...changed.get(sessionId), title: d.title });
+        }
+        const fields = Object.keys(d).filter((k) => k !== 'sessionId' && k !== 'capacity');
+        if (fields.length === 0) break;
+        tell(event, audience(sessionId), {
+          kind: 'changed',
+          title: `The host updated “${title}”`,
+          body: `Changed: ${fields.join(', ').replace('meetingUrl', 'meeting link')}.`,
+        });
+        break;
+      }
+      case 'SessionCancelled':
+        tell(event, audience(sessionId), {
+          kind: 'cancelled',
+          title: `“${s.title}” was cancelled`,
+          body: event.data.reason ? `Reason: ${event.data.reason}` : 'The session will not take place.',
+        });
+        break;
+      case 'ReminderDue': {
+        const d = event.data;
+        tell(event, [s.host_id, ...audience(sessionId, ['registered'])], {
+          kind: `reminder-${d.kind}`,
+          title: `“${s.title}” starts in ${d.kind === '24h' ? '24 hours' : '1 hour'}`,
+          body: `It starts ${when(d.startsAt, s.timezone)}.`,
+        });
+        break;
+      }
+    }
+  }
+  const list = [...changed];
+  if (list.length > 0) {
+    await db.query(
+      `UPDATE notification_sessions s SET title = coalesce(v.title, s.title), starts_at = coalesce(v.starts, s.starts_at)
+         FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(id, title, starts) WHERE s.session_id = v.id`,
+      [list.map(([id]) => id), list.map(([, c]) => c.title ?? null), list.map(([, c]) => c.startsAt ?? null)],
     );
+  }
+  await insertNotes(db, notes);
+}
+
+/**
+ * A member read notifications (these ids, or all up to then): each unread one takes the time of the first read
+ * in the run that covers it, as one read at a time would have marked it.
+ */
+async function markRead(db: PoolClient, run: Run<'NotificationsRead'>) {
+  await db.query(
+    `UPDATE notifications n SET read_at = m.at
+       FROM (SELECT DISTINCT ON (x.notification_id) x.notification_id, v.at
+               FROM unnest($1::text[], $2::timestamptz[], $3::jsonb[]) WITH ORDINALITY AS v(member_id, at, ids, i)
+               JOIN notifications x ON x.member_id = v.member_id AND x.read_at IS NULL AND x.created_at <= v.at
+                AND (v.ids IS NULL OR x.notification_id IN (SELECT jsonb_array_elements_text(v.ids)))
+              ORDER BY x.notification_id, v.i) m
+      WHERE n.notification_id = m.notification_id`,
+    [
+      run.map((e) => e.data.memberId),
+      run.map((e) => e.recordedAt),
+      run.map((e) => (e.data.ids ? JSON.stringify(e.data.ids) : null)),
+    ],
+  );
+}
+
+type SwapRun = RunOf<SwapEvent, 'SwapProposed' | 'SwapAccepted' | 'SwapDeclined' | 'SwapMessageSent'>;
+
+/**
+ * Swap news for the other member: a proposal, its answer, a message. Without names or message text: those are
+ * personal data, erased with their author, and a notification outlives its event's key. The skills say which swap.
+ */
+async function swapNews(db: PoolClient, run: SwapRun) {
+  const notes: Note[] = [];
+  for (const event of run) {
+    const base = { event, sessionId: null };
+    switch (event.type) {
+      case 'SwapProposed': {
+        const d = event.data;
+        notes.push({
+          ...base,
+          memberId: d.receiverId,
+          kind: 'swap-proposed',
+          title: `Swap proposal: ${d.wantSkill} for ${d.offerSkill}`,
+          body: `A member would teach you ${d.offerSkill} for ${d.wantSkill}. Answer it on your swaps page within 14 days.`,
+        });
+        break;
+      }
+      case 'SwapAccepted':
+      case 'SwapDeclined': {
+        const accepted = event.type === 'SwapAccepted';
+        notes.push({
+          ...base,
+          memberId: event.data.proposerId,
+          kind: accepted ? 'swap-accepted' : 'swap-declined',
+          title: accepted ? 'Your swap proposal was accepted' : 'Your swap proposal was declined',
+          body: accepted
+            ? 'Plan your sessions together on the swap’s page.'
+            : 'Your matches page has other members to swap with.',
+        });
+        break;
+      }
+      case 'SwapMessageSent':
+        notes.push({
+          ...base,
+          memberId: event.data.recipientId,
+          kind: 'swap-message',
+          title: 'New message in a swap',
+          body: 'Read it on the swap’s page.',
+        });
+        break;
+    }
+  }
+  await insertNotes(db, notes);
+}
+
+/** In-app notifications about registrations, waitlists, changes, cancellations, reminders and swaps. */
+export const notificationsProjector = defineProjector<SessionEvent | SwapEvent>({
+  name: 'notifications',
+  tables: ['notifications', 'notification_sessions', 'notification_audience'],
+  on: {
+    SessionScheduled: addSessions,
+    MemberRegistered: seats,
+    MemberWaitlisted: seats,
+    WaitlistPromoted: seats,
+    RegistrationCancelled: seats,
+    SessionRescheduled: news,
+    SessionDetailsChanged: news,
+    SessionCancelled: news,
+    ReminderDue: news,
+    NotificationsRead: markRead,
+    SwapProposed: swapNews,
+    SwapAccepted: swapNews,
+    SwapDeclined: swapNews,
+    SwapMessageSent: swapNews,
   },
-};
+});
