@@ -1,6 +1,6 @@
 // The swap walk in Chromium against the real app, as far as it is built: two members with mirrored skills find
-// each other on /me/matches, one proposes from the match card, the other accepts on the swap's page, and both
-// see it accepted in their list. Screenshots at 1280 and 390 px go to /tmp/shots-h17 (SHOTS=1).
+// each other on /me/matches, one proposes from the match card, the other accepts on the swap's page, they
+// exchange messages in its thread, and the swap shows as accepted in the list. Screenshots at 1280 and 390 px go to /tmp/shots-h17 (SHOTS=1).
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -73,6 +73,21 @@ describe.skipIf(!hasChromium)('two members swap skills in Chromium', () => {
     expect(await benPage.locator('main').innerText()).toContain('Accepted');
     expect(await benPage.getByRole('button', { name: 'Accept swap' }).count()).toBe(0);
     await shoot(benPage, 'swap-accepted');
+
+    // They talk in the swap's thread: the proposal's message first, then the answers, oldest first.
+    await benPage.locator('astro-island:not([ssr])', { hasText: 'Send message' }).waitFor();
+    await benPage.locator('#swap-reply').fill('Deal! Tuesday at 7?');
+    await Promise.all([
+      benPage.waitForEvent('framenavigated'),
+      benPage.getByRole('button', { name: 'Send message' }).click(),
+    ]);
+    await benPage.waitForLoadState('load');
+    await anaPage.goto(swapUrl);
+    expect(await anaPage.locator('.message-body').allInnerTexts()).toEqual([
+      'Hi Ben! TypeScript for guitar, evenings work for me.',
+      'Deal! Tuesday at 7?',
+    ]);
+    await shoot(anaPage, 'thread');
 
     await anaPage.goto(`${site.base}/swaps`);
     expect(await anaPage.locator('.swap-row').first().innerText()).toContain('Accepted');

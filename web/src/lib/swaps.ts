@@ -15,6 +15,13 @@ export type Swap = {
   expiresAt: string;
 };
 
+export type Message = {
+  id: string;
+  author: { id: string; displayName: string };
+  body: string;
+  sentAt: string;
+};
+
 type Rating = { averageRating: number | null; ratingCount: number };
 
 export type Match = {
