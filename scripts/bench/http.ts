@@ -107,6 +107,8 @@ export async function benchHttp(
     uncached: boolean;
     /** Session cookies of signed-in members: the signed-in rows (none: not measured). */
     signedIn: string[];
+    /** Only these endpoints signed in (quick mode: a listing, a profile and their pages); none: all of them. */
+    signedInEndpoints?: string[];
     /** Only these kinds of rows (the trivial route is always measured). */
     kinds?: Set<string>;
   },
@@ -140,6 +142,7 @@ export async function benchHttp(
     ...(options.signedIn.length
       ? measured
           .filter((e) => e.kind !== 'limit')
+          .filter((e) => !options.signedInEndpoints || options.signedInEndpoints.includes(e.name))
           .map((e) => ({
             ...e,
             name: `${e.name} (signed in)`,

@@ -183,6 +183,17 @@ try {
               pages: built,
               uncached: !quick,
               signedIn,
+              // CI's run stays under 2 minutes: a listing, a profile and their pages signed in.
+              ...(quick
+                ? {
+                    signedInEndpoints: [
+                      'GET /api/sessions',
+                      'GET /api/users/:id',
+                      'page /sessions',
+                      'page /users/:id',
+                    ],
+                  }
+                : {}),
               ...(httpKinds ? { kinds: httpKinds } : {}),
             },
             log,

@@ -50,6 +50,9 @@ try {
     if (process.env.PROBE_SQL) console.log(String(a[0]).slice(0, 100).replace(/\s+/g, ' '));
     return query(...a);
   }) as typeof query;
+  if (process.env.PROBE_SAVE) {
+    writeFileSync(process.env.PROBE_SAVE, (await platform.http.inject({ url: '/api/sessions' })).body);
+  }
   const cookie = `${SESSION_COOKIE}=${await openSession(pool, c.members[0]!, 'probe')}`;
   const paths = process.env.PROBE_PATHS
     ? process.env.PROBE_PATHS.split(',')
