@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { projectorSpec } from '../../infra/testing/projector-spec.ts';
-import type { IdentityEvent } from '../../modules/identity/index.ts';
-import type { ModerationEvent } from '../../modules/moderation/index.ts';
-import type { SwapEvent } from '../../modules/swaps/index.ts';
 import { matchesProjector } from './projector.ts';
 
-const spec = await projectorSpec<IdentityEvent | ModerationEvent | SwapEvent>(matchesProjector);
+const spec = await projectorSpec(matchesProjector);
 const members = () =>
   spec.rows('SELECT member_id, teach_keys, learn_keys, listed FROM match_members ORDER BY member_id');
 const signedUp = (memberId: string, at: string) => ({

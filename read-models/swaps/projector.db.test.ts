@@ -3,7 +3,7 @@ import { projectorSpec } from '../../infra/testing/projector-spec.ts';
 import type { SwapEvent } from '../../modules/swaps/index.ts';
 import { swapsProjector } from './projector.ts';
 
-const spec = await projectorSpec<SwapEvent>(swapsProjector);
+const spec = await projectorSpec(swapsProjector);
 const rows = () =>
   spec.rows(
     'SELECT swap_id, proposer_id, receiver_id, offer_skill, want_skill, status FROM swaps ORDER BY swap_id',
