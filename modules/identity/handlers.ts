@@ -13,14 +13,13 @@ import {
 } from '../../infra/event-store/index.ts';
 import { decide, type IdentityCommand } from './decide.ts';
 import { claimStreamOf, emailHashIn, normalizeEmail } from './email.ts';
-import type { GRANTABLE_ROLES, IdentityEvent } from './events.ts';
+import { type GRANTABLE_ROLES, type IdentityEvent, memberStream } from './events.ts';
 import { evolve, initialMember, type Member, type MemberEvent, type Profile } from './member.ts';
 import { passwordWeakness, personalWords } from './password-strength.ts';
 import { dummyPasswordHash, hashPassword, passwordMatches } from './passwords.ts';
 import { normalizeSkills } from './skills.ts';
 
 export { normalizeEmail };
-export const memberStream = (memberId: string) => `member-${memberId}`;
 /** The claim on an address is keyed by a keyed hash: the address itself is personal data and stays out of stream ids. */
 export const emailStream = async (store: Pick<EventStore, 'keyedHash'>, email: string, client?: PoolClient) =>
   claimStreamOf(await emailHashIn(store, email, client));

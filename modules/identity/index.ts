@@ -6,13 +6,17 @@ import { GRANTABLE_ROLES, identityEvents } from './events.ts';
 import { changeRole, loadMember, memberIdForEmail, signUp, updateProfile } from './handlers.ts';
 import { authenticate } from './http/authenticate.ts';
 import { skillSpellings } from './http/facts.ts';
+import { profileRoutes } from './http/profiles.ts';
 import { identityRoutes } from './routes.ts';
 import { suspensionEnforcer } from './suspension.ts';
 
 export const identity: ModuleDefinition = {
   name: 'identity',
   events: identityEvents,
-  routes: identityRoutes,
+  routes: async (app, context) => {
+    await identityRoutes(app, context);
+    await profileRoutes(app, context);
+  },
   consumers: [suspensionEnforcer, deletedAvatars],
   dataUpgrades: [emailClaimsKeyed],
 };
