@@ -1,11 +1,11 @@
 import type { PoolClient } from '../../infra/db/index.ts';
 import type { Recorded } from '../../infra/event-store/index.ts';
 import { defineProjector } from '../../infra/projections/index.ts';
-import type { FeedbackEvent } from '../../modules/feedback/index.ts';
-import { type IdentityEvent, skillKey } from '../../modules/identity/index.ts';
-import type { ModerationEvent } from '../../modules/moderation/index.ts';
-import type { SessionEvent } from '../../modules/sessions/index.ts';
-import type { SwapEvent } from '../../modules/swaps/index.ts';
+import type { FeedbackEvent } from '../../modules/feedback/events.ts';
+import { type IdentityEvent, skillKey } from '../../modules/identity/events.ts';
+import type { ModerationEvent } from '../../modules/moderation/events.ts';
+import type { SessionEvent } from '../../modules/sessions/events.ts';
+import type { SwapEvent } from '../../modules/swaps/events.ts';
 
 type Read = IdentityEvent | SessionEvent | FeedbackEvent | ModerationEvent | SwapEvent;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Queryable } from '../../infra/db/index.ts';
 import { cursorId, cursorTime, decodeCursor, encodeCursor, type Page } from '../../infra/http/cursor.ts';
-import { skillKey } from '../../modules/identity/index.ts';
+import { skillKey } from '../../modules/identity/events.ts';
 import type { MatchView } from './views.ts';
 
 /** A time zone's offset from UTC at `at`, in minutes (DST included). */

@@ -1,7 +1,7 @@
 import type { PoolClient } from '../../infra/db/index.ts';
 import { defineProjector, type RunOf } from '../../infra/projections/index.ts';
 import type { SessionEvent } from '../../modules/sessions/events.ts';
-import type { SwapEvent } from '../../modules/swaps/index.ts';
+import type { SwapEvent } from '../../modules/swaps/events.ts';
 import { audiencesOf, insertNotes, type Note, sessionsOf, when } from './notes.ts';
 
 type Run<K extends SessionEvent['type']> = RunOf<SessionEvent, K>;

@@ -1,9 +1,9 @@
 import type { PoolClient } from '../../infra/db/index.ts';
 import type { Recorded } from '../../infra/event-store/index.ts';
 import { defineProjector } from '../../infra/projections/index.ts';
-import type { IdentityEvent } from '../../modules/identity/index.ts';
-import type { ModerationEvent } from '../../modules/moderation/index.ts';
-import type { SwapEvent } from '../../modules/swaps/index.ts';
+import type { IdentityEvent } from '../../modules/identity/events.ts';
+import type { ModerationEvent } from '../../modules/moderation/events.ts';
+import type { SwapEvent } from '../../modules/swaps/events.ts';
 
 type Read = SwapEvent | IdentityEvent | ModerationEvent;
 

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../infra/db/index.ts';
 import { decodeCursor, encodeCursor, type Page, timeAndId } from '../../infra/http/cursor.ts';
-import type { SwapStatus } from '../../modules/swaps/index.ts';
+import type { SwapStatus } from '../../modules/swaps/events.ts';
 import type { MessageView, SwapView } from './views.ts';
 
 type Row = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SwapStatus } from '../../modules/swaps/index.ts';
+import type { SwapStatus } from '../../modules/swaps/events.ts';
 
 // What swap queries return, routes answer with, and web imports as types.
 
