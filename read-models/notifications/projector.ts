@@ -1,6 +1,7 @@
 import type { PoolClient } from '../../infra/db/index.ts';
 import { defineProjector, type RunOf } from '../../infra/projections/index.ts';
 import type { SessionEvent } from '../../modules/sessions/events.ts';
+import type { SwapEvent } from '../../modules/swaps/events.ts';
 import { audiencesOf, insertNotes, type Note, sessionsOf, when } from './notes.ts';
 
 type Run<K extends SessionEvent['type']> = RunOf<SessionEvent, K>;
@@ -189,8 +190,58 @@ async function markRead(db: PoolClient, run: Run<'NotificationsRead'>) {
   );
 }
 
-/** In-app notifications about registrations, waitlists, changes, cancellations and reminders. */
-export const notificationsProjector = defineProjector<SessionEvent>({
+type SwapRun = RunOf<SwapEvent, 'SwapProposed' | 'SwapAccepted' | 'SwapDeclined' | 'SwapMessageSent'>;
+
+/**
+ * Swap news for the other member: a proposal, its answer, a message. Without names or message text: those are
+ * personal data, erased with their author, and a notification outlives its event's key. The skills say which swap.
+ */
+async function swapNews(db: PoolClient, run: SwapRun) {
+  const notes: Note[] = [];
+  for (const event of run) {
+    const base = { event, sessionId: null };
+    switch (event.type) {
+      case 'SwapProposed': {
+        const d = event.data;
+        notes.push({
+          ...base,
+          memberId: d.receiverId,
+          kind: 'swap-proposed',
+          title: `Swap proposal: ${d.wantSkill} for ${d.offerSkill}`,
+          body: `A member would teach you ${d.offerSkill} for ${d.wantSkill}. Answer it on your swaps page within 14 days.`,
+        });
+        break;
+      }
+      case 'SwapAccepted':
+      case 'SwapDeclined': {
+        const accepted = event.type === 'SwapAccepted';
+        notes.push({
+          ...base,
+          memberId: event.data.proposerId,
+          kind: accepted ? 'swap-accepted' : 'swap-declined',
+          title: accepted ? 'Your swap proposal was accepted' : 'Your swap proposal was declined',
+          body: accepted
+            ? 'Plan your sessions together on the swap’s page.'
+            : 'Your matches page has other members to swap with.',
+        });
+        break;
+      }
+      case 'SwapMessageSent':
+        notes.push({
+          ...base,
+          memberId: event.data.recipientId,
+          kind: 'swap-message',
+          title: 'New message in a swap',
+          body: 'Read it on the swap’s page.',
+        });
+        break;
+    }
+  }
+  await insertNotes(db, notes);
+}
+
+/** In-app notifications about registrations, waitlists, changes, cancellations, reminders and swaps. */
+export const notificationsProjector = defineProjector<SessionEvent | SwapEvent>({
   name: 'notifications',
   tables: ['notifications', 'notification_sessions', 'notification_audience'],
   on: {
@@ -204,5 +255,9 @@ export const notificationsProjector = defineProjector<SessionEvent>({
     SessionCancelled: news,
     ReminderDue: news,
     NotificationsRead: markRead,
+    SwapProposed: swapNews,
+    SwapAccepted: swapNews,
+    SwapDeclined: swapNews,
+    SwapMessageSent: swapNews,
   },
 });
