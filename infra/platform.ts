@@ -290,7 +290,7 @@ export async function startPlatform(
         role === 'worker'
           ? []
           : [
-              (scope) => projectionRoutes(scope, { pool, consumers, retrySetAside: retry }),
+              (scope) => projectionRoutes(scope, { pool, consumers, jobs, retrySetAside: retry }),
               ...app.modules
                 .filter((m) => m.routes)
                 .map((m) => (scope: FastifyInstance) => m.routes!(scope, context)),

@@ -88,7 +88,7 @@ let swapPartner: Member | undefined; // whom every caller proposes to
 const swapToMember = async () => swapOf(await member(app), people.member);
 const swapByHost = async () => swapOf(people.host, await member(app));
 const startedSession = () =>
-  session(app, people.host, { startsAt: new Date(Date.now() - 3600_000).toISOString(), complete: false });
+  session(app, people.host, { startsAt: new Date(Date.now() - 2 * 3600_000).toISOString(), complete: false });
 let signups = 0;
 
 //  anonymous, member, host, moderator, admin, suspended
@@ -197,6 +197,11 @@ const rows: Row[] = [
     }),
   ],
   ['GET /api/sessions/:id/reviews', all(200), () => ({ url: `/api/sessions/${past}/reviews` })],
+  [
+    'GET /api/sessions/:id/reviews/mine',
+    [401, 200, 200, 200, 200, 401],
+    () => ({ url: `/api/sessions/${past}/reviews/mine` }),
+  ],
   ['GET /api/users/:id/reviews', all(200), () => ({ url: `/api/users/${people.host.id}/reviews` })],
   // Gamification
   ['GET /api/leaderboards', all(200), () => ({ url: '/api/leaderboards' })],
@@ -321,6 +326,11 @@ const rows: Row[] = [
   ],
   ['GET /api/admin/audit-log', [401, 403, 403, 403, 200, 401], () => ({ url: '/api/admin/audit-log' })],
   ['GET /api/admin/projections', [401, 403, 403, 403, 200, 401], () => ({ url: '/api/admin/projections' })],
+  [
+    'GET /api/admin/projections/rebuilds/:jobId',
+    [401, 403, 403, 403, 404, 401],
+    () => ({ url: '/api/admin/projections/rebuilds/00000000-0000-4000-8000-000000000000' }),
+  ],
   [
     'GET /api/admin/projections/set-aside',
     [401, 403, 403, 403, 200, 401],

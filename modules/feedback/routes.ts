@@ -14,7 +14,7 @@ import {
   requireUser,
 } from '../../infra/http/index.ts';
 import { spendDailyAllowance } from '../../infra/throttle.ts';
-import { getReview, hostReviews, sessionReviews } from '../../read-models/reviews/queries.ts';
+import { getReview, hostReviews, ownReview, sessionReviews } from '../../read-models/reviews/queries.ts';
 import { reviewView } from '../../read-models/reviews/views.ts';
 import { deleteReview, editReview, replyToReview, submitReview } from './handlers.ts';
 import { REVIEW_LIMITS as L } from './limits.ts';
@@ -82,6 +82,29 @@ export function feedbackRoutes(app: FastifyInstance, deps: ModuleContext) {
     },
     async (request) =>
       sessionReviews(deps.pool, request.params.id, request.query.limit, request.query.cursor),
+  );
+
+  r.get(
+    '/api/sessions/:id/reviews/mine',
+    {
+      schema: {
+        tags: ['feedback'],
+        summary: 'Your own review of a session, also when a moderator hid it or you deleted it',
+        description:
+          'status: none (not reviewed: the form may be offered), visible, hidden (by a moderator: shown to you ' +
+          'only, and a second review is refused), deleted (by you; a second review is refused too). ' +
+          'review is null for none and deleted.',
+        params: idParams,
+        response: {
+          200: z.object({
+            status: z.enum(['none', 'visible', 'hidden', 'deleted']),
+            review: reviewView.nullable(),
+          }),
+          ...errors(400, 401),
+        },
+      },
+    },
+    async (request) => ownReview(deps.pool, request.params.id, requireUser(request).id),
   );
 
   r.get(

@@ -65,7 +65,7 @@ export async function pastSession(
   if (options.complete !== false) {
     const attendeeIds = (options.attendees ?? options.registered ?? []).map((m) => m.id);
     const actor = { memberId: host.id, isModerator: false };
-    const now = new Date(Date.parse(startsAt) + 60_000);
+    const now = new Date(Date.parse(startsAt) + 60 * 60_000);
     await onSession(
       app.command,
       sessionId,

@@ -60,7 +60,7 @@ export async function pastSession(
   await onSession(
     app.command,
     id,
-    { type: 'Complete', data: complete, now: new Date(Date.parse(startsAt) + 60_000) },
+    { type: 'Complete', data: complete, now: new Date(Date.parse(startsAt) + 60 * 60_000) },
     { actorId: host.id },
   );
   return id;

@@ -76,6 +76,35 @@ describe('POST /api/me/avatar', () => {
     },
   );
 
+  it('crops a wide image to its centre, as the preview shows it (object-fit: cover), whatever is at its edges', async () => {
+    // A 600×200 image: busy noise on the left third (what a saliency crop picks), plain green in the middle,
+    // plain blue on the right. The preview shows the middle square; the saved avatar must show the same.
+    const noise = await sharp(randomBytes(200 * 200 * 3), { raw: { width: 200, height: 200, channels: 3 } })
+      .png()
+      .toBuffer();
+    const blue = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#0000ff' } })
+      .png()
+      .toBuffer();
+    const wide = await sharp({ create: { width: 600, height: 200, channels: 3, background: '#00ff00' } })
+      .composite([
+        { input: noise, left: 0, top: 0 },
+        { input: blue, left: 400, top: 0 },
+      ])
+      .png()
+      .toBuffer();
+    const { cookie } = await signUpAs(app);
+    const url = (await upload(cookie, wide, 'wide.png', 'image/png')).json().profile.avatarUrl;
+    const saved = (await app.http.inject({ method: 'GET', url })).rawPayload;
+    const { data, info } = await sharp(saved).raw().toBuffer({ resolveWithObject: true });
+    const pixel = (x: number, y: number) => [
+      ...data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3),
+    ];
+    for (const x of [8, 128, 247]) {
+      const [r, g, b] = pixel(x, 128);
+      expect({ x, green: g! > 200 && r! < 60 && b! < 60 }).toEqual({ x, green: true });
+    }
+  });
+
   it('gives a new image a new URL, and the old URL keeps its image', async () => {
     const { cookie } = await signUpAs(app);
     const first = (await upload(cookie, await solid().png().toBuffer(), 'a.png', 'image/png')).json().profile

@@ -36,7 +36,8 @@ export async function processAvatar(input: Buffer, memberId: string): Promise<{ 
   try {
     data = await sharp(input, { limitInputPixels: AVATAR_MAX_PIXELS })
       .rotate()
-      .resize(256, 256, { fit: 'cover', position: 'attention' })
+      // The centre, as the profile editor's preview shows it (object-fit: cover): what the member saw is what is kept.
+      .resize(256, 256, { fit: 'cover', position: 'centre' })
       .webp({ quality: 82 })
       .toBuffer();
   } catch {

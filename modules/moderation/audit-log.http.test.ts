@@ -142,4 +142,21 @@ describe('POST /api/admin/projections/:name/rebuild', () => {
       await new Promise((r) => setTimeout(r, 50));
     expect(await status()).toMatchObject({ status: 'running' });
   });
+
+  it('says how the rebuild ended by its job id (GET .../rebuilds/:jobId), for admins only', async () => {
+    const job = async (who: Member | null, id = jobId) =>
+      call(app, who, 'GET', `/api/admin/projections/rebuilds/${id}`);
+    const deadline = Date.now() + 10_000;
+    let answer = (await job(admin)).json();
+    while (answer.state !== 'completed' && answer.state !== 'failed' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      answer = (await job(admin)).json();
+    }
+    expect(answer).toEqual({ jobId, state: 'completed', error: null });
+    expect((await job(mod)).statusCode).toBe(403);
+    expect((await job(null)).statusCode).toBe(401);
+    expect((await job(admin, '00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
+    const bad = await job(admin, 'not-a-job');
+    expect(bad.statusCode).toBe(400);
+  });
 });

@@ -213,6 +213,17 @@ describe('resolving a report', () => {
     expect(history.every((h) => !Number.isNaN(Date.parse(h.at)))).toBe(true);
   });
 
+  it('says which session a reported review is about (reviewOf), and nothing for other targets', async () => {
+    const rey = await member(app, 'Rey');
+    const onReview = (await report(rey, 'review', annReview, 'unfair to the host')).json().report;
+    const one = (await call(app, mod, 'GET', `/api/moderation/reports/${onReview.id}`)).json();
+    expect(one.reviewOf).toEqual({ sessionId: done, sessionTitle: 'Rye bread' });
+    const onSession = (await report(rey, 'session', done, 'spam in the title')).json().report;
+    expect(
+      (await call(app, mod, 'GET', `/api/moderation/reports/${onSession.id}`)).json().reviewOf,
+    ).toBeNull();
+  });
+
   it('GET /api/moderation/reports/:id: member 403, anonymous 401, unknown 404', async () => {
     const id = (await queue(mod))[0]!.id;
     expect((await call(app, ann, 'GET', `/api/moderation/reports/${id}`)).statusCode).toBe(403);

@@ -24,6 +24,7 @@ import { auditLog } from '../../read-models/audit-log/queries.ts';
 import { auditEntryView } from '../../read-models/audit-log/views.ts';
 import { getReport, reportQueue } from '../../read-models/moderation-queue/queries.ts';
 import { reportView } from '../../read-models/moderation-queue/views.ts';
+import { reviewedSession } from '../../read-models/reviews/queries.ts';
 import { ACTIONS, type ModerationEvent, TARGET_TYPES } from './events.ts';
 import { changeVisibility, fileReport, resolveReport, resolveTarget } from './handlers.ts';
 import { standingOf } from './http/standing-facts.ts';
@@ -99,9 +100,15 @@ export function moderationRoutes(app: FastifyInstance, deps: ModuleContext) {
       schema: {
         tags: ['moderation'],
         summary: 'A report with its history',
+        description:
+          'For a report on a review, `reviewOf` names the session the review is about (else null).',
         params: idParams,
         response: {
-          200: z.object({ report: reportView, history: historySchema }),
+          200: z.object({
+            report: reportView,
+            history: historySchema,
+            reviewOf: z.object({ sessionId: z.string(), sessionTitle: z.string() }).nullable(),
+          }),
           ...errors(401, 403, 404),
         },
       },
@@ -110,8 +117,11 @@ export function moderationRoutes(app: FastifyInstance, deps: ModuleContext) {
       requireRole(request, 'moderator');
       const report = await show(request.params.id);
       const events = await readStreamOf<ModerationEvent>(deps.command.store, reportStream(report.id));
+      const reviewOf =
+        report.target.type === 'review' ? await reviewedSession(deps.pool, report.target.id) : null;
       return {
         report,
+        reviewOf,
         history: events.map((e) => ({ type: e.type, at: e.recordedAt.toISOString(), data: e.data })),
       };
     },

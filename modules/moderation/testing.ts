@@ -64,7 +64,7 @@ export const sessionDetails = (startsAt: string, overrides: Record<string, unkno
 
 /**
  * A session of `host` starting at `startsAt` (default: two days ago), scheduled and registered the day before it
- * starts; completed a minute after the start with every registered member unless `complete` is false.
+ * starts; completed at its end with every registered member unless `complete` is false.
  */
 export async function session(
   app: Platform,
@@ -90,7 +90,7 @@ export async function session(
   }
   if (options.complete ?? Date.parse(startsAt) < Date.now()) {
     const actor = { memberId: host.id, isModerator: false };
-    const now = new Date(Date.parse(startsAt) + 60_000);
+    const now = new Date(Date.parse(startsAt) + 60 * 60_000);
     await onSession(app.command, id, { type: 'Complete', data: { actor }, now }, { actorId: host.id });
   }
   return id;

@@ -5,13 +5,12 @@ import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
 import type { SessionView } from '../../read-models/session-listings/views.ts';
 import { skillswap } from '../index.ts';
-import { call, host, type Member, signUp, waitUntil } from './testing.ts';
+import { call, endedSession, host, type Member, signUp } from './testing.ts';
 
 let app: Platform;
 let ada: Member;
 let ben: Member;
 const ids: Record<string, string> = {};
-let finishedStartsAt: string;
 
 const at = (day: number, hour = 18) =>
   `2031-05-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00Z`;
@@ -27,9 +26,7 @@ const named = (...names: string[]) => names.map((n) => ids[n]);
 beforeAll(async () => {
   app = await startTestPlatform(skillswap);
   [ada, ben] = await Promise.all([signUp(app, 'Ada'), signUp(app, 'Ben')]);
-  finishedStartsAt = new Date(Math.ceil(Date.now() / 1000) * 1000 + 2000).toISOString();
   const plan: [string, Member, Record<string, unknown>][] = [
-    ['finished', ada, { title: 'Already over', skill: 'Chess', startsAt: finishedStartsAt }],
     [
       'python',
       ada,
@@ -57,6 +54,7 @@ beforeAll(async () => {
     ],
     ['bread', ben, { title: 'Scoring loaves', skill: 'baking', startsAt: at(6) }],
   ];
+  ids.finished = await endedSession(app, ada, [], { title: 'Already over', skill: 'Chess' });
   for (const [name, who, overrides] of plan) ids[name] = (await host(app, who, overrides)).id;
   await call(app, ada, 'POST', `/api/sessions/${ids.cancelled}/cancel`, { reason: 'Flu' });
 });
@@ -70,7 +68,6 @@ const scheduledInOrder = () => {
 
 describe('GET /api/sessions', () => {
   it('by default lists scheduled sessions only, soonest first (ties by id)', async () => {
-    await waitUntil(finishedStartsAt);
     expect((await call(app, ada, 'POST', `/api/sessions/${ids.finished}/complete`)).statusCode).toBe(200);
     expect(await idsOf()).toEqual(scheduledInOrder());
   });

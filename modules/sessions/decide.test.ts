@@ -184,6 +184,19 @@ describe('Complete', () => {
     expect(rejected(when(full, complete(undefined, host, before)).result)).toBe('conflict');
   });
 
+  it('refuses while the session is still running, and accepts from its end (start plus duration)', () => {
+    const running = when(full, complete(undefined, host, after)).result;
+    expect(running).toMatchObject({
+      reason: 'conflict',
+      message: expect.stringContaining('once it has ended'),
+    });
+    const lastMinute = new Date(Date.parse(START) + 59 * 60_000);
+    expect(rejected(when(full, complete(undefined, host, lastMinute)).result)).toBe('conflict');
+    expect(
+      when(full, complete(undefined, host, new Date(Date.parse(START) + 60 * 60_000))).result,
+    ).toMatchObject([{ type: 'SessionCompleted' }]);
+  });
+
   it('is for the host only, not even a moderator', () => {
     expect(rejected(when(full, complete(undefined, MOD)).result)).toBe('forbidden');
     expect(rejected(when(full, complete(undefined, stranger)).result)).toBe('forbidden');

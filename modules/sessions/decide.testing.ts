@@ -11,6 +11,8 @@ export const stranger = { memberId: 'stranger', isModerator: false };
 export const START = '2026-12-01T18:00:00Z';
 export const before = new Date('2026-11-30T12:00:00Z');
 export const after = new Date('2026-12-01T18:05:00Z');
+/** After the end of the session of `details` (18:00 for 60 minutes). */
+export const ended = new Date('2026-12-01T19:00:00Z');
 
 export const details: SessionDetails = {
   hostId: HOST,
@@ -99,7 +101,7 @@ export const clone = (
   startsAt = '2026-12-08T18:00:00Z',
   now = before,
 ): SessionCommand => ({ type: 'Clone', data: { actor, sessionId, startsAt }, now });
-export const complete = (attendeeIds?: string[], actor = host, now = after): SessionCommand => ({
+export const complete = (attendeeIds?: string[], actor = host, now = ended): SessionCommand => ({
   type: 'Complete',
   data: { actor, attendeeIds },
   now,

@@ -36,6 +36,8 @@ const reject = (reason: Rejection['reason'], message: string, details?: Rejectio
 });
 
 const hasStarted = (s: Scheduled, now: Date) => now.getTime() >= Date.parse(s.startsAt);
+const hasEnded = (s: Scheduled, now: Date) =>
+  now.getTime() >= Date.parse(s.startsAt) + s.durationMinutes * 60_000;
 
 const HIDDEN = 'A moderator hid this session; it cannot be edited or copied.';
 const notInFuture = (startsAt: string, now: Date) =>
@@ -168,8 +170,12 @@ export function decide(cmd: SessionCommand, state: Session): SessionEvent[] | Re
       if (cmd.data.actor.memberId !== s.hostId)
         return reject('forbidden', 'Only the host can complete this session.');
       if (s.status !== 'scheduled') return reject('conflict', `This session is already ${s.status}.`);
-      if (!hasStarted(s, cmd.now))
-        return reject('conflict', 'A session can be completed once it has started.');
+      // Completing records attendance and opens reviews, and cannot be undone: not while people may still join.
+      if (!hasEnded(s, cmd.now))
+        return reject(
+          'conflict',
+          'A session can be completed only once it has ended (its start time plus its duration).',
+        );
       const attendeeIds = [...new Set(cmd.data.attendeeIds ?? s.registered)];
       const strangers = attendeeIds.filter((id) => !s.registered.includes(id));
       if (strangers.length > 0) {

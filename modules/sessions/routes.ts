@@ -176,7 +176,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ModuleContext) {
       schema: {
         tags: ['sessions'],
         summary:
-          'Complete a session with its attendance (host, after it started; default: everyone registered)',
+          'Complete a session with its attendance (host, once it has ended: 409 before; default: everyone registered)',
         params: idParams,
         body: completeBody,
         response: { 200: one, ...errors(400, 401, 403, 404, 409) },

@@ -8,6 +8,7 @@ import { skillswap } from '../index.ts';
 import {
   call,
   DAY,
+  endedSession,
   fromNow,
   getSession,
   host,
@@ -63,6 +64,7 @@ describe('POST /api/sessions', () => {
       seatsLeft: 2,
       meetingUrl: 'https://meet.example.com/bread',
       viewerRegistration: null,
+      viewerAttendance: null,
       // extras
       endsAt: '2030-06-01T17:30:00.000Z',
       timezone: 'Europe/Berlin',
@@ -241,22 +243,44 @@ describe('POST /api/sessions/:id/complete', () => {
     expect(res.statusCode).toBe(409);
   });
 
-  it('after the start: not the host 403, a stranger as attendee 400, then all registered by default', async () => {
+  it('refuses while the session runs (409 saying it must have ended): one click a minute in ends nothing', async () => {
     await waitUntil(soon.startsAt);
     expect((await call(app, bob, 'POST', `/api/sessions/${soon.id}/registration`)).statusCode).toBe(409);
-    expect((await call(app, eve, 'POST', `/api/sessions/${soon.id}/registration`)).statusCode).toBe(409);
-    expect((await call(app, bob, 'POST', `/api/sessions/${soon.id}/complete`, {})).statusCode).toBe(403);
-    const stranger = await call(app, ada, 'POST', `/api/sessions/${soon.id}/complete`, {
-      attendeeIds: [bob.id, eve.id],
+    const res = await call(app, ada, 'POST', `/api/sessions/${soon.id}/complete`, {});
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error.message).toMatch(/only once it has ended/);
+    expect((await getSession(app, ada, soon.id)).status).toBe('scheduled');
+  });
+
+  it('after the end: not the host 403, a stranger as attendee 400; then each registered member sees their attendance', async () => {
+    const ended = await endedSession(app, ada, [bob, eve]);
+    expect((await call(app, mod, 'POST', `/api/sessions/${ended}/registration`)).statusCode).toBe(409);
+    expect((await call(app, bob, 'POST', `/api/sessions/${ended}/complete`, {})).statusCode).toBe(403);
+    const stranger = await call(app, ada, 'POST', `/api/sessions/${ended}/complete`, {
+      attendeeIds: [bob.id, mod.id],
     });
     expect(stranger.statusCode).toBe(400);
     expect(paths(stranger)).toEqual(['attendeeIds']);
-    const res = await call(app, ada, 'POST', `/api/sessions/${soon.id}/complete`);
+    expect((await getSession(app, bob, ended)).viewerAttendance).toBeNull();
+    const res = await call(app, ada, 'POST', `/api/sessions/${ended}/complete`, { attendeeIds: [bob.id] });
     expect(res.statusCode).toBe(200);
     expect(res.json().session.status).toBe('completed');
-    const attendees = await call(app, ada, 'GET', `/api/sessions/${soon.id}/attendees`);
-    expect(attendees.json().registered).toMatchObject([{ id: bob.id, attended: true }]);
-    expect((await call(app, ada, 'POST', `/api/sessions/${soon.id}/complete`)).statusCode).toBe(409);
+    const attendees = await call(app, ada, 'GET', `/api/sessions/${ended}/attendees`);
+    expect(attendees.json().registered).toMatchObject([
+      { id: bob.id, attended: true },
+      { id: eve.id, attended: false },
+    ]);
+    expect(await getSession(app, bob, ended)).toMatchObject({
+      viewerRegistration: 'registered',
+      viewerAttendance: 'present',
+    });
+    expect(await getSession(app, eve, ended)).toMatchObject({
+      viewerRegistration: 'registered',
+      viewerAttendance: 'absent',
+    });
+    expect((await getSession(app, mod, ended)).viewerAttendance).toBeNull();
+    expect((await getSession(app, ada, ended)).viewerAttendance).toBeNull();
+    expect((await call(app, ada, 'POST', `/api/sessions/${ended}/complete`)).statusCode).toBe(409);
   });
 });
 

@@ -3,6 +3,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import type { Platform } from '../../infra/platform.ts';
 import type { SessionView } from '../../read-models/session-listings/views.ts';
+import { onSession, scheduleSession } from './handlers.ts';
 
 let counter = 0;
 
@@ -62,6 +63,40 @@ export const validSession = (overrides: Record<string, unknown> = {}) => ({
   timezone: 'UTC',
   ...overrides,
 });
+
+/**
+ * A session that has already ended (it started a day ago, or at `startsAt`), scheduled and booked by `registered` two
+ * days before, through the commands with the clock they would have had; not completed. The API refuses completing a
+ * session before its end, so tests complete this one over HTTP.
+ */
+export async function endedSession(
+  app: Platform,
+  who: Member,
+  registered: Member[] = [],
+  overrides: { title?: string; skill?: string; startsAt?: string; durationMinutes?: number } = {},
+) {
+  const startsAt = overrides.startsAt ?? new Date(Date.now() - DAY).toISOString();
+  const then = new Date(Date.parse(startsAt) - DAY);
+  const { sessionIds } = await scheduleSession(
+    app.command,
+    {
+      hostId: who.id,
+      details: { ...validSession(), difficulty: 'beginner', ...overrides, startsAt },
+      now: then,
+    },
+    { actorId: who.id },
+  );
+  const id = sessionIds[0]!;
+  for (const m of registered) {
+    await onSession(
+      app.command,
+      id,
+      { type: 'Register', data: { memberId: m.id }, now: then },
+      { actorId: m.id },
+    );
+  }
+  return id;
+}
 
 /** Hosts a session as `host` and returns it as the API answered (throws unless 201). */
 export async function host(app: Platform, who: Member, overrides: Record<string, unknown> = {}) {

@@ -34,11 +34,13 @@ export function when(startsAt: Date | string, timezone: string) {
       month: 'short',
       hour: '2-digit',
       minute: '2-digit',
+      timeZoneName: 'short',
       timeZone: timezone,
     });
     formats.set(timezone, format);
   }
-  return `${format.format(new Date(startsAt))} (${timezone})`;
+  // The site's format (web/src/lib/format.ts formatDateTime): "Mon 10 Jun, 18:00 CEST", no raw zone id.
+  return format.format(new Date(startsAt));
 }
 
 /** The notifications of a run in one statement, in log order (a repeated id keeps its first row). */

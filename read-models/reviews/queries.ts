@@ -73,3 +73,32 @@ export async function getReview(db: Queryable, reviewId: string): Promise<Review
   );
   return rows[0] ? toView(rows[0]) : null;
 }
+
+export type OwnReviewView = { status: 'none' | 'visible' | 'hidden' | 'deleted'; review: ReviewView | null };
+
+/**
+ * A member's own review of a session, whatever became of it: a session is reviewed once, so its author must learn
+ * that a moderator hid it (or that they deleted it) rather than be offered a form the decider would refuse.
+ */
+export async function ownReview(db: Queryable, sessionId: string, authorId: string): Promise<OwnReviewView> {
+  const { rows } = await db.query<Row & { deleted: boolean; hidden: boolean }>(
+    'SELECT * FROM reviews WHERE session_id = $1 AND author_id = $2 ORDER BY created_at DESC LIMIT 1',
+    [sessionId, authorId],
+  );
+  const row = rows[0];
+  if (!row) return { status: 'none', review: null };
+  if (row.deleted) return { status: 'deleted', review: null };
+  return { status: row.hidden ? 'hidden' : 'visible', review: toView(row) };
+}
+
+/** The session a review is about, whatever became of the review (a moderator reading a report on it needs this). */
+export async function reviewedSession(
+  db: Queryable,
+  reviewId: string,
+): Promise<{ sessionId: string; sessionTitle: string } | null> {
+  const { rows } = await db.query<{ session_id: string; session_title: string }>(
+    'SELECT session_id, session_title FROM reviews WHERE review_id = $1',
+    [reviewId],
+  );
+  return rows[0] ? { sessionId: rows[0].session_id, sessionTitle: rows[0].session_title } : null;
+}

@@ -25,6 +25,7 @@ type Row = {
   waitlist_count: number;
   cancel_reason: string | null;
   viewer_status: string | null;
+  viewer_attended: boolean | null;
   viewer_position: number | null;
   cursor_at: string;
 };
@@ -32,7 +33,7 @@ type Row = {
 // The viewer's own registration and waitlist place ride along with every listing row ($1 is the viewer id).
 // cursor_at: the start time at full (microsecond) precision for the keyset cursor. A JS Date keeps milliseconds
 // only, so a start like 18:00:00.123456 made a cursor that sorts before its own row: the same page came back forever.
-const SELECT = `SELECT l.*, r.status AS viewer_status,
+const SELECT = `SELECT l.*, r.status AS viewer_status, r.attended AS viewer_attended,
     to_char(l.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at,
     CASE WHEN r.status = 'waitlisted' THEN (SELECT count(*) FROM session_registrations w
       WHERE w.session_id = l.session_id AND w.status = 'waitlisted' AND w.queued_at <= r.queued_at) END AS viewer_position
@@ -62,6 +63,12 @@ function toView(r: Row, viewer: Viewer): SessionView {
     seatsLeft: Math.max(0, r.capacity - r.registered_count),
     meetingUrl: mayJoin ? r.meeting_url : null,
     viewerRegistration: registered ? 'registered' : r.viewer_status === 'waitlisted' ? 'waitlisted' : null,
+    viewerAttendance:
+      registered && r.status === 'completed' && r.viewer_attended !== null
+        ? r.viewer_attended
+          ? 'present'
+          : 'absent'
+        : null,
     waitlistPosition: r.viewer_position,
     cancelReason: r.cancel_reason,
   };

@@ -26,6 +26,8 @@ export const sessionView = z.object({
   /** Only for the host, a registered member and moderators; null for everyone else. */
   meetingUrl: z.string().nullable(),
   viewerRegistration: z.enum(['registered', 'waitlisted']).nullable(),
+  /** Whether the host marked the viewer present or absent when completing; null before (or not registered). */
+  viewerAttendance: z.enum(['present', 'absent']).nullable(),
   waitlistPosition: z.number().nullable(),
   cancelReason: z.string().nullable(),
 });

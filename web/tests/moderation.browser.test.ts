@@ -74,7 +74,7 @@ describe.skipIf(!hasChromium)('reporting a review and hiding it in Chromium', ()
     }
 
     // A session two days ago, with the clock it would have had: scheduled and booked the day before, completed
-    // a minute after it started; then the student's one-star review.
+    // at its end; then the student's one-star review.
     const startsAt = new Date(Date.now() - 2 * DAY).toISOString();
     const before = new Date(Date.parse(startsAt) - DAY);
     const { sessionIds } = await scheduleSession(
@@ -110,7 +110,7 @@ describe.skipIf(!hasChromium)('reporting a review and hiding it in Chromium', ()
       {
         type: 'Complete',
         data: { actor: { memberId: host.user.id, isModerator: false }, attendeeIds: [student.user.id] },
-        now: new Date(Date.parse(startsAt) + 60_000),
+        now: new Date(Date.parse(startsAt) + 60 * 60_000),
       },
       { actorId: host.user.id },
     );

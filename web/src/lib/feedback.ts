@@ -8,13 +8,18 @@ import type { LeaderboardEntryView } from '../../../read-models/leaderboards/vie
 import type { NotificationPageView, NotificationView } from '../../../read-models/notifications/views.ts';
 import type { ReviewView } from '../../../read-models/reviews/views.ts';
 import { api, type Page } from './api.ts';
-import { dateFormat } from './format.ts';
+import { formatDay } from './format.ts';
 
 export type { BadgeCatalogue };
+export { formatDay };
 export type Review = ReviewView;
 export type LeaderboardEntry = LeaderboardEntryView;
 export type Notification = NotificationView;
 export type NotificationPage = NotificationPageView;
+
+/** GET /api/sessions/:id/reviews/mine: what became of the viewer's own review of a session. */
+export type OwnReviewStatus = 'none' | 'visible' | 'hidden' | 'deleted';
+export type OwnReview = { status: OwnReviewStatus; review: Review | null };
 
 /** The server's own rules (modules/feedback/limits.ts: the decider's edit window, the request schemas' limit). */
 export const EDIT_WINDOW_DAYS = REVIEW_LIMITS.editWindowDays;
@@ -44,13 +49,6 @@ export function canChange(review: Pick<Review, 'createdAt'>, now = Date.now()): 
 
 export function editableUntil(review: Pick<Review, 'createdAt'>): string {
   return new Date(Date.parse(review.createdAt) + EDIT_WINDOW_DAYS * 86400_000).toISOString();
-}
-
-/** A calendar day ("25 Nov 2026"): reviews and badges are about the day, not the minute. */
-export function formatDay(iso: string, timeZone = 'UTC'): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  return dateFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone }).format(d);
 }
 
 /** Average of a list of ratings with one decimal, or null for none. */

@@ -28,10 +28,32 @@ export function dateFormat(locale: string, options: Intl.DateTimeFormatOptions):
   return f;
 }
 
+/**
+ * The site's one way to print a moment: "Wed 2 Dec, 18:00 CET", in a named zone (the zone's abbreviation, or its
+ * offset where it has none). Server pages, islands and scripts/local-time.ts all use it; formatDay is its day-only
+ * form, formatSpan (session-times.ts) its start-to-end form.
+ */
 export function formatDateTime(iso: string, timeZone = SERVER_TIME_ZONE): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return 'Date to be announced';
   return dateFormat('en-GB', { ...dateTimeOptions, timeZone }).format(date);
+}
+
+/** A calendar day ("25 Nov 2026"): reviews and badges are about the day, not the minute. */
+export function formatDay(iso: string, timeZone = SERVER_TIME_ZONE): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return dateFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone }).format(d);
+}
+
+/** A time of day with seconds ("18:00:05"), for live dashboards. */
+export function formatClock(date: Date, timeZone?: string): string {
+  return dateFormat('en-GB', {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    ...(timeZone ? { timeZone } : {}),
+  }).format(date);
 }
 
 export function formatDuration(minutes: number): string {

@@ -1,8 +1,9 @@
 // Browse filters live in the URL (/sessions?q=…&skill=…) so a search can be shared and works without
 // JavaScript. The form shows calendar days; the API wants instants, so days are read in the viewer's
-// zone and "to" includes its whole day (the API's `to` is exclusive).
+// zone and "to" includes its whole day (the API's `to` is exclusive). A visitor without a profile zone has
+// the browser's zone sent along as `tz` (the form fills it in), so days match the times the cards show.
 
-import { startOfDay } from './session-times.ts';
+import { isTimeZone, startOfDay } from './session-times.ts';
 import { DIFFICULTIES, type Difficulty } from './sessions.ts';
 
 export const STATUSES = ['scheduled', 'completed', 'cancelled', 'all'] as const;
@@ -23,7 +24,15 @@ export type BrowseFilters = {
   to: string;
   status: StatusFilter;
   cursor: string;
+  /** The browser's zone, for a visitor with no profile zone ('' when unknown or not a zone). */
+  tz: string;
+  /** How many results from the soonest "Load more" has shown so far (a page's worth at first). */
+  shown: number;
 };
+
+export const PAGE_SIZE = 12;
+/** The most results one request may bring (the API's limit); past it, pages follow the cursor alone. */
+export const MAX_SHOWN = 96;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -37,6 +46,7 @@ export function readFilters(params: URLSearchParams): BrowseFilters {
   const status = params.get('status') ?? '';
   const from = params.get('from') ?? '';
   const to = params.get('to') ?? '';
+  const tz = text(params, 'tz', 64);
   return {
     q: text(params, 'q', 200),
     skill: text(params, 'skill', 50),
@@ -45,7 +55,15 @@ export function readFilters(params: URLSearchParams): BrowseFilters {
     to: DAY.test(to) ? to : '',
     status: (STATUSES as readonly string[]).includes(status) ? (status as StatusFilter) : 'scheduled',
     cursor: text(params, 'cursor', 500),
+    tz: isTimeZone(tz) ? tz : '',
+    shown: readShown(params.get('shown')),
   };
+}
+
+function readShown(value: string | null): number {
+  const n = Number.parseInt(value ?? '', 10);
+  if (!Number.isFinite(n) || n <= PAGE_SIZE) return PAGE_SIZE;
+  return Math.min(MAX_SHOWN, Math.ceil(n / PAGE_SIZE) * PAGE_SIZE);
 }
 
 export function isFiltered(f: BrowseFilters): boolean {
@@ -53,7 +71,8 @@ export function isFiltered(f: BrowseFilters): boolean {
 }
 
 /** The API request for these filters; dates become the start of the day in `zone`. */
-export function apiPath(f: BrowseFilters, zone: string, limit: number): string {
+export function apiPath(f: BrowseFilters, zone: string): string {
+  const limit = f.cursor ? PAGE_SIZE : f.shown;
   const p = new URLSearchParams({ limit: String(limit), status: f.status });
   if (f.q) p.set('q', f.q);
   if (f.skill) p.set('skill', f.skill);
@@ -75,9 +94,20 @@ export function pageHref(f: BrowseFilters, cursor?: string | null): string {
   if (f.from) p.set('from', f.from);
   if (f.to) p.set('to', f.to);
   if (f.status !== 'scheduled') p.set('status', f.status);
+  if (f.tz && (f.from || f.to)) p.set('tz', f.tz);
   if (cursor) p.set('cursor', cursor);
+  else if (f.shown > PAGE_SIZE) p.set('shown', String(f.shown));
   const qs = p.toString();
   return qs ? `/sessions?${qs}` : '/sessions';
+}
+
+/**
+ * "Load more": the same list with one more page from the soonest (`shown`), so the URL keeps everything shown so far
+ * and a reload or a link without JavaScript lands on the first new result; past MAX_SHOWN, the next page alone.
+ */
+export function moreHref(f: BrowseFilters, nextCursor: string): string {
+  if (f.cursor || f.shown + PAGE_SIZE > MAX_SHOWN) return pageHref(f, nextCursor);
+  return `${pageHref({ ...f, shown: f.shown + PAGE_SIZE })}#result-${f.shown + 1}`;
 }
 
 /** A sentence naming what is being searched for, read out with the results. */

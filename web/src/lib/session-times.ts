@@ -112,8 +112,34 @@ export function timeZoneChoices(): string[] {
 }
 
 /** "America/Argentina/Buenos_Aires" → "America/Argentina/Buenos Aires": IANA names, readable. */
+/**
+ * A zone as people say it: its city and its name ("Tokyo (Japan Time)", "New York (Eastern Time)"), never a raw id
+ * like "America/New_York"; UTC stays UTC.
+ */
 export function zoneName(zone: string): string {
-  return zone.replaceAll('_', ' ');
+  if (zone === 'UTC' || zone === 'Etc/UTC' || zone === 'Etc/GMT') return 'UTC';
+  const city = (zone.split('/').pop() ?? zone).replaceAll('_', ' ');
+  let name = '';
+  try {
+    name =
+      dateFormat('en-GB', { timeZone: zone, timeZoneName: 'longGeneric' })
+        .formatToParts(new Date())
+        .find((p) => p.type === 'timeZoneName')?.value ?? '';
+  } catch {
+    return city;
+  }
+  // Zones without a name of their own answer with an offset ("GMT+03:00"), or with the city again.
+  return name && !/^GMT/.test(name) && !name.includes(city) ? `${city} (${name})` : city;
+}
+
+/** Whether two zones show the same wall time at this instant (Europe/Paris and Europe/Berlin do, mostly). */
+export function sameClock(iso: string, a: string, b: string): boolean {
+  if (a === b) return true;
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return false;
+  const pa = partsIn(a, date);
+  const pb = partsIn(b, date);
+  return pa.y === pb.y && pa.mo === pb.mo && pa.d === pb.d && pa.h === pb.h && pa.mi === pb.mi;
 }
 
 export function browserTimeZone(): string {

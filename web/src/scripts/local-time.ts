@@ -1,11 +1,11 @@
-// Re-renders server-formatted UTC times (<time data-local datetime="...">) in the
-// visitor's own time zone; the zone name stays in the text so it is never ambiguous.
-import { dateTimeOptions } from '../lib/format.ts';
+// Re-renders server-formatted UTC times (<time data-local datetime="...">) in the visitor's own time zone, with
+// the one date format of the site (lib/format.ts); the zone stays in the text so it is never ambiguous.
+import { formatDateTime } from '../lib/format.ts';
+import { browserTimeZone, zoneName } from '../lib/session-times.ts';
 
-const format = new Intl.DateTimeFormat(undefined, dateTimeOptions);
+const zone = browserTimeZone();
 for (const el of document.querySelectorAll<HTMLTimeElement>('time[data-local]')) {
-  const date = new Date(el.dateTime);
-  if (Number.isNaN(date.getTime())) continue;
-  el.textContent = format.format(date);
-  el.title = `Shown in your time zone (${format.resolvedOptions().timeZone})`;
+  if (Number.isNaN(new Date(el.dateTime).getTime())) continue;
+  el.textContent = formatDateTime(el.dateTime, zone);
+  el.title = `Shown in your time zone (${zoneName(zone)})`;
 }
