@@ -107,6 +107,24 @@ const rows: Row[] = [
     },
   ],
   ['GET /api/me', [401, 200, 200, 200, 200, 401], () => ({ url: '/api/me' })],
+  // Account
+  ['GET /api/me/export', [401, 200, 200, 200, 200, 401], () => ({ url: '/api/me/export' })],
+  [
+    'POST /api/auth/password-reset',
+    all(202),
+    (role) => ({
+      url: '/api/auth/password-reset',
+      body: { email: (role === 'anonymous' ? other : people[role]).email },
+    }),
+  ],
+  [
+    'POST /api/auth/password-reset/confirm',
+    all(400),
+    () => ({
+      url: '/api/auth/password-reset/confirm',
+      body: { token: 'no-such-token', newPassword: 'a brand new passphrase here' },
+    }),
+  ],
   [
     'PATCH /api/me/profile',
     [401, 200, 200, 200, 200, 401],

@@ -29,8 +29,11 @@ import {
   setSessionCookie,
 } from './auth-sessions.ts';
 import { AVATAR_MAX_BYTES, avatarStorage, processAvatar } from './avatars.ts';
+import { memberDataExport } from './data-export.ts';
 import { changePassword, checkCredentials, deleteAccount, signUp, updateProfile } from './handlers.ts';
 import { signInRules, tooManyAttempts } from './password-attempts.ts';
+import { spendResetTokens } from './password-reset.ts';
+import { passwordResetRoutes } from './password-reset-routes.ts';
 import {
   changePasswordBody,
   deleteAccountBody,
@@ -65,6 +68,7 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const avatars = avatarStorage(deps.config.dataDir);
   await app.register(multipart, { limits: { fileSize: AVATAR_MAX_BYTES, files: 1, fields: 0 } });
+  passwordResetRoutes(app, deps);
 
   const signIn = async (
     request: FastifyRequest,
@@ -182,6 +186,8 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
     async (request, reply) => {
       const user = requireUser(request);
       await changePassword(deps, user.id, request.body, requestMetadata(request));
+      // A reset link asked for before stands for the old password: it must not outlive it.
+      await spendResetTokens(deps.pool, user.id);
       await revokeMemberSessions(deps.pool, user.id);
       await signIn(request, reply, user.id);
       return reply.code(204).send(null);
@@ -208,6 +214,35 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
       await deleteAccount(deps, user.id, request.body.password, requestMetadata(request));
       clearSessionCookie(reply);
       return reply.code(204).send(null);
+    },
+  );
+
+  r.get(
+    '/api/me/export',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Download my data: everything I wrote or that is about me, as one JSON file',
+        description:
+          'The account and profile, the account history from the event log (no password hashes), sessions hosted ' +
+          'and attended, reviews written and received (hidden ones too), reports filed by me or about what I ' +
+          'wrote (without who filed them), and notifications. Sent as an attachment.',
+        response: {
+          200: z.looseObject({ format: z.number(), exportedAt: z.string() }),
+          ...errors(401),
+        },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      const data = await memberDataExport(deps, user.id);
+      return reply
+        .header(
+          'content-disposition',
+          `attachment; filename="skillswap-data-${data.exportedAt.slice(0, 10)}.json"`,
+        )
+        .header('cache-control', 'no-store')
+        .send(data);
     },
   );
 
