@@ -328,6 +328,7 @@ const EXTRAS = [
   'POST /api/sessions/:id/clone',
   'POST /api/series/:id/cancel',
   'GET /api/me/notifications',
+  'GET /api/me/notifications/:id',
   'POST /api/me/notifications/read',
   'GET /api/me/calendar',
   'POST /api/me/calendar/reset',

@@ -1,6 +1,8 @@
 import type { PoolClient } from '../../infra/db/index.ts';
 import type { StoredEvent } from '../../infra/event-store/index.ts';
 import type { Projector } from '../../infra/projections/index.ts';
+import type { FeedbackEventData } from '../../modules/feedback/index.ts';
+import type { ModerationEventData } from '../../modules/moderation/index.ts';
 import type { SessionEventData } from '../../modules/sessions/index.ts';
 import { inRuns } from '../shared/runs.ts';
 import { directSink, insertSessions, runSink, type Sink, when } from './writes.ts';
@@ -35,6 +37,7 @@ async function apply(client: PoolClient, event: StoredEvent, sink: Sink) {
     );
     return;
   }
+  if (REVIEW_EVENTS.has(event.type)) return reviewNotification(client, event, sink);
   const sessionId = (event.data as { sessionId: string }).sessionId;
   const s = await sink.session(sessionId);
   if (!s) return;
@@ -113,6 +116,16 @@ async function apply(client: PoolClient, event: StoredEvent, sink: Sink) {
         body: d.reason ? `Reason: ${d.reason}` : 'The session will not take place.',
       });
     }
+    case 'SessionCompleted': {
+      const d = event.data as D<'SessionCompleted'>;
+      // Those marked present: the ones who may review it.
+      return sink.notify(event, d.attendeeIds, {
+        ...base,
+        kind: 'rate-session',
+        title: `How was “${s.title}”?`,
+        body: 'Rate your session: a review helps the host, and members choosing their next session.',
+      });
+    }
     case 'ReminderDue': {
       const d = event.data as D<'ReminderDue'>;
       const recipients = [s.host_id, ...(await sink.audience(sessionId, ['registered']))];
@@ -126,11 +139,72 @@ async function apply(client: PoolClient, event: StoredEvent, sink: Sink) {
   }
 }
 
+const REVIEW_EVENTS = new Set(['ReviewSubmitted', 'HostReplied', 'ContentHidden', 'ContentRestored']);
+
+/**
+ * Reviews: a new one tells the host, a reply tells its author, and so does a moderator hiding or restoring it
+ * (the author would otherwise find their review gone, and the form refusing a second one). No names and no
+ * review text in the notification: those are the author's, and stay where moderation and erasure reach them.
+ */
+async function reviewNotification(client: PoolClient, event: StoredEvent, sink: Sink) {
+  if (event.type === 'ReviewSubmitted') {
+    const d = event.data as FeedbackEventData['ReviewSubmitted'];
+    await client.query(
+      `INSERT INTO notification_reviews (review_id, session_id, author_id, host_id) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (review_id) DO NOTHING`,
+      [d.reviewId, d.sessionId, d.authorId, d.hostId],
+    );
+    const s = await sink.session(d.sessionId);
+    if (!s) return;
+    return sink.notify(event, [d.hostId], {
+      kind: 'review',
+      sessionId: d.sessionId,
+      title: `New review of “${s.title}”`,
+      body: `Rated ${d.rating} out of 5. Read it, and reply if you like, on the session page.`,
+    });
+  }
+  const d = event.data as
+    | FeedbackEventData['HostReplied']
+    | ModerationEventData['ContentHidden']
+    | ModerationEventData['ContentRestored'];
+  const reviewId = 'reviewId' in d ? d.reviewId : d.targetType === 'review' ? d.targetId : null;
+  if (!reviewId) return;
+  const { rows } = await client.query<{ session_id: string; author_id: string }>(
+    'SELECT session_id, author_id FROM notification_reviews WHERE review_id = $1',
+    [reviewId],
+  );
+  const review = rows[0];
+  const s = review && (await sink.session(review.session_id));
+  if (!review || !s) return;
+  const base = { sessionId: review.session_id };
+  const note =
+    event.type === 'HostReplied'
+      ? {
+          kind: 'review-reply',
+          title: `The host replied to your review of “${s.title}”`,
+          body: 'Read the reply on the session page.',
+        }
+      : event.type === 'ContentHidden'
+        ? {
+            kind: 'review-hidden',
+            title: `Your review of “${s.title}” was hidden`,
+            body:
+              'A moderator hid it after reports: nobody else sees it, and it no longer counts in the host’s ' +
+              'rating. It stays your review of this session; a moderator may restore it.',
+          }
+        : {
+            kind: 'review-restored',
+            title: `Your review of “${s.title}” is visible again`,
+            body: 'A moderator restored it: it shows on the session page and counts in the host’s rating.',
+          };
+  return sink.notify(event, [review.author_id], { ...base, ...note });
+}
+
 /** In-app notifications about registrations, waitlists, changes, cancellations and reminders. */
 export const notificationsProjector: Projector = {
   name: 'notifications',
   kind: 'read-model',
-  tables: ['notifications', 'notification_sessions', 'notification_audience'],
+  tables: ['notifications', 'notification_sessions', 'notification_audience', 'notification_reviews'],
   eventTypes: [
     'SessionScheduled',
     'SessionDetailsChanged',
@@ -142,6 +216,11 @@ export const notificationsProjector: Projector = {
     'WaitlistPromoted',
     'ReminderDue',
     'NotificationsRead',
+    'SessionCompleted',
+    'ReviewSubmitted',
+    'HostReplied',
+    'ContentHidden',
+    'ContentRestored',
   ],
   handle: async (client, events) => {
     const direct = directSink(client);
