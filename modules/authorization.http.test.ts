@@ -108,6 +108,7 @@ const rows: Row[] = [
   ],
   ['GET /api/me', [401, 200, 200, 200, 200, 401], () => ({ url: '/api/me' })],
   // Account
+  ['GET /api/admin/members', [401, 403, 403, 403, 200, 401], () => ({ url: '/api/admin/members?q=member' })],
   ['GET /api/me/export', [401, 200, 200, 200, 200, 401], () => ({ url: '/api/me/export' })],
   [
     'POST /api/auth/password-reset',

@@ -31,6 +31,7 @@ import {
 import { AVATAR_MAX_BYTES, avatarStorage, processAvatar } from './avatars.ts';
 import { memberDataExport } from './data-export.ts';
 import { changePassword, checkCredentials, deleteAccount, signUp, updateProfile } from './handlers.ts';
+import { memberSearchRoutes } from './member-search-routes.ts';
 import { signInRules, tooManyAttempts } from './password-attempts.ts';
 import { spendResetTokens } from './password-reset.ts';
 import { passwordResetRoutes } from './password-reset-routes.ts';
@@ -69,6 +70,7 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
   const avatars = avatarStorage(deps.config.dataDir);
   await app.register(multipart, { limits: { fileSize: AVATAR_MAX_BYTES, files: 1, fields: 0 } });
   passwordResetRoutes(app, deps);
+  memberSearchRoutes(app, deps);
 
   const signIn = async (
     request: FastifyRequest,

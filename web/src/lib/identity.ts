@@ -35,7 +35,11 @@ export type Profile = {
   };
   badges: { key: string; name: string; awardedAt: string }[];
   joinedAt: string;
+  /** Per skill hosted or rated in (GET /api/users/:id). */
+  skillStats?: SkillStat[];
 };
+
+export type SkillStat = { skill: string; sessionsHosted: number; averageRating: number | null; ratingCount: number };
 
 /**
  * Where to send a member after signing in or up: the path `next` names on this site, else `fallback`. The check is
