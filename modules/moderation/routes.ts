@@ -19,7 +19,7 @@ import { REBUILD_QUEUE } from '../../infra/projections/routes.ts';
 import { spendDailyAllowance } from '../../infra/throttle.ts';
 import { auditLog } from '../../read-models/audit-log/queries.ts';
 import { getReport, reportQueue } from '../../read-models/moderation-queue/queries.ts';
-import { ACTIONS, TARGET_TYPES } from './events.ts';
+import { ACTIONS, REPORT_CATEGORIES, TARGET_TYPES } from './events.ts';
 import { changeVisibility, fileReport, resolveReport, resolveTarget } from './handlers.ts';
 import { historySchema, note, reportSchema, spamFlag, until } from './schemas.ts';
 import { standingOf } from './standing-facts.ts';
@@ -43,6 +43,10 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
           targetType: z.enum(TARGET_TYPES, { error: 'must be session, review or user' }),
           targetId: id(),
           reason: multiLine({ min: 3, max: 1000 }),
+          category: z
+            .enum(REPORT_CATEGORIES, { error: 'must be spam, harassment, inappropriate or other' })
+            .default('other')
+            .describe('What the report is about; moderators see it beside the reason'),
         }),
         response: { 201: z.object({ report: reportSchema }), ...errors(400, 401, 403, 404, 409, 429) },
       },

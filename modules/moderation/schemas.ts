@@ -32,6 +32,7 @@ export const reportSchema = z.object({
   id: z.string(),
   status: z.enum(['open', 'resolved']),
   reason: z.string(),
+  category: z.enum(['spam', 'harassment', 'inappropriate', 'other']),
   weight: z.number(),
   source: z.enum(['member', 'system']),
   reporterId: z.string(),

@@ -70,6 +70,7 @@ export const contentScreener: Reactor = {
         ownerId: target.ownerId,
         reason: `contains blocked ${hits.length > 1 ? 'terms' : 'term'}: ${hits.join(', ')}`,
         source: 'system' as const,
+        category: 'other' as const,
         standing: null,
       };
       const metadata = {

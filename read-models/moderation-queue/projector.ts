@@ -97,10 +97,10 @@ async function apply(
       const r = d as D<'ReportFiled'>;
       await client.query(
         `INSERT INTO moderation_reports (report_id, reporter_id, target_type, target_id, owner_id, reason, weight, source,
-           status, filed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9)
+           status, filed_at, category)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10)
          ON CONFLICT (report_id) DO UPDATE SET reason = $6, weight = $7, status = 'open', action = NULL, note = NULL,
-           moderator_id = NULL, filed_at = $9, resolved_at = NULL`,
+           moderator_id = NULL, filed_at = $9, resolved_at = NULL, category = $10`,
         [
           r.reportId,
           r.reporterId,
@@ -111,6 +111,7 @@ async function apply(
           r.weight,
           r.source,
           event.recordedAt,
+          r.category,
         ],
       );
       await client.query(

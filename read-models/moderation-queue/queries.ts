@@ -4,6 +4,7 @@ export type QueueItem = {
   id: string;
   status: 'open' | 'resolved';
   reason: string;
+  category: 'spam' | 'harassment' | 'inappropriate' | 'other';
   weight: number;
   source: 'member' | 'system';
   reporterId: string;
@@ -27,6 +28,7 @@ type Row = {
   report_id: string;
   status: 'open' | 'resolved';
   reason: string;
+  category: QueueItem['category'];
   weight: number;
   source: 'member' | 'system';
   reporter_id: string;
@@ -56,6 +58,7 @@ const toItem = (r: Row): QueueItem => ({
   id: r.report_id,
   status: r.status,
   reason: r.reason,
+  category: r.category,
   weight: Number(r.weight),
   source: r.source,
   reporterId: r.reporter_id,
@@ -120,6 +123,7 @@ export async function memberReports(db: Queryable, memberId: string) {
   );
   const about = (r: Row) => ({
     target: { type: r.target_type, id: r.target_id },
+    category: r.category,
     reason: r.reason,
     status: r.status,
     action: r.action,

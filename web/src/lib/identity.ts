@@ -39,7 +39,12 @@ export type Profile = {
   skillStats?: SkillStat[];
 };
 
-export type SkillStat = { skill: string; sessionsHosted: number; averageRating: number | null; ratingCount: number };
+export type SkillStat = {
+  skill: string;
+  sessionsHosted: number;
+  averageRating: number | null;
+  ratingCount: number;
+};
 
 /**
  * Where to send a member after signing in or up: the path `next` names on this site, else `fallback`. The check is

@@ -4,10 +4,22 @@
 export type TargetType = 'session' | 'review' | 'user';
 export type ResolveAction = 'dismiss' | 'hide' | 'suspend';
 
+export type ReportCategory = 'spam' | 'harassment' | 'inappropriate' | 'other';
+
+/** How moderators see each category. Reports from before categories read as "Other". */
+export const CATEGORY_LABEL: Record<ReportCategory, string> = {
+  spam: 'Spam',
+  harassment: 'Harassment',
+  inappropriate: 'Inappropriate',
+  other: 'Other',
+};
+
 export type Report = {
   id: string;
   status: 'open' | 'resolved';
   reason: string;
+  /** Absent only from an older server. */
+  category?: ReportCategory;
   weight: number;
   source: 'member' | 'system';
   reporterId: string;
