@@ -18,6 +18,7 @@ const configSchema = z.object({
   PORT: intFrom(0, 65535, 3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  DATABASE_DIRECT_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   DB_CONNECT_TIMEOUT_MS: intFrom(0, 600_000, 3000),
   DB_STATEMENT_TIMEOUT_MS: intFrom(0, 86_400_000, 5000),
@@ -50,6 +51,8 @@ const EXPECTED: Record<Variable, string> = {
   PORT: 'a number from 0 to 65535',
   HOST: 'an interface name or address, such as 127.0.0.1 or 0.0.0.0',
   DATABASE_URL: 'a postgres:// or postgresql:// URL',
+  DATABASE_DIRECT_URL:
+    'a postgres:// or postgresql:// URL, of the same database as DATABASE_URL but not through a pooler',
   DATA_DIR: 'a directory path',
   DB_CONNECT_TIMEOUT_MS: 'a whole number of milliseconds from 0 (no timeout) to 600000',
   DB_STATEMENT_TIMEOUT_MS: 'a whole number of milliseconds from 0 (no timeout) to 86400000',
@@ -75,13 +78,23 @@ const EXPECTED: Record<Variable, string> = {
 };
 
 /** Their values never appear in a message: they hold passwords or are secrets themselves. */
-const SECRET: ReadonlySet<Variable> = new Set(['DATABASE_URL', 'SMTP_URL', 'SESSION_SECRET']);
+const SECRET: ReadonlySet<Variable> = new Set([
+  'DATABASE_URL',
+  'DATABASE_DIRECT_URL',
+  'SMTP_URL',
+  'SESSION_SECRET',
+]);
 
 export type Config = {
   env: 'development' | 'production' | 'test';
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /**
+   * The same database without a pooler in between, for what needs a session of its own (LISTEN, session advisory
+   * locks, pg-boss, migrations, rebuilds). Set apart from DATABASE_URL, it makes DATABASE_URL a transaction pooler.
+   */
+  databaseDirectUrl: string | undefined;
   dataDir: string;
   /**
    * The timeouts of the server's requests and projectors on the database. Migrations, rebuilds and the admin
@@ -131,6 +144,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${names.map((n) => problem(n, given[n])).join('\n')}`);
   }
   const c = parsed.data;
+  if (c.DATABASE_DIRECT_URL && !c.DATABASE_URL)
+    throw new ConfigError(
+      'Invalid configuration:\n  DATABASE_DIRECT_URL: set only with DATABASE_URL (the pooled URL of the same database)',
+    );
   if (c.NODE_ENV === 'production' && (!c.SESSION_SECRET || c.SESSION_SECRET === DEVELOPMENT_SESSION_SECRET)) {
     const why = c.SESSION_SECRET ? 'not the development value' : 'set when NODE_ENV=production';
     throw new ConfigError(
@@ -142,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: c.PORT,
     host: c.HOST,
     databaseUrl: c.DATABASE_URL,
+    databaseDirectUrl: c.DATABASE_DIRECT_URL,
     dataDir: path.resolve(c.DATA_DIR),
     database: {
       connectMs: c.DB_CONNECT_TIMEOUT_MS,

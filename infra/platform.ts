@@ -51,6 +51,13 @@ export type Platform = Deps & {
 };
 
 /**
+ * What a process does (`npm run serve -- --role=...`): `web` serves HTTP and appends, `worker` runs projectors,
+ * reactors and jobs, `all` both. Any number of each may share one database.
+ */
+export const ROLES = ['all', 'web', 'worker'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
  * Starts SkillSwap: database (embedded unless DATABASE_URL), migrations, event store, projectors, jobs and the
  * HTTP app. `listen` is left to the caller so tests can use `http.inject`.
  */
@@ -58,8 +65,9 @@ export async function startPlatform(
   config: Config,
   log: Logger,
   app: AppDefinition,
-  options: { webDistDir?: string; runProjectors?: boolean } = {},
+  options: { webDistDir?: string; runProjectors?: boolean; role?: Role } = {},
 ): Promise<Platform> {
+  const role = options.role ?? 'all';
   const cleanups: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const fn of cleanups.reverse())
@@ -77,6 +85,10 @@ export async function startPlatform(
         });
     if (server) cleanups.push(server.stop);
     const url = config.databaseUrl ?? server!.socketUrl ?? server!.url;
+    // What needs a session of its own (LISTEN, session advisory locks, pg-boss, migrations, rebuilds) connects
+    // here; with a pooler in DATABASE_URL, that is the database itself.
+    const directUrl = config.databaseDirectUrl ?? url;
+    const pooled = directUrl !== url;
     const outage = watchDatabaseOutages({ probe: () => pool.query('SELECT 1'), log });
     cleanups.push(async () => outage.stop());
     const reportUnavailable = (err: unknown, where: string) => outage.report(err, where);
@@ -84,10 +96,11 @@ export async function startPlatform(
     const pool = createPool(url, {
       max: 20,
       timeouts: config.database,
+      pooled,
       onConnectionError: (err) => reportUnavailable(err, 'database pool'),
     });
     cleanups.push(() => pool.end());
-    const longWork = createPool(url, {
+    const longWork = createPool(directUrl, {
       max: 2,
       applicationName: 'skillswap-maintenance',
       timeouts: forLongWork(config.database),
@@ -102,7 +115,7 @@ export async function startPlatform(
     );
 
     const catalog = createCatalog(app.modules.flatMap((m) => m.events));
-    const signal = await listenForAppends(url, {
+    const signal = await listenForAppends(directUrl, {
       timeouts: config.database,
       onLost: (err) => {
         if (!reportUnavailable(err, 'event listener')) log.warn({ err }, 'event listener connection lost');
@@ -115,7 +128,8 @@ export async function startPlatform(
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     cleanups.push(() => prisma.$disconnect());
 
-    const jobs = await startJobs(url, log, {
+    const jobs = await startJobs(directUrl, log, {
+      work: role !== 'web',
       connectTimeoutMs: config.database.connectMs,
       reportUnavailable,
     });
@@ -160,7 +174,7 @@ export async function startPlatform(
     for (const m of app.modules) consumers.push(...(m.consumers ?? []));
     runner = createProjectionRunner({
       pool,
-      url,
+      url: directUrl,
       store,
       signal,
       consumers,
@@ -181,7 +195,7 @@ export async function startPlatform(
 
     // Modules declare their job queues and workers before any reactor may send to them.
     for (const m of app.modules) if (m.onStart) await m.onStart(deps);
-    if (options.runProjectors !== false) {
+    if (options.runProjectors !== false && role !== 'web') {
       await runner.start();
       cleanups.push(runner.stop);
     }
@@ -207,12 +221,18 @@ export async function startPlatform(
           return down;
         }
       },
-      routes: [
-        (scope) => projectionRoutes(scope, deps),
-        ...app.modules.filter((m) => m.routes).map((m) => (scope: FastifyInstance) => m.routes!(scope, deps)),
-      ],
+      // A worker answers /healthz only: its HTTP port is for the orchestrator's health check.
+      routes:
+        role === 'worker'
+          ? []
+          : [
+              (scope) => projectionRoutes(scope, deps),
+              ...app.modules
+                .filter((m) => m.routes)
+                .map((m) => (scope: FastifyInstance) => m.routes!(scope, deps)),
+            ],
       publicCache,
-      ...(options.webDistDir
+      ...(options.webDistDir && role !== 'worker'
         ? { web: (a: FastifyInstance) => mountWeb(a, options.webDistDir!, publicCache) }
         : {}),
     });

@@ -17,6 +17,7 @@ import {
   waitUntil,
   within,
 } from './testing/processes.ts';
+import { lockConnections, lockHolders, singleHolder } from './testing/projector-locks.ts';
 
 const TIMEOUT = 120_000;
 const CONSUMERS = consumersOf(skillswap).map((c) => c.name);
@@ -55,42 +56,6 @@ async function signUp(server: ServerProcess, n: number) {
   const member = { id: user.id, email, cookie: (res.headers.get('set-cookie') ?? '').split(';')[0]! };
   members.push(member);
   return member;
-}
-
-/** Who holds each projector's advisory lock: the backend pid, its application name and when it connected. */
-async function lockHolders() {
-  const { rows } = await pool.query<{
-    name: string;
-    pid: number | null;
-    app: string | null;
-    since: Date | null;
-  }>(
-    `SELECT c.name, l.pid, a.application_name AS app, a.backend_start AS since
-       FROM unnest($1::text[]) AS c(name)
-       LEFT JOIN pg_locks l ON l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
-        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-        AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtext('skillswap:projector:' || c.name)::bigint
-       LEFT JOIN pg_stat_activity a ON a.pid = l.pid
-      ORDER BY c.name`,
-    [CONSUMERS],
-  );
-  return rows;
-}
-
-/** The one backend that holds every projector lock, or undefined while they are spread or free. */
-async function singleHolder(): Promise<number | undefined> {
-  const rows = await lockHolders();
-  const pids = new Set(rows.map((r) => r.pid));
-  const [pid] = [...pids];
-  return rows.length === CONSUMERS.length && pids.size === 1 && pid != null ? pid : undefined;
-}
-
-async function lockConnections() {
-  const { rows } = await pool.query<{ pid: number; since: Date }>(
-    `SELECT pid, backend_start AS since FROM pg_stat_activity
-      WHERE application_name = 'skillswap-projector-locks' AND datname = current_database() ORDER BY backend_start`,
-  );
-  return rows;
 }
 
 async function caughtUp(server: ServerProcess) {
@@ -150,12 +115,12 @@ describe('two instances on one database', () => {
   });
 
   it('runs each projector in exactly one process: one lock holder, the other instance standing by', async () => {
-    const holders = await lockHolders();
+    const holders = await lockHolders(pool, CONSUMERS);
     expect(holders.filter((h) => h.pid === null)).toEqual([]);
-    const holder = await singleHolder();
+    const holder = await singleHolder(pool, CONSUMERS);
     expect(holder, JSON.stringify(holders)).toBeDefined();
     expect(holders[0]!.app).toBe('skillswap-projector-locks');
-    const connections = await lockConnections();
+    const connections = await lockConnections(pool);
     expect(connections).toHaveLength(2);
     // The first instance started first, so it holds them: its lock connection is the older one.
     expect(connections[0]!.pid).toBe(holder);
@@ -203,7 +168,7 @@ describe('two instances on one database', () => {
   it('when the instance holding the projectors is SIGKILLed, the other takes them over within seconds', {
     timeout: TIMEOUT,
   }, async () => {
-    const before = await singleHolder();
+    const before = await singleHolder(pool, CONSUMERS);
     expect(before).toBeDefined();
     a.child.kill('SIGKILL');
     expect((await within(10_000, 'instance A exiting', a.exited)).signal).toBe('SIGKILL');
@@ -213,14 +178,14 @@ describe('two instances on one database', () => {
       10_000,
       'instance B holding every projector lock',
       async () => {
-        const pid = await singleHolder();
+        const pid = await singleHolder(pool, CONSUMERS);
         return pid !== undefined && pid !== before ? pid : undefined;
       },
       b,
     );
     const takeoverMs = Date.now() - killedAt;
     expect(takeoverMs).toBeLessThan(10_000);
-    expect((await lockConnections()).map((c) => c.pid)).toEqual([after]);
+    expect((await lockConnections(pool)).map((c) => c.pid)).toEqual([after]);
 
     // Writes through the survivor are projected by it: lag 0 on its /healthz, one row per member.
     for (let n = 11; n <= 13; n++) {

@@ -43,19 +43,27 @@ export const LONG_WORK_TIMEOUTS: DatabaseTimeouts = {
 /** The same timeouts without the ones that would cut long work short. */
 export const forLongWork = (t: DatabaseTimeouts): DatabaseTimeouts => ({ ...t, statementMs: 0, queryMs: 0 });
 
-/** Settings of one connection, for the pool and for the long-lived clients of their own (LISTEN, locks). */
+/**
+ * Settings of one connection, for the pool and for the long-lived clients of their own (LISTEN, locks).
+ * `pooled`: the URL is a transaction pooler (PgBouncer), which refuses server settings among the connection's
+ * parameters and would hand them to whichever client gets the server connection next: the statement and
+ * idle-in-transaction timeouts are then the pooler's to set (README, "Behind PgBouncer"), the client-side ones stay.
+ */
 export function connectionConfig(
   url: string,
-  options: { applicationName: string; timeouts?: DatabaseTimeouts },
+  options: { applicationName: string; timeouts?: DatabaseTimeouts; pooled?: boolean },
 ): pg.ClientConfig {
   const t = options.timeouts ?? LONG_WORK_TIMEOUTS;
+  const server = !options.pooled;
   return {
     connectionString: url,
     application_name: options.applicationName,
     connectionTimeoutMillis: t.connectMs,
     // 0 is left out, not sent: node-postgres would send nothing for it anyway, and the server's default applies.
-    ...(t.statementMs > 0 ? { statement_timeout: t.statementMs } : {}),
-    ...(t.idleInTransactionMs > 0 ? { idle_in_transaction_session_timeout: t.idleInTransactionMs } : {}),
+    ...(server && t.statementMs > 0 ? { statement_timeout: t.statementMs } : {}),
+    ...(server && t.idleInTransactionMs > 0
+      ? { idle_in_transaction_session_timeout: t.idleInTransactionMs }
+      : {}),
     ...(t.queryMs > 0 ? { query_timeout: t.queryMs } : {}),
     // A peer that vanished without closing (a host gone, a cable pulled) is noticed by the kernel in time.
     keepAlive: true,
@@ -68,6 +76,8 @@ export function createPool(
     max?: number;
     applicationName?: string;
     timeouts?: DatabaseTimeouts;
+    /** The URL is a transaction pooler (connectionConfig). */
+    pooled?: boolean;
     /** Each error of a connection, idle or in use: a lost server, mostly (the outage log). */
     onConnectionError?: (err: Error) => void;
   } = {},
@@ -76,6 +86,7 @@ export function createPool(
   const config = connectionConfig(url, {
     applicationName: options.applicationName ?? 'skillswap',
     timeouts: t,
+    pooled: options.pooled ?? false,
   });
   // node-postgres reads connectionTimeoutMillis for two waits: the pool's, for a free connection of a full pool,
   // and the client's, for setting up a new one. A burst of requests may queue a while for a free connection (as

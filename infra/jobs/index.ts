@@ -26,6 +26,8 @@ export async function startJobs(
   url: string,
   log: Logger,
   options: {
+    /** false: queues are declared and jobs sent, but this process works none (a web process). */
+    work?: boolean;
     connectTimeoutMs?: number;
     /** Takes failures for want of the database (true): the outage log, instead of an error per poll. */
     reportUnavailable?: (err: unknown, where: string) => boolean;
@@ -45,6 +47,7 @@ export async function startJobs(
     boss,
     define: async (queue, handler) => {
       await boss.createQueue(queue);
+      if (options.work === false) return;
       await boss.work(queue, async (jobs) => {
         for (const job of jobs) await handler(job.data as never, job.id);
       });

@@ -27,13 +27,25 @@ export async function createTestDatabase(): Promise<string> {
   return url.toString();
 }
 
+/** The test database's URL for the app: through the run's PgBouncer when there is one (TEST_PGBOUNCER=1). */
+function appUrls(databaseUrl: string): Pick<Config, 'databaseUrl' | 'databaseDirectUrl'> {
+  const port = inject('pgbouncerPort');
+  const server = new URL(inject('adminDatabaseUrl'));
+  const pooled = new URL(databaseUrl);
+  // A database elsewhere than on the run's server (behind a test's faulty link, say) is used as it is.
+  if (!port || pooled.host !== server.host) return { databaseUrl, databaseDirectUrl: undefined };
+  pooled.hostname = '127.0.0.1';
+  pooled.port = String(port);
+  return { databaseUrl: pooled.toString(), databaseDirectUrl: databaseUrl };
+}
+
 export function testConfig(databaseUrl: string, overrides: Partial<Config> = {}): Config {
   return {
     ...loadConfig({ NODE_ENV: 'test', SEED_DEMO: '0', LOG_LEVEL: 'silent' }),
     // Daily abuse limits would trip over test files that create many sessions with one member; the tests of
     // those limits set their own.
     limits: { sessionsPerDay: 1000, reviewsPerDay: 1000, reportsPerDay: 1000 },
-    databaseUrl,
+    ...appUrls(databaseUrl),
     ...overrides,
   };
 }

@@ -54,7 +54,9 @@ export async function connectAdmin(
   const server = config.databaseUrl ? null : await attachOrStartEmbedded(config.dataDir);
   if (server?.owned)
     log(`no server is running on ${config.dataDir}: started its PostgreSQL for this command`);
-  const pool = createPool(config.databaseUrl ?? server!.url, { max: 4, applicationName: 'skillswap-admin' });
+  // Rebuilds and migrations hold session locks: the direct URL, never a transaction pooler.
+  const url = config.databaseDirectUrl ?? config.databaseUrl ?? server!.url;
+  const pool = createPool(url, { max: 4, applicationName: 'skillswap-admin' });
   const close = async () => {
     await pool.end();
     await server?.stop();

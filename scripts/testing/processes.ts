@@ -106,8 +106,17 @@ export function spawnTracked(command: string, args: string[], env: NodeJS.Proces
 }
 
 /** `node scripts/server.ts` on the Node that runs the tests (the project's Node 24, not whatever is on PATH). */
-export function spawnServer(dataDir: string, port: number, env: Record<string, string> = {}): ServerProcess {
-  const spawnedServer = spawnTracked(process.execPath, ['scripts/server.ts'], serverEnv(dataDir, port, env));
+export function spawnServer(
+  dataDir: string,
+  port: number,
+  env: Record<string, string> = {},
+  args: string[] = [],
+): ServerProcess {
+  const spawnedServer = spawnTracked(
+    process.execPath,
+    ['scripts/server.ts', ...args],
+    serverEnv(dataDir, port, env),
+  );
   return { ...spawnedServer, port, dataDir };
 }
 
@@ -157,9 +166,9 @@ export async function waitUntil<T>(
 /** Starts a server and waits for /healthz to answer 200; a server that exits first fails with its output. */
 export async function startServer(
   dataDir: string,
-  options: { env?: Record<string, string>; timeoutMs?: number } = {},
+  options: { env?: Record<string, string>; timeoutMs?: number; args?: string[] } = {},
 ): Promise<ServerProcess> {
-  const server = spawnServer(dataDir, await freePort(), options.env);
+  const server = spawnServer(dataDir, await freePort(), options.env, options.args);
   let exited = false;
   void server.exited.then(() => {
     exited = true;
