@@ -328,6 +328,7 @@ const EXTRAS = [
   'GET /api/skills',
   'POST /api/sessions/:id/clone',
   'POST /api/series/:id/cancel',
+  'GET /api/series/:id',
   'GET /api/me/notifications',
   'GET /api/me/notifications/:id',
   'POST /api/me/notifications/read',
