@@ -17,6 +17,7 @@ export const identity: ModuleDefinition = {
 };
 
 export { DELETED_NAME, type IdentityEvent, type IdentityEventData } from './events.ts';
+export { issueResetToken } from './password-reset.ts';
 export { isTimeZone } from './schemas.ts';
 export { normalizeSkills, skillKey, tidySkill } from './skills.ts';
 export { authenticate, changeRole, GRANTABLE_ROLES, loadMember, memberIdForEmail, signUp, updateProfile };
