@@ -15,22 +15,25 @@ module.exports = {
     {
       name: 'module-through-its-index',
       comment:
-        'A module reaches another module only through modules/<name>/index.ts, its public face; anything else ' +
-        'is that module’s internals.',
+        'A module reaches another module only through modules/<name>/index.ts, its public face, or its published ' +
+        'events (modules/<name>/events.ts); anything else is that module’s internals.',
       severity: 'error',
       from: { path: '^modules/([^/]+)/' },
-      to: { path: '^modules/[^/]+/', pathNot: ['^modules/$1/', '^modules/[^/]+/index\\.ts$'] },
+      to: {
+        path: '^modules/[^/]+/',
+        pathNot: ['^modules/$1/', '^modules/[^/]+/index\\.ts$', '^modules/[^/]+/events\\.ts$'],
+      },
     },
     {
       name: 'read-model-through-module-index',
       comment:
-        'A read model knows a module’s events only through modules/<name>/index.ts. (Its tests may start the whole ' +
-        'app, modules/index.ts, and use the shared test helpers, modules/testing.ts.)',
+        'A read model knows a module’s events through modules/<name>/events.ts (or its index.ts). (Its tests may ' +
+        'start the whole app, modules/index.ts, and use the shared test helpers, modules/testing.ts.)',
       severity: 'error',
       from: { path: '^read-models/' },
       to: {
         path: '^modules/',
-        pathNot: ['^modules/[^/]+/index\\.ts$', '^modules/(index|testing)\\.ts$'],
+        pathNot: ['^modules/[^/]+/(index|events)\\.ts$', '^modules/(index|testing)\\.ts$'],
       },
     },
     {

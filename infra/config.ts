@@ -9,6 +9,12 @@ import type { DatabaseTimeouts } from './db/pool.ts';
 export const DEVELOPMENT_SESSION_SECRET = 'skillswap-development-session-secret-not-for-production';
 const SESSION_SECRET_MIN = 32;
 
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+
 const intFrom = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 const positive = (fallback: number) => intFrom(1, Number.MAX_SAFE_INTEGER, fallback);
@@ -19,6 +25,11 @@ const configSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATABASE_DIRECT_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  DATABASE_REPLICA_URLS: z
+    .string()
+    .default('')
+    .refine((v) => list(v).every((u) => z.url({ protocol: /^postgres(ql)?$/ }).safeParse(u).success)),
+  DATABASE_REPLICA_MAX_LAG_MS: positive(5000),
   DATA_DIR: z.string().min(1).default('./data'),
   DB_CONNECT_TIMEOUT_MS: intFrom(0, 600_000, 3000),
   DB_STATEMENT_TIMEOUT_MS: intFrom(0, 86_400_000, 5000),
@@ -53,6 +64,8 @@ const EXPECTED: Record<Variable, string> = {
   DATABASE_URL: 'a postgres:// or postgresql:// URL',
   DATABASE_DIRECT_URL:
     'a postgres:// or postgresql:// URL, of the same database as DATABASE_URL but not through a pooler',
+  DATABASE_REPLICA_URLS: 'comma-separated postgres:// URLs of hot standbys of DATABASE_URL',
+  DATABASE_REPLICA_MAX_LAG_MS: 'a whole number of milliseconds, at least 1',
   DATA_DIR: 'a directory path',
   DB_CONNECT_TIMEOUT_MS: 'a whole number of milliseconds from 0 (no timeout) to 600000',
   DB_STATEMENT_TIMEOUT_MS: 'a whole number of milliseconds from 0 (no timeout) to 86400000',
@@ -95,6 +108,8 @@ export type Config = {
    * locks, pg-boss, migrations, rebuilds). Set apart from DATABASE_URL, it makes DATABASE_URL a transaction pooler.
    */
   databaseDirectUrl: string | undefined;
+  /** Hot standbys for the reads of read-only requests (infra/db/replicas.ts), skipped past this lag. */
+  replicas: { urls: string[]; maxLagMs: number };
   dataDir: string;
   /**
    * The timeouts of the server's requests and projectors on the database. Migrations, rebuilds and the admin
@@ -122,12 +137,6 @@ export type Config = {
   blocked: { words: string[]; domains: string[] };
 };
 
-const list = (value: string) =>
-  value
-    .split(',')
-    .map((v) => v.trim())
-    .filter(Boolean);
-
 export class ConfigError extends Error {}
 
 function problem(name: Variable, value: string | undefined): string {
@@ -144,6 +153,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${names.map((n) => problem(n, given[n])).join('\n')}`);
   }
   const c = parsed.data;
+  if (c.DATABASE_REPLICA_URLS.trim() && !c.DATABASE_URL)
+    throw new ConfigError(
+      'Invalid configuration:\n  DATABASE_REPLICA_URLS: set only with DATABASE_URL (the primary they replicate)',
+    );
   if (c.DATABASE_DIRECT_URL && !c.DATABASE_URL)
     throw new ConfigError(
       'Invalid configuration:\n  DATABASE_DIRECT_URL: set only with DATABASE_URL (the pooled URL of the same database)',
@@ -160,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: c.HOST,
     databaseUrl: c.DATABASE_URL,
     databaseDirectUrl: c.DATABASE_DIRECT_URL,
+    replicas: { urls: list(c.DATABASE_REPLICA_URLS), maxLagMs: c.DATABASE_REPLICA_MAX_LAG_MS },
     dataDir: path.resolve(c.DATA_DIR),
     database: {
       connectMs: c.DB_CONNECT_TIMEOUT_MS,

@@ -7,7 +7,7 @@ import type { SignedInUser } from './http/index.ts';
 import type { Jobs } from './jobs/index.ts';
 import type { Logger } from './logger.ts';
 import type { Mailer } from './mail.ts';
-import type { Consumer, RebuildProgress } from './projections/index.ts';
+import type { Consumer } from './projections/index.ts';
 
 // The shapes that join the app to the platform: what modules are given (their contexts) and what they give
 // (definitions).
@@ -44,18 +44,8 @@ export type ModuleContext = {
   jobs: Jobs;
   mailer: Mailer;
   pool: Pool;
-};
-
-/**
- * The module context with the parts modules still reach directly while they move to the narrow contexts above
- * (store, settle, prisma at the top level), and what the projection admin routes use (rebuild, consumers).
- */
-export type Deps = ModuleContext & {
-  prisma: PrismaClient;
-  store: EventStore;
-  settle: ReadYourWrites;
-  rebuild: (name: string, onProgress?: (p: RebuildProgress) => void) => Promise<void>;
-  consumers: Consumer[];
+  /** The read-model projectors by name: what an admin may ask to have rebuilt. */
+  readModels: readonly string[];
 };
 
 export type ModuleDefinition = {
@@ -63,15 +53,15 @@ export type ModuleDefinition = {
   events: EventDefinition[];
   /** The module's reactors: they turn events into further events or side effects (jobs, emails). */
   consumers?: Consumer[];
-  routes?: (app: FastifyInstance, deps: Deps) => Promise<void> | void;
+  routes?: (app: FastifyInstance, context: ModuleContext) => Promise<void> | void;
   /** Changes to existing data, each run once after the migrations (and again over an imported log). */
   dataUpgrades?: DataUpgrade[];
   /** Runs once after start (the demo community, say). */
-  onStart?: (deps: Deps) => Promise<void>;
+  onStart?: (context: ModuleContext) => Promise<void>;
 };
 
 export type AppDefinition = {
   modules: ModuleDefinition[];
   readModels: Consumer[];
-  authenticate: (deps: Deps) => (request: FastifyRequest) => Promise<SignedInUser | null>;
+  authenticate: (context: ModuleContext) => (request: FastifyRequest) => Promise<SignedInUser | null>;
 };

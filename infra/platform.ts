@@ -4,15 +4,23 @@ import { PrismaClient } from '../prisma/generated/client.ts';
 import type { Config } from './config.ts';
 import {
   createPool,
+  createReadRouting,
   forLongWork,
   migrate,
+  noteWrite,
   runDataUpgrades,
   startEmbedded,
   watchDatabaseOutages,
   withDeadline,
 } from './db/index.ts';
-import type { AppDefinition, Deps, ReadYourWrites } from './deps.ts';
-import { type AppendSignal, createCatalog, createEventStore, listenForAppends } from './event-store/index.ts';
+import type { AppDefinition, CommandContext, ModuleContext, QueryContext, ReadYourWrites } from './deps.ts';
+import {
+  type AppendSignal,
+  createCatalog,
+  createEventStore,
+  type EventStore,
+  listenForAppends,
+} from './event-store/index.ts';
 import { createHttpApp, createPublicCache, mountWeb } from './http/index.ts';
 import { startJobs } from './jobs/index.ts';
 import type { Logger } from './logger.ts';
@@ -35,14 +43,22 @@ const HEALTH_DEADLINE_MS = 1500;
 export type {
   AppDefinition,
   CommandContext,
-  Deps,
   ModuleContext,
   ModuleDefinition,
   QueryContext,
   ReadYourWrites,
 } from './deps.ts';
 
-export type Platform = Deps & {
+/**
+ * The running app, for the server, scripts and tests: the contexts modules are given, and the machinery around
+ * them (the store and pool at the top level, the projectors and their rebuild, the HTTP app).
+ */
+export type Platform = ModuleContext & {
+  store: EventStore;
+  prisma: PrismaClient;
+  settle: ReadYourWrites;
+  consumers: Consumer[];
+  rebuild: (name: string, onProgress?: (p: RebuildProgress) => void) => Promise<void>;
   url: string;
   http: FastifyInstance;
   runner: ProjectionRunner;
@@ -125,6 +141,20 @@ export async function startPlatform(
     // Back after an outage: projectors waiting out a back-off look at once.
     outage.onBack(signal.poke);
     const store = createEventStore(pool, catalog, { notify: signal.notify });
+    // Reads of read-only requests from hot standbys, when there are any; everything else stays on the primary.
+    const routing = config.replicas.urls.length
+      ? createReadRouting({
+          primary: pool,
+          urls: config.replicas.urls,
+          timeouts: config.database,
+          projectors: () => consumers.filter((c) => c.kind === 'read-model').map((c) => c.name),
+          maxLagMs: config.replicas.maxLagMs,
+          waitMs: config.readYourWritesTimeoutMs,
+          log,
+        })
+      : null;
+    if (routing) cleanups.push(routing.stop);
+    const readPool = routing?.pool ?? pool;
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     cleanups.push(() => prisma.$disconnect());
 
@@ -147,6 +177,7 @@ export async function startPlatform(
       signal.poke();
     };
     const settle: ReadYourWrites = async ({ checkpoint }, options = {}) => {
+      noteWrite(checkpoint);
       if (!runner) return;
       const names = options.also?.length
         ? [...consumers.filter((c) => c.kind === 'read-model').map((c) => c.name), ...options.also]
@@ -157,19 +188,18 @@ export async function startPlatform(
       });
       if (!done) log.warn({ checkpoint }, 'read models did not catch up within the read-your-writes wait');
     };
-    const deps: Deps = {
-      command: { store, settle, now: () => new Date() },
-      query: { pool, prisma },
+    const command: CommandContext = { store, settle, now: () => new Date() };
+    // Plain reads of read-only requests go to a replica when there is one (readPool); commands to the primary.
+    const query: QueryContext = { pool: readPool, prisma };
+    const context: ModuleContext = {
+      command,
+      query,
       config,
       log,
-      pool,
-      prisma,
-      store,
+      pool: readPool,
       jobs,
       mailer,
-      consumers,
-      rebuild,
-      settle,
+      readModels: app.readModels.map((c) => c.name),
     };
     for (const m of app.modules) consumers.push(...(m.consumers ?? []));
     runner = createProjectionRunner({
@@ -194,7 +224,7 @@ export async function startPlatform(
     });
 
     // Modules declare their job queues and workers before any reactor may send to them.
-    for (const m of app.modules) if (m.onStart) await m.onStart(deps);
+    for (const m of app.modules) if (m.onStart) await m.onStart(context);
     if (options.runProjectors !== false && role !== 'web') {
       await runner.start();
       cleanups.push(runner.stop);
@@ -204,7 +234,7 @@ export async function startPlatform(
       log,
       trustProxy: config.trustProxy,
       publicOrigin: config.publicOrigin,
-      authenticate: app.authenticate(deps),
+      authenticate: app.authenticate(context),
       health: async () => {
         const down = { status: 'unavailable' as const, database: 'down' as const, projectionLag: -1 };
         // Known down: answer at once rather than queue behind the requests waiting for connections.
@@ -215,6 +245,7 @@ export async function startPlatform(
             status: 'ok' as const,
             database: 'up' as const,
             projectionLag: Math.max(0, ...status.map((s) => s.lag)),
+            ...(routing ? { replicas: routing.replicas() } : {}),
           };
         } catch (err) {
           reportUnavailable(err, 'health');
@@ -226,12 +257,13 @@ export async function startPlatform(
         role === 'worker'
           ? []
           : [
-              (scope) => projectionRoutes(scope, deps),
+              (scope) => projectionRoutes(scope, { pool, consumers }),
               ...app.modules
                 .filter((m) => m.routes)
-                .map((m) => (scope: FastifyInstance) => m.routes!(scope, deps)),
+                .map((m) => (scope: FastifyInstance) => m.routes!(scope, context)),
             ],
       publicCache,
+      readRouting: routing !== null,
       ...(options.webDistDir && role !== 'worker'
         ? { web: (a: FastifyInstance) => mountWeb(a, options.webDistDir!, publicCache) }
         : {}),
@@ -240,7 +272,7 @@ export async function startPlatform(
     // Stop order (reverse): HTTP drains first, then projectors, jobs, listener, Prisma, pool, PostgreSQL.
     cleanups.push(() => http.close());
 
-    return { ...deps, url, http, runner, signal, stop };
+    return { ...context, store, prisma, settle, consumers, rebuild, url, http, runner, signal, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -54,7 +54,7 @@ beforeAll(async () => {
   app = await startTestPlatform(skillswap, { config: { signupLimitPerIp: 100_000 } });
   const member = await signUpAs(app);
   const admin = await signUpAs(app);
-  await changeRole(app, admin.user.email, 'admin', true, { actorId: null });
+  await changeRole(app.command, admin.user.email, 'admin', true, { actorId: null });
   who.member = member.cookie;
   who.admin = admin.cookie;
   // A host of their own: the fuzz may cancel, report or suspend what it finds, but never its own callers.

@@ -1,5 +1,5 @@
 // The domain modules of SkillSwap, in the order their events first appear. Each is entered through its index.ts.
-import type { AppDefinition } from '../infra/platform.ts';
+import type { AppDefinition } from '../infra/deps.ts';
 import { readModels } from '../read-models/index.ts';
 import { feedback } from './feedback/index.ts';
 import { gamification } from './gamification/index.ts';

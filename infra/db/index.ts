@@ -21,3 +21,13 @@ export {
   withTransaction,
 } from './pool.ts';
 export { DataDirUnreachableError } from './postgres-user.ts';
+export {
+  createReadRouting,
+  decodeSeen,
+  encodeSeen,
+  noteWrite,
+  type ReadRequest,
+  type ReplicaStatus,
+  SEEN_COOKIE,
+  withReadRequest,
+} from './replicas.ts';

@@ -1,5 +1,6 @@
-import type { PoolClient } from '../db/index.ts';
+import type { PoolClient, Queryable } from '../db/index.ts';
 import type { AppendResult, EventMetadata, EventStore } from './store.ts';
+import type { Recorded } from './typed.ts';
 
 export type Rejection = {
   reason: 'not_found' | 'conflict' | 'unauthenticated' | 'forbidden' | 'validation_failed';
@@ -21,6 +22,20 @@ type Decider<State, Command, Event extends { type: string; data: unknown }> = {
   evolve: (state: State, event: Event) => State;
   decide: (command: Command, state: State) => Event[] | Rejection;
 };
+
+/**
+ * A stream's events, typed by the union of events its module writes there. The store upcasts every event it reads
+ * to its type's current version, so each event's data is of that version's schema (the one trusted step, as in
+ * loadState's fold).
+ */
+export async function readStreamOf<E extends { type: string; data: unknown }>(
+  store: EventStore,
+  streamId: string,
+  db?: Queryable,
+  options: { types?: E['type'][]; toVersion?: number } = {},
+): Promise<Recorded<E>[]> {
+  return (await store.readStream(streamId, db, options)) as unknown as Recorded<E>[];
+}
 
 /** Folds a stream into its current state, with the version to expect on the next append. */
 export async function loadState<State, Event extends { type: string; data: unknown }>(

@@ -7,7 +7,14 @@ export {
   type PersonalFields,
   UnknownEventTypeError,
 } from './catalog.ts';
-export { CommandRejected, loadState, type Rejection, runCommand, runCommandExclusive } from './command.ts';
+export {
+  CommandRejected,
+  loadState,
+  type Rejection,
+  readStreamOf,
+  runCommand,
+  runCommandExclusive,
+} from './command.ts';
 export { type AppendSignal, listenForAppends } from './notifications.ts';
 export {
   KEYED_HASH_SUBJECTS,

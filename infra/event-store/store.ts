@@ -1,6 +1,6 @@
 import { type Pool, type PoolClient, type Queryable, withTransaction } from '../db/pool.ts';
 import type { EventCatalog } from './catalog.ts';
-import { openPersonalData, sealPersonalData } from './personal-data.ts';
+import { keyedHash, openPersonalData, sealPersonalData } from './personal-data.ts';
 import { assertStorable } from './storable.ts';
 
 export type EventMetadata = {
@@ -381,5 +381,22 @@ export function createEventStore(
    */
   const transaction = <T>(fn: (client: PoolClient) => Promise<T>) => withTransaction(pool, fn);
 
-  return { append, readStream, readAll, readOwnWrites, streamsWhere, head, transaction, catalog };
+  /**
+   * A keyed hash of personal data (personal-data.ts) under the key the store keeps for `purpose`: for commands,
+   * which recognise an address by it (the stream of its claim) and are given the store, not the database.
+   */
+  const hashKeyed = (purpose: string, value: string, client?: PoolClient) =>
+    keyedHash(client ?? pool, purpose, value);
+
+  return {
+    append,
+    readStream,
+    readAll,
+    readOwnWrites,
+    streamsWhere,
+    head,
+    transaction,
+    keyedHash: hashKeyed,
+    catalog,
+  };
 }

@@ -12,6 +12,7 @@ import {
 } from 'fastify-type-provider-zod';
 import helmet from 'helmet';
 import { z } from 'zod';
+import { decodeSeen, encodeSeen, type ReadRequest, SEEN_COOKIE, withReadRequest } from '../db/replicas.ts';
 import type { Logger } from '../logger.ts';
 import { apiDocsPolicy, sitePolicy } from './content-security-policy.ts';
 import { errorHandler, forbidden, notFound, sendError } from './errors.ts';
@@ -47,6 +48,8 @@ export type HttpOptions = {
   routes: ((app: FastifyInstance) => Promise<void> | void)[];
   /** Keeps what every signed-out visitor gets alike (public-cache.ts); none: every request is answered anew. */
   publicCache?: PublicCache;
+  /** Reads of read-only requests may go to replicas (infra/db/replicas.ts): carry each visitor's last write. */
+  readRouting?: boolean;
   /** Mounts the website after the API (optional: the API tests run without it). */
   web?: (app: FastifyInstance) => Promise<void>;
 };
@@ -56,7 +59,52 @@ const healthSchema = z.object({
   database: z.enum(['up', 'down']),
   /** The largest lag of a projector behind the log, in events; -1 while the database is down. */
   projectionLag: z.number(),
+  /** With DATABASE_REPLICA_URLS: each replica, `up` (reads go there), `lagging` or `down` (skipped). */
+  replicas: z
+    .array(
+      z.object({
+        name: z.string(),
+        status: z.enum(['up', 'lagging', 'down']),
+        lagMs: z.number().nullable(),
+      }),
+    )
+    .optional(),
 });
+
+/**
+ * Each request's reads are routed by what it is (read-only or not) and by the visitor's last write, kept in a
+ * cookie so that the visitor's next reads, on whichever process, wait for a replica to have it (replicas.ts).
+ */
+function useReadRouting(app: FastifyInstance) {
+  app.decorateRequest('readRequest', null);
+  app.addHook('onRequest', (request, _reply, done) => {
+    const read: ReadRequest = {
+      readOnly: request.method === 'GET' || request.method === 'HEAD',
+      seen: decodeSeen(request.cookies[SEEN_COOKIE]),
+      wrote: null,
+    };
+    request.readRequest = read;
+    withReadRequest(read, done);
+  });
+  app.addHook('onSend', async (request, reply) => {
+    const wrote = request.readRequest?.wrote;
+    if (!wrote) return;
+    reply.setCookie(SEEN_COOKIE, encodeSeen(wrote), {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: request.protocol === 'https',
+      // Long enough for any replica that is not skipped for its lag to have replayed the write.
+      maxAge: 600,
+    });
+  });
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    readRequest: ReadRequest | null;
+  }
+}
 
 export async function createHttpApp(options: HttpOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -95,6 +143,7 @@ export async function createHttpApp(options: HttpOptions): Promise<FastifyInstan
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
   app.addHook('onRequest', refuseCrossSite(options.publicOrigin));
+  if (options.readRouting) useReadRouting(app);
   if (options.publicCache) usePublicCache(app, options.publicCache);
   app.addHook('preHandler', async (request) => {
     request.user = await options.authenticate(request);

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Deps } from '../deps.ts';
+import type { Queryable } from '../db/index.ts';
 import { requireRole } from '../http/index.ts';
 import { projectionStatus } from './status.ts';
+import type { Consumer } from './types.ts';
 
 const statusSchema = z.object({
   name: z.string(),
@@ -18,7 +19,8 @@ const statusSchema = z.object({
 
 export const REBUILD_QUEUE = 'projections-rebuild';
 
-export function projectionRoutes(app: FastifyInstance, deps: Deps) {
+/** The projectors' status for admins: read from the checkpoints of `consumers` (every projector and reactor). */
+export function projectionRoutes(app: FastifyInstance, deps: { pool: Queryable; consumers: Consumer[] }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/api/admin/projections',

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { defineEvent, type EventDataOf, type EventsOf } from '../../infra/event-store/index.ts';
 
-// One stream per review, `review-<sessionId>-<authorId>`: a second review of one session by one member meets an
-// existing stream and is refused, however the requests race.
+// One stream per review, `review-<reviewId>` (the id derived from the session and the author): a second review of
+// one session by one member meets an existing stream and is refused, however the requests race.
+
+/** The stream a review's events are in, for other modules that fold a review's story from its events. */
+export const reviewStream = (reviewId: string) => `review-${reviewId}`;
 
 export const ReviewSubmitted = defineEvent(
   'ReviewSubmitted',

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { CommandContext } from '../../infra/deps.ts';
 import { type EventMetadata, loadState, runCommand } from '../../infra/event-store/index.ts';
-import type { Deps } from '../../infra/platform.ts';
 import { loadSession } from '../sessions/index.ts';
 import { decide, type FeedbackCommand, type ReviewedSession } from './decide.ts';
 import { evolve, initialReview } from './review.ts';
@@ -14,55 +14,62 @@ export function reviewIdFor(sessionId: string, authorId: string): string {
 }
 export const reviewStream = (reviewId: string) => `review-${reviewId}`;
 
-async function reviewedSession(deps: Deps, sessionId: string): Promise<ReviewedSession> {
-  const s = await loadSession(deps, sessionId);
+async function reviewedSession(
+  ctx: Pick<CommandContext, 'store'>,
+  sessionId: string,
+): Promise<ReviewedSession> {
+  const s = await loadSession(ctx, sessionId);
   if (s.status === 'none') return { sessionId, hostId: '', skill: '', status: 'none', attendeeIds: [] };
   return { sessionId, hostId: s.hostId, skill: s.skill, status: s.status, attendeeIds: s.attendees };
 }
 
-async function execute(deps: Deps, reviewId: string, command: FeedbackCommand, metadata: EventMetadata) {
-  const result = await runCommand(deps.store, reviewStream(reviewId), decider, command, metadata);
-  if (result.appended) await deps.settle(result.appended);
+async function execute(
+  ctx: CommandContext,
+  reviewId: string,
+  command: FeedbackCommand,
+  metadata: EventMetadata,
+) {
+  const result = await runCommand(ctx.store, reviewStream(reviewId), decider, command, metadata);
+  if (result.appended) await ctx.settle(result.appended);
   return result;
 }
 
 export async function submitReview(
-  deps: Deps,
+  ctx: CommandContext,
   authorId: string,
   sessionId: string,
   input: { rating: number; comment: string },
   metadata: EventMetadata,
 ) {
   const reviewId = reviewIdFor(sessionId, authorId);
-  const session = await reviewedSession(deps, sessionId);
-  await execute(
-    deps,
-    reviewId,
-    { type: 'Submit', data: { reviewId, authorId, ...input, session } },
-    metadata,
-  );
+  const session = await reviewedSession(ctx, sessionId);
+  await execute(ctx, reviewId, { type: 'Submit', data: { reviewId, authorId, ...input, session } }, metadata);
   return reviewId;
 }
 
 export const editReview = (
-  deps: Deps,
+  ctx: CommandContext,
   reviewId: string,
   actorId: string,
   changes: { rating?: number | undefined; comment?: string | undefined },
   metadata: EventMetadata,
-) => execute(deps, reviewId, { type: 'Edit', data: { actorId, ...changes }, now: new Date() }, metadata);
+) => execute(ctx, reviewId, { type: 'Edit', data: { actorId, ...changes }, now: ctx.now() }, metadata);
 
-export const deleteReview = (deps: Deps, reviewId: string, actorId: string, metadata: EventMetadata) =>
-  execute(deps, reviewId, { type: 'Delete', data: { actorId }, now: new Date() }, metadata);
+export const deleteReview = (
+  ctx: CommandContext,
+  reviewId: string,
+  actorId: string,
+  metadata: EventMetadata,
+) => execute(ctx, reviewId, { type: 'Delete', data: { actorId }, now: ctx.now() }, metadata);
 
 export const replyToReview = (
-  deps: Deps,
+  ctx: CommandContext,
   reviewId: string,
   actorId: string,
   reply: string,
   metadata: EventMetadata,
-) => execute(deps, reviewId, { type: 'Reply', data: { actorId, reply } }, metadata);
+) => execute(ctx, reviewId, { type: 'Reply', data: { actorId, reply } }, metadata);
 
-export async function loadReview(deps: Pick<Deps, 'store'>, reviewId: string) {
-  return (await loadState(deps.store, reviewStream(reviewId), decider)).state;
+export async function loadReview(ctx: Pick<CommandContext, 'store'>, reviewId: string) {
+  return (await loadState(ctx.store, reviewStream(reviewId), decider)).state;
 }

@@ -1,6 +1,6 @@
 // The feedback module: reviews of completed sessions, edits, deletions and host replies.
 // Other code enters it only through this file.
-import type { ModuleDefinition } from '../../infra/platform.ts';
+import type { ModuleDefinition } from '../../infra/deps.ts';
 import { feedbackEvents } from './events.ts';
 import { feedbackRoutes } from './routes.ts';
 
@@ -10,6 +10,6 @@ export const feedback: ModuleDefinition = {
   routes: feedbackRoutes,
 };
 
-export type { FeedbackEvent, FeedbackEventData } from './events.ts';
+export { type FeedbackEvent, type FeedbackEventData, reviewStream } from './events.ts';
 export { loadReview, reviewIdFor, submitReview } from './handlers.ts';
 export { EDIT_WINDOW_DAYS } from './review.ts';

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { ModuleContext } from '../../infra/deps.ts';
 import {
   cursorParam,
   errors,
@@ -12,7 +13,6 @@ import {
   requestMetadata,
   requireUser,
 } from '../../infra/http/index.ts';
-import type { Deps } from '../../infra/platform.ts';
 import { spendDailyAllowance } from '../../infra/throttle.ts';
 import { getReview, hostReviews, sessionReviews } from '../../read-models/reviews/queries.ts';
 import { deleteReview, editReview, replyToReview, submitReview } from './handlers.ts';
@@ -42,7 +42,7 @@ const pageQuery = z.object({
   cursor: cursorParam.optional(),
 });
 
-export function feedbackRoutes(app: FastifyInstance, deps: Deps) {
+export function feedbackRoutes(app: FastifyInstance, deps: ModuleContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const show = async (id: string) => {
     const review = await getReview(deps.pool, id);
@@ -68,7 +68,7 @@ export function feedbackRoutes(app: FastifyInstance, deps: Deps) {
         throw new HttpError('rate_limited', `You can write at most ${perDay} reviews a day.`);
       }
       const reviewId = await submitReview(
-        deps,
+        deps.command,
         user.id,
         request.params.id,
         request.body,
@@ -123,7 +123,7 @@ export function feedbackRoutes(app: FastifyInstance, deps: Deps) {
     async (request) => {
       const user = requireUser(request);
       await show(request.params.id); // hidden by moderation (or deleted): 404, as for reads
-      await editReview(deps, request.params.id, user.id, request.body, requestMetadata(request));
+      await editReview(deps.command, request.params.id, user.id, request.body, requestMetadata(request));
       return show(request.params.id);
     },
   );
@@ -141,7 +141,7 @@ export function feedbackRoutes(app: FastifyInstance, deps: Deps) {
     async (request, reply) => {
       const user = requireUser(request);
       await show(request.params.id); // hidden by moderation (or deleted): 404, as for reads
-      await deleteReview(deps, request.params.id, user.id, requestMetadata(request));
+      await deleteReview(deps.command, request.params.id, user.id, requestMetadata(request));
       return reply.code(204).send(null);
     },
   );
@@ -162,7 +162,13 @@ export function feedbackRoutes(app: FastifyInstance, deps: Deps) {
     async (request) => {
       const user = requireUser(request);
       await show(request.params.id); // hidden by moderation (or deleted): 404, as for reads
-      await replyToReview(deps, request.params.id, user.id, request.body.reply, requestMetadata(request));
+      await replyToReview(
+        deps.command,
+        request.params.id,
+        user.id,
+        request.body.reply,
+        requestMetadata(request),
+      );
       return show(request.params.id);
     },
   );

@@ -2,7 +2,7 @@
 // A session in the past is made through the real commands with the clock they would have had: scheduled and
 // registered for a day before it starts, completed a minute after.
 import type { Platform } from '../../infra/platform.ts';
-import { onSession, scheduleSession } from '../sessions/index.ts';
+import { onSession, scheduleSession, withHostingFacts } from '../sessions/index.ts';
 import { signUpAs } from '../testing.ts';
 
 export type Member = { id: string; displayName: string; cookie: string };
@@ -32,35 +32,41 @@ export async function pastSession(
   const startsAt = options.startsAt ?? new Date(Date.now() - 2 * DAY).toISOString();
   const before = new Date(Date.parse(startsAt) - DAY);
   const { sessionIds } = await scheduleSession(
-    app,
-    host.id,
+    app.command,
     {
-      title: options.title ?? 'Sourdough from scratch',
-      skill: options.skill ?? 'Baking',
-      description: 'Starter, dough and oven.',
-      difficulty: 'beginner',
-      prerequisites: [],
-      startsAt,
-      durationMinutes: 60,
-      capacity: 50,
-      meetingUrl: 'https://meet.example.com/bread',
-      timezone: 'UTC',
+      hostId: host.id,
+      details: await withHostingFacts(app.pool, host.id, {
+        title: options.title ?? 'Sourdough from scratch',
+        skill: options.skill ?? 'Baking',
+        description: 'Starter, dough and oven.',
+        difficulty: 'beginner',
+        prerequisites: [],
+        startsAt,
+        durationMinutes: 60,
+        capacity: 50,
+        meetingUrl: 'https://meet.example.com/bread',
+        timezone: 'UTC',
+      }),
+      now: before,
     },
-    undefined,
     { actorId: host.id },
-    before,
   );
   const sessionId = sessionIds[0]!;
   // Registrations queue on the session's stream lock; their waits for the read models overlap.
   const register = (m: Member) =>
-    onSession(app, sessionId, { type: 'Register', data: { memberId: m.id }, now: before }, { actorId: m.id });
+    onSession(
+      app.command,
+      sessionId,
+      { type: 'Register', data: { memberId: m.id }, now: before },
+      { actorId: m.id },
+    );
   await Promise.all((options.registered ?? []).map(register));
   if (options.complete !== false) {
     const attendeeIds = (options.attendees ?? options.registered ?? []).map((m) => m.id);
     const actor = { memberId: host.id, isModerator: false };
     const now = new Date(Date.parse(startsAt) + 60_000);
     await onSession(
-      app,
+      app.command,
       sessionId,
       { type: 'Complete', data: { actor, attendeeIds }, now },
       { actorId: host.id },

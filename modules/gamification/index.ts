@@ -1,6 +1,6 @@
 // The gamification module: points, badges and the rules behind them, earned from other modules' events.
 // Other code enters it only through this file.
-import type { ModuleDefinition } from '../../infra/platform.ts';
+import type { ModuleDefinition } from '../../infra/deps.ts';
 import { gamificationEvents } from './events.ts';
 import { gamificationReactor } from './reactor.ts';
 import { gamificationRoutes } from './routes.ts';

@@ -67,7 +67,7 @@ beforeAll(async () => {
   ]);
   const moEmail = (await app.http.inject({ url: '/api/me', headers: { cookie: mo.cookie } })).json().user
     .email;
-  await changeRole(app, moEmail, 'moderator', true, { actorId: null });
+  await changeRole(app.command, moEmail, 'moderator', true, { actorId: null });
   const s1 = await pastSession(app, hana, '2025-05-05T10:00:00Z', 'Baking', [ada, ben]);
   await quiet(app);
   expect(await points()).toEqual({ hana: 14, ada: 5, ben: 5 });

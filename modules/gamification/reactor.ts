@@ -1,26 +1,51 @@
 import type { PoolClient } from '../../infra/db/index.ts';
-import { type EventStore, loadState, type StoredEvent } from '../../infra/event-store/index.ts';
-import type { Reactor } from '../../infra/projections/index.ts';
-import type { FeedbackEventData } from '../feedback/index.ts';
-import type { SessionEventData } from '../sessions/index.ts';
+import { type EventStore, loadState } from '../../infra/event-store/index.ts';
+import { defineReactor, type ReactorContext, type RunOf } from '../../infra/projections/index.ts';
+import { type FeedbackEvent, reviewStream } from '../feedback/events.ts';
+import type { ModerationEvent } from '../moderation/events.ts';
+import type { SessionEvent } from '../sessions/events.ts';
 import { type Fact, reward } from './decide.ts';
 import { evolve, initialRewards, type RewardEvent, type Rewards } from './rewards.ts';
 import { weekNumber } from './rules.ts';
 
 export const rewardsStream = (memberId: string) => `rewards-${memberId}`;
 
-/** A review as its own stream says now: its author, and its latest rating (null once deleted). */
+type Cause = RunOf<
+  SessionEvent | FeedbackEvent | ModerationEvent,
+  | 'SessionCompleted'
+  | 'ReviewSubmitted'
+  | 'ReviewEdited'
+  | 'ReviewDeleted'
+  | 'ContentHidden'
+  | 'ContentRestored'
+>[number];
+
+type ReviewNow = { authorId: string | null; rating: number | null; deleted: boolean };
+
+/** A review as its own stream (feedback's events) says now: its author, and its latest rating (null once deleted). */
 async function reviewNow(store: EventStore, client: PoolClient, reviewId: string) {
-  let authorId: string | null = null;
-  let rating: number | null = null;
-  for (const e of await store.readStream(`review-${reviewId}`, client)) {
-    const d = e.data as { rating?: number; authorId?: string };
-    if (e.type === 'ReviewSubmitted') authorId = d.authorId ?? null;
-    if (e.type === 'ReviewSubmitted' || (e.type === 'ReviewEdited' && d.rating !== undefined))
-      rating = d.rating!;
-    if (e.type === 'ReviewDeleted') return { authorId, rating: null };
-  }
-  return { authorId, rating };
+  const { state } = await loadState<ReviewNow, FeedbackEvent>(
+    store,
+    reviewStream(reviewId),
+    {
+      initialState: { authorId: null, rating: null, deleted: false },
+      evolve: (review, event) => {
+        if (review.deleted) return review;
+        switch (event.type) {
+          case 'ReviewSubmitted':
+            return { ...review, authorId: event.data.authorId, rating: event.data.rating };
+          case 'ReviewEdited':
+            return event.data.rating === undefined ? review : { ...review, rating: event.data.rating };
+          case 'ReviewDeleted':
+            return { ...review, rating: null, deleted: true };
+          default:
+            return review;
+        }
+      },
+    },
+    client,
+  );
+  return state;
 }
 
 /** The points of a review follow it for its author and its host (rules.ts, POINT_RULES). */
@@ -28,7 +53,7 @@ const visibility = (
   memberIds: (string | null | undefined)[],
   reviewId: string,
   visible: boolean,
-  event: StoredEvent,
+  event: Cause,
 ): Fact[] =>
   memberIds.flatMap((memberId) =>
     memberId
@@ -44,10 +69,10 @@ const visibility = (
       : [],
   );
 
-async function factsOf(event: StoredEvent, store: EventStore, client: PoolClient): Promise<Fact[]> {
+async function factsOf(event: Cause, store: EventStore, client: PoolClient): Promise<Fact[]> {
   switch (event.type) {
     case 'SessionCompleted': {
-      const d = event.data as SessionEventData['SessionCompleted'];
+      const d = event.data;
       const week = weekNumber(d.startsAt);
       return [
         {
@@ -63,20 +88,20 @@ async function factsOf(event: StoredEvent, store: EventStore, client: PoolClient
       ];
     }
     case 'ReviewSubmitted': {
-      const d = event.data as FeedbackEventData['ReviewSubmitted'];
+      const d = event.data;
       return [
         { kind: 'reviewed', memberId: d.authorId, reviewId: d.reviewId, skill: d.skill },
         { kind: 'rated', memberId: d.hostId, reviewId: d.reviewId, skill: d.skill, rating: d.rating },
       ];
     }
     case 'ReviewEdited': {
-      const d = event.data as FeedbackEventData['ReviewEdited'];
+      const d = event.data;
       return d.rating === undefined
         ? []
         : [{ kind: 'rating-changed', memberId: d.hostId, reviewId: d.reviewId, rating: d.rating }];
     }
     case 'ReviewDeleted': {
-      const d = event.data as FeedbackEventData['ReviewDeleted'];
+      const d = event.data;
       const { authorId } = await reviewNow(store, client, d.reviewId);
       return [
         { kind: 'rating-changed', memberId: d.hostId, reviewId: d.reviewId, rating: null },
@@ -85,7 +110,7 @@ async function factsOf(event: StoredEvent, store: EventStore, client: PoolClient
     }
     case 'ContentHidden':
     case 'ContentRestored': {
-      const d = event.data as { targetType: string; targetId: string; ownerId?: string; hostId?: string };
+      const d = event.data;
       if (d.targetType !== 'review' || !d.hostId) return [];
       if (event.type === 'ContentHidden') {
         return [
@@ -101,7 +126,31 @@ async function factsOf(event: StoredEvent, store: EventStore, client: PoolClient
       ];
     }
   }
-  return [];
+}
+
+/** Each event's facts in log order, each rewarded from the member's rewards stream as it is by then. */
+async function rewardFacts(client: PoolClient, run: Cause[], { store }: ReactorContext) {
+  for (const event of run) {
+    for (const fact of await factsOf(event, store, client)) {
+      const stream = rewardsStream(fact.memberId);
+      const { state, version } = await loadState<Rewards, RewardEvent>(
+        store,
+        stream,
+        { initialState: initialRewards(), evolve },
+        client,
+      );
+      const awards = reward(fact, state);
+      if (awards.length === 0) continue;
+      await store.append(stream, version, awards, {
+        client,
+        metadata: {
+          actorId: null,
+          causationId: `${event.streamId}:${event.streamVersion}`,
+          reactor: 'gamification',
+        },
+      });
+    }
+  }
 }
 
 /**
@@ -109,38 +158,14 @@ async function factsOf(event: StoredEvent, store: EventStore, client: PoolClient
  * checkpoint, and `reward` ignores a fact it has rewarded before: each award lands exactly once, through
  * restarts and replays.
  */
-export const gamificationReactor: Reactor = {
+export const gamificationReactor = defineReactor<SessionEvent | FeedbackEvent | ModerationEvent>({
   name: 'gamification',
-  kind: 'reactor',
-  eventTypes: [
-    'SessionCompleted',
-    'ReviewSubmitted',
-    'ReviewEdited',
-    'ReviewDeleted',
-    'ContentHidden',
-    'ContentRestored',
-  ],
-  handle: async (client, events, { store }) => {
-    for (const event of events) {
-      for (const fact of await factsOf(event, store, client)) {
-        const stream = rewardsStream(fact.memberId);
-        const { state, version } = await loadState<Rewards, RewardEvent>(
-          store,
-          stream,
-          { initialState: initialRewards(), evolve },
-          client,
-        );
-        const awards = reward(fact, state);
-        if (awards.length === 0) continue;
-        await store.append(stream, version, awards, {
-          client,
-          metadata: {
-            actorId: null,
-            causationId: `${event.streamId}:${event.streamVersion}`,
-            reactor: 'gamification',
-          },
-        });
-      }
-    }
+  on: {
+    SessionCompleted: rewardFacts,
+    ReviewSubmitted: rewardFacts,
+    ReviewEdited: rewardFacts,
+    ReviewDeleted: rewardFacts,
+    ContentHidden: rewardFacts,
+    ContentRestored: rewardFacts,
   },
-};
+});

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { ModuleContext } from '../../infra/deps.ts';
 import { errors, singleLine } from '../../infra/http/index.ts';
-import type { Deps } from '../../infra/platform.ts';
 import { leaderboard } from '../../read-models/leaderboards/queries.ts';
 import { BADGES, POINT_RULES } from './rules.ts';
 
-export function gamificationRoutes(app: FastifyInstance, deps: Deps) {
+export function gamificationRoutes(app: FastifyInstance, deps: ModuleContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get(

@@ -3,7 +3,7 @@
 // (modules/feedback/testing.ts has the like for feedback; a module may not import another's internals.)
 import { expect } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
-import { onSession, scheduleSession } from '../sessions/index.ts';
+import { onSession, scheduleSession, withHostingFacts } from '../sessions/index.ts';
 import { signUpAs } from '../testing.ts';
 
 export type Member = { id: string; displayName: string; cookie: string };
@@ -37,24 +37,26 @@ export async function pastSession(
     timezone: 'UTC',
   };
   const { sessionIds } = await scheduleSession(
-    app,
-    host.id,
-    details,
-    undefined,
+    app.command,
+    { hostId: host.id, details: await withHostingFacts(app.pool, host.id, details), now: before },
     { actorId: host.id },
-    before,
   );
   const id = sessionIds[0]!;
   // Registrations queue on the session's stream lock; their waits for the read models overlap.
   const register = (m: Member) =>
-    onSession(app, id, { type: 'Register', data: { memberId: m.id }, now: before }, { actorId: m.id });
+    onSession(
+      app.command,
+      id,
+      { type: 'Register', data: { memberId: m.id }, now: before },
+      { actorId: m.id },
+    );
   await Promise.all(registered.map(register));
   const complete = {
     actor: { memberId: host.id, isModerator: false },
     attendeeIds: attendees.map((m) => m.id),
   };
   await onSession(
-    app,
+    app.command,
     id,
     { type: 'Complete', data: complete, now: new Date(Date.parse(startsAt) + 60_000) },
     { actorId: host.id },

@@ -58,7 +58,7 @@ describe('sign-up', () => {
       /10 characters/,
     );
     // Emails are stored encrypted (crypto-shredding): look for the address's claim stream instead.
-    expect(await app.store.readStream(await emailStream(app.pool, 'not-an-email'))).toEqual([]);
+    expect(await app.store.readStream(await emailStream(app.store, 'not-an-email'))).toEqual([]);
   });
 
   it('refuses a second account for the same email in any letter case (409)', async () => {
@@ -90,7 +90,7 @@ describe('sign-up', () => {
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(19);
     // One claim of the address, and one account: the winner's.
-    const claims = await app.store.readStream(await emailStream(app.pool, 'race@example.com'));
+    const claims = await app.store.readStream(await emailStream(app.store, 'race@example.com'));
     expect(claims.map((e) => e.type)).toEqual(['EmailClaimed']);
     const winner = (claims[0]!.data as { memberId: string }).memberId;
     const accounts = await app.pool.query(

@@ -3,7 +3,7 @@ import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
 import { submitReview } from '../feedback/index.ts';
 import { skillswap } from '../index.ts';
-import { onSession, scheduleSession } from '../sessions/index.ts';
+import { onSession, scheduleSession, withHostingFacts } from '../sessions/index.ts';
 import { cookieOf, signUpAs } from '../testing.ts';
 
 const EMAIL = 'zelda.quixote@example.com';
@@ -46,32 +46,38 @@ beforeAll(async () => {
   student = await signUpAs(app);
   const then = new Date(Date.now() - 3 * 86400_000);
   const scheduled = await scheduleSession(
-    app,
-    zelda.user.id,
+    app.command,
     {
-      title: 'Lute for beginners',
-      skill: 'Lute',
-      description: '',
-      difficulty: 'beginner',
-      prerequisites: [],
-      startsAt: new Date(Date.now() - 86400_000).toISOString(),
-      durationMinutes: 60,
-      capacity: 5,
-      meetingUrl: 'https://meet.example.com/lute',
+      hostId: zelda.user.id,
+      details: await withHostingFacts(app.pool, zelda.user.id, {
+        title: 'Lute for beginners',
+        skill: 'Lute',
+        description: '',
+        difficulty: 'beginner',
+        prerequisites: [],
+        startsAt: new Date(Date.now() - 86400_000).toISOString(),
+        durationMinutes: 60,
+        capacity: 5,
+        meetingUrl: 'https://meet.example.com/lute',
+      }),
+      now: then,
     },
-    undefined,
     { actorId: zelda.user.id },
-    then,
   );
   sessionId = scheduled.sessionIds[0]!;
-  await onSession(app, sessionId, { type: 'Register', data: { memberId: student.user.id }, now: then }, {});
   await onSession(
-    app,
+    app.command,
+    sessionId,
+    { type: 'Register', data: { memberId: student.user.id }, now: then },
+    {},
+  );
+  await onSession(
+    app.command,
     sessionId,
     { type: 'Complete', data: { actor: { memberId: zelda.user.id, isModerator: false } }, now: new Date() },
     {},
   );
-  await submitReview(app, student.user.id, sessionId, { rating: 4, comment: 'Lovely' }, {});
+  await submitReview(app.command, student.user.id, sessionId, { rating: 4, comment: 'Lovely' }, {});
   // Wait for the gamification reactor's points, so that the history is complete before the deletion.
   for (
     let i = 0;

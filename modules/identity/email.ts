@@ -1,5 +1,5 @@
-import type { Queryable } from '../../infra/db/index.ts';
-import { keyedHash, keyedHasher } from '../../infra/event-store/index.ts';
+import type { PoolClient, Queryable } from '../../infra/db/index.ts';
+import { type EventStore, keyedHash, keyedHasher } from '../../infra/event-store/index.ts';
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
@@ -11,6 +11,10 @@ const EMAIL_HASH = 'email';
  * and without the key (kept with the personal-data keys, not in the log) the hash confirms no address.
  */
 export const emailHash = (db: Queryable, email: string) => keyedHash(db, EMAIL_HASH, normalizeEmail(email));
+
+/** The same through the event store, which keeps the keys: what a command handler has (inside `client`'s transaction). */
+export const emailHashIn = (store: Pick<EventStore, 'keyedHash'>, email: string, client?: PoolClient) =>
+  store.keyedHash(EMAIL_HASH, normalizeEmail(email), client);
 
 /** The same for many addresses with one look-up of the key. */
 export async function emailHasher(db: Queryable): Promise<(email: string) => string> {

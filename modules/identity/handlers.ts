@@ -1,44 +1,49 @@
 import { randomUUID } from 'node:crypto';
-import { type Queryable, withTransaction } from '../../infra/db/index.ts';
+import type { PoolClient } from '../../infra/db/index.ts';
+import type { CommandContext } from '../../infra/deps.ts';
 import {
   CommandRejected,
   ConcurrencyError,
   type EventMetadata,
+  type EventStore,
   loadState,
   runCommand,
   shredPersonalData,
 } from '../../infra/event-store/index.ts';
-import type { Deps } from '../../infra/platform.ts';
-import { canonicalSpellings } from '../../read-models/skill-catalogue/queries.ts';
 import { decide, type IdentityCommand } from './decide.ts';
-import { claimStreamOf, emailHash, normalizeEmail } from './email.ts';
+import { claimStreamOf, emailHashIn, normalizeEmail } from './email.ts';
 import type { GRANTABLE_ROLES } from './events.ts';
 import { evolve, initialMember, type Member, type MemberEvent, type Profile } from './member.ts';
-import { currentPasswordMatches } from './password-attempts.ts';
 import { passwordWeakness, personalWords } from './password-strength.ts';
 import { dummyPasswordHash, hashPassword, passwordMatches } from './passwords.ts';
 import { normalizeSkills } from './skills.ts';
-import { isBlockedEmail } from './suspension.ts';
 
 export { normalizeEmail };
 export const memberStream = (memberId: string) => `member-${memberId}`;
 /** The claim on an address is keyed by a keyed hash: the address itself is personal data and stays out of stream ids. */
-export const emailStream = async (db: Queryable, email: string) => claimStreamOf(await emailHash(db, email));
+export const emailStream = async (store: Pick<EventStore, 'keyedHash'>, email: string, client?: PoolClient) =>
+  claimStreamOf(await emailHashIn(store, email, client));
 
 const memberDecider = { initialState: initialMember, evolve, decide };
 
 export type ActiveMember = Extract<Member, { status: 'active' }>;
 
-export async function loadMember(deps: Pick<Deps, 'store'>, memberId: string): Promise<Member> {
-  return (await loadState<Member, MemberEvent>(deps.store, memberStream(memberId), memberDecider)).state;
+/**
+ * Whether `password` is the member's current one, as the edge checks it: counted against the member's budget of
+ * password checks (password-attempts.ts), 429 once it is spent.
+ */
+export type CurrentPasswordCheck = (member: ActiveMember, password: string) => Promise<boolean>;
+
+export async function loadMember(ctx: Pick<CommandContext, 'store'>, memberId: string): Promise<Member> {
+  return (await loadState<Member, MemberEvent>(ctx.store, memberStream(memberId), memberDecider)).state;
 }
 
 /** The member holding an address now: the latest claim, unless a deleted account released it since. */
 export async function memberIdForEmail(
-  deps: Pick<Deps, 'store' | 'pool'>,
+  ctx: Pick<CommandContext, 'store'>,
   email: string,
 ): Promise<string | null> {
-  const events = await deps.store.readStream(await emailStream(deps.pool, email));
+  const events = await ctx.store.readStream(await emailStream(ctx.store, email));
   const last = events[events.length - 1];
   return last?.type === 'EmailClaimed' ? (last.data as { memberId: string }).memberId : null;
 }
@@ -56,11 +61,13 @@ export function requireStrongPassword(field: string, password: string, email: st
 }
 
 export async function signUp(
-  deps: Deps,
+  ctx: CommandContext,
   input: { email: string; password: string; displayName: string; timezone: string },
+  /** Gathered by the edge: the address is on the list of accounts suspended for spam (blocked_signups). */
+  facts: { emailBlocked: boolean },
   metadata: EventMetadata,
 ): Promise<ActiveMember> {
-  if (await isBlockedEmail(deps.pool, input.email)) {
+  if (facts.emailBlocked) {
     throw new CommandRejected({ reason: 'forbidden', message: 'This email cannot be used to sign up.' });
   }
   requireStrongPassword('password', input.password, input.email, input.displayName);
@@ -72,15 +79,15 @@ export async function signUp(
     passwordHash: await hashPassword(input.password),
     timezone: input.timezone,
   };
-  const written = await withTransaction(deps.pool, async (client) => {
+  const written = await ctx.store.transaction(async (client) => {
     try {
       // Expected version 0 on the email's stream: of racing sign-ups for one address, exactly one commits.
       // A released address (its account was deleted) can be claimed again, at the stream's current version.
-      const claimStream = await emailStream(client, data.email);
-      const claims = await deps.store.readStream(claimStream, client);
+      const claimStream = await emailStream(ctx.store, data.email, client);
+      const claims = await ctx.store.readStream(claimStream, client);
       const last = claims[claims.length - 1];
       const expected = last?.type === 'EmailReleased' ? last.streamVersion : 0;
-      await deps.store.append(claimStream, expected, [{ type: 'EmailClaimed', data: { memberId } }], {
+      await ctx.store.append(claimStream, expected, [{ type: 'EmailClaimed', data: { memberId } }], {
         metadata,
         client,
       });
@@ -94,7 +101,7 @@ export async function signUp(
       throw err;
     }
     return runCommand(
-      deps.store,
+      ctx.store,
       memberStream(memberId),
       memberDecider,
       { type: 'SignUp', data },
@@ -102,18 +109,18 @@ export async function signUp(
       client,
     );
   });
-  await deps.settle(written.appended!);
+  await ctx.settle(written.appended!);
   return written.state as ActiveMember;
 }
 
 /** The member behind an email and password, or null; the caller answers the same 401 for both failures. */
 export async function checkCredentials(
-  deps: Deps,
+  ctx: Pick<CommandContext, 'store'>,
   email: string,
   password: string,
 ): Promise<ActiveMember | null> {
-  const memberId = await memberIdForEmail(deps, email);
-  const member = memberId ? await loadMember(deps, memberId) : null;
+  const memberId = await memberIdForEmail(ctx, email);
+  const member = memberId ? await loadMember(ctx, memberId) : null;
   if (member?.status !== 'active') {
     await passwordMatches(await dummyPasswordHash(), password);
     return null;
@@ -122,30 +129,31 @@ export async function checkCredentials(
 }
 
 async function execute(
-  deps: Pick<Deps, 'store' | 'settle'>,
+  ctx: Pick<CommandContext, 'store' | 'settle'>,
   memberId: string,
   command: IdentityCommand,
   metadata: EventMetadata,
 ) {
-  const result = await runCommand(deps.store, memberStream(memberId), memberDecider, command, metadata);
-  if (result.appended) await deps.settle(result.appended);
+  const result = await runCommand(ctx.store, memberStream(memberId), memberDecider, command, metadata);
+  if (result.appended) await ctx.settle(result.appended);
   return result.state as ActiveMember;
 }
 
 export async function changePassword(
-  deps: Deps,
+  ctx: CommandContext,
   memberId: string,
   input: { currentPassword: string; newPassword: string },
+  isCurrentPassword: CurrentPasswordCheck,
   metadata: EventMetadata,
 ) {
-  const member = await loadMember(deps, memberId);
+  const member = await loadMember(ctx, memberId);
   if (member.status === 'active') {
     requireStrongPassword('newPassword', input.newPassword, member.email, member.profile.displayName);
   }
   const oldPasswordMatches =
-    member.status === 'active' && (await currentPasswordMatches(deps, member, input.currentPassword));
+    member.status === 'active' && (await isCurrentPassword(member, input.currentPassword));
   return execute(
-    deps,
+    ctx,
     memberId,
     {
       type: 'ChangePassword',
@@ -160,35 +168,31 @@ export async function changePassword(
 }
 
 export async function updateProfile(
-  deps: Deps,
+  ctx: CommandContext,
   memberId: string,
   changes: Partial<Profile>,
+  /** Gathered by the edge (skillSpellings): how the catalogue spells the skills named, by skillKey. */
+  facts: { spellings: ReadonlyMap<string, string> },
   metadata: EventMetadata,
 ) {
   const tidy: Partial<Profile> = { ...changes };
-  if (changes.skillsToTeach || changes.skillsToLearn) {
-    const spellings = await canonicalSpellings(deps.pool, [
-      ...(changes.skillsToTeach ?? []),
-      ...(changes.skillsToLearn ?? []),
-    ]);
-    if (changes.skillsToTeach) tidy.skillsToTeach = normalizeSkills(changes.skillsToTeach, spellings);
-    if (changes.skillsToLearn) tidy.skillsToLearn = normalizeSkills(changes.skillsToLearn, spellings);
-  }
+  if (changes.skillsToTeach) tidy.skillsToTeach = normalizeSkills(changes.skillsToTeach, facts.spellings);
+  if (changes.skillsToLearn) tidy.skillsToLearn = normalizeSkills(changes.skillsToLearn, facts.spellings);
   if (tidy.displayName !== undefined) tidy.displayName = tidy.displayName.trim();
-  return execute(deps, memberId, { type: 'UpdateProfile', data: { changes: tidy } }, metadata);
+  return execute(ctx, memberId, { type: 'UpdateProfile', data: { changes: tidy } }, metadata);
 }
 
 export async function changeRole(
-  deps: Pick<Deps, 'store' | 'settle' | 'pool'>,
+  ctx: Pick<CommandContext, 'store' | 'settle'>,
   email: string,
   role: (typeof GRANTABLE_ROLES)[number],
   grant: boolean,
   metadata: EventMetadata,
 ) {
-  const memberId = await memberIdForEmail(deps, email);
+  const memberId = await memberIdForEmail(ctx, email);
   if (!memberId)
     throw new CommandRejected({ reason: 'not_found', message: `No member has the email ${email}.` });
-  return execute(deps, memberId, { type: grant ? 'GrantRole' : 'RevokeRole', data: { role } }, metadata);
+  return execute(ctx, memberId, { type: grant ? 'GrantRole' : 'RevokeRole', data: { role } }, metadata);
 }
 
 /**
@@ -196,12 +200,18 @@ export async function changeRole(
  * (crypto-shredding), the email address is released, and every sign-in session ends. What they did stays in the
  * history (sessions hosted, ratings as numbers) under "Deleted member".
  */
-export async function deleteAccount(deps: Deps, memberId: string, password: string, metadata: EventMetadata) {
-  const member = await loadMember(deps, memberId);
-  const matches = member.status === 'active' && (await currentPasswordMatches(deps, member, password));
-  const written = await withTransaction(deps.pool, async (client) => {
+export async function deleteAccount(
+  ctx: CommandContext,
+  memberId: string,
+  password: string,
+  isCurrentPassword: CurrentPasswordCheck,
+  metadata: EventMetadata,
+) {
+  const member = await loadMember(ctx, memberId);
+  const matches = member.status === 'active' && (await isCurrentPassword(member, password));
+  const written = await ctx.store.transaction(async (client) => {
     const result = await runCommand(
-      deps.store,
+      ctx.store,
       memberStream(memberId),
       memberDecider,
       { type: 'DeleteAccount', data: { passwordMatches: matches } },
@@ -209,9 +219,9 @@ export async function deleteAccount(deps: Deps, memberId: string, password: stri
       client,
     );
     if (member.status === 'active') {
-      const claimStream = await emailStream(client, member.email);
-      const claims = await deps.store.readStream(claimStream, client);
-      await deps.store.append(claimStream, claims.length, [{ type: 'EmailReleased', data: { memberId } }], {
+      const claimStream = await emailStream(ctx.store, member.email, client);
+      const claims = await ctx.store.readStream(claimStream, client);
+      await ctx.store.append(claimStream, claims.length, [{ type: 'EmailReleased', data: { memberId } }], {
         metadata,
         client,
       });
@@ -223,5 +233,5 @@ export async function deleteAccount(deps: Deps, memberId: string, password: stri
     );
     return result;
   });
-  if (written.appended) await deps.settle(written.appended);
+  if (written.appended) await ctx.settle(written.appended);
 }

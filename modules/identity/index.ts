@@ -1,10 +1,11 @@
 // The identity module: accounts, sign-in, profiles, roles. Other code enters it only through this file.
-import type { ModuleDefinition } from '../../infra/platform.ts';
-import { authenticate } from './authenticate.ts';
+import type { ModuleDefinition } from '../../infra/deps.ts';
 import { deletedAvatars } from './deleted-avatars.ts';
 import { emailClaimsKeyed } from './email-claims-upgrade.ts';
 import { GRANTABLE_ROLES, identityEvents } from './events.ts';
 import { changeRole, loadMember, memberIdForEmail, signUp, updateProfile } from './handlers.ts';
+import { authenticate } from './http/authenticate.ts';
+import { skillSpellings } from './http/facts.ts';
 import { identityRoutes } from './routes.ts';
 import { suspensionEnforcer } from './suspension.ts';
 
@@ -20,4 +21,13 @@ export { DELETED_NAME, type IdentityEvent, type IdentityEventData } from './even
 export { issueResetToken } from './password-reset.ts';
 export { isTimeZone } from './schemas.ts';
 export { normalizeSkills, skillKey, tidySkill } from './skills.ts';
-export { authenticate, changeRole, GRANTABLE_ROLES, loadMember, memberIdForEmail, signUp, updateProfile };
+export {
+  authenticate,
+  changeRole,
+  GRANTABLE_ROLES,
+  loadMember,
+  memberIdForEmail,
+  signUp,
+  skillSpellings,
+  updateProfile,
+};

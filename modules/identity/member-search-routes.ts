@@ -43,9 +43,7 @@ export function memberSearchRoutes(app: FastifyInstance, ctx: ModuleContext) {
       requireRole(request, 'admin');
       const { q, limit } = request.query;
       const looksLikeEmail = /^[^@\s]+@[^@\s]+$/.test(q);
-      const holder = looksLikeEmail
-        ? await memberIdForEmail({ store: ctx.command.store, pool: ctx.pool }, q)
-        : null;
+      const holder = looksLikeEmail ? await memberIdForEmail(ctx.command, q) : null;
       return { items: await findMembers(ctx.pool, q, holder ? [holder] : [], limit), nextCursor: null };
     },
   );

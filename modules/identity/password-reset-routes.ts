@@ -64,7 +64,7 @@ export function passwordResetRoutes(app: FastifyInstance, ctx: ModuleContext) {
         { key: `password-reset:ip:${ipOf(request)}`, limit: RESET_LIMITS.perIp, windowMs: hour },
       ];
       if (!(await reserveAttempts(ctx.pool, rules)).ok) throw tooManyAttempts('password reset requests');
-      const memberId = await memberIdForEmail({ store: ctx.command.store, pool: ctx.pool }, email);
+      const memberId = await memberIdForEmail(ctx.command, email);
       const account = memberId ? await getAccount(ctx.pool, memberId) : null;
       if (memberId && account && !account.suspended) {
         const token = await issueResetToken(ctx.pool, memberId, ctx.command.now());

@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { ModuleContext } from '../../infra/deps.ts';
 import {
   errors,
   HttpError,
@@ -16,7 +17,6 @@ import {
   unauthenticated,
   validationFailed,
 } from '../../infra/http/index.ts';
-import type { Deps } from '../../infra/platform.ts';
 import { clearHits, reserveAttempts } from '../../infra/throttle.ts';
 import { getAccount, getProfile, listMentors } from '../../read-models/member-profiles/queries.ts';
 import { searchSkills } from '../../read-models/skill-catalogue/queries.ts';
@@ -31,8 +31,9 @@ import {
 import { AVATAR_MAX_BYTES, avatarStorage, processAvatar } from './avatars.ts';
 import { memberDataExport } from './data-export.ts';
 import { changePassword, checkCredentials, deleteAccount, signUp, updateProfile } from './handlers.ts';
+import { skillSpellings } from './http/facts.ts';
 import { memberSearchRoutes } from './member-search-routes.ts';
-import { signInRules, tooManyAttempts } from './password-attempts.ts';
+import { currentPasswordMatches, signInRules, tooManyAttempts } from './password-attempts.ts';
 import { spendResetTokens } from './password-reset.ts';
 import { passwordResetRoutes } from './password-reset-routes.ts';
 import {
@@ -45,6 +46,7 @@ import {
   signupBody,
   userSchema,
 } from './schemas.ts';
+import { isBlockedEmail } from './suspension.ts';
 
 const HOUR = 3600_000;
 /** The client's address as a throttle key: behind a trusted proxy it comes from X-Forwarded-For, as sent. */
@@ -59,15 +61,18 @@ function suspended(until: string | null): HttpError {
   return new HttpError('unauthenticated', message, { suspendedUntil: until });
 }
 
-async function currentUser(deps: Deps, id: string) {
+async function currentUser(deps: ModuleContext, id: string) {
   const account = await getAccount(deps.pool, id);
   if (!account) throw notFound('Your account');
   return { id: account.id, email: account.email, displayName: account.displayName, roles: account.roles };
 }
 
-export async function identityRoutes(app: FastifyInstance, deps: Deps) {
+export async function identityRoutes(app: FastifyInstance, deps: ModuleContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const avatars = avatarStorage(deps.config.dataDir);
+  /** The current password, checked on the member's own budget of checks (429 once spent). */
+  const isCurrentPassword = (member: { id: string; passwordHash: string }, password: string) =>
+    currentPasswordMatches(deps, member, password);
   await app.register(multipart, { limits: { fileSize: AVATAR_MAX_BYTES, files: 1, fields: 0 } });
   passwordResetRoutes(app, deps);
   memberSearchRoutes(app, deps);
@@ -99,8 +104,9 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
       if (!(await reserveAttempts(deps.pool, [rule])).ok) throw tooManyAttempts('sign-ups from your network');
       const { email, password, displayName, timezone } = request.body;
       const member = await signUp(
-        deps,
+        deps.command,
         { email, password, displayName, timezone: timezone ?? 'UTC' },
+        { emailBlocked: await isBlockedEmail(deps.pool, email) },
         requestMetadata(request, null),
       );
       await signIn(request, reply, member.id);
@@ -128,7 +134,7 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
       const rules = await signInRules(deps.pool, deps.config, request.body.email, ipOf(request));
       const attempt = await reserveAttempts(deps.pool, [rules.email, rules.ip]);
       if (!attempt.ok) throw tooManyAttempts('failed sign-ins');
-      const member = await checkCredentials(deps, request.body.email, request.body.password);
+      const member = await checkCredentials(deps.command, request.body.email, request.body.password);
       const account = member ? await getAccount(deps.pool, member.id) : null;
       // The right password: the member may know why they cannot come in (it reveals nothing to anyone else),
       // and, a right password, it is no failure (retrying to see whether the suspension ended is no guessing).
@@ -187,7 +193,7 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request, reply) => {
       const user = requireUser(request);
-      await changePassword(deps, user.id, request.body, requestMetadata(request));
+      await changePassword(deps.command, user.id, request.body, isCurrentPassword, requestMetadata(request));
       // A reset link asked for before stands for the old password: it must not outlive it.
       await spendResetTokens(deps.pool, user.id);
       await revokeMemberSessions(deps.pool, user.id);
@@ -213,7 +219,13 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request, reply) => {
       const user = requireUser(request);
-      await deleteAccount(deps, user.id, request.body.password, requestMetadata(request));
+      await deleteAccount(
+        deps.command,
+        user.id,
+        request.body.password,
+        isCurrentPassword,
+        requestMetadata(request),
+      );
       clearSessionCookie(reply);
       return reply.code(204).send(null);
     },
@@ -260,7 +272,13 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => {
       const user = requireUser(request);
-      await updateProfile(deps, user.id, request.body, requestMetadata(request));
+      await updateProfile(
+        deps.command,
+        user.id,
+        request.body,
+        await skillSpellings(deps.pool, request.body),
+        requestMetadata(request),
+      );
       return { profile: (await getProfile(deps.pool, user.id))! };
     },
   );
@@ -284,7 +302,13 @@ export async function identityRoutes(app: FastifyInstance, deps: Deps) {
       const buffer = await file.toBuffer();
       const { key, data } = await processAvatar(buffer, user.id);
       await avatars.put(key, data);
-      await updateProfile(deps, user.id, { avatarUrl: `/api/avatars/${key}` }, requestMetadata(request));
+      await updateProfile(
+        deps.command,
+        user.id,
+        { avatarUrl: `/api/avatars/${key}` },
+        { spellings: new Map() },
+        requestMetadata(request),
+      );
       return { profile: (await getProfile(deps.pool, user.id))! };
     },
   );

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type PoolClient, withTransaction } from '../../infra/db/index.ts';
+import type { PoolClient } from '../../infra/db/index.ts';
+import type { CommandContext } from '../../infra/deps.ts';
 import {
   type AppendResult,
   CommandRejected,
@@ -8,7 +9,6 @@ import {
   loadState,
   runCommand,
 } from '../../infra/event-store/index.ts';
-import type { Deps } from '../../infra/platform.ts';
 import { loadReview } from '../feedback/index.ts';
 import { loadMember } from '../identity/index.ts';
 import { loadSession } from '../sessions/index.ts';
@@ -41,19 +41,19 @@ type Target = { ownerId: string; hostId: string | null };
 
 /** Who a target belongs to, from its own module's events; null when it does not exist. */
 export async function resolveTarget(
-  deps: Pick<Deps, 'store'>,
+  ctx: Pick<CommandContext, 'store'>,
   type: TargetType,
   id: string,
 ): Promise<Target | null> {
   if (type === 'session') {
-    const s = await loadSession(deps, id);
+    const s = await loadSession(ctx, id);
     return s.status === 'none' ? null : { ownerId: s.hostId, hostId: s.hostId };
   }
   if (type === 'review') {
-    const r = await loadReview(deps, id);
+    const r = await loadReview(ctx, id);
     return r.status !== 'visible' ? null : { ownerId: r.authorId, hostId: r.hostId };
   }
-  const m = await loadMember(deps, id);
+  const m = await loadMember(ctx, id);
   return m.status === 'none' ? null : { ownerId: id, hostId: null };
 }
 
@@ -62,13 +62,17 @@ const lockStream = (client: PoolClient, streamId: string) =>
   client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [streamId]);
 
 /** A moderator hides or restores content (in turn with reports being counted on it, under the same lock). */
-export async function changeVisibility(deps: Deps, command: ContentCommand, metadata: EventMetadata) {
+export async function changeVisibility(
+  ctx: CommandContext,
+  command: ContentCommand,
+  metadata: EventMetadata,
+) {
   const stream = contentStream(command.data.targetType, command.data.targetId);
-  const result = await withTransaction(deps.pool, async (client) => {
+  const result = await ctx.store.transaction(async (client) => {
     await lockStream(client, stream);
-    return runCommand(deps.store, stream, contentDecider, command, metadata, client);
+    return runCommand(ctx.store, stream, contentDecider, command, metadata, client);
   });
-  await settled(deps, result.appended);
+  await settled(ctx, result.appended);
   return result;
 }
 
@@ -131,13 +135,14 @@ export async function recordReport(
 }
 
 export async function fileReport(
-  deps: Deps,
+  ctx: CommandContext,
   reporterId: string,
   input: { targetType: TargetType; targetId: string; reason: string; category: ReportCategory },
-  standing: Standing,
+  /** Gathered by the edge: the reporter's record (their report's weight) and the weight that hides content. */
+  facts: { standing: Standing; hideThreshold: number },
   metadata: EventMetadata,
 ): Promise<string> {
-  const target = await resolveTarget(deps, input.targetType, input.targetId);
+  const target = await resolveTarget(ctx, input.targetType, input.targetId);
   if (!target)
     throw new CommandRejected({ reason: 'not_found', message: 'What you reported was not found.' });
   const reportId = reportIdFor(reporterId, input.targetType, input.targetId);
@@ -147,12 +152,12 @@ export async function fileReport(
     ...input,
     ownerId: target.ownerId,
     source: 'member',
-    standing,
+    standing: facts.standing,
   };
-  const appended = await withTransaction(deps.pool, (client) =>
-    recordReport(deps.store, client, filing, target, deps.config.reportHideThreshold, metadata),
+  const appended = await ctx.store.transaction((client) =>
+    recordReport(ctx.store, client, filing, target, facts.hideThreshold, metadata),
   );
-  await settled(deps, appended);
+  await settled(ctx, appended);
   return reportId;
 }
 
@@ -171,25 +176,25 @@ export type Resolution = {
  * resolved all the same.
  */
 export async function resolveReport(
-  deps: Deps,
+  ctx: CommandContext,
   moderator: ByModerator,
   reportId: string,
   input: Resolution,
   metadata: EventMetadata,
 ) {
-  const { state } = await loadState<Report, ReportEvent>(deps.store, reportStream(reportId), reportDecider);
+  const { state } = await loadState<Report, ReportEvent>(ctx.store, reportStream(reportId), reportDecider);
   const filing = state.status === 'open' ? state.filing : null;
-  const target = filing ? await resolveTarget(deps, filing.targetType, filing.targetId) : null;
+  const target = filing ? await resolveTarget(ctx, filing.targetType, filing.targetId) : null;
   const owner =
     filing && input.action === 'suspend'
-      ? await memberToSuspend(deps, filing.ownerId).catch(() => null)
+      ? await memberToSuspend(ctx, filing.ownerId).catch(() => null)
       : null;
-  const appended = await withTransaction(deps.pool, async (client) => {
+  const appended = await ctx.store.transaction(async (client) => {
     const content =
       filing && filing.targetType !== 'user' ? contentStream(filing.targetType, filing.targetId) : null;
     if (content) await lockStream(client, content);
     const resolved = await runCommand(
-      deps.store,
+      ctx.store,
       reportStream(reportId),
       reportDecider,
       { type: 'Resolve', data: { action: input.action, note: input.note, moderatorId: moderator.id } },
@@ -202,7 +207,7 @@ export async function resolveReport(
     const { targetType, targetId, ownerId } = event.data;
     if (content && targetType !== 'user') {
       const closed = await runCommand(
-        deps.store,
+        ctx.store,
         content,
         contentDecider,
         {
@@ -225,7 +230,7 @@ export async function resolveReport(
     }
     if (input.action === 'suspend' && owner?.member.status === 'active') {
       const suspended = await runCommand(
-        deps.store,
+        ctx.store,
         suspensionStream(ownerId),
         suspensionDecider,
         {
@@ -239,7 +244,7 @@ export async function resolveReport(
             forSpam: input.spam,
             until: input.until,
           },
-          now: new Date(),
+          now: ctx.now(),
         },
         metadata,
         client,
@@ -252,5 +257,5 @@ export async function resolveReport(
     }
     return last;
   });
-  await settled(deps, appended);
+  await settled(ctx, appended);
 }

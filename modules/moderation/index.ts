@@ -1,7 +1,7 @@
 // The moderation module: reports, the moderation queue, hiding content, suspending members, and the admin actions
 // that go in the audit log. Other code enters it only through this file.
 import type { FastifyInstance } from 'fastify';
-import type { Deps, ModuleDefinition } from '../../infra/platform.ts';
+import type { ModuleContext, ModuleDefinition } from '../../infra/deps.ts';
 import { moderationEvents } from './events.ts';
 import { moderationRoutes } from './routes.ts';
 import { contentScreener } from './screening.ts';
@@ -12,9 +12,9 @@ export const moderation: ModuleDefinition = {
   name: 'moderation',
   events: moderationEvents,
   consumers: [contentScreener, suspensionEndScheduler],
-  routes: (app: FastifyInstance, deps: Deps) => {
-    moderationRoutes(app, deps);
-    suspensionRoutes(app, deps);
+  routes: (app: FastifyInstance, context: ModuleContext) => {
+    moderationRoutes(app, context);
+    suspensionRoutes(app, context);
   },
   onStart: startSuspensionEndWorker,
 };

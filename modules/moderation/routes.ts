@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { ModuleContext } from '../../infra/deps.ts';
 import {
   cursorParam,
   errors,
@@ -14,18 +15,17 @@ import {
   requireUser,
   singleLine,
 } from '../../infra/http/index.ts';
-import type { Deps } from '../../infra/platform.ts';
 import { REBUILD_QUEUE } from '../../infra/projections/routes.ts';
 import { spendDailyAllowance } from '../../infra/throttle.ts';
 import { auditLog } from '../../read-models/audit-log/queries.ts';
 import { getReport, reportQueue } from '../../read-models/moderation-queue/queries.ts';
 import { ACTIONS, REPORT_CATEGORIES, TARGET_TYPES } from './events.ts';
 import { changeVisibility, fileReport, resolveReport, resolveTarget } from './handlers.ts';
+import { standingOf } from './http/standing-facts.ts';
 import { historySchema, note, reportSchema, spamFlag, until } from './schemas.ts';
-import { standingOf } from './standing-facts.ts';
 import { moderatorOf } from './suspension-routes.ts';
 
-export function moderationRoutes(app: FastifyInstance, deps: Deps) {
+export function moderationRoutes(app: FastifyInstance, deps: ModuleContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const show = async (id: string) => {
     const report = await getReport(deps.pool, id);
@@ -57,8 +57,11 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
       if (!(await spendDailyAllowance(deps.pool, 'reports', user.id, perDay)).ok) {
         throw new HttpError('rate_limited', `You can file at most ${perDay} reports a day.`);
       }
-      const standing = await standingOf(deps, user.id, new Date());
-      const id = await fileReport(deps, user.id, request.body, standing, requestMetadata(request));
+      const facts = {
+        standing: await standingOf(deps.pool, user.id, new Date()),
+        hideThreshold: deps.config.reportHideThreshold,
+      };
+      const id = await fileReport(deps.command, user.id, request.body, facts, requestMetadata(request));
       return reply.code(201).send({ report: await show(id) });
     },
   );
@@ -104,7 +107,7 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
     async (request) => {
       requireRole(request, 'moderator');
       const report = await show(request.params.id);
-      const events = await deps.store.readStream(`report-${report.id}`);
+      const events = await deps.command.store.readStream(`report-${report.id}`);
       return {
         report,
         history: events.map((e) => ({
@@ -147,7 +150,7 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
       const moderator = requireRole(request, 'moderator');
       const { action, note: text, spam: forSpam, until: ends } = request.body;
       await resolveReport(
-        deps,
+        deps.command,
         moderatorOf(moderator),
         request.params.id,
         { action, note: text, spam: forSpam ?? false, until: ends ?? null },
@@ -173,7 +176,7 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
       async (request) => {
         const moderator = requireRole(request, 'moderator');
         const { type, id } = request.params;
-        const target = await resolveTarget(deps, type, id);
+        const target = await resolveTarget(deps.command, type, id);
         if (!target) throw notFound('That content');
         const base = {
           targetType: type,
@@ -184,7 +187,7 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
           moderatorId: moderator.id,
         };
         await changeVisibility(
-          deps,
+          deps.command,
           action === 'hide' ? { type: 'Hide', data: base } : { type: 'Restore', data: base },
           requestMetadata(request),
         );
@@ -240,17 +243,16 @@ export function moderationRoutes(app: FastifyInstance, deps: Deps) {
     async (request, reply) => {
       const admin = requireRole(request, 'admin');
       const { name } = request.params;
-      if (!deps.consumers.some((c) => c.name === name && c.kind === 'read-model'))
-        throw notFound(`Projection ${name}`);
+      if (!deps.readModels.includes(name)) throw notFound(`Projection ${name}`);
       const jobId = await deps.jobs.send(REBUILD_QUEUE, { name }, { singletonKey: name });
       if (!jobId) throw new HttpError('conflict', `A rebuild of ${name} is already queued.`);
-      const written = await deps.store.append(
+      const written = await deps.command.store.append(
         'admin-actions',
         'any',
         [{ type: 'ProjectionRebuildRequested', data: { projection: name, jobId, adminId: admin.id } }],
         { metadata: requestMetadata(request) },
       );
-      await deps.settle(written);
+      await deps.command.settle(written);
       return reply.code(202).send({ jobId });
     },
   );

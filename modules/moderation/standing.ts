@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** A reporter's record, as the edge gathers it when they file a report (standing-facts.ts). */
+/** A reporter's record, as the edge gathers it when they file a report (http/standing-facts.ts). */
 export const standingSchema = z.object({
   /** Full days since the account was created. */
   accountAgeDays: z.number().int().min(0),

@@ -64,8 +64,8 @@ describe('the end of a suspension', () => {
     expect(login.statusCode).toBe(200);
 
     // The job again (pg-boss retries, or a second copy of it): nothing more is recorded.
-    await endSuspension(second, target.id, until);
-    await endSuspension(second, target.id, until);
+    await endSuspension(second.command, target.id, until);
+    await endSuspension(second.command, target.id, until);
     expect(await eventsOf(second, target)).toEqual(['MemberSuspended', 'MemberUnsuspended']);
   }, 60_000);
 });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { ModuleContext } from '../../infra/deps.ts';
 import {
   errors,
   hasRole,
@@ -9,7 +10,6 @@ import {
   requireRole,
   type SignedInUser,
 } from '../../infra/http/index.ts';
-import type { Deps } from '../../infra/platform.ts';
 import { note, spam, suspensionSchema, until } from './schemas.ts';
 import { changeSuspension, memberToSuspend, suspensionOf } from './suspensions.ts';
 
@@ -17,7 +17,7 @@ import { changeSuspension, memberToSuspend, suspensionOf } from './suspensions.t
 export const moderatorOf = (user: SignedInUser) => ({ id: user.id, isAdmin: hasRole(user, 'admin') });
 
 /** Suspending members, lifting suspensions, and where a member's suspension stands. */
-export function suspensionRoutes(app: FastifyInstance, deps: Deps) {
+export function suspensionRoutes(app: FastifyInstance, deps: ModuleContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post(
@@ -43,7 +43,7 @@ export function suspensionRoutes(app: FastifyInstance, deps: Deps) {
       const { reason, spam: forSpam, until: ends } = request.body;
       const memberId = request.params.id;
       const state = await changeSuspension(
-        deps,
+        deps.command,
         moderatorOf(moderator),
         { type: 'Suspend', memberId, reason, forSpam, until: ends ?? null },
         requestMetadata(request),
@@ -70,7 +70,7 @@ export function suspensionRoutes(app: FastifyInstance, deps: Deps) {
       const moderator = requireRole(request, 'moderator');
       const memberId = request.params.id;
       await changeSuspension(
-        deps,
+        deps.command,
         moderatorOf(moderator),
         { type: 'Unsuspend', memberId, note: request.body.reason },
         requestMetadata(request),
@@ -95,8 +95,8 @@ export function suspensionRoutes(app: FastifyInstance, deps: Deps) {
     async (request) => {
       requireRole(request, 'moderator');
       const memberId = request.params.id;
-      const { memberIsStaff } = await memberToSuspend(deps, memberId);
-      return { memberId, staff: memberIsStaff, suspension: await suspensionOf(deps, memberId) };
+      const { memberIsStaff } = await memberToSuspend(deps.command, memberId);
+      return { memberId, staff: memberIsStaff, suspension: await suspensionOf(deps.command, memberId) };
     },
   );
 }

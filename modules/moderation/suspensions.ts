@@ -1,5 +1,10 @@
-import { CommandRejected, type EventMetadata, runCommand } from '../../infra/event-store/index.ts';
-import type { Deps } from '../../infra/platform.ts';
+import type { CommandContext, ModuleContext } from '../../infra/deps.ts';
+import {
+  CommandRejected,
+  type EventMetadata,
+  readStreamOf,
+  runCommand,
+} from '../../infra/event-store/index.ts';
 import { defineReactor } from '../../infra/projections/index.ts';
 import { loadMember } from '../identity/index.ts';
 import {
@@ -9,7 +14,6 @@ import {
   type SuspensionCommand,
   type SuspensionEvent,
 } from './decide.ts';
-import type { ModerationEventData } from './events.ts';
 import { settled, suspensionStream } from './streams.ts';
 
 export const suspensionDecider = {
@@ -19,8 +23,8 @@ export const suspensionDecider = {
 };
 
 /** The facts a suspension decision needs beyond the command: whether the member is staff (from identity). */
-export async function memberToSuspend(deps: Pick<Deps, 'store'>, memberId: string) {
-  const member = await loadMember(deps, memberId);
+export async function memberToSuspend(ctx: Pick<CommandContext, 'store'>, memberId: string) {
+  const member = await loadMember(ctx, memberId);
   if (member.status === 'none')
     throw new CommandRejected({ reason: 'not_found', message: 'That member was not found.' });
   const memberIsStaff =
@@ -32,14 +36,14 @@ export type ByModerator = { id: string; isAdmin: boolean };
 
 /** A moderator suspends a member, or lifts a suspension. */
 export async function changeSuspension(
-  deps: Deps,
+  ctx: CommandContext,
   moderator: ByModerator,
   change:
     | { type: 'Suspend'; memberId: string; reason: string; forSpam: boolean; until: string | null }
     | { type: 'Unsuspend'; memberId: string; note: string },
   metadata: EventMetadata,
 ) {
-  const { memberIsStaff } = await memberToSuspend(deps, change.memberId);
+  const { memberIsStaff } = await memberToSuspend(ctx, change.memberId);
   const hierarchy = { moderatorId: moderator.id, byAdmin: moderator.isAdmin, memberIsStaff };
   const command: SuspensionCommand =
     change.type === 'Suspend'
@@ -52,30 +56,30 @@ export async function changeSuspension(
             forSpam: change.forSpam,
             until: change.until,
           },
-          now: new Date(),
+          now: ctx.now(),
         }
       : { type: 'Unsuspend', data: { ...hierarchy, memberId: change.memberId, note: change.note } };
   const result = await runCommand(
-    deps.store,
+    ctx.store,
     suspensionStream(change.memberId),
     suspensionDecider,
     command,
     metadata,
   );
-  await settled(deps, result.appended);
+  await settled(ctx, result.appended);
   return result.state;
 }
 
 /** A suspension's end has come: the system lifts it, unless it was lifted or replaced since (then nothing). */
-export async function endSuspension(deps: Deps, memberId: string, until: string) {
+export async function endSuspension(ctx: CommandContext, memberId: string, until: string) {
   const result = await runCommand(
-    deps.store,
+    ctx.store,
     suspensionStream(memberId),
     suspensionDecider,
     { type: 'EndSuspension', data: { memberId, until } },
     { actorId: null },
   );
-  await settled(deps, result.appended);
+  await settled(ctx, result.appended);
 }
 
 export type SuspensionStatus = {
@@ -88,12 +92,15 @@ export type SuspensionStatus = {
 };
 
 /** Where a member's suspension stands, from their suspension stream. */
-export async function suspensionOf(deps: Pick<Deps, 'store'>, memberId: string): Promise<SuspensionStatus> {
-  const last = (await deps.store.readStream(suspensionStream(memberId))).at(-1);
+export async function suspensionOf(
+  ctx: Pick<CommandContext, 'store'>,
+  memberId: string,
+): Promise<SuspensionStatus> {
+  const last = (await readStreamOf<SuspensionEvent>(ctx.store, suspensionStream(memberId))).at(-1);
   if (last?.type !== 'MemberSuspended') {
     return { suspended: false, until: null, since: null, reason: null, forSpam: false };
   }
-  const { until, reason, forSpam } = last.data as ModerationEventData['MemberSuspended'];
+  const { until, reason, forSpam } = last.data;
   return { suspended: true, until, since: last.recordedAt.toISOString(), reason, forSpam };
 }
 
@@ -125,8 +132,8 @@ export const suspensionEndScheduler = defineReactor<SuspensionEvent>({
   },
 });
 
-export async function startSuspensionEndWorker(deps: Deps) {
-  await deps.jobs.define<SuspensionEndJob>(SUSPENSION_END_QUEUE, async ({ memberId, until }) => {
-    await endSuspension(deps, memberId, until);
+export async function startSuspensionEndWorker({ jobs, command }: ModuleContext) {
+  await jobs.define<SuspensionEndJob>(SUSPENSION_END_QUEUE, async ({ memberId, until }) => {
+    await endSuspension(command, memberId, until);
   });
 }

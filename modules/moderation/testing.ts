@@ -4,7 +4,7 @@
 import type { Platform } from '../../infra/platform.ts';
 import { submitReview } from '../feedback/index.ts';
 import { changeRole } from '../identity/index.ts';
-import { onSession, scheduleSession } from '../sessions/index.ts';
+import { onSession, scheduleSession, withHostingFacts } from '../sessions/index.ts';
 import { signUpAs } from '../testing.ts';
 
 export type Member = { id: string; email: string; displayName: string; cookie: string; password: string };
@@ -25,7 +25,7 @@ export async function withRole(
   displayName?: string,
 ): Promise<Member> {
   const m = await member(app, displayName);
-  await changeRole(app, m.email, role, true, { actorId: null });
+  await changeRole(app.command, m.email, role, true, { actorId: null });
   return m;
 }
 
@@ -74,21 +74,23 @@ export async function session(
   const before = new Date(Date.parse(startsAt) - DAY);
   const details = sessionDetails(startsAt, options.title ? { title: options.title } : {});
   const { sessionIds } = await scheduleSession(
-    app,
-    host.id,
-    details,
-    undefined,
+    app.command,
+    { hostId: host.id, details: await withHostingFacts(app.pool, host.id, details), now: before },
     { actorId: host.id },
-    before,
   );
   const id = sessionIds[0]!;
   for (const m of options.registered ?? []) {
-    await onSession(app, id, { type: 'Register', data: { memberId: m.id }, now: before }, { actorId: m.id });
+    await onSession(
+      app.command,
+      id,
+      { type: 'Register', data: { memberId: m.id }, now: before },
+      { actorId: m.id },
+    );
   }
   if (options.complete ?? Date.parse(startsAt) < Date.now()) {
     const actor = { memberId: host.id, isModerator: false };
     const now = new Date(Date.parse(startsAt) + 60_000);
-    await onSession(app, id, { type: 'Complete', data: { actor }, now }, { actorId: host.id });
+    await onSession(app.command, id, { type: 'Complete', data: { actor }, now }, { actorId: host.id });
   }
   return id;
 }
@@ -104,7 +106,7 @@ export const review = (
   sessionId: string,
   rating: number,
   comment = 'ok',
-) => submitReview(app, author.id, sessionId, { rating, comment }, { actorId: author.id });
+) => submitReview(app.command, author.id, sessionId, { rating, comment }, { actorId: author.id });
 
 /** Waits (bounded) until every consumer, reactors included, has processed the whole log and it stopped growing. */
 export async function quiet(app: Platform, timeoutMs = 5000) {

@@ -32,7 +32,7 @@ for (let run = 1; run <= RUNS; run++) {
     const outcomes = await Promise.allSettled(
       members.map((memberId) =>
         onSession(
-          app,
+          app.command,
           session.id,
           { type: 'Register', data: { memberId }, now: new Date() },
           { actorId: memberId },

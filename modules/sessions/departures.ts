@@ -1,11 +1,8 @@
 import type { PoolClient } from '../../infra/db/index.ts';
-import {
-  type EventMetadata,
-  type EventStore,
-  loadState,
-  type StoredEvent,
-} from '../../infra/event-store/index.ts';
-import type { Reactor } from '../../infra/projections/index.ts';
+import { type EventMetadata, type EventStore, loadState } from '../../infra/event-store/index.ts';
+import { defineReactor, type ReactorContext, type RunOf } from '../../infra/projections/index.ts';
+import type { IdentityEvent } from '../identity/events.ts';
+import type { ModerationEvent } from '../moderation/events.ts';
 import { decide, type SessionCommand } from './decide.ts';
 import type { SessionEvent } from './events.ts';
 import { evolve, initialSession, type Session } from './session.ts';
@@ -18,7 +15,7 @@ const ENDED = ['SessionCompleted', 'SessionCancelled'];
 const HOST_LEFT = 'The host has left SkillSwap.';
 const HOST_SUSPENDED = "The host's account was suspended.";
 
-type Departure = { memberId: string; moderatorId?: string };
+type Departure = RunOf<ModerationEvent | IdentityEvent, 'MemberSuspended' | 'MemberDeleted'>;
 
 /** The sessions a member hosts and those they hold a seat or a waitlist place in, found in the log itself. */
 async function sessionsOf(store: EventStore, client: PoolClient, memberId: string) {
@@ -61,37 +58,36 @@ async function onUpcoming(
  * first write, so no session command can commit between this transaction getting its id and its append (the
  * event store refuses a stream whose order would go backwards).
  */
-export const memberDepartures: Reactor = {
+export const memberDepartures = defineReactor<ModerationEvent | IdentityEvent>({
   name: 'member_departures',
-  kind: 'reactor',
-  eventTypes: ['MemberSuspended', 'MemberDeleted'],
-  handle: async (client, events: StoredEvent[], { store }) => {
-    const plans = [];
-    for (const event of events) {
-      const departure = event.data as Departure;
-      plans.push({ event, departure, ...(await sessionsOf(store, client, departure.memberId)) });
-    }
-    const streams = [...new Set(plans.flatMap((p) => [...p.hosted, ...p.held]))].sort();
-    for (const stream of streams) await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [stream]);
-    const now = new Date();
-    for (const { event, departure, hosted, held } of plans) {
-      const { memberId } = departure;
-      const suspended = event.type === 'MemberSuspended';
-      // A suspension names its moderator; a member who leaves cancels their own sessions, as their host.
-      const actor = suspended
-        ? { memberId: departure.moderatorId ?? memberId, isModerator: true }
-        : { memberId, isModerator: false };
-      const metadata = {
-        actorId: actor.memberId,
-        causationId: `${event.streamId}:${event.streamVersion}`,
-        reactor: 'member_departures',
-      };
-      const reason = suspended ? HOST_SUSPENDED : HOST_LEFT;
-      const cancel: SessionCommand = { type: 'Cancel', data: { actor, reason } };
-      for (const stream of hosted) await onUpcoming(store, client, stream, cancel, metadata, now);
-      const leave: SessionCommand = { type: 'Unregister', data: { memberId }, now };
-      for (const stream of held) await onUpcoming(store, client, stream, leave, metadata, now);
-      await client.query('DELETE FROM calendar_feeds WHERE member_id = $1', [memberId]);
-    }
-  },
-};
+  on: { MemberSuspended: depart, MemberDeleted: depart },
+});
+
+async function depart(client: PoolClient, run: Departure, { store }: ReactorContext) {
+  const plans = [];
+  for (const event of run) {
+    plans.push({ event, ...(await sessionsOf(store, client, event.data.memberId)) });
+  }
+  const streams = [...new Set(plans.flatMap((p) => [...p.hosted, ...p.held]))].sort();
+  for (const stream of streams) await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [stream]);
+  const now = new Date();
+  for (const { event, hosted, held } of plans) {
+    const { memberId } = event.data;
+    const suspended = event.type === 'MemberSuspended';
+    // A suspension names its moderator; a member who leaves cancels their own sessions, as their host.
+    const actor = suspended
+      ? { memberId: event.data.moderatorId, isModerator: true }
+      : { memberId, isModerator: false };
+    const metadata = {
+      actorId: actor.memberId,
+      causationId: `${event.streamId}:${event.streamVersion}`,
+      reactor: 'member_departures',
+    };
+    const reason = suspended ? HOST_SUSPENDED : HOST_LEFT;
+    const cancel: SessionCommand = { type: 'Cancel', data: { actor, reason } };
+    for (const stream of hosted) await onUpcoming(store, client, stream, cancel, metadata, now);
+    const leave: SessionCommand = { type: 'Unregister', data: { memberId }, now };
+    for (const stream of held) await onUpcoming(store, client, stream, leave, metadata, now);
+    await client.query('DELETE FROM calendar_feeds WHERE member_id = $1', [memberId]);
+  }
+}

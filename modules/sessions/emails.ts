@@ -1,55 +1,58 @@
-import type { Reactor } from '../../infra/projections/index.ts';
-import { getAccounts } from '../../read-models/member-profiles/queries.ts';
-import type { SessionEventData } from './events.ts';
+import type { PoolClient, Queryable } from '../../infra/db/index.ts';
+import { readStreamOf } from '../../infra/event-store/index.ts';
+import { defineReactor, type ReactorContext, type RunOf } from '../../infra/projections/index.ts';
+import type { SessionEvent } from './events.ts';
 
 type Mail = { to: string[]; subject: string; text: string };
+type Mailed = RunOf<
+  SessionEvent,
+  'MemberRegistered' | 'WaitlistPromoted' | 'SessionRescheduled' | 'SessionCancelled' | 'ReminderDue'
+>[number];
+
+/** Where to write to each member, and how to greet them (the sessions module is handed it at start). */
+export type Addresses = (
+  db: Queryable,
+  memberIds: string[],
+) => Promise<Map<string, { email: string; displayName: string }>>;
+
+/** Events whose email goes to the one member they name. */
+const ONE_RECIPIENT: ReadonlySet<string> = new Set(['MemberRegistered', 'WaitlistPromoted']);
 
 /**
  * Sends the emails that go with session notifications (registration, promotion, changes, cancellation,
  * reminders). Email is a side effect outside our transaction: after a crash it may be sent again, never lost.
  */
-export const sessionMailer: Reactor = {
-  name: 'session_mailer',
-  kind: 'reactor',
-  eventTypes: [
-    'MemberRegistered',
-    'WaitlistPromoted',
-    'SessionRescheduled',
-    'SessionCancelled',
-    'ReminderDue',
-  ],
-  handle: async (_client, events, { store, pool, mailer, log }) => {
+export function sessionMailer(addresses: Addresses) {
+  const mail = async (_client: PoolClient, run: Mailed[], { store, pool, mailer, log }: ReactorContext) => {
     const mails: Mail[] = [];
-    for (const event of events) {
+    for (const event of run) {
       // Who is in at this event, and the title then: replay the session's stream up to it. A registration or a
       // promotion mails only that member, so it needs the title alone: two events, not the whole stream (that
       // re-read per registration was the projection lag's largest single cost under load).
-      const sessionEvents = await store.readStream(event.streamId, pool, {
+      const sessionEvents = await readStreamOf<SessionEvent>(store, event.streamId, pool, {
         toVersion: event.streamVersion,
         ...(ONE_RECIPIENT.has(event.type) ? { types: ['SessionScheduled', 'SessionDetailsChanged'] } : {}),
       });
-      const scheduled = sessionEvents[0]?.data as SessionEventData['SessionScheduled'] | undefined;
-      if (sessionEvents[0]?.type !== 'SessionScheduled' || !scheduled) continue;
+      const first = sessionEvents[0];
+      if (first?.type !== 'SessionScheduled') continue;
       const registered = new Set<string>();
       const waitlisted = new Set<string>();
-      let title = scheduled.title;
+      let title = first.data.title;
       for (const e of sessionEvents) {
-        const d = e.data as { memberId?: string; title?: string };
-        if (e.type === 'SessionDetailsChanged' && d.title) title = d.title;
+        if (e.type === 'SessionDetailsChanged' && e.data.title) title = e.data.title;
         if (e.type === 'MemberRegistered' || e.type === 'WaitlistPromoted') {
-          registered.add(d.memberId!);
-          waitlisted.delete(d.memberId!);
+          registered.add(e.data.memberId);
+          waitlisted.delete(e.data.memberId);
         }
-        if (e.type === 'MemberWaitlisted') waitlisted.add(d.memberId!);
+        if (e.type === 'MemberWaitlisted') waitlisted.add(e.data.memberId);
         if (e.type === 'RegistrationCancelled') {
-          registered.delete(d.memberId!);
-          waitlisted.delete(d.memberId!);
+          registered.delete(e.data.memberId);
+          waitlisted.delete(e.data.memberId);
         }
       }
-      const mail = compose(event.type, event.data, title, [...registered], [...waitlisted], scheduled.hostId);
-      if (mail) mails.push(mail);
+      mails.push(compose(event, title, [...registered], [...waitlisted], first.data.hostId));
     }
-    const accounts = await getAccounts(
+    const accounts = await addresses(
       pool,
       mails.flatMap((m) => m.to),
     );
@@ -73,31 +76,36 @@ export const sessionMailer: Reactor = {
           });
       }
     }
-  },
-};
-
-/** Events whose email goes to the one member they name. */
-const ONE_RECIPIENT = new Set(['MemberRegistered', 'WaitlistPromoted']);
+  };
+  return defineReactor<SessionEvent>({
+    name: 'session_mailer',
+    on: {
+      MemberRegistered: mail,
+      WaitlistPromoted: mail,
+      SessionRescheduled: mail,
+      SessionCancelled: mail,
+      ReminderDue: mail,
+    },
+  });
+}
 
 function compose(
-  type: string,
-  data: unknown,
+  event: Mailed,
   title: string,
   registered: string[],
   waitlisted: string[],
   hostId: string,
-): Mail | null {
-  const d = data as { memberId?: string; reason?: string; startsAt?: string; kind?: string };
-  switch (type) {
+): Mail {
+  switch (event.type) {
     case 'MemberRegistered':
       return {
-        to: [d.memberId!],
+        to: [event.data.memberId],
         subject: `You're registered: ${title}`,
         text: `You have a seat in “${title}”.`,
       };
     case 'WaitlistPromoted':
       return {
-        to: [d.memberId!],
+        to: [event.data.memberId],
         subject: `A seat opened up: ${title}`,
         text: `You moved from the waitlist into “${title}”.`,
       };
@@ -105,20 +113,19 @@ function compose(
       return {
         to: [...registered, ...waitlisted],
         subject: `New time: ${title}`,
-        text: `“${title}” now starts at ${d.startsAt} (UTC). See the session page for your local time.`,
+        text: `“${title}” now starts at ${event.data.startsAt} (UTC). See the session page for your local time.`,
       };
     case 'SessionCancelled':
       return {
         to: [...registered, ...waitlisted],
         subject: `Cancelled: ${title}`,
-        text: `“${title}” was cancelled.${d.reason ? ` Reason: ${d.reason}` : ''}`,
+        text: `“${title}” was cancelled.${event.data.reason ? ` Reason: ${event.data.reason}` : ''}`,
       };
     case 'ReminderDue':
       return {
         to: [hostId, ...registered],
-        subject: `Starting in ${d.kind === '24h' ? '24 hours' : '1 hour'}: ${title}`,
-        text: `“${title}” starts at ${d.startsAt} (UTC).`,
+        subject: `Starting in ${event.data.kind === '24h' ? '24 hours' : '1 hour'}: ${title}`,
+        text: `“${title}” starts at ${event.data.startsAt} (UTC).`,
       };
   }
-  return null;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { withTransaction } from '../../infra/db/index.ts';
+import type { CommandContext } from '../../infra/deps.ts';
 import {
   CommandRejected,
   type EventMetadata,
@@ -7,10 +7,6 @@ import {
   runCommand,
   runCommandExclusive,
 } from '../../infra/event-store/index.ts';
-import type { Deps } from '../../infra/platform.ts';
-import { getProfile } from '../../read-models/member-profiles/queries.ts';
-import { canonicalSpellings } from '../../read-models/skill-catalogue/queries.ts';
-import { tidySkill } from '../identity/index.ts';
 import { decide, type SessionCommand } from './decide.ts';
 import type { ReminderKind, SessionEvent } from './events.ts';
 import { occurrences } from './series.ts';
@@ -21,20 +17,18 @@ export const seriesStream = (id: string) => `series-${id}`;
 const decider = { initialState: initialSession, evolve, decide };
 
 export type Actor = { memberId: string; isModerator: boolean };
-export type NewSession = Omit<SessionDetails, 'hostId' | 'timezone'> & { timezone?: string | undefined };
 
-export async function loadSession(deps: Pick<Deps, 'store'>, sessionId: string): Promise<Session> {
-  return (await loadState<Session, SessionEvent>(deps.store, sessionStream(sessionId), decider)).state;
-}
+/** A session to schedule, complete: the edge has filled in the host's time zone and the skill's spelling. */
+export type NewSession = {
+  hostId: string;
+  details: Omit<SessionDetails, 'hostId'>;
+  /** A series: this many sessions, every week or every other week, at the same local time. */
+  repeat?: { everyWeeks: 1 | 2; count: number } | undefined;
+  now: Date;
+};
 
-/** The skill in the catalogue's spelling, so listings filter and group one skill under one name. */
-async function canonicalSkill(deps: Deps, skill: string) {
-  const tidy = tidySkill(skill);
-  return (await canonicalSpellings(deps.pool, [tidy])).get(tidy.toLowerCase()) ?? tidy;
-}
-
-async function hostTimezone(deps: Deps, hostId: string, given: string | undefined) {
-  return given ?? (await getProfile(deps.pool, hostId))?.timezone ?? 'UTC';
+export async function loadSession(ctx: Pick<CommandContext, 'store'>, sessionId: string): Promise<Session> {
+  return (await loadState<Session, SessionEvent>(ctx.store, sessionStream(sessionId), decider)).state;
 }
 
 /**
@@ -42,41 +36,37 @@ async function hostTimezone(deps: Deps, hostId: string, given: string | undefine
  * transaction: the series exists whole or not at all.
  */
 export async function scheduleSession(
-  deps: Deps,
-  hostId: string,
-  input: NewSession,
-  repeat: { everyWeeks: 1 | 2; count: number } | undefined,
+  ctx: CommandContext,
+  { hostId, details: given, repeat, now }: NewSession,
   metadata: EventMetadata,
-  now = new Date(),
-  clonedFrom: string | null = null,
 ): Promise<{ sessionIds: string[]; seriesId: string | null }> {
-  const timezone = await hostTimezone(deps, hostId, input.timezone);
-  const details: SessionDetails = {
-    ...input,
-    hostId,
-    timezone,
-    skill: await canonicalSkill(deps, input.skill),
-  };
+  const details: SessionDetails = { ...given, hostId };
   const starts = repeat
-    ? occurrences(input.startsAt, timezone, repeat.everyWeeks, repeat.count)
-    : [input.startsAt];
+    ? occurrences(details.startsAt, details.timezone, repeat.everyWeeks, repeat.count)
+    : [details.startsAt];
   const seriesId = repeat ? randomUUID() : null;
   const sessionIds = starts.map(() => randomUUID());
-  const written = await withTransaction(deps.pool, async (client) => {
+  const written = await ctx.store.transaction(async (client) => {
     const results = [];
     for (const [i, startsAt] of starts.entries()) {
       const command: SessionCommand = {
         type: 'Schedule',
-        data: { sessionId: sessionIds[i]!, hostId, details: { ...details, startsAt }, seriesId, clonedFrom },
+        data: {
+          sessionId: sessionIds[i]!,
+          hostId,
+          details: { ...details, startsAt },
+          seriesId,
+          clonedFrom: null,
+        },
         now,
       };
       results.push(
-        await runCommand(deps.store, sessionStream(sessionIds[i]!), decider, command, metadata, client),
+        await runCommand(ctx.store, sessionStream(sessionIds[i]!), decider, command, metadata, client),
       );
     }
     if (seriesId && repeat) {
       results.push({
-        appended: await deps.store.append(
+        appended: await ctx.store.append(
           seriesStream(seriesId),
           0,
           [
@@ -91,51 +81,51 @@ export async function scheduleSession(
     }
     return results;
   });
-  await deps.settle(written[written.length - 1]!.appended!);
+  await ctx.settle(written[written.length - 1]!.appended!);
   return { sessionIds, seriesId };
 }
 
 /** Runs one command on one session, with the session's stream locked, and waits for the read models. */
 export async function onSession(
-  deps: Deps,
+  ctx: CommandContext,
   sessionId: string,
   command: SessionCommand,
   metadata: EventMetadata,
 ) {
-  const result = await runCommandExclusive(deps.store, sessionStream(sessionId), decider, command, metadata);
-  if (result.appended) await deps.settle(result.appended);
+  const result = await runCommandExclusive(ctx.store, sessionStream(sessionId), decider, command, metadata);
+  if (result.appended) await ctx.settle(result.appended);
   return result;
 }
 
 /** A new session with the details of `sourceId` and another start, decided by the source session's own state. */
 export async function cloneSession(
-  deps: Deps,
+  ctx: CommandContext,
   actor: Actor,
   sourceId: string,
   startsAt: string,
   metadata: EventMetadata,
 ) {
   const { state: source } = await loadState<Session, SessionEvent>(
-    deps.store,
+    ctx.store,
     sessionStream(sourceId),
     decider,
   );
   const sessionId = randomUUID();
-  const decision = decide({ type: 'Clone', data: { actor, sessionId, startsAt }, now: new Date() }, source);
+  const decision = decide({ type: 'Clone', data: { actor, sessionId, startsAt }, now: ctx.now() }, source);
   if (!Array.isArray(decision)) throw new CommandRejected(decision);
-  const appended = await deps.store.append(sessionStream(sessionId), 0, decision, { metadata });
-  await deps.settle(appended);
+  const appended = await ctx.store.append(sessionStream(sessionId), 0, decision, { metadata });
+  await ctx.settle(appended);
   return { sessionIds: [sessionId], seriesId: null };
 }
 
 export async function cancelSeries(
-  deps: Deps,
+  ctx: CommandContext,
   actor: Actor,
   seriesId: string,
   reason: string,
   metadata: EventMetadata,
 ) {
-  const [scheduled] = await deps.store.readStream(seriesStream(seriesId));
+  const [scheduled] = await ctx.store.readStream(seriesStream(seriesId));
   if (!scheduled) throw new CommandRejected({ reason: 'not_found', message: 'That series was not found.' });
   const { sessionIds, hostId } = scheduled.data as { sessionIds: string[]; hostId: string };
   if (hostId !== actor.memberId && !actor.isModerator) {
@@ -146,15 +136,20 @@ export async function cancelSeries(
   }
   const cancelled: string[] = [];
   for (const id of sessionIds) {
-    const session = await loadSession(deps, id);
+    const session = await loadSession(ctx, id);
     // Past and already cancelled occurrences stay as they are; the rest of the series is called off.
-    if (session.status !== 'scheduled' || Date.parse(session.startsAt) <= Date.now()) continue;
-    await onSession(deps, id, { type: 'Cancel', data: { actor, reason } }, metadata);
+    if (session.status !== 'scheduled' || Date.parse(session.startsAt) <= ctx.now().getTime()) continue;
+    await onSession(ctx, id, { type: 'Cancel', data: { actor, reason } }, metadata);
     cancelled.push(id);
   }
   return cancelled;
 }
 
-export async function sendReminder(deps: Deps, sessionId: string, kind: ReminderKind, startsAt: string) {
-  return onSession(deps, sessionId, { type: 'SendReminder', data: { kind, startsAt } }, { actorId: null });
+export async function sendReminder(
+  ctx: CommandContext,
+  sessionId: string,
+  kind: ReminderKind,
+  startsAt: string,
+) {
+  return onSession(ctx, sessionId, { type: 'SendReminder', data: { kind, startsAt } }, { actorId: null });
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { ModuleContext } from '../../infra/deps.ts';
 import {
   cursorParam,
   errors,
@@ -11,12 +12,11 @@ import {
   requestMetadata,
   requireUser,
 } from '../../infra/http/index.ts';
-import type { Deps } from '../../infra/platform.ts';
 import { getNotification, listNotifications } from '../../read-models/notifications/queries.ts';
 import { getSession, mySessions } from '../../read-models/session-listings/queries.ts';
 import { feedToken, memberForFeed, sessionsCalendar } from './calendar.ts';
 
-const origin = (deps: Deps, request: FastifyRequest) =>
+const origin = (deps: ModuleContext, request: FastifyRequest) =>
   deps.config.publicOrigin ?? `${request.protocol}://${request.host}`;
 
 const notificationSchema = z.object({
@@ -30,7 +30,7 @@ const notificationSchema = z.object({
 });
 
 /** Notifications (the inbox) and calendars: what reaches a member about their sessions. */
-export function inboxRoutes(app: FastifyInstance, deps: Deps) {
+export function inboxRoutes(app: FastifyInstance, deps: ModuleContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get(
@@ -90,13 +90,13 @@ export function inboxRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request, reply) => {
       const user = requireUser(request);
-      const written = await deps.store.append(
+      const written = await deps.command.store.append(
         `inbox-${user.id}`,
         'any',
         [{ type: 'NotificationsRead', data: { memberId: user.id, ids: request.body?.ids ?? null } }],
         { metadata: requestMetadata(request) },
       );
-      await deps.settle(written);
+      await deps.command.settle(written);
       return reply.code(204).send(null);
     },
   );

@@ -1,7 +1,8 @@
 // The sessions module: hosting, registration and waitlists, series, reminders, notifications and calendars.
 // Other code enters it only through this file.
 import type { FastifyInstance } from 'fastify';
-import type { Deps, ModuleDefinition } from '../../infra/platform.ts';
+import type { ModuleContext, ModuleDefinition } from '../../infra/deps.ts';
+import { getAccounts } from '../../read-models/member-profiles/queries.ts';
 import { memberDepartures } from './departures.ts';
 import { sessionMailer } from './emails.ts';
 import { sessionEvents } from './events.ts';
@@ -13,10 +14,10 @@ import { sessionRoutes } from './routes.ts';
 export const sessions: ModuleDefinition = {
   name: 'sessions',
   events: sessionEvents,
-  consumers: [reminderScheduler, sessionMailer, memberDepartures, hiddenSessions],
-  routes: (app: FastifyInstance, deps: Deps) => {
-    sessionRoutes(app, deps);
-    inboxRoutes(app, deps);
+  consumers: [reminderScheduler, sessionMailer(getAccounts), memberDepartures, hiddenSessions],
+  routes: (app: FastifyInstance, context: ModuleContext) => {
+    sessionRoutes(app, context);
+    inboxRoutes(app, context);
   },
   onStart: startReminderWorker,
 };
@@ -28,7 +29,8 @@ export {
   type SessionEvent,
   type SessionEventData,
 } from './events.ts';
-export { loadSession, onSession, scheduleSession, sendReminder } from './handlers.ts';
+export { loadSession, type NewSession, onSession, scheduleSession, sendReminder } from './handlers.ts';
+export { withHostingFacts } from './http/facts.ts';
 export { HIDDEN_SESSIONS_REACTOR } from './moderated.ts';
 export { REMINDER_QUEUE } from './reminders.ts';
 export { occurrences } from './series.ts';

@@ -1,6 +1,7 @@
 import type { PoolClient } from '../../infra/db/index.ts';
 import { CommandRejected, runCommand } from '../../infra/event-store/index.ts';
 import { defineReactor, type ReactorContext, type RunOf } from '../../infra/projections/index.ts';
+import type { ModerationEvent } from '../moderation/events.ts';
 import { decide } from './decide.ts';
 import { evolve, initialSession } from './session.ts';
 
@@ -8,17 +9,9 @@ const decider = { initialState: initialSession, evolve, decide };
 
 export const HIDDEN_SESSIONS_REACTOR = 'sessions_hidden_by_moderation';
 
-/** Moderation's verdicts as this reactor reads them (moderation's events.ts has them whole). */
-type Verdict =
-  | {
-      type: 'ContentHidden';
-      data: { targetType: string; targetId: string; cause: 'moderator' | 'report-weight' };
-    }
-  | { type: 'ContentRestored'; data: { targetType: string; targetId: string } };
-
 async function recordVisibility(
   client: PoolClient,
-  run: RunOf<Verdict, Verdict['type']>,
+  run: RunOf<ModerationEvent, 'ContentHidden' | 'ContentRestored'>,
   { store }: ReactorContext,
 ) {
   for (const event of run) {
@@ -32,7 +25,7 @@ async function recordVisibility(
       decider,
       {
         type: 'RecordVisibility',
-        data: { hidden, cause: 'cause' in event.data ? event.data.cause : 'moderator' },
+        data: { hidden, cause: event.type === 'ContentHidden' ? event.data.cause : 'moderator' },
       },
       {
         actorId: null,
@@ -63,7 +56,7 @@ async function recordVisibility(
  * the session stream's lock (as commands on a session take it), and recording a visibility it already has is
  * a no-op.
  */
-export const hiddenSessions = defineReactor<Verdict>({
+export const hiddenSessions = defineReactor<ModerationEvent>({
   name: HIDDEN_SESSIONS_REACTOR,
   on: { ContentHidden: recordVisibility, ContentRestored: recordVisibility },
 });

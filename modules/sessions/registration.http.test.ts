@@ -35,7 +35,7 @@ beforeAll(async () => {
     s('Out'),
     s('Mod'),
   ]);
-  await changeRole(app, mod.email, 'moderator', true, { actorId: null });
+  await changeRole(app.command, mod.email, 'moderator', true, { actorId: null });
   const startsAt = new Date(Math.ceil(Date.now() / 1000) * 1000 + 3000).toISOString();
   lesson = { id: (await host(app, hal, { startsAt, skill: 'Pottery', durationMinutes: 90 })).id, startsAt };
   expect((await register(ann, lesson.id)).statusCode).toBe(201);

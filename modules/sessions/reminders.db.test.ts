@@ -103,22 +103,22 @@ describe('sendReminder: exactly once', () => {
     await register(id, ann, bob, cat);
     const startsAt = await streamStartsAt(id);
 
-    await sendReminder(app, id, '24h', startsAt);
-    await sendReminder(app, id, '24h', startsAt);
+    await sendReminder(app.command, id, '24h', startsAt);
+    await sendReminder(app.command, id, '24h', startsAt);
 
     expect(await remindersInStream(id)).toEqual([{ kind: '24h', starts_at: startsAt }]);
     expect(await reminderRecipients(id, 'reminder-24h')).toEqual(
       [host.user.id, ann.user.id, bob.user.id].sort(),
     );
     // The other kind is its own reminder.
-    await sendReminder(app, id, '1h', startsAt);
+    await sendReminder(app.command, id, '1h', startsAt);
     expect((await remindersInStream(id)).map((r) => r.kind)).toEqual(['24h', '1h']);
   });
 
   it('records one reminder when two jobs fire at the same moment', async () => {
     const id = await hostSession(inHours(48));
     const startsAt = await streamStartsAt(id);
-    await Promise.all(Array.from({ length: 5 }, () => sendReminder(app, id, '24h', startsAt)));
+    await Promise.all(Array.from({ length: 5 }, () => sendReminder(app.command, id, '24h', startsAt)));
     expect(await remindersInStream(id)).toHaveLength(1);
     expect(await reminderRecipients(id, 'reminder-24h')).toEqual([host.user.id]);
   });
@@ -137,12 +137,12 @@ describe('sendReminder: exactly once', () => {
     const newStartsAt = await streamStartsAt(id);
     expect(newStartsAt).not.toBe(oldStartsAt);
 
-    await sendReminder(app, id, '24h', oldStartsAt);
+    await sendReminder(app.command, id, '24h', oldStartsAt);
     expect(await remindersInStream(id)).toEqual([]);
     expect(await reminderRecipients(id, 'reminder-24h')).toEqual([]);
 
-    await sendReminder(app, id, '24h', newStartsAt);
-    await sendReminder(app, id, '24h', newStartsAt);
+    await sendReminder(app.command, id, '24h', newStartsAt);
+    await sendReminder(app.command, id, '24h', newStartsAt);
     expect(await remindersInStream(id)).toEqual([{ kind: '24h', starts_at: newStartsAt }]);
     expect(await reminderRecipients(id, 'reminder-24h')).toEqual([host.user.id, ann.user.id].sort());
   });
@@ -158,8 +158,8 @@ describe('sendReminder: exactly once', () => {
       payload: { reason: 'Out of paint' },
     });
     expect(res.statusCode).toBe(200);
-    await sendReminder(app, id, '24h', startsAt);
-    await sendReminder(app, id, '1h', startsAt);
+    await sendReminder(app.command, id, '24h', startsAt);
+    await sendReminder(app.command, id, '1h', startsAt);
     expect(await remindersInStream(id)).toEqual([]);
     expect(await reminderRecipients(id, 'reminder-24h')).toEqual([]);
   });

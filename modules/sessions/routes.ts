@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { ModuleContext } from '../../infra/deps.ts';
 import {
   errors,
   HttpError,
@@ -12,7 +13,6 @@ import {
   requireRole,
   requireUser,
 } from '../../infra/http/index.ts';
-import type { Deps } from '../../infra/platform.ts';
 import { spendDailyAllowance } from '../../infra/throttle.ts';
 import {
   attendees,
@@ -23,6 +23,7 @@ import {
   type Viewer,
 } from '../../read-models/session-listings/queries.ts';
 import { cancelSeries, cloneSession, onSession, scheduleSession } from './handlers.ts';
+import { withHostingFacts } from './http/facts.ts';
 import {
   attendeesSchema,
   cancelBody,
@@ -46,7 +47,7 @@ function actorOf(request: FastifyRequest) {
   return { memberId: user.id, isModerator: hasRole(user, 'moderator') };
 }
 
-export function sessionRoutes(app: FastifyInstance, deps: Deps) {
+export function sessionRoutes(app: FastifyInstance, deps: ModuleContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const show = async (request: FastifyRequest, id: string) => {
     const session = await getSession(deps.pool, id, viewerOf(request));
@@ -89,17 +90,24 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
         );
       }
       const everyWeeks = repeat?.every === 'two-weeks' ? 2 : 1;
-      const { sessionIds, seriesId } = await scheduleSession(
-        deps,
-        user.id,
-        input,
-        repeat ? { everyWeeks, count } : undefined,
-        requestMetadata(request),
-      ).catch(async (err) => {
-        // Nothing was scheduled (a series is all or nothing): the allowance is given back, if the database lets us.
-        await allowance.release().catch(() => {});
-        throw err;
-      });
+      const { sessionIds, seriesId } = await withHostingFacts(deps.pool, user.id, input)
+        .then((details) =>
+          scheduleSession(
+            deps.command,
+            {
+              hostId: user.id,
+              details,
+              repeat: repeat ? { everyWeeks, count } : undefined,
+              now: new Date(),
+            },
+            requestMetadata(request),
+          ),
+        )
+        .catch(async (err) => {
+          // Nothing was scheduled (a series is all or nothing): the allowance is given back, if the database lets us.
+          await allowance.release().catch(() => {});
+          throw err;
+        });
       const { session } = await show(request, sessionIds[0]!);
       return reply.code(201).send({ session, series: seriesId ? { id: seriesId, sessionIds } : null });
     },
@@ -148,7 +156,7 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
     async (request) => {
       const actor = actorOf(request);
       await onSession(
-        deps,
+        deps.command,
         request.params.id,
         { type: 'Edit', data: { actor, changes: request.body }, now: new Date() },
         requestMetadata(request),
@@ -171,7 +179,7 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
     async (request) => {
       const actor = actorOf(request);
       await onSession(
-        deps,
+        deps.command,
         request.params.id,
         { type: 'Cancel', data: { actor, reason: request.body.reason } },
         requestMetadata(request),
@@ -195,7 +203,7 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
     async (request) => {
       const actor = actorOf(request);
       await onSession(
-        deps,
+        deps.command,
         request.params.id,
         { type: 'Complete', data: { actor, attendeeIds: request.body?.attendeeIds }, now: new Date() },
         requestMetadata(request),
@@ -218,7 +226,7 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request, reply) => {
       const { sessionIds } = await cloneSession(
-        deps,
+        deps.command,
         actorOf(request),
         request.params.id,
         request.body.startsAt,
@@ -275,7 +283,7 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
     },
     async (request) => ({
       cancelled: await cancelSeries(
-        deps,
+        deps.command,
         actorOf(request),
         request.params.id,
         request.body.reason,
@@ -304,7 +312,7 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
       const user = requireUser(request);
       // A session hidden by moderation is refused by the session itself (its decider), as for an unknown one.
       const { events } = await onSession(
-        deps,
+        deps.command,
         request.params.id,
         { type: 'Register', data: { memberId: user.id }, now: new Date() },
         requestMetadata(request),
@@ -330,7 +338,7 @@ export function sessionRoutes(app: FastifyInstance, deps: Deps) {
     async (request, reply) => {
       const user = requireUser(request);
       await onSession(
-        deps,
+        deps.command,
         request.params.id,
         { type: 'Unregister', data: { memberId: user.id }, now: new Date() },
         requestMetadata(request),

@@ -33,7 +33,7 @@ beforeAll(async () => {
     signUp(app, 'Eve'),
     signUp(app, 'Mo'),
   ]);
-  await changeRole(app, mod.email, 'moderator', true, { actorId: null });
+  await changeRole(app.command, mod.email, 'moderator', true, { actorId: null });
   const startsAt = fromNow(2500);
   soon = { id: (await host(app, ada, { startsAt, capacity: 3 })).id, startsAt };
   expect((await call(app, bob, 'POST', `/api/sessions/${soon.id}/registration`)).statusCode).toBe(201);

@@ -1,114 +1,120 @@
-import type { StoredEvent } from '../../infra/event-store/index.ts';
-import type { Projector } from '../../infra/projections/index.ts';
+import type { PoolClient } from '../../infra/db/index.ts';
+import { defineProjector, type RunOf } from '../../infra/projections/index.ts';
+import type { IdentityEvent } from '../../modules/identity/events.ts';
+import type { ModerationEvent } from '../../modules/moderation/events.ts';
 
-type Entry = {
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  note: string;
-  actorId: string | null;
-};
+type Audited = RunOf<
+  IdentityEvent | ModerationEvent,
+  | 'ReportResolved'
+  | 'ContentHidden'
+  | 'ContentRestored'
+  | 'MemberSuspended'
+  | 'MemberUnsuspended'
+  | 'RoleGranted'
+  | 'RoleRevoked'
+  | 'ProjectionRebuildRequested'
+>[number];
+
+type Entry = { action: string; targetType: string; targetId: string; note: string; actorId: string | null };
 
 /** What each moderation or admin event says in the log: who did what to which target, and why. */
-function entryOf(event: StoredEvent): Entry | null {
-  const d = event.data as Record<string, string | boolean | null | undefined>;
-  const actor = (d.moderatorId ?? d.adminId ?? event.metadata.actorId ?? null) as string | null;
-  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+function entryOf(event: Audited): Entry {
+  // Who acted: the moderator or admin the event names, else the actor of the request that caused it.
+  const actor = event.metadata.actorId ?? null;
   switch (event.type) {
     case 'ReportResolved':
-      return {
-        action: `report.${d.action}`,
-        targetType: str(d.targetType),
-        targetId: str(d.targetId),
-        note: str(d.note),
-        actorId: actor,
-      };
     case 'ContentHidden':
+    case 'ContentRestored': {
+      const d = event.data;
+      const action =
+        event.type === 'ReportResolved'
+          ? `report.${event.data.action}`
+          : event.type === 'ContentRestored'
+            ? 'content.restored'
+            : event.data.cause === 'report-weight'
+              ? 'content.hidden-by-reports'
+              : 'content.hidden';
       return {
-        action: d.cause === 'report-weight' ? 'content.hidden-by-reports' : 'content.hidden',
-        targetType: str(d.targetType),
-        targetId: str(d.targetId),
-        note: str(d.note),
-        actorId: actor,
+        action,
+        targetType: d.targetType,
+        targetId: d.targetId,
+        note: d.note,
+        actorId: d.moderatorId ?? actor,
       };
-    case 'ContentRestored':
-      return {
-        action: 'content.restored',
-        targetType: str(d.targetType),
-        targetId: str(d.targetId),
-        note: str(d.note),
-        actorId: actor,
-      };
+    }
     case 'MemberSuspended':
       return {
-        action: d.forSpam ? 'member.suspended-for-spam' : 'member.suspended',
+        action: event.data.forSpam ? 'member.suspended-for-spam' : 'member.suspended',
         targetType: 'user',
-        targetId: str(d.memberId),
-        note: str(d.reason),
-        actorId: actor,
+        targetId: event.data.memberId,
+        note: event.data.reason,
+        actorId: event.data.moderatorId,
       };
     case 'MemberUnsuspended':
       return {
         action: 'member.unsuspended',
         targetType: 'user',
-        targetId: str(d.memberId),
-        note: str(d.note),
-        actorId: actor,
+        targetId: event.data.memberId,
+        note: event.data.note,
+        actorId: event.data.moderatorId ?? actor,
       };
     case 'RoleGranted':
-    case 'RoleRevoked':
+    case 'RoleRevoked': {
+      const via = typeof event.metadata.via === 'string' ? event.metadata.via : '';
       return {
-        action: `role.${event.type === 'RoleGranted' ? 'granted' : 'revoked'}.${d.role}`,
+        action: `role.${event.type === 'RoleGranted' ? 'granted' : 'revoked'}.${event.data.role}`,
         targetType: 'user',
-        targetId: str(d.memberId),
-        note: actor ? '' : `by ${str(event.metadata.via) || 'the admin command line'}`,
+        targetId: event.data.memberId,
+        note: actor ? '' : `by ${via || 'the admin command line'}`,
         actorId: actor,
       };
+    }
     case 'ProjectionRebuildRequested':
       return {
         action: 'projection.rebuild',
         targetType: 'projection',
-        targetId: str(d.projection),
-        note: `job ${str(d.jobId)}`,
-        actorId: actor,
+        targetId: event.data.projection,
+        note: `job ${event.data.jobId}`,
+        actorId: event.data.adminId,
       };
   }
-  return null;
+}
+
+/** A run's entries in one statement, in log order; an entry is the event that made it (a replay adds none). */
+async function record(db: PoolClient, run: Audited[]) {
+  const entries = run.map((event) => ({ event, ...entryOf(event) }));
+  await db.query(
+    `INSERT INTO audit_log (entry_id, position, at, actor_id, action, target_type, target_id, note)
+     SELECT i, p, a, who, what, t, id, n
+       FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+         WITH ORDINALITY AS v(i, p, a, who, what, t, id, n, o)
+      ORDER BY o
+     ON CONFLICT (entry_id) DO NOTHING`,
+    [
+      entries.map((e) => `${e.event.streamId}:${e.event.streamVersion}`),
+      entries.map((e) => e.event.globalPosition),
+      entries.map((e) => e.event.recordedAt),
+      entries.map((e) => e.actorId),
+      entries.map((e) => e.action),
+      entries.map((e) => e.targetType),
+      entries.map((e) => e.targetId),
+      entries.map((e) => e.note),
+    ],
+  );
 }
 
 /** The audit log: every moderation and admin action, who, what, when and why. */
-export const auditLogProjector: Projector = {
+export const auditLogProjector = defineProjector<IdentityEvent | ModerationEvent>({
   name: 'audit_log',
-  kind: 'read-model',
   tables: ['audit_log'],
-  eventTypes: [
-    'ReportResolved',
-    'ContentHidden',
-    'ContentRestored',
-    'MemberSuspended',
-    'MemberUnsuspended',
-    'RoleGranted',
-    'RoleRevoked',
-    'ProjectionRebuildRequested',
-  ],
-  handle: async (client, events) => {
-    for (const event of events) {
-      const e = entryOf(event);
-      if (!e) continue;
-      await client.query(
-        `INSERT INTO audit_log (entry_id, position, at, actor_id, action, target_type, target_id, note)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (entry_id) DO NOTHING`,
-        [
-          `${event.streamId}:${event.streamVersion}`,
-          event.globalPosition,
-          event.recordedAt,
-          e.actorId,
-          e.action,
-          e.targetType,
-          e.targetId,
-          e.note,
-        ],
-      );
-    }
+  on: {
+    ReportResolved: record,
+    ContentHidden: record,
+    ContentRestored: record,
+    MemberSuspended: record,
+    MemberUnsuspended: record,
+    RoleGranted: record,
+    RoleRevoked: record,
+    ProjectionRebuildRequested: record,
   },
-};
+});

@@ -1,31 +1,33 @@
 import type { PoolClient } from '../../infra/db/index.ts';
-import type { StoredEvent } from '../../infra/event-store/index.ts';
-import type { FeedbackEventData } from '../../modules/feedback/index.ts';
-import type { GamificationEventData } from '../../modules/gamification/index.ts';
-import type { IdentityEventData } from '../../modules/identity/index.ts';
-import type { SessionEventData } from '../../modules/sessions/index.ts';
+import type { RunOf } from '../../infra/projections/index.ts';
+import type { GamificationEvent } from '../../modules/gamification/events.ts';
+import type { IdentityEvent } from '../../modules/identity/events.ts';
 
-// Runs of the events that make up most of this projector's log, written set-based (see inRuns), each with the
-// result of the one-event-at-a-time code in projector.ts and reputation.ts: inserts keep the first row for a key
-// (log order), additions add up, and every figure recomputed per event is recomputed once, from the final rows.
-
-export const RUN_GROUPS: Readonly<Record<string, string>> = {
-  MemberSignedUp: 'profiles',
-  ProfileUpdated: 'profiles',
-  PointsAwarded: 'rewards',
-  PointsWithdrawn: 'rewards',
-  BadgeAwarded: 'rewards',
-  ReviewSubmitted: 'reviews',
-  SessionCompleted: 'completions',
-};
+// Runs of sign-ups, profile changes and rewards (most of this projector's log), each written with a few set-based
+// statements, with the result of applying the events one by one: inserts keep the first row for a key (log
+// order), additions add up, and every figure recomputed per event is recomputed once, from the final rows.
 
 const col = <T, V>(rows: T[], f: (row: T) => V) => rows.map(f);
 
-/** Sign-ups and profile changes; returns the members touched (their search vector is recomputed after the batch). */
-export async function applyProfiles(client: PoolClient, events: StoredEvent[]): Promise<string[]> {
-  const signups = events.filter((e) => e.type === 'MemberSignedUp');
-  if (signups.length > 0) {
-    const d = signups.map((e) => ({ ...(e.data as IdentityEventData['MemberSignedUp']), at: e.recordedAt }));
+/** Full-text search over name (most weight), skills, then bio, from the members' rows as they are now. */
+export async function searchTerms(client: PoolClient, memberIds: string[]) {
+  await client.query(
+    `UPDATE member_profiles SET search =
+        setweight(to_tsvector('simple', display_name), 'A')
+     || setweight(to_tsvector('english', array_to_string(skills_to_teach || skills_to_learn, ' ')), 'B')
+     || setweight(to_tsvector('english', bio), 'C')
+     WHERE member_id = ANY($1)`,
+    [memberIds],
+  );
+}
+
+/** Sign-ups and profile changes, then the search terms of the members they touched. */
+export async function applyProfiles(
+  client: PoolClient,
+  run: RunOf<IdentityEvent, 'MemberSignedUp' | 'ProfileUpdated'>,
+): Promise<void> {
+  const d = run.flatMap((e) => (e.type === 'MemberSignedUp' ? [{ ...e.data, at: e.recordedAt }] : []));
+  if (d.length > 0) {
     await client.query(
       `INSERT INTO member_profiles (member_id, email, display_name, timezone, joined_at)
        SELECT m, e, n, t, a FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
@@ -42,9 +44,9 @@ export async function applyProfiles(client: PoolClient, events: StoredEvent[]): 
   }
   // A member's changes in the run merged in order (a later value wins); a sign-up precedes its member's changes.
   const changes = new Map<string, Record<string, unknown>>();
-  for (const e of events) {
+  for (const e of run) {
     if (e.type !== 'ProfileUpdated') continue;
-    const { memberId, ...d } = e.data as IdentityEventData['ProfileUpdated'];
+    const { memberId, ...d } = e.data;
     const merged = changes.get(memberId) ?? {};
     for (const [k, v] of Object.entries(d)) if (v !== undefined) merged[k] = v;
     if (d.skillsToTeach) merged.teachKeys = d.skillsToTeach.map((s) => s.toLowerCase());
@@ -87,21 +89,24 @@ export async function applyProfiles(client: PoolClient, events: StoredEvent[]): 
       ],
     );
   }
-  return [...new Set(events.map((e) => (e.data as { memberId: string }).memberId))];
+  await searchTerms(client, [...new Set(run.map((e) => e.data.memberId))]);
 }
 
-export async function applyRewards(client: PoolClient, events: StoredEvent[]): Promise<void> {
+/** Points add up per member; badges are kept from their first award. */
+export async function applyRewards(
+  client: PoolClient,
+  run: RunOf<GamificationEvent, 'PointsAwarded' | 'PointsWithdrawn' | 'BadgeAwarded'>,
+): Promise<void> {
   const points = new Map<string, number>();
   const badges: { memberId: string; badge: string; at: Date }[] = [];
-  for (const event of events) {
-    if (event.type === 'PointsAwarded' || event.type === 'PointsWithdrawn') {
-      const d = event.data as GamificationEventData['PointsAwarded'];
-      const change = event.type === 'PointsWithdrawn' ? -d.points : d.points;
-      points.set(d.memberId, (points.get(d.memberId) ?? 0) + change);
-    } else {
-      const d = event.data as GamificationEventData['BadgeAwarded'];
-      badges.push({ memberId: d.memberId, badge: d.badge, at: event.recordedAt });
+  for (const event of run) {
+    if (event.type === 'BadgeAwarded') {
+      badges.push({ memberId: event.data.memberId, badge: event.data.badge, at: event.recordedAt });
+      continue;
     }
+    const d = event.data;
+    const change = event.type === 'PointsWithdrawn' ? -d.points : d.points;
+    points.set(d.memberId, (points.get(d.memberId) ?? 0) + change);
   }
   if (points.size > 0) {
     await client.query(
@@ -118,73 +123,4 @@ export async function applyRewards(client: PoolClient, events: StoredEvent[]): P
       [col(badges, (b) => b.memberId), col(badges, (b) => b.badge), col(badges, (b) => b.at)],
     );
   }
-}
-
-/** Recomputes hosts' ratings, overall and per skill, as reputation.ts's recountRatings does for one. */
-async function recountRatings(client: PoolClient, hostIds: string[]) {
-  await client.query(
-    `UPDATE member_profiles p SET average_rating = r.average, rating_count = r.n
-       FROM (SELECT h.host_id, avg(rr.rating)::numeric(4,3) AS average, count(rr.rating)::int AS n
-               FROM unnest($1::text[]) AS h(host_id)
-               LEFT JOIN reputation_ratings rr ON rr.host_id = h.host_id AND NOT rr.deleted AND NOT rr.hidden
-              GROUP BY h.host_id) r
-      WHERE p.member_id = r.host_id`,
-    [hostIds],
-  );
-  await client.query(
-    `UPDATE mentor_skill_stats s SET average_rating = r.average, rating_count = coalesce(r.n, 0)
-       FROM (SELECT s2.member_id, s2.skill_key, avg(rr.rating)::numeric(4,3) AS average, count(rr.rating)::int AS n
-               FROM mentor_skill_stats s2
-               LEFT JOIN reputation_ratings rr ON rr.host_id = s2.member_id AND lower(rr.skill) = s2.skill_key
-                 AND NOT rr.deleted AND NOT rr.hidden
-              WHERE s2.member_id = ANY($1) GROUP BY s2.member_id, s2.skill_key) r
-      WHERE s.member_id = r.member_id AND s.skill_key = r.skill_key`,
-    [hostIds],
-  );
-}
-
-export async function applyReviews(client: PoolClient, events: StoredEvent[]): Promise<void> {
-  const d = events.map((e) => e.data as FeedbackEventData['ReviewSubmitted']);
-  await client.query(
-    `INSERT INTO reputation_ratings (review_id, host_id, skill, rating)
-     SELECT r, h, s, n FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) WITH ORDINALITY AS t(r, h, s, n, i)
-      ORDER BY i
-     ON CONFLICT (review_id) DO NOTHING`,
-    [col(d, (x) => x.reviewId), col(d, (x) => x.hostId), col(d, (x) => x.skill), col(d, (x) => x.rating)],
-  );
-  await client.query(
-    `INSERT INTO mentor_skill_stats (member_id, skill_key, skill)
-     SELECT h, lower(s), s FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(h, s, i) ORDER BY i
-     ON CONFLICT DO NOTHING`,
-    [col(d, (x) => x.hostId), col(d, (x) => x.skill)],
-  );
-  await recountRatings(client, [...new Set(col(d, (x) => x.hostId))]);
-}
-
-export async function applyCompletions(client: PoolClient, events: StoredEvent[]): Promise<void> {
-  const d = events.map((e) => e.data as SessionEventData['SessionCompleted']);
-  const pairs = d.flatMap((x) => x.attendeeIds.map((a) => [x.hostId, a] as const));
-  await client.query(
-    `INSERT INTO reputation_students (host_id, student_id) SELECT * FROM unnest($1::text[], $2::text[])
-     ON CONFLICT DO NOTHING`,
-    [col(pairs, (p) => p[0]), col(pairs, (p) => p[1])],
-  );
-  const hosted = new Map<string, number>();
-  for (const x of d) hosted.set(x.hostId, (hosted.get(x.hostId) ?? 0) + 1);
-  await client.query(
-    `UPDATE member_profiles p SET sessions_hosted = p.sessions_hosted + v.n,
-       students_taught = (SELECT count(*) FROM reputation_students WHERE host_id = p.member_id)
-       FROM unnest($1::text[], $2::int[]) AS v(member_id, n) WHERE p.member_id = v.member_id`,
-    [[...hosted.keys()], [...hosted.values()]],
-  );
-  // Per host and skill key (lower() as the row's key is made): the sessions in the run, and the first spelling,
-  // which a new row keeps.
-  await client.query(
-    `INSERT INTO mentor_skill_stats (member_id, skill_key, skill, sessions_hosted)
-     SELECT h, lower(k), (array_agg(k ORDER BY i))[1], count(*)
-       FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(h, k, i) GROUP BY h, lower(k)
-     ON CONFLICT (member_id, skill_key)
-       DO UPDATE SET sessions_hosted = mentor_skill_stats.sessions_hosted + excluded.sessions_hosted`,
-    [col(d, (x) => x.hostId), col(d, (x) => x.skill)],
-  );
 }

@@ -1,98 +1,67 @@
 import type { PoolClient } from '../../infra/db/index.ts';
-import type { StoredEvent } from '../../infra/event-store/index.ts';
-import type { Projector } from '../../infra/projections/index.ts';
-import { DELETED_NAME, type IdentityEventData } from '../../modules/identity/index.ts';
-import { inRuns } from '../shared/runs.ts';
-import { applyCompletions, applyProfiles, applyReviews, applyRewards, RUN_GROUPS } from './batches.ts';
-import { applyReputation, REPUTATION_EVENTS } from './reputation.ts';
+import { defineProjector, type RunOf } from '../../infra/projections/index.ts';
+import type { FeedbackEvent } from '../../modules/feedback/events.ts';
+import type { GamificationEvent } from '../../modules/gamification/events.ts';
+import { DELETED_NAME, type IdentityEvent } from '../../modules/identity/events.ts';
+import type { ModerationEvent } from '../../modules/moderation/events.ts';
+import type { SessionEvent } from '../../modules/sessions/events.ts';
+import { applyProfiles, applyRewards, searchTerms } from './batches.ts';
+import { applyCompletions, applyReviews, changeRatings } from './reputation.ts';
 
-const PROFILE_COLUMNS = {
-  displayName: 'display_name',
-  bio: 'bio',
-  avatarUrl: 'avatar_url',
-  skillsToTeach: 'skills_to_teach',
-  skillsToLearn: 'skills_to_learn',
-  timezone: 'timezone',
-} as const;
+/** Nothing personal stays: the row remains so that history (hosted sessions, ratings) still adds up. */
+async function erase(db: PoolClient, run: RunOf<IdentityEvent, 'MemberDeleted'>) {
+  const ids = run.map((e) => e.data.memberId);
+  await db.query(
+    `UPDATE member_profiles SET email = '', display_name = $2, bio = '', avatar_url = NULL, skills_to_teach = '{}',
+       skills_to_learn = '{}', teach_keys = '{}' WHERE member_id = ANY($1)`,
+    [ids, DELETED_NAME],
+  );
+  // Its search terms are recomputed from the cleared fields, in a rebuild as live.
+  await searchTerms(db, ids);
+}
 
-async function apply(client: PoolClient, event: StoredEvent) {
-  switch (event.type) {
-    case 'MemberSignedUp': {
-      const d = event.data as IdentityEventData['MemberSignedUp'];
-      await client.query(
-        `INSERT INTO member_profiles (member_id, email, display_name, timezone, joined_at)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (member_id) DO NOTHING`,
-        [d.memberId, d.email, d.displayName, d.timezone, event.recordedAt],
-      );
-      return d.memberId;
-    }
-    case 'ProfileUpdated': {
-      const d = event.data as IdentityEventData['ProfileUpdated'];
-      const sets: string[] = [];
-      const values: unknown[] = [d.memberId];
-      for (const [field, column] of Object.entries(PROFILE_COLUMNS)) {
-        const value = d[field as keyof typeof PROFILE_COLUMNS];
-        if (value === undefined) continue;
-        values.push(value);
-        sets.push(`${column} = $${values.length}`);
-      }
-      if (d.skillsToTeach) {
-        values.push(d.skillsToTeach.map((s) => s.toLowerCase()));
-        sets.push(`teach_keys = $${values.length}`);
-      }
-      if (sets.length > 0) {
-        await client.query(`UPDATE member_profiles SET ${sets.join(', ')} WHERE member_id = $1`, values);
-      }
-      return d.memberId;
-    }
-    case 'RoleGranted': {
-      const d = event.data as IdentityEventData['RoleGranted'];
-      await client.query(
-        `UPDATE member_profiles SET roles = array_append(array_remove(roles, $2), $2) WHERE member_id = $1`,
-        [d.memberId, d.role],
-      );
-      return null;
-    }
-    case 'MemberDeleted': {
-      // Nothing personal stays: the row remains so that history (hosted sessions, ratings) still adds up.
-      const d = event.data as { memberId: string };
-      await client.query(
-        `UPDATE member_profiles SET email = '', display_name = $2, bio = '', avatar_url = NULL, skills_to_teach = '{}',
-           skills_to_learn = '{}', teach_keys = '{}' WHERE member_id = $1`,
-        [d.memberId, DELETED_NAME],
-      );
-      // Touched, so its search terms are recomputed from the cleared fields, in a rebuild as live.
-      return d.memberId;
-    }
-    case 'MemberSuspended':
-    case 'MemberUnsuspended': {
-      const d = event.data as { memberId: string; until?: string | null };
-      await client.query(
-        'UPDATE member_profiles SET suspended = $2, suspended_until = $3 WHERE member_id = $1',
-        [
-          d.memberId,
-          event.type === 'MemberSuspended',
-          event.type === 'MemberSuspended' ? (d.until ?? null) : null,
-        ],
-      );
-      return null;
-    }
-    case 'RoleRevoked': {
-      const d = event.data as IdentityEventData['RoleRevoked'];
-      await client.query(`UPDATE member_profiles SET roles = array_remove(roles, $2) WHERE member_id = $1`, [
-        d.memberId,
-        d.role,
-      ]);
-      return null;
-    }
+/**
+ * Roles folded per member in log order from the stored ones: a grant puts the role last (once), a revocation
+ * takes it out, so the array reads as one grant or revocation at a time would have left it.
+ */
+async function changeRoles(db: PoolClient, run: RunOf<IdentityEvent, 'RoleGranted' | 'RoleRevoked'>) {
+  const ids = [...new Set(run.map((e) => e.data.memberId))];
+  const { rows } = await db.query<{ member_id: string; roles: string[] }>(
+    'SELECT member_id, roles FROM member_profiles WHERE member_id = ANY($1)',
+    [ids],
+  );
+  const roles = new Map(rows.map((r) => [r.member_id, r.roles]));
+  for (const { type, data } of run) {
+    const now = roles.get(data.memberId);
+    if (!now) continue;
+    const without = now.filter((r) => r !== data.role);
+    roles.set(data.memberId, type === 'RoleGranted' ? [...without, data.role] : without);
   }
-  return null;
+  const list = [...roles];
+  await db.query(
+    `UPDATE member_profiles p SET roles = ARRAY(SELECT jsonb_array_elements_text(v.roles))
+       FROM unnest($1::text[], $2::jsonb[]) AS v(id, roles) WHERE p.member_id = v.id`,
+    [list.map(([id]) => id), list.map(([, r]) => JSON.stringify(r))],
+  );
+}
+
+/** Whether each member is suspended, and until when: the last suspension or lifting of each stays. */
+async function suspend(db: PoolClient, run: RunOf<ModerationEvent, 'MemberSuspended' | 'MemberUnsuspended'>) {
+  const last = new Map<string, string | null | false>();
+  for (const e of run) last.set(e.data.memberId, e.type === 'MemberSuspended' ? e.data.until : false);
+  const list = [...last];
+  await db.query(
+    `UPDATE member_profiles p SET suspended = v.suspended, suspended_until = v.until
+       FROM unnest($1::text[], $2::boolean[], $3::timestamptz[]) AS v(id, suspended, until) WHERE p.member_id = v.id`,
+    [list.map(([id]) => id), list.map(([, s]) => s !== false), list.map(([, s]) => (s === false ? null : s))],
+  );
 }
 
 /** Member profiles: the public profile, reputation figures and roles of every member (the mentor directory). */
-export const memberProfilesProjector: Projector = {
+export const memberProfilesProjector = defineProjector<
+  IdentityEvent | ModerationEvent | SessionEvent | FeedbackEvent | GamificationEvent
+>({
   name: 'member_profiles',
-  kind: 'read-model',
   tables: [
     'member_profiles',
     'reputation_students',
@@ -100,42 +69,23 @@ export const memberProfilesProjector: Projector = {
     'mentor_skill_stats',
     'member_badges',
   ],
-  eventTypes: [
-    'MemberSignedUp',
-    'ProfileUpdated',
-    'RoleGranted',
-    'RoleRevoked',
-    'MemberSuspended',
-    'MemberUnsuspended',
-    'MemberDeleted',
-    ...REPUTATION_EVENTS,
-  ],
-  handle: async (client, events) => {
-    const touched = new Set<string>();
-    await inRuns(
-      events,
-      RUN_GROUPS,
-      async (run, group) => {
-        if (group === 'profiles') for (const id of await applyProfiles(client, run)) touched.add(id);
-        else if (group === 'rewards') await applyRewards(client, run);
-        else if (group === 'reviews') await applyReviews(client, run);
-        else await applyCompletions(client, run);
-      },
-      async (event) => {
-        if (REPUTATION_EVENTS.includes(event.type)) return applyReputation(client, event);
-        const id = await apply(client, event);
-        if (id) touched.add(id);
-      },
-    );
-    if (touched.size === 0) return;
-    // Full-text search over name (most weight), skills, then bio.
-    await client.query(
-      `UPDATE member_profiles SET search =
-          setweight(to_tsvector('simple', display_name), 'A')
-       || setweight(to_tsvector('english', array_to_string(skills_to_teach || skills_to_learn, ' ')), 'B')
-       || setweight(to_tsvector('english', bio), 'C')
-       WHERE member_id = ANY($1)`,
-      [[...touched]],
-    );
+  on: {
+    MemberSignedUp: applyProfiles,
+    ProfileUpdated: applyProfiles,
+    MemberDeleted: erase,
+    RoleGranted: changeRoles,
+    RoleRevoked: changeRoles,
+    MemberSuspended: suspend,
+    MemberUnsuspended: suspend,
+    SessionCompleted: applyCompletions,
+    ReviewSubmitted: applyReviews,
+    // Each sets one thing of a rating (its value, deleted, hidden), then the hosts' figures are recounted.
+    ReviewEdited: changeRatings,
+    ReviewDeleted: changeRatings,
+    ContentHidden: changeRatings,
+    ContentRestored: changeRatings,
+    PointsAwarded: applyRewards,
+    PointsWithdrawn: applyRewards,
+    BadgeAwarded: applyRewards,
   },
-};
+});

@@ -1,118 +1,128 @@
 import type { PoolClient } from '../../infra/db/index.ts';
-import type { StoredEvent } from '../../infra/event-store/index.ts';
-import type { FeedbackEventData } from '../../modules/feedback/index.ts';
-import type { GamificationEventData } from '../../modules/gamification/index.ts';
-import type { SessionEventData } from '../../modules/sessions/index.ts';
+import type { RunOf } from '../../infra/projections/index.ts';
+import type { FeedbackEvent } from '../../modules/feedback/events.ts';
+import type { ModerationEvent } from '../../modules/moderation/events.ts';
+import type { SessionEvent } from '../../modules/sessions/events.ts';
 
 // Reputation figures of member_profiles, kept from the facts they are computed from: distinct students in
-// reputation_students, every rating in reputation_ratings (hidden and deleted reviews stop counting), sessions and ratings per skill in mentor_skill_stats, badges in member_badges.
+// reputation_students, every rating in reputation_ratings (hidden and deleted reviews stop counting), sessions
+// and ratings per skill in mentor_skill_stats. Each run is written set-based, with the result of applying its
+// events one by one.
 
-export const REPUTATION_EVENTS = [
-  'SessionCompleted',
-  'ReviewSubmitted',
-  'ReviewEdited',
-  'ReviewDeleted',
-  'ContentHidden',
-  'ContentRestored',
-  'PointsAwarded',
-  'PointsWithdrawn',
-  'BadgeAwarded',
-];
+const col = <T, V>(rows: T[], f: (row: T) => V) => rows.map(f);
 
-async function recountRatings(client: PoolClient, hostId: string) {
+/** Recomputes hosts' ratings, overall and per skill, from their visible ratings (a function of the rows only). */
+async function recountRatings(client: PoolClient, hostIds: string[]) {
   await client.query(
     `UPDATE member_profiles p SET average_rating = r.average, rating_count = r.n
-       FROM (SELECT avg(rating)::numeric(4,3) AS average, count(*)::int AS n
-               FROM reputation_ratings WHERE host_id = $1 AND NOT deleted AND NOT hidden) r
-      WHERE p.member_id = $1`,
-    [hostId],
+       FROM (SELECT h.host_id, avg(rr.rating)::numeric(4,3) AS average, count(rr.rating)::int AS n
+               FROM unnest($1::text[]) AS h(host_id)
+               LEFT JOIN reputation_ratings rr ON rr.host_id = h.host_id AND NOT rr.deleted AND NOT rr.hidden
+              GROUP BY h.host_id) r
+      WHERE p.member_id = r.host_id`,
+    [hostIds],
   );
   await client.query(
     `UPDATE mentor_skill_stats s SET average_rating = r.average, rating_count = coalesce(r.n, 0)
-       FROM (SELECT s2.skill_key, avg(rr.rating)::numeric(4,3) AS average, count(rr.rating)::int AS n
+       FROM (SELECT s2.member_id, s2.skill_key, avg(rr.rating)::numeric(4,3) AS average, count(rr.rating)::int AS n
                FROM mentor_skill_stats s2
-               LEFT JOIN reputation_ratings rr ON rr.host_id = s2.member_id AND lower(rr.skill) = s2.skill_key AND NOT rr.deleted AND NOT rr.hidden
-              WHERE s2.member_id = $1 GROUP BY s2.skill_key) r
-      WHERE s.member_id = $1 AND s.skill_key = r.skill_key`,
-    [hostId],
+               LEFT JOIN reputation_ratings rr ON rr.host_id = s2.member_id AND lower(rr.skill) = s2.skill_key
+                 AND NOT rr.deleted AND NOT rr.hidden
+              WHERE s2.member_id = ANY($1) GROUP BY s2.member_id, s2.skill_key) r
+      WHERE s.member_id = r.member_id AND s.skill_key = r.skill_key`,
+    [hostIds],
   );
 }
 
-async function mark(client: PoolClient, reviewId: string, column: 'deleted' | 'hidden', value: boolean) {
-  const { rows } = await client.query<{ host_id: string }>(
-    `UPDATE reputation_ratings SET ${column} = $2 WHERE review_id = $1 RETURNING host_id`,
-    [reviewId, value],
+export async function applyReviews(
+  client: PoolClient,
+  run: RunOf<FeedbackEvent, 'ReviewSubmitted'>,
+): Promise<void> {
+  const d = run.map((e) => e.data);
+  await client.query(
+    `INSERT INTO reputation_ratings (review_id, host_id, skill, rating)
+     SELECT r, h, s, n FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) WITH ORDINALITY AS t(r, h, s, n, i)
+      ORDER BY i
+     ON CONFLICT (review_id) DO NOTHING`,
+    [col(d, (x) => x.reviewId), col(d, (x) => x.hostId), col(d, (x) => x.skill), col(d, (x) => x.rating)],
   );
-  if (rows[0]) await recountRatings(client, rows[0].host_id);
+  await client.query(
+    `INSERT INTO mentor_skill_stats (member_id, skill_key, skill)
+     SELECT h, lower(s), s FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(h, s, i) ORDER BY i
+     ON CONFLICT DO NOTHING`,
+    [col(d, (x) => x.hostId), col(d, (x) => x.skill)],
+  );
+  await recountRatings(client, [...new Set(col(d, (x) => x.hostId))]);
 }
 
-export async function applyReputation(client: PoolClient, event: StoredEvent): Promise<void> {
-  switch (event.type) {
-    case 'SessionCompleted': {
-      const d = event.data as SessionEventData['SessionCompleted'];
-      await client.query(
-        `INSERT INTO reputation_students (host_id, student_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
-        [d.hostId, d.attendeeIds],
-      );
-      await client.query(
-        `UPDATE member_profiles SET sessions_hosted = sessions_hosted + 1,
-           students_taught = (SELECT count(*) FROM reputation_students WHERE host_id = $1)
-         WHERE member_id = $1`,
-        [d.hostId],
-      );
-      await client.query(
-        `INSERT INTO mentor_skill_stats (member_id, skill_key, skill, sessions_hosted) VALUES ($1, lower($2), $2, 1)
-         ON CONFLICT (member_id, skill_key) DO UPDATE SET sessions_hosted = mentor_skill_stats.sessions_hosted + 1`,
-        [d.hostId, d.skill],
-      );
-      return;
-    }
-    case 'ReviewSubmitted': {
-      const d = event.data as FeedbackEventData['ReviewSubmitted'];
-      await client.query(
-        `INSERT INTO reputation_ratings (review_id, host_id, skill, rating) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (review_id) DO NOTHING`,
-        [d.reviewId, d.hostId, d.skill, d.rating],
-      );
-      await client.query(
-        `INSERT INTO mentor_skill_stats (member_id, skill_key, skill) VALUES ($1, lower($2), $2) ON CONFLICT DO NOTHING`,
-        [d.hostId, d.skill],
-      );
-      return recountRatings(client, d.hostId);
-    }
-    case 'ReviewEdited': {
-      const d = event.data as FeedbackEventData['ReviewEdited'];
-      if (d.rating === undefined) return;
-      await client.query('UPDATE reputation_ratings SET rating = $2 WHERE review_id = $1', [
-        d.reviewId,
-        d.rating,
-      ]);
-      return recountRatings(client, d.hostId);
-    }
-    case 'ReviewDeleted':
-      return mark(client, (event.data as FeedbackEventData['ReviewDeleted']).reviewId, 'deleted', true);
-    case 'ContentHidden':
-    case 'ContentRestored': {
-      const d = event.data as { targetType: string; targetId: string };
-      if (d.targetType !== 'review') return;
-      return mark(client, d.targetId, 'hidden', event.type === 'ContentHidden');
-    }
-    case 'PointsAwarded':
-    case 'PointsWithdrawn': {
-      const d = event.data as GamificationEventData['PointsAwarded'];
-      await client.query('UPDATE member_profiles SET points = points + $2 WHERE member_id = $1', [
-        d.memberId,
-        event.type === 'PointsWithdrawn' ? -d.points : d.points,
-      ]);
-      return;
-    }
-    case 'BadgeAwarded': {
-      const d = event.data as GamificationEventData['BadgeAwarded'];
-      await client.query(
-        `INSERT INTO member_badges (member_id, badge, awarded_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-        [d.memberId, d.badge, event.recordedAt],
-      );
-      return;
-    }
+export async function applyCompletions(
+  client: PoolClient,
+  run: RunOf<SessionEvent, 'SessionCompleted'>,
+): Promise<void> {
+  const d = run.map((e) => e.data);
+  const pairs = d.flatMap((x) => x.attendeeIds.map((a) => [x.hostId, a] as const));
+  await client.query(
+    `INSERT INTO reputation_students (host_id, student_id) SELECT * FROM unnest($1::text[], $2::text[])
+     ON CONFLICT DO NOTHING`,
+    [col(pairs, (p) => p[0]), col(pairs, (p) => p[1])],
+  );
+  const hosted = new Map<string, number>();
+  for (const x of d) hosted.set(x.hostId, (hosted.get(x.hostId) ?? 0) + 1);
+  await client.query(
+    `UPDATE member_profiles p SET sessions_hosted = p.sessions_hosted + v.n,
+       students_taught = (SELECT count(*) FROM reputation_students WHERE host_id = p.member_id)
+       FROM unnest($1::text[], $2::int[]) AS v(member_id, n) WHERE p.member_id = v.member_id`,
+    [[...hosted.keys()], [...hosted.values()]],
+  );
+  // Per host and skill key (lower() as the row's key is made): the sessions in the run, and the first spelling,
+  // which a new row keeps.
+  await client.query(
+    `INSERT INTO mentor_skill_stats (member_id, skill_key, skill, sessions_hosted)
+     SELECT h, lower(k), (array_agg(k ORDER BY i))[1], count(*)
+       FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(h, k, i) GROUP BY h, lower(k)
+     ON CONFLICT (member_id, skill_key)
+       DO UPDATE SET sessions_hosted = mentor_skill_stats.sessions_hosted + excluded.sessions_hosted`,
+    [col(d, (x) => x.hostId), col(d, (x) => x.skill)],
+  );
+}
+
+/**
+ * A run of changes to ratings: a new value (an edit), deleted, hidden or shown again. Each review's changes fold
+ * in log order (each sets its own column, the last value stays), then every host touched is recounted.
+ */
+export async function changeRatings(
+  client: PoolClient,
+  run: RunOf<
+    FeedbackEvent | ModerationEvent,
+    'ReviewEdited' | 'ReviewDeleted' | 'ContentHidden' | 'ContentRestored'
+  >,
+): Promise<void> {
+  const changes = new Map<string, { rating?: number; deleted?: boolean; hidden?: boolean }>();
+  const change = (reviewId: string) => changes.get(reviewId) ?? changes.set(reviewId, {}).get(reviewId)!;
+  // An edit recounts its host even when its rating is not known here, as one edit at a time does.
+  const hosts = new Set<string>();
+  for (const e of run) {
+    if (e.type === 'ReviewEdited') {
+      if (e.data.rating === undefined) continue;
+      change(e.data.reviewId).rating = e.data.rating;
+      hosts.add(e.data.hostId);
+    } else if (e.type === 'ReviewDeleted') change(e.data.reviewId).deleted = true;
+    else if (e.data.targetType === 'review') change(e.data.targetId).hidden = e.type === 'ContentHidden';
   }
+  if (changes.size === 0) return;
+  const list = [...changes];
+  const { rows } = await client.query<{ host_id: string }>(
+    `UPDATE reputation_ratings r SET rating = coalesce(v.rating, r.rating), deleted = coalesce(v.deleted, r.deleted),
+       hidden = coalesce(v.hidden, r.hidden)
+       FROM unnest($1::text[], $2::int[], $3::boolean[], $4::boolean[]) AS v(id, rating, deleted, hidden)
+      WHERE r.review_id = v.id RETURNING r.host_id`,
+    [
+      list.map(([id]) => id),
+      list.map(([, c]) => c.rating ?? null),
+      list.map(([, c]) => c.deleted ?? null),
+      list.map(([, c]) => c.hidden ?? null),
+    ],
+  );
+  for (const r of rows) hosts.add(r.host_id);
+  if (hosts.size > 0) await recountRatings(client, [...hosts]);
 }

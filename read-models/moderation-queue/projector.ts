@@ -1,171 +1,194 @@
 import type { PoolClient } from '../../infra/db/index.ts';
-import type { StoredEvent } from '../../infra/event-store/index.ts';
-import type { Projector } from '../../infra/projections/index.ts';
-import { DELETED_NAME } from '../../modules/identity/index.ts';
-import type { ModerationEventData } from '../../modules/moderation/index.ts';
-import { inRuns } from '../shared/runs.ts';
+import { defineProjector, type RunOf } from '../../infra/projections/index.ts';
+import type { FeedbackEvent } from '../../modules/feedback/events.ts';
+import { DELETED_NAME, type IdentityEvent } from '../../modules/identity/events.ts';
+import type { ModerationEvent } from '../../modules/moderation/events.ts';
+import type { SessionEvent } from '../../modules/sessions/events.ts';
 
-type D<K extends keyof ModerationEventData> = ModerationEventData[K];
+type Event = SessionEvent | FeedbackEvent | IdentityEvent | ModerationEvent;
+type Run<K extends Event['type']> = RunOf<Event, K>;
+type Target = { type: string; id: string; ownerId: string | null; text: string };
 
-type Preview = (type: string, id: string, ownerId: string | null, text: string) => Promise<void>;
+/** What moderators see of a target is cut to this length. */
+const PREVIEW_LENGTH = 500;
 
-/** Upserts what moderators see of targets: the latest preview, and the latest owner given (else the one known). */
-async function previews(
-  client: PoolClient,
-  list: { type: string; id: string; ownerId: string | null; text: string }[],
+/**
+ * What moderators see of targets: a session's title, a review's rating and comment, a member's name. Per target
+ * the run leaves its last preview and the last owner given (else the one known), as one upsert per event would.
+ */
+async function preview(
+  db: PoolClient,
+  run: Run<
+    | 'SessionScheduled'
+    | 'SessionDetailsChanged'
+    | 'ReviewSubmitted'
+    | 'ReviewEdited'
+    | 'MemberSignedUp'
+    | 'ProfileUpdated'
+    | 'MemberDeleted'
+  >,
 ) {
-  await client.query(
+  // An edit carries only what changed: the rest of a review's preview is the one it amends, stored or earlier
+  // in this run.
+  const edited = run.flatMap((e) => (e.type === 'ReviewEdited' ? [e.data.reviewId] : []));
+  const { rows } = edited.length
+    ? await db.query<{ target_id: string; preview: string }>(
+        `SELECT target_id, preview FROM moderation_targets WHERE target_type = 'review' AND target_id = ANY($1)`,
+        [edited],
+      )
+    : { rows: [] };
+  const stored = new Map(rows.map((r) => [r.target_id, r.preview]));
+  const targets = new Map<string, Target>();
+  const put = (type: string, id: string, ownerId: string | null, text: string) => {
+    const key = `${type}\u0000${id}`;
+    const owner = ownerId ?? targets.get(key)?.ownerId ?? null;
+    targets.set(key, { type, id, ownerId: owner, text: text.slice(0, PREVIEW_LENGTH) });
+  };
+  for (const event of run) {
+    switch (event.type) {
+      case 'SessionScheduled':
+        put('session', event.data.sessionId, event.data.hostId, event.data.title);
+        break;
+      case 'SessionDetailsChanged':
+        if (event.data.title !== undefined) put('session', event.data.sessionId, null, event.data.title);
+        break;
+      case 'ReviewSubmitted': {
+        const { reviewId, authorId, rating, comment } = event.data;
+        put('review', reviewId, authorId, `${rating}★ ${comment}`.trim());
+        break;
+      }
+      case 'ReviewEdited': {
+        const { reviewId } = event.data;
+        let { rating, comment } = event.data;
+        if (rating === undefined && comment === undefined) break;
+        if (rating === undefined || comment === undefined) {
+          const before = targets.get(`review\u0000${reviewId}`)?.text ?? stored.get(reviewId) ?? '';
+          const [, stars, said] = /^(?:(\d)★)? ?([\s\S]*)$/.exec(before) ?? [];
+          rating ??= stars ? Number(stars) : undefined;
+          comment ??= said ?? '';
+        }
+        put('review', reviewId, null, `${rating ? `${rating}★ ` : ''}${comment ?? ''}`.trim());
+        break;
+      }
+      case 'MemberSignedUp':
+        put('user', event.data.memberId, event.data.memberId, event.data.displayName);
+        break;
+      case 'ProfileUpdated':
+        if (event.data.displayName !== undefined)
+          put('user', event.data.memberId, event.data.memberId, event.data.displayName);
+        break;
+      case 'MemberDeleted':
+        put('user', event.data.memberId, event.data.memberId, DELETED_NAME);
+        break;
+    }
+  }
+  if (targets.size === 0) return;
+  const list = [...targets.values()];
+  await db.query(
     `INSERT INTO moderation_targets (target_type, target_id, owner_id, preview)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
      ON CONFLICT (target_type, target_id) DO UPDATE
        SET preview = excluded.preview, owner_id = coalesce(excluded.owner_id, moderation_targets.owner_id)`,
-    [
-      list.map((p) => p.type),
-      list.map((p) => p.id),
-      list.map((p) => p.ownerId),
-      list.map((p) => p.text.slice(0, 500)),
-    ],
+    [list.map((p) => p.type), list.map((p) => p.id), list.map((p) => p.ownerId), list.map((p) => p.text)],
   );
 }
 
 /**
- * Events that only set previews (the bulk of this projector's log) come in runs written with one upsert: per
- * target the last preview and the last owner given, as one upsert per event would have left them. ReviewEdited is
- * not among them: it reads the preview it amends.
+ * Reports filed (or filed again after they were resolved: open again, with the new reason and weight). A report
+ * keeps who filed it about what from its first filing; its target is known from then on.
  */
-const PREVIEW_EVENTS: ReadonlySet<string> = new Set([
-  'SessionScheduled',
-  'SessionDetailsChanged',
-  'ReviewSubmitted',
-  'MemberSignedUp',
-  'ProfileUpdated',
-  'MemberDeleted',
-]);
-
-async function previewRun(client: PoolClient, events: StoredEvent[]) {
-  const targets = new Map<string, { type: string; id: string; ownerId: string | null; text: string }>();
-  const put: Preview = async (type, id, ownerId, text) => {
-    const key = `${type}\u0000${id}`;
-    targets.set(key, { type, id, ownerId: ownerId ?? targets.get(key)?.ownerId ?? null, text });
-  };
-  for (const event of events) await apply(client, event, put);
-  if (targets.size > 0) await previews(client, [...targets.values()]);
+async function file(db: PoolClient, run: Run<'ReportFiled'>) {
+  const reports = new Map<string, { first: (typeof run)[number]['data']; last: (typeof run)[number] }>();
+  for (const e of run) {
+    const before = reports.get(e.data.reportId);
+    reports.set(e.data.reportId, { first: before?.first ?? e.data, last: e });
+  }
+  const list = [...reports.values()];
+  await db.query(
+    `INSERT INTO moderation_reports (report_id, reporter_id, target_type, target_id, owner_id, reason, weight, source,
+       status, filed_at, category)
+     SELECT r, p, t, i, o, why, w, s, 'open', a, c
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::text[],
+                   $9::timestamptz[], $10::text[]) AS v(r, p, t, i, o, why, w, s, a, c)
+     ON CONFLICT (report_id) DO UPDATE SET reason = excluded.reason, weight = excluded.weight, status = 'open',
+       action = NULL, note = NULL, moderator_id = NULL, filed_at = excluded.filed_at, resolved_at = NULL,
+       category = excluded.category`,
+    [
+      list.map((r) => r.first.reportId),
+      list.map((r) => r.first.reporterId),
+      list.map((r) => r.first.targetType),
+      list.map((r) => r.first.targetId),
+      list.map((r) => r.first.ownerId),
+      list.map((r) => r.last.data.reason),
+      list.map((r) => r.last.data.weight),
+      list.map((r) => r.first.source),
+      list.map((r) => r.last.recordedAt),
+      list.map((r) => r.last.data.category),
+    ],
+  );
+  await db.query(
+    `INSERT INTO moderation_targets (target_type, target_id, owner_id)
+     SELECT t, i, o FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS v(t, i, o, n) ORDER BY n
+     ON CONFLICT DO NOTHING`,
+    [run.map((e) => e.data.targetType), run.map((e) => e.data.targetId), run.map((e) => e.data.ownerId)],
+  );
 }
 
-async function apply(
-  client: PoolClient,
-  event: StoredEvent,
-  preview: Preview = (type, id, ownerId, text) => previews(client, [{ type, id, ownerId, text }]),
-) {
-  const d = event.data as Record<string, unknown>;
-  switch (event.type) {
-    // What moderators see of a target: a session's title, a review's comment, a member's name.
-    case 'SessionScheduled':
-    case 'SessionDetailsChanged':
-      if (typeof d.title === 'string')
-        await preview('session', d.sessionId as string, (d.hostId as string) ?? null, d.title);
-      return;
-    case 'ReviewSubmitted':
-    case 'ReviewEdited':
-      if (typeof d.comment === 'string' || typeof d.rating === 'number') {
-        let rating = d.rating as number | undefined;
-        let comment = d.comment as string | undefined;
-        if (event.type === 'ReviewEdited' && (rating === undefined || comment === undefined)) {
-          // An edit carries only what changed: the preview lost the comment on a rating-only edit (and the rating
-          // on a comment-only one), so a reported review's words vanished from the queue. The rest is the preview's.
-          const { rows } = await client.query<{ preview: string }>(
-            `SELECT preview FROM moderation_targets WHERE target_type = 'review' AND target_id = $1`,
-            [d.reviewId],
-          );
-          const [, before, said] = /^(?:(\d)★)? ?([\s\S]*)$/.exec(rows[0]?.preview ?? '') ?? [];
-          rating ??= before ? Number(before) : undefined;
-          comment ??= said ?? '';
-        }
-        const text = `${rating ? `${rating}★ ` : ''}${comment ?? ''}`.trim();
-        await preview('review', d.reviewId as string, (d.authorId as string) ?? null, text);
-      }
-      return;
-    case 'MemberSignedUp':
-    case 'ProfileUpdated':
-      if (typeof d.displayName === 'string')
-        await preview('user', d.memberId as string, d.memberId as string, d.displayName);
-      return;
-    case 'MemberDeleted':
-      await preview('user', d.memberId as string, d.memberId as string, DELETED_NAME);
-      return;
-    case 'ReportFiled': {
-      const r = d as D<'ReportFiled'>;
-      await client.query(
-        `INSERT INTO moderation_reports (report_id, reporter_id, target_type, target_id, owner_id, reason, weight, source,
-           status, filed_at, category)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10)
-         ON CONFLICT (report_id) DO UPDATE SET reason = $6, weight = $7, status = 'open', action = NULL, note = NULL,
-           moderator_id = NULL, filed_at = $9, resolved_at = NULL, category = $10`,
-        [
-          r.reportId,
-          r.reporterId,
-          r.targetType,
-          r.targetId,
-          r.ownerId,
-          r.reason,
-          r.weight,
-          r.source,
-          event.recordedAt,
-          r.category,
-        ],
-      );
-      await client.query(
-        `INSERT INTO moderation_targets (target_type, target_id, owner_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-        [r.targetType, r.targetId, r.ownerId],
-      );
-      return;
-    }
-    case 'ReportResolved': {
-      const r = d as D<'ReportResolved'>;
-      await client.query(
-        `UPDATE moderation_reports SET status = 'resolved', action = $2, note = $3, moderator_id = $4, resolved_at = $5
-          WHERE report_id = $1`,
-        [r.reportId, r.action, r.note, r.moderatorId, event.recordedAt],
-      );
-      return;
-    }
-    case 'ContentHidden':
-    case 'ContentRestored': {
-      const r = d as D<'ContentHidden'>;
-      await client.query(
-        `INSERT INTO moderation_targets (target_type, target_id, owner_id, hidden) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (target_type, target_id) DO UPDATE SET hidden = $4`,
-        [r.targetType, r.targetId, r.ownerId, event.type === 'ContentHidden'],
-      );
-      return;
-    }
+/** Resolutions: the last one of each report in the run stays. */
+async function resolve(db: PoolClient, run: Run<'ReportResolved'>) {
+  const last = [...new Map(run.map((e) => [e.data.reportId, e])).values()];
+  await db.query(
+    `UPDATE moderation_reports r SET status = 'resolved', action = v.action, note = v.note, moderator_id = v.moderator,
+       resolved_at = v.at
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS v(id, action, note, moderator, at)
+      WHERE r.report_id = v.id`,
+    [
+      last.map((e) => e.data.reportId),
+      last.map((e) => e.data.action),
+      last.map((e) => e.data.note),
+      last.map((e) => e.data.moderatorId),
+      last.map((e) => e.recordedAt),
+    ],
+  );
+}
+
+/** Hidden or shown again: per target, the owner its first verdict named (if new here) and the last verdict. */
+async function moderate(db: PoolClient, run: Run<'ContentHidden' | 'ContentRestored'>) {
+  const targets = new Map<string, { type: string; id: string; ownerId: string; hidden: boolean }>();
+  for (const e of run) {
+    const key = `${e.data.targetType}\u0000${e.data.targetId}`;
+    const ownerId = targets.get(key)?.ownerId ?? e.data.ownerId;
+    targets.set(key, {
+      type: e.data.targetType,
+      id: e.data.targetId,
+      ownerId,
+      hidden: e.type === 'ContentHidden',
+    });
   }
+  const list = [...targets.values()];
+  await db.query(
+    `INSERT INTO moderation_targets (target_type, target_id, owner_id, hidden)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[])
+     ON CONFLICT (target_type, target_id) DO UPDATE SET hidden = excluded.hidden`,
+    [list.map((t) => t.type), list.map((t) => t.id), list.map((t) => t.ownerId), list.map((t) => t.hidden)],
+  );
 }
 
 /** The moderation queue: reports, and what each reported target is (preview, owner, hidden or not). */
-export const moderationQueueProjector: Projector = {
+export const moderationQueueProjector = defineProjector<Event>({
   name: 'moderation_queue',
-  kind: 'read-model',
   tables: ['moderation_reports', 'moderation_targets'],
-  eventTypes: [
-    'SessionScheduled',
-    'SessionDetailsChanged',
-    'ReviewSubmitted',
-    'ReviewEdited',
-    'MemberSignedUp',
-    'ProfileUpdated',
-    'MemberDeleted',
-    'ReportFiled',
-    'ReportResolved',
-    'ContentHidden',
-    'ContentRestored',
-  ],
-  handle: async (client, events) => {
-    await inRuns(
-      events,
-      PREVIEW_EVENTS,
-      (run) => previewRun(client, run),
-      (event) => apply(client, event),
-    );
+  on: {
+    SessionScheduled: preview,
+    SessionDetailsChanged: preview,
+    ReviewSubmitted: preview,
+    ReviewEdited: preview,
+    MemberSignedUp: preview,
+    ProfileUpdated: preview,
+    MemberDeleted: preview,
+    ReportFiled: file,
+    ReportResolved: resolve,
+    ContentHidden: moderate,
+    ContentRestored: moderate,
   },
-};
+});

@@ -1,239 +1,328 @@
 import type { PoolClient } from '../../infra/db/index.ts';
-import type { StoredEvent } from '../../infra/event-store/index.ts';
-import type { Projector } from '../../infra/projections/index.ts';
-import type { FeedbackEventData } from '../../modules/feedback/index.ts';
-import type { ModerationEventData } from '../../modules/moderation/index.ts';
-import type { SessionEventData } from '../../modules/sessions/index.ts';
-import { inRuns } from '../shared/runs.ts';
-import { directSink, insertSessions, runSink, type Sink, when } from './writes.ts';
+import { defineProjector, type RunOf } from '../../infra/projections/index.ts';
+import type { FeedbackEvent } from '../../modules/feedback/events.ts';
+import type { ModerationEvent } from '../../modules/moderation/events.ts';
+import type { SessionEvent } from '../../modules/sessions/events.ts';
+import { audiencesOf, insertNotes, type Note, sessionsOf, when } from './notes.ts';
 
-/** Runs of these are written set-based: sessions by insertSessions, the others through runSink. */
-const RUN_GROUPS: Readonly<Record<string, string>> = {
-  SessionScheduled: 'scheduled',
-  MemberRegistered: 'registrations',
-  MemberWaitlisted: 'registrations',
-  RegistrationCancelled: 'registrations',
-  WaitlistPromoted: 'registrations',
-  ReminderDue: 'reminders',
-};
+type Read = SessionEvent | FeedbackEvent | ModerationEvent;
+type Run<K extends Read['type']> = RunOf<Read, K>;
 
-type D<K extends keyof SessionEventData> = SessionEventData[K];
-async function apply(client: PoolClient, event: StoredEvent, sink: Sink) {
-  if (event.type === 'NotificationsRead') {
-    const d = event.data as { memberId: string; ids: string[] | null };
-    await client.query(
-      `UPDATE notifications SET read_at = $2 WHERE member_id = $1 AND read_at IS NULL
-         AND ($3::text[] IS NULL OR notification_id = ANY($3)) AND created_at <= $2`,
-      [d.memberId, event.recordedAt, d.ids],
-    );
-    return;
-  }
-  if (event.type === 'SessionScheduled') {
-    const d = event.data as D<'SessionScheduled'>;
-    await client.query(
-      `INSERT INTO notification_sessions (session_id, title, host_id, starts_at, timezone) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (session_id) DO NOTHING`,
-      [d.sessionId, d.title, d.hostId, d.startsAt, d.timezone],
-    );
-    return;
-  }
-  if (REVIEW_EVENTS.has(event.type)) return reviewNotification(client, event, sink);
-  const sessionId = (event.data as { sessionId: string }).sessionId;
-  const s = await sink.session(sessionId);
-  if (!s) return;
-  const base = { sessionId };
-  switch (event.type) {
-    case 'MemberRegistered': {
-      const d = event.data as D<'MemberRegistered'>;
-      await sink.setAudience(sessionId, d.memberId, 'registered');
-      return sink.notify(event, [d.memberId], {
-        ...base,
+// Every handler reads what its run needs in a query or two, folds the run in memory in log order, and writes
+// each table once, with the result of applying the events one by one.
+
+/** New sessions in one statement (a replayed one keeps its first row, as one by one). */
+async function addSessions(db: PoolClient, run: Run<'SessionScheduled'>) {
+  const d = run.map((e) => e.data);
+  await db.query(
+    `INSERT INTO notification_sessions (session_id, title, host_id, starts_at, timezone)
+     SELECT s, t, h, a, z FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[])
+       WITH ORDINALITY AS n(s, t, h, a, z, i) ORDER BY i
+     ON CONFLICT (session_id) DO NOTHING`,
+    [
+      d.map((x) => x.sessionId),
+      d.map((x) => x.title),
+      d.map((x) => x.hostId),
+      d.map((x) => x.startsAt),
+      d.map((x) => x.timezone),
+    ],
+  );
+}
+
+/**
+ * Seats and waitlist places: each (session, member) keeps its last status in the audience, and the member is
+ * told. These read sessions but never change them, and write audiences but never read them.
+ */
+async function seats(
+  db: PoolClient,
+  run: Run<'MemberRegistered' | 'MemberWaitlisted' | 'WaitlistPromoted' | 'RegistrationCancelled'>,
+) {
+  const sessions = await sessionsOf(
+    db,
+    run.map((e) => e.data.sessionId),
+  );
+  const audience = new Map<string, [string, string, string]>();
+  const notes: Note[] = [];
+  for (const event of run) {
+    const { sessionId, memberId } = event.data;
+    const s = sessions.get(sessionId);
+    if (!s) continue;
+    const status =
+      event.type === 'MemberWaitlisted'
+        ? 'waitlisted'
+        : event.type === 'RegistrationCancelled'
+          ? 'cancelled'
+          : 'registered';
+    audience.set(`${sessionId}\u0000${memberId}`, [sessionId, memberId, status]);
+    const note = { event, memberId, sessionId };
+    if (event.type === 'MemberRegistered')
+      notes.push({
+        ...note,
         kind: 'registered',
         title: `You're registered for “${s.title}”`,
         body: `It starts ${when(s.starts_at, s.timezone)}.`,
       });
-    }
-    case 'MemberWaitlisted': {
-      const d = event.data as D<'MemberWaitlisted'>;
-      await sink.setAudience(sessionId, d.memberId, 'waitlisted');
-      return sink.notify(event, [d.memberId], {
-        ...base,
+    if (event.type === 'MemberWaitlisted')
+      notes.push({
+        ...note,
         kind: 'waitlisted',
         title: `You're on the waitlist for “${s.title}”`,
-        body: `You are number ${d.position} in line. We'll tell you when a seat frees up.`,
+        body: `You are number ${event.data.position} in line. We'll tell you when a seat frees up.`,
       });
-    }
-    case 'WaitlistPromoted': {
-      const d = event.data as D<'WaitlistPromoted'>;
-      await sink.setAudience(sessionId, d.memberId, 'registered');
-      return sink.notify(event, [d.memberId], {
-        ...base,
+    if (event.type === 'WaitlistPromoted')
+      notes.push({
+        ...note,
         kind: 'promoted',
         title: `A seat opened up: you're in “${s.title}”`,
         body: `You moved from the waitlist to registered. It starts ${when(s.starts_at, s.timezone)}.`,
       });
+  }
+  const list = [...audience.values()];
+  if (list.length > 0) {
+    await db.query(
+      `INSERT INTO notification_audience (session_id, member_id, status)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+       ON CONFLICT (session_id, member_id) DO UPDATE SET status = excluded.status`,
+      [list.map((a) => a[0]), list.map((a) => a[1]), list.map((a) => a[2])],
+    );
+  }
+  await insertNotes(db, notes);
+}
+
+/**
+ * News about a session for the people in it: a new time, new details, a cancellation, a reminder. These read
+ * audiences but never change them; a new title or time is kept in memory for the run's later events, and
+ * written once per session at the end.
+ */
+async function news(
+  db: PoolClient,
+  run: Run<'SessionRescheduled' | 'SessionDetailsChanged' | 'SessionCancelled' | 'ReminderDue'>,
+) {
+  const ids = run.map((e) => e.data.sessionId);
+  const sessions = await sessionsOf(db, ids);
+  const audience = await audiencesOf(db, ids);
+  const changed = new Map<string, { title?: string; startsAt?: string }>();
+  const notes: Note[] = [];
+  const tell = (
+    event: (typeof run)[number],
+    memberIds: string[],
+    n: Pick<Note, 'kind' | 'title' | 'body'>,
+  ) => {
+    for (const memberId of memberIds) notes.push({ event, memberId, sessionId: event.data.sessionId, ...n });
+  };
+  for (const event of run) {
+    const { sessionId } = event.data;
+    const s = sessions.get(sessionId);
+    if (!s) continue;
+    switch (event.type) {
+      case 'SessionRescheduled': {
+        const d = event.data;
+        s.starts_at = d.startsAt;
+        changed.set(sessionId, { ...changed.get(sessionId), startsAt: d.startsAt });
+        tell(event, audience(sessionId), {
+          kind: 'rescheduled',
+          title: `“${s.title}” has a new time`,
+          body: `It now starts ${when(d.startsAt, s.timezone)} (was ${when(d.previousStartsAt, s.timezone)}).`,
+        });
+        break;
+      }
+      case 'SessionDetailsChanged': {
+        const d = event.data;
+        const title = d.title ?? s.title;
+        if (d.title) {
+          s.title = d.title;
+          changed.set(sessionId, { ...changed.get(sessionId), title: d.title });
+        }
+        const fields = Object.keys(d).filter((k) => k !== 'sessionId' && k !== 'capacity');
+        if (fields.length === 0) break;
+        tell(event, audience(sessionId), {
+          kind: 'changed',
+          title: `The host updated “${title}”`,
+          body: `Changed: ${fields.join(', ').replace('meetingUrl', 'meeting link')}.`,
+        });
+        break;
+      }
+      case 'SessionCancelled':
+        tell(event, audience(sessionId), {
+          kind: 'cancelled',
+          title: `“${s.title}” was cancelled`,
+          body: event.data.reason ? `Reason: ${event.data.reason}` : 'The session will not take place.',
+        });
+        break;
+      case 'ReminderDue': {
+        const d = event.data;
+        tell(event, [s.host_id, ...audience(sessionId, ['registered'])], {
+          kind: `reminder-${d.kind}`,
+          title: `“${s.title}” starts in ${d.kind === '24h' ? '24 hours' : '1 hour'}`,
+          body: `It starts ${when(d.startsAt, s.timezone)}.`,
+        });
+        break;
+      }
     }
-    case 'RegistrationCancelled': {
-      const d = event.data as D<'RegistrationCancelled'>;
-      await sink.setAudience(sessionId, d.memberId, 'cancelled');
-      return;
-    }
-    case 'SessionRescheduled': {
-      const d = event.data as D<'SessionRescheduled'>;
-      await client.query('UPDATE notification_sessions SET starts_at = $2 WHERE session_id = $1', [
-        sessionId,
-        d.startsAt,
-      ]);
-      return sink.notify(event, await sink.audience(sessionId), {
-        ...base,
-        kind: 'rescheduled',
-        title: `“${s.title}” has a new time`,
-        body: `It now starts ${when(d.startsAt, s.timezone)} (was ${when(d.previousStartsAt, s.timezone)}).`,
-      });
-    }
-    case 'SessionDetailsChanged': {
-      const d = event.data as D<'SessionDetailsChanged'>;
-      if (d.title)
-        await client.query('UPDATE notification_sessions SET title = $2 WHERE session_id = $1', [
-          sessionId,
-          d.title,
-        ]);
-      const changed = Object.keys(d).filter((k) => k !== 'sessionId' && k !== 'capacity');
-      if (changed.length === 0) return;
-      return sink.notify(event, await sink.audience(sessionId), {
-        ...base,
-        kind: 'changed',
-        title: `The host updated “${d.title ?? s.title}”`,
-        body: `Changed: ${changed.join(', ').replace('meetingUrl', 'meeting link')}.`,
-      });
-    }
-    case 'SessionCancelled': {
-      const d = event.data as D<'SessionCancelled'>;
-      return sink.notify(event, await sink.audience(sessionId), {
-        ...base,
-        kind: 'cancelled',
-        title: `“${s.title}” was cancelled`,
-        body: d.reason ? `Reason: ${d.reason}` : 'The session will not take place.',
-      });
-    }
-    case 'SessionCompleted': {
-      const d = event.data as D<'SessionCompleted'>;
-      // Those marked present: the ones who may review it.
-      return sink.notify(event, d.attendeeIds, {
-        ...base,
+  }
+  const list = [...changed];
+  if (list.length > 0) {
+    await db.query(
+      `UPDATE notification_sessions s SET title = coalesce(v.title, s.title), starts_at = coalesce(v.starts, s.starts_at)
+         FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(id, title, starts) WHERE s.session_id = v.id`,
+      [list.map(([id]) => id), list.map(([, c]) => c.title ?? null), list.map(([, c]) => c.startsAt ?? null)],
+    );
+  }
+  await insertNotes(db, notes);
+}
+
+/**
+ * A member read notifications (these ids, or all up to then): each unread one takes the time of the first read
+ * in the run that covers it, as one read at a time would have marked it.
+ */
+async function markRead(db: PoolClient, run: Run<'NotificationsRead'>) {
+  await db.query(
+    `UPDATE notifications n SET read_at = m.at
+       FROM (SELECT DISTINCT ON (x.notification_id) x.notification_id, v.at
+               FROM unnest($1::text[], $2::timestamptz[], $3::jsonb[]) WITH ORDINALITY AS v(member_id, at, ids, i)
+               JOIN notifications x ON x.member_id = v.member_id AND x.read_at IS NULL AND x.created_at <= v.at
+                AND (v.ids IS NULL OR x.notification_id IN (SELECT jsonb_array_elements_text(v.ids)))
+              ORDER BY x.notification_id, v.i) m
+      WHERE n.notification_id = m.notification_id`,
+    [
+      run.map((e) => e.data.memberId),
+      run.map((e) => e.recordedAt),
+      run.map((e) => (e.data.ids ? JSON.stringify(e.data.ids) : null)),
+    ],
+  );
+}
+
+/** After a session is completed, those marked present (who may review it) are asked to rate it. */
+async function rateSession(db: PoolClient, run: Run<'SessionCompleted'>) {
+  const sessions = await sessionsOf(
+    db,
+    run.map((e) => e.data.sessionId),
+  );
+  const notes: Note[] = [];
+  for (const event of run) {
+    const s = sessions.get(event.data.sessionId);
+    if (!s) continue;
+    for (const memberId of event.data.attendeeIds) {
+      notes.push({
+        event,
+        memberId,
+        sessionId: event.data.sessionId,
         kind: 'rate-session',
         title: `How was “${s.title}”?`,
         body: 'Rate your session: a review helps the host, and members choosing their next session.',
       });
     }
-    case 'ReminderDue': {
-      const d = event.data as D<'ReminderDue'>;
-      const recipients = [s.host_id, ...(await sink.audience(sessionId, ['registered']))];
-      return sink.notify(event, recipients, {
-        ...base,
-        kind: `reminder-${d.kind}`,
-        title: `“${s.title}” starts in ${d.kind === '24h' ? '24 hours' : '1 hour'}`,
-        body: `It starts ${when(d.startsAt, s.timezone)}.`,
-      });
-    }
   }
+  await insertNotes(db, notes);
 }
-
-const REVIEW_EVENTS = new Set(['ReviewSubmitted', 'HostReplied', 'ContentHidden', 'ContentRestored']);
 
 /**
  * Reviews: a new one tells the host, a reply tells its author, and so does a moderator hiding or restoring it
- * (the author would otherwise find their review gone, and the form refusing a second one). No names and no
- * review text in the notification: those are the author's, and stay where moderation and erasure reach them.
+ * (the author would otherwise find their review gone, and the form refusing a second one). notification_reviews
+ * keeps who wrote which review, of which session; it is read and written in log order, so a reply later in the
+ * run finds the review it answers. No names and no review text in a notification: those are the author's, and
+ * stay where moderation and erasure reach them.
  */
-async function reviewNotification(client: PoolClient, event: StoredEvent, sink: Sink) {
-  if (event.type === 'ReviewSubmitted') {
-    const d = event.data as FeedbackEventData['ReviewSubmitted'];
-    await client.query(
-      `INSERT INTO notification_reviews (review_id, session_id, author_id, host_id) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (review_id) DO NOTHING`,
-      [d.reviewId, d.sessionId, d.authorId, d.hostId],
-    );
-    const s = await sink.session(d.sessionId);
-    if (!s) return;
-    return sink.notify(event, [d.hostId], {
-      kind: 'review',
-      sessionId: d.sessionId,
-      title: `New review of “${s.title}”`,
-      body: `Rated ${d.rating} out of 5. Read it, and reply if you like, on the session page.`,
-    });
-  }
-  const d = event.data as
-    | FeedbackEventData['HostReplied']
-    | ModerationEventData['ContentHidden']
-    | ModerationEventData['ContentRestored'];
-  const reviewId = 'reviewId' in d ? d.reviewId : d.targetType === 'review' ? d.targetId : null;
-  if (!reviewId) return;
-  const { rows } = await client.query<{ session_id: string; author_id: string }>(
-    'SELECT session_id, author_id FROM notification_reviews WHERE review_id = $1',
-    [reviewId],
+async function reviewNews(
+  db: PoolClient,
+  run: Run<'ReviewSubmitted' | 'HostReplied' | 'ContentHidden' | 'ContentRestored'>,
+) {
+  const reviewIds = run.map((e) =>
+    e.type === 'ReviewSubmitted' || e.type === 'HostReplied'
+      ? e.data.reviewId
+      : e.data.targetType === 'review'
+        ? e.data.targetId
+        : '',
   );
-  const review = rows[0];
-  const s = review && (await sink.session(review.session_id));
-  if (!review || !s) return;
-  const base = { sessionId: review.session_id };
-  const note =
-    event.type === 'HostReplied'
-      ? {
+  const { rows } = await db.query<{ review_id: string; session_id: string; author_id: string }>(
+    'SELECT review_id, session_id, author_id FROM notification_reviews WHERE review_id = ANY($1)',
+    [reviewIds],
+  );
+  const reviews = new Map(rows.map((r) => [r.review_id, { sessionId: r.session_id, authorId: r.author_id }]));
+  const added: { reviewId: string; sessionId: string; authorId: string; hostId: string }[] = [];
+  for (const e of run) {
+    if (e.type !== 'ReviewSubmitted') continue;
+    const { reviewId, sessionId, authorId, hostId } = e.data;
+    if (!reviews.has(reviewId)) added.push({ reviewId, sessionId, authorId, hostId });
+    reviews.set(reviewId, reviews.get(reviewId) ?? { sessionId, authorId });
+  }
+  const sessions = await sessionsOf(
+    db,
+    [...reviews.values()].map((r) => r.sessionId),
+  );
+  const notes: Note[] = [];
+  run.forEach((event, i) => {
+    const review = reviews.get(reviewIds[i]!);
+    const s = review && sessions.get(review.sessionId);
+    if (!review || !s) return;
+    const to = (memberId: string, n: Pick<Note, 'kind' | 'title' | 'body'>) =>
+      notes.push({ event, memberId, sessionId: review.sessionId, ...n });
+    switch (event.type) {
+      case 'ReviewSubmitted':
+        return to(event.data.hostId, {
+          kind: 'review',
+          title: `New review of “${s.title}”`,
+          body: `Rated ${event.data.rating} out of 5. Read it, and reply if you like, on the session page.`,
+        });
+      case 'HostReplied':
+        return to(review.authorId, {
           kind: 'review-reply',
           title: `The host replied to your review of “${s.title}”`,
           body: 'Read the reply on the session page.',
-        }
-      : event.type === 'ContentHidden'
-        ? {
-            kind: 'review-hidden',
-            title: `Your review of “${s.title}” was hidden`,
-            body:
-              'A moderator hid it after reports: nobody else sees it, and it no longer counts in the host’s ' +
-              'rating. It stays your review of this session; a moderator may restore it.',
-          }
-        : {
-            kind: 'review-restored',
-            title: `Your review of “${s.title}” is visible again`,
-            body: 'A moderator restored it: it shows on the session page and counts in the host’s rating.',
-          };
-  return sink.notify(event, [review.author_id], { ...base, ...note });
+        });
+      case 'ContentHidden':
+        return to(review.authorId, {
+          kind: 'review-hidden',
+          title: `Your review of “${s.title}” was hidden`,
+          body:
+            'A moderator hid it after reports: nobody else sees it, and it no longer counts in the host’s ' +
+            'rating. It stays your review of this session; a moderator may restore it.',
+        });
+      case 'ContentRestored':
+        return to(review.authorId, {
+          kind: 'review-restored',
+          title: `Your review of “${s.title}” is visible again`,
+          body: 'A moderator restored it: it shows on the session page and counts in the host’s rating.',
+        });
+    }
+  });
+  if (added.length > 0) {
+    await db.query(
+      `INSERT INTO notification_reviews (review_id, session_id, author_id, host_id)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) ON CONFLICT (review_id) DO NOTHING`,
+      [
+        added.map((r) => r.reviewId),
+        added.map((r) => r.sessionId),
+        added.map((r) => r.authorId),
+        added.map((r) => r.hostId),
+      ],
+    );
+  }
+  await insertNotes(db, notes);
 }
 
-/** In-app notifications about registrations, waitlists, changes, cancellations and reminders. */
-export const notificationsProjector: Projector = {
+/**
+ * In-app notifications about registrations, waitlists, changes, cancellations, reminders, reviews (new, replied
+ * to, hidden, restored) and the "rate your session" prompt.
+ */
+export const notificationsProjector = defineProjector<Read>({
   name: 'notifications',
-  kind: 'read-model',
   tables: ['notifications', 'notification_sessions', 'notification_audience', 'notification_reviews'],
-  eventTypes: [
-    'SessionScheduled',
-    'SessionDetailsChanged',
-    'SessionRescheduled',
-    'SessionCancelled',
-    'MemberRegistered',
-    'MemberWaitlisted',
-    'RegistrationCancelled',
-    'WaitlistPromoted',
-    'ReminderDue',
-    'NotificationsRead',
-    'SessionCompleted',
-    'ReviewSubmitted',
-    'HostReplied',
-    'ContentHidden',
-    'ContentRestored',
-  ],
-  handle: async (client, events) => {
-    const direct = directSink(client);
-    await inRuns(
-      events,
-      RUN_GROUPS,
-      async (run, group) => {
-        if (group === 'scheduled') return insertSessions(client, run);
-        const { sink, flush } = await runSink(client, run, group === 'reminders');
-        for (const event of run) await apply(client, event, sink);
-        await flush();
-      },
-      (event) => apply(client, event, direct),
-    );
+  on: {
+    SessionScheduled: addSessions,
+    MemberRegistered: seats,
+    MemberWaitlisted: seats,
+    WaitlistPromoted: seats,
+    RegistrationCancelled: seats,
+    SessionRescheduled: news,
+    SessionDetailsChanged: news,
+    SessionCancelled: news,
+    ReminderDue: news,
+    NotificationsRead: markRead,
+    SessionCompleted: rateSession,
+    ReviewSubmitted: reviewNews,
+    HostReplied: reviewNews,
+    ContentHidden: reviewNews,
+    ContentRestored: reviewNews,
   },
-};
+});

@@ -1,31 +1,21 @@
 import type { PoolClient } from '../../infra/db/index.ts';
-import type { StoredEvent } from '../../infra/event-store/index.ts';
-import type { FeedbackEventData } from '../../modules/feedback/index.ts';
-import { DELETED_NAME, type IdentityEventData } from '../../modules/identity/index.ts';
-import type { SessionEventData } from '../../modules/sessions/index.ts';
+import type { RunOf } from '../../infra/projections/index.ts';
+import type { FeedbackEvent } from '../../modules/feedback/events.ts';
+import { DELETED_NAME, type IdentityEvent } from '../../modules/identity/events.ts';
+import type { SessionEvent } from '../../modules/sessions/events.ts';
 
-// Runs of names, titles and new reviews (with their replies), written set-based (see inRuns) with the result of
-// the one-event-at-a-time code in projector.ts: the last name or title in a run is the one that stays, on the
+// Runs of names, titles and new reviews (with their replies), each written with a few set-based statements, with
+// the result of applying the events one by one: the last name or title in a run is the one that stays, on the
 // lookup table and on every review that shows it; a new review takes the names as they are when the run starts
 // (no name or title changes within a run of reviews).
 
-export const RUN_GROUPS: Readonly<Record<string, string>> = {
-  MemberSignedUp: 'people',
-  ProfileUpdated: 'people',
-  MemberDeleted: 'people',
-  SessionScheduled: 'sessions',
-  SessionDetailsChanged: 'sessions',
-  ReviewSubmitted: 'reviews',
-  HostReplied: 'reviews',
-};
-
-export async function namePeople(client: PoolClient, events: StoredEvent[]) {
+export async function namePeople(
+  client: PoolClient,
+  run: RunOf<IdentityEvent, 'MemberSignedUp' | 'ProfileUpdated' | 'MemberDeleted'>,
+) {
   const names = new Map<string, string>();
-  for (const e of events) {
-    const d =
-      e.type === 'MemberDeleted'
-        ? { memberId: (e.data as { memberId: string }).memberId, displayName: DELETED_NAME }
-        : (e.data as IdentityEventData['ProfileUpdated']);
+  for (const e of run) {
+    const d = e.type === 'MemberDeleted' ? { ...e.data, displayName: DELETED_NAME } : e.data;
     if (d.displayName !== undefined) names.set(d.memberId, d.displayName);
   }
   if (names.size === 0) return;
@@ -42,11 +32,13 @@ export async function namePeople(client: PoolClient, events: StoredEvent[]) {
   );
 }
 
-export async function titleSessions(client: PoolClient, events: StoredEvent[]) {
+export async function titleSessions(
+  client: PoolClient,
+  run: RunOf<SessionEvent, 'SessionScheduled' | 'SessionDetailsChanged'>,
+) {
   const titles = new Map<string, string>();
-  for (const e of events) {
-    const d = e.data as SessionEventData['SessionDetailsChanged'];
-    if (d.title) titles.set(d.sessionId, d.title);
+  for (const { data } of run) {
+    if (data.title) titles.set(data.sessionId, data.title);
   }
   if (titles.size === 0) return;
   const args = [[...titles.keys()], [...titles.values()]];
@@ -63,9 +55,11 @@ export async function titleSessions(client: PoolClient, events: StoredEvent[]) {
 }
 
 /** New reviews (the first of a review id stays), then the last reply to each review of the run. */
-export async function addReviews(client: PoolClient, events: StoredEvent[]) {
-  const submitted = events.filter((e) => e.type === 'ReviewSubmitted');
-  const d = submitted.map((e) => ({ ...(e.data as FeedbackEventData['ReviewSubmitted']), at: e.recordedAt }));
+export async function addReviews(
+  client: PoolClient,
+  run: RunOf<FeedbackEvent, 'ReviewSubmitted' | 'HostReplied'>,
+) {
+  const d = run.flatMap((e) => (e.type === 'ReviewSubmitted' ? [{ ...e.data, at: e.recordedAt }] : []));
   const c = <V>(f: (x: (typeof d)[number]) => V) => d.map(f);
   if (d.length > 0) {
     await client.query(
@@ -91,10 +85,8 @@ export async function addReviews(client: PoolClient, events: StoredEvent[]) {
     );
   }
   const replies = new Map<string, { reply: string; at: Date }>();
-  for (const e of events) {
-    if (e.type !== 'HostReplied') continue;
-    const r = e.data as FeedbackEventData['HostReplied'];
-    replies.set(r.reviewId, { reply: r.reply, at: e.recordedAt });
+  for (const e of run) {
+    if (e.type === 'HostReplied') replies.set(e.data.reviewId, { reply: e.data.reply, at: e.recordedAt });
   }
   if (replies.size === 0) return;
   const list = [...replies];

@@ -1,26 +1,16 @@
 import type { PoolClient } from '../../infra/db/index.ts';
-import type { StoredEvent } from '../../infra/event-store/index.ts';
-import { DELETED_NAME, type IdentityEventData } from '../../modules/identity/index.ts';
-import type { SessionEventData } from '../../modules/sessions/index.ts';
+import type { RunOf } from '../../infra/projections/index.ts';
+import { DELETED_NAME, type IdentityEvent } from '../../modules/identity/events.ts';
+import type { SessionEvent } from '../../modules/sessions/events.ts';
 
-// Runs of new sessions, completions and host names, written set-based (see inRuns) with the result of the
-// one-event-at-a-time code in projector.ts. Registrations are in registrations.ts.
+// Runs of new sessions, detail changes, completions and host names, each written with a few set-based statements
+// whatever the run's length, with the result of applying its events one by one. Registrations: registrations.ts.
 
-export const RUN_GROUPS: Readonly<Record<string, string>> = {
-  MemberSignedUp: 'hosts',
-  ProfileUpdated: 'hosts',
-  MemberDeleted: 'hosts',
-  SessionScheduled: 'scheduled',
-  SessionCompleted: 'completed',
-  MemberRegistered: 'registrations',
-  MemberWaitlisted: 'registrations',
-  RegistrationCancelled: 'registrations',
-  WaitlistPromoted: 'registrations',
-};
+type Run<K extends SessionEvent['type']> = RunOf<SessionEvent, K>;
 
 /** New sessions, each with its host's current name (session_hosts does not change within the run). */
-export async function insertSessions(client: PoolClient, events: StoredEvent[]) {
-  const d = events.map((e) => ({ ...(e.data as SessionEventData['SessionScheduled']), at: e.recordedAt }));
+export async function insertSessions(client: PoolClient, run: Run<'SessionScheduled'>) {
+  const d = run.map((e) => ({ ...e.data, at: e.recordedAt }));
   const c = <V>(f: (x: (typeof d)[number]) => V) => d.map(f);
   await client.query(
     `INSERT INTO session_listings (session_id, title, skill, skill_key, description, difficulty, prerequisites,
@@ -57,11 +47,54 @@ export async function insertSessions(client: PoolClient, events: StoredEvent[]) 
   );
 }
 
+/**
+ * Changed details, merged per session in log order (a later value of a field wins, an absent field keeps the
+ * row's), then the search terms of the sessions changed.
+ */
+export async function changeDetails(client: PoolClient, run: Run<'SessionDetailsChanged'>) {
+  const merged = new Map<string, Omit<Run<'SessionDetailsChanged'>[number]['data'], 'sessionId'>>();
+  for (const { data } of run) {
+    const { sessionId, ...fields } = data;
+    const into = merged.get(sessionId) ?? {};
+    for (const [k, v] of Object.entries(fields)) if (v !== undefined) Object.assign(into, { [k]: v });
+    merged.set(sessionId, into);
+  }
+  const list = [...merged];
+  const c = <V>(f: (x: (typeof list)[number][1]) => V) => list.map(([, x]) => f(x) ?? null);
+  await client.query(
+    `UPDATE session_listings l SET
+       title = coalesce(v.title, l.title), skill = coalesce(v.skill, l.skill), skill_key = lower(coalesce(v.skill, l.skill)),
+       description = coalesce(v.description, l.description), difficulty = coalesce(v.difficulty, l.difficulty),
+       prerequisites = CASE WHEN v.prerequisites IS NULL THEN l.prerequisites
+                            ELSE ARRAY(SELECT jsonb_array_elements_text(v.prerequisites)) END,
+       meeting_url = coalesce(v.url, l.meeting_url), capacity = coalesce(v.capacity, l.capacity)
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::int[])
+         AS v(id, title, skill, description, difficulty, prerequisites, url, capacity)
+      WHERE l.session_id = v.id`,
+    [
+      list.map(([id]) => id),
+      c((x) => x.title),
+      c((x) => x.skill),
+      c((x) => x.description),
+      c((x) => x.difficulty),
+      c((x) => (x.prerequisites ? JSON.stringify(x.prerequisites) : null)),
+      c((x) => x.meetingUrl),
+      c((x) => x.capacity),
+    ],
+  );
+  await client.query(
+    `UPDATE session_listings SET search = setweight(to_tsvector('english', title), 'A')
+       || setweight(to_tsvector('english', skill), 'A') || setweight(to_tsvector('english', description), 'B')
+      WHERE session_id = ANY($1)`,
+    [list.map(([id]) => id)],
+  );
+}
+
 /** Completed sessions, and who of the registered attended (the last completion of a session counts, as in order). */
-export async function completeSessions(client: PoolClient, events: StoredEvent[]) {
+export async function completeSessions(client: PoolClient, run: Run<'SessionCompleted'>) {
   const last = new Map<string, { id: string; at: Date; attendees: string[] }>();
-  for (const e of events) {
-    const d = e.data as SessionEventData['SessionCompleted'];
+  for (const e of run) {
+    const d = e.data;
     last.delete(d.sessionId);
     last.set(d.sessionId, { id: d.sessionId, at: e.recordedAt, attendees: d.attendeeIds });
   }
@@ -80,21 +113,20 @@ export async function completeSessions(client: PoolClient, events: StoredEvent[]
 }
 
 /** Hosts' names: a sign-up adds one, a rename (or a deletion) changes it and every listing of theirs; the last wins. */
-export async function nameHosts(client: PoolClient, events: StoredEvent[]) {
+export async function nameHosts(
+  client: PoolClient,
+  run: RunOf<IdentityEvent, 'MemberSignedUp' | 'ProfileUpdated' | 'MemberDeleted'>,
+) {
   const names = new Map<string, string>();
   const signedUp = new Set<string>();
   const renamed = new Set<string>();
-  for (const e of events) {
+  for (const e of run) {
     if (e.type === 'MemberSignedUp') {
-      const d = e.data as IdentityEventData['MemberSignedUp'];
-      names.set(d.memberId, d.displayName);
-      signedUp.add(d.memberId);
+      names.set(e.data.memberId, e.data.displayName);
+      signedUp.add(e.data.memberId);
       continue;
     }
-    const d =
-      e.type === 'MemberDeleted'
-        ? { memberId: (e.data as { memberId: string }).memberId, displayName: DELETED_NAME }
-        : (e.data as IdentityEventData['ProfileUpdated']);
+    const d = e.type === 'MemberDeleted' ? { ...e.data, displayName: DELETED_NAME } : e.data;
     if (d.displayName === undefined) continue;
     names.set(d.memberId, d.displayName);
     renamed.add(d.memberId);

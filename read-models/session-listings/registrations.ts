@@ -1,11 +1,14 @@
 import type { PoolClient } from '../../infra/db/index.ts';
-import type { StoredEvent } from '../../infra/event-store/index.ts';
+import type { RunOf } from '../../infra/projections/index.ts';
+import type { SessionEvent } from '../../modules/sessions/events.ts';
 
 // Registrations and waitlists: registering, waitlisting, cancelling and promotions are most of a busy log, so a
-// run of them is written set-based (see inRuns): each (session, member) row is folded in memory and written once,
-// and each session's counts are recomputed once, with the result of applying the events one by one.
+// run of them is written set-based: each (session, member) row is folded in memory and written once, and each
+// session's counts are recomputed once, with the result of applying the events one by one.
 
-const STATUS: Record<string, string> = {
+type Seat = 'MemberRegistered' | 'WaitlistPromoted' | 'MemberWaitlisted' | 'RegistrationCancelled';
+
+const STATUS: Record<Seat, string> = {
   MemberRegistered: 'registered',
   WaitlistPromoted: 'registered',
   MemberWaitlisted: 'waitlisted',
@@ -19,12 +22,14 @@ const STATUS: Record<string, string> = {
  */
 type Row = { status: string; stored: boolean; reset: boolean; queuedAt: number; registeredAt: Date };
 
-export async function applyRegistrations(client: PoolClient, events: StoredEvent[]): Promise<void> {
+export async function applyRegistrations(client: PoolClient, run: RunOf<SessionEvent, Seat>): Promise<void> {
   const key = (sessionId: string, memberId: string) => `${sessionId}\u0000${memberId}`;
-  const changes = events.map((e) => {
-    const d = e.data as { sessionId: string; memberId: string };
-    return { sessionId: d.sessionId, memberId: d.memberId, status: STATUS[e.type]!, event: e };
-  });
+  const changes = run.map((e) => ({
+    sessionId: e.data.sessionId,
+    memberId: e.data.memberId,
+    status: STATUS[e.type],
+    event: e,
+  }));
   const pairs = [...new Map(changes.map((c) => [key(c.sessionId, c.memberId), c])).values()];
   const { rows: stored } = await client.query<{ session_id: string; member_id: string; status: string }>(
     `SELECT r.session_id, r.member_id, r.status FROM session_registrations r

@@ -211,7 +211,7 @@ describe('with DATABASE_URL: a community with data', () => {
       `SELECT member_id FROM member_profiles WHERE email = 'kwame@skillswap.demo'`,
     );
     await onSession(
-      app,
+      app.command,
       full[0]!.session_id,
       { type: 'Register', data: { memberId: kwame[0]!.member_id }, now: new Date() },
       { actorId: kwame[0]!.member_id },

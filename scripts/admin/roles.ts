@@ -25,7 +25,7 @@ export const roles: CommandGroup = {
       shown = await db.readModelsShow(checkpoint);
     };
     try {
-      await changeRole({ store: db.store, pool: db.pool, settle }, email, role as Role, action === 'grant', {
+      await changeRole({ store: db.store, settle }, email, role as Role, action === 'grant', {
         actorId: null,
         via: 'admin-cli',
       });

@@ -3,8 +3,8 @@
 // living site. Everyone's password is DEMO_PASSWORD; the README lists the logins.
 import type { Platform } from '../../infra/platform.ts';
 import { submitReview } from '../../modules/feedback/index.ts';
-import { changeRole, signUp, updateProfile } from '../../modules/identity/index.ts';
-import { onSession, scheduleSession } from '../../modules/sessions/index.ts';
+import { changeRole, signUp, skillSpellings, updateProfile } from '../../modules/identity/index.ts';
+import { onSession, scheduleSession, withHostingFacts } from '../../modules/sessions/index.ts';
 
 // It passes the password rule like any member's: nothing of the site's name or the demo addresses in it.
 export const DEMO_PASSWORD = 'learning together daily';
@@ -254,20 +254,21 @@ export async function seedDemoCommunity(platform: Platform, now = new Date()): P
   const ids = new Map<string, string>();
   for (const p of PEOPLE) {
     const member = await signUp(
-      platform,
+      platform.command,
       { email: `${p.key}@skillswap.demo`, password: DEMO_PASSWORD, displayName: p.name, timezone: p.tz },
+      // An empty deployment (the demo is only added to one) has blocked no address.
+      { emailBlocked: false },
       meta,
     );
     ids.set(p.key, member.id);
-    await updateProfile(
-      platform,
-      member.id,
-      { bio: p.bio, skillsToTeach: p.teach, skillsToLearn: p.learn },
-      { ...meta, actorId: member.id },
-    );
+    const changes = { bio: p.bio, skillsToTeach: p.teach, skillsToLearn: p.learn };
+    await updateProfile(platform.command, member.id, changes, await skillSpellings(platform.pool, changes), {
+      ...meta,
+      actorId: member.id,
+    });
   }
-  await changeRole(platform, 'morgan@skillswap.demo', 'moderator', true, meta);
-  await changeRole(platform, 'morgan@skillswap.demo', 'admin', true, meta);
+  await changeRole(platform.command, 'morgan@skillswap.demo', 'moderator', true, meta);
+  await changeRole(platform.command, 'morgan@skillswap.demo', 'admin', true, meta);
 
   for (const plan of SESSIONS) {
     const hostId = ids.get(plan.host)!;
@@ -275,28 +276,29 @@ export async function seedDemoCommunity(platform: Platform, now = new Date()): P
     // Past sessions are scheduled "back then": the same command, with the clock it would have had.
     const then = new Date(Math.min(now.getTime(), Date.parse(startsAt) - 14 * 86400_000));
     const { sessionIds } = await scheduleSession(
-      platform,
-      hostId,
+      platform.command,
       {
-        title: plan.title,
-        skill: plan.skill,
-        description: plan.description,
-        difficulty: plan.difficulty,
-        prerequisites: plan.prerequisites ?? [],
-        startsAt,
-        durationMinutes: plan.minutes,
-        capacity: plan.capacity,
-        meetingUrl: `https://meet.skillswap.demo/${plan.host}-${plan.skill.toLowerCase().replace(/\W+/g, '-')}`,
+        hostId: hostId,
+        details: await withHostingFacts(platform.pool, hostId, {
+          title: plan.title,
+          skill: plan.skill,
+          description: plan.description,
+          difficulty: plan.difficulty,
+          prerequisites: plan.prerequisites ?? [],
+          startsAt,
+          durationMinutes: plan.minutes,
+          capacity: plan.capacity,
+          meetingUrl: `https://meet.skillswap.demo/${plan.host}-${plan.skill.toLowerCase().replace(/\W+/g, '-')}`,
+        }),
+        now: then,
       },
-      undefined,
       { ...meta, actorId: hostId },
-      then,
     );
     const sessionId = sessionIds[0]!;
     for (const student of plan.students) {
       const memberId = ids.get(student)!;
       await onSession(
-        platform,
+        platform.command,
         sessionId,
         { type: 'Register', data: { memberId }, now: then },
         { ...meta, actorId: memberId },
@@ -305,7 +307,7 @@ export async function seedDemoCommunity(platform: Platform, now = new Date()): P
     if (plan.inDays < 0) {
       const after = new Date(Date.parse(startsAt) + plan.minutes * 60_000);
       await onSession(
-        platform,
+        platform.command,
         sessionId,
         { type: 'Complete', data: { actor: { memberId: hostId, isModerator: false } }, now: after },
         { ...meta, actorId: hostId },
@@ -313,7 +315,7 @@ export async function seedDemoCommunity(platform: Platform, now = new Date()): P
       for (const [student, [rating, comment]] of Object.entries(plan.reviews ?? {})) {
         const authorId = ids.get(student)!;
         await submitReview(
-          platform,
+          platform.command,
           authorId,
           sessionId,
           { rating, comment },

@@ -5,7 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { submitReview } from '../../modules/feedback/index.ts';
 import { changeRole, issueResetToken } from '../../modules/identity/index.ts';
-import { onSession, scheduleSession } from '../../modules/sessions/index.ts';
+import { onSession, scheduleSession, withHostingFacts } from '../../modules/sessions/index.ts';
 import { signUpAs } from '../../modules/testing.ts';
 import { CHROMIUM, hasChromium, type Site, startSite } from './browser.ts';
 
@@ -54,16 +54,23 @@ describe.skipIf(!hasChromium)('issue 16 pages in Chromium', { timeout: 120_000 }
     await changeRole(platform, admin.user.email, 'moderator', true, { actorId: null });
 
     const series = await scheduleSession(
-      platform,
-      host.user.id,
-      { ...details, title: 'Weekly rye', startsAt: new Date(Date.now() + 2 * DAY).toISOString() },
-      { everyWeeks: 1, count: 3 },
+      platform.command,
+      {
+        hostId: host.user.id,
+        details: await withHostingFacts(platform.pool, host.user.id, {
+          ...details,
+          title: 'Weekly rye',
+          startsAt: new Date(Date.now() + 2 * DAY).toISOString(),
+        }),
+        repeat: { everyWeeks: 1, count: 3 },
+        now: new Date(),
+      },
       { actorId: host.user.id },
     );
     seriesId = series.seriesId!;
     upcomingId = series.sessionIds[0]!;
     await onSession(
-      platform,
+      platform.command,
       upcomingId,
       { type: 'Register', data: { memberId: student.user.id }, now: new Date() },
       {
@@ -74,16 +81,21 @@ describe.skipIf(!hasChromium)('issue 16 pages in Chromium', { timeout: 120_000 }
     const startsAt = new Date(Date.now() - 2 * DAY).toISOString();
     const before = new Date(Date.parse(startsAt) - DAY);
     const past = await scheduleSession(
-      platform,
-      host.user.id,
-      { ...details, title: 'Rye loaves', startsAt },
-      undefined,
+      platform.command,
+      {
+        hostId: host.user.id,
+        details: await withHostingFacts(platform.pool, host.user.id, {
+          ...details,
+          title: 'Rye loaves',
+          startsAt,
+        }),
+        now: before,
+      },
       { actorId: host.user.id },
-      before,
     );
     pastId = past.sessionIds[0]!;
     await onSession(
-      platform,
+      platform.command,
       pastId,
       { type: 'Register', data: { memberId: student.user.id }, now: before },
       {
@@ -91,7 +103,7 @@ describe.skipIf(!hasChromium)('issue 16 pages in Chromium', { timeout: 120_000 }
       },
     );
     await onSession(
-      platform,
+      platform.command,
       pastId,
       {
         type: 'Complete',
@@ -100,7 +112,13 @@ describe.skipIf(!hasChromium)('issue 16 pages in Chromium', { timeout: 120_000 }
       },
       { actorId: host.user.id },
     );
-    await submitReview(platform, student.user.id, pastId, { rating: 4, comment: 'Crusty and kind.' }, {});
+    await submitReview(
+      platform.command,
+      student.user.id,
+      pastId,
+      { rating: 4, comment: 'Crusty and kind.' },
+      {},
+    );
   }, 120_000);
 
   /** A fresh sign-in: a password reset or change ends the member's other sessions, the test's cookie among them. */

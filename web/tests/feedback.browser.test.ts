@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
 import { skillswap } from '../../modules/index.ts';
-import { onSession, scheduleSession } from '../../modules/sessions/index.ts';
+import { onSession, scheduleSession, withHostingFacts } from '../../modules/sessions/index.ts';
 import { cookieOf } from '../../modules/testing.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -79,28 +79,34 @@ describe.skipIf(!hasChromium)('reviewing a session and seeing it on the mentorâ€
     // joined a few days ago for yesterday, completed now.
     const then = new Date(Date.now() - 3 * DAY);
     const { sessionIds } = await scheduleSession(
-      platform,
-      mentor.id,
+      platform.command,
       {
-        title: TITLE,
-        skill: 'Sailing',
-        description: 'Bowline, clove hitch, reef knot and friends.',
-        difficulty: 'beginner',
-        prerequisites: [],
-        startsAt: new Date(Date.now() - DAY).toISOString(),
-        durationMinutes: 60,
-        capacity: 8,
-        meetingUrl: 'https://meet.example.com/knots',
-        timezone: 'UTC',
+        hostId: mentor.id,
+        details: await withHostingFacts(platform.pool, mentor.id, {
+          title: TITLE,
+          skill: 'Sailing',
+          description: 'Bowline, clove hitch, reef knot and friends.',
+          difficulty: 'beginner',
+          prerequisites: [],
+          startsAt: new Date(Date.now() - DAY).toISOString(),
+          durationMinutes: 60,
+          capacity: 8,
+          meetingUrl: 'https://meet.example.com/knots',
+          timezone: 'UTC',
+        }),
+        now: then,
       },
-      undefined,
       { actorId: mentor.id },
-      then,
     );
     sessionId = sessionIds[0] ?? '';
-    await onSession(platform, sessionId, { type: 'Register', data: { memberId: learner.id }, now: then }, {});
     await onSession(
-      platform,
+      platform.command,
+      sessionId,
+      { type: 'Register', data: { memberId: learner.id }, now: then },
+      {},
+    );
+    await onSession(
+      platform.command,
       sessionId,
       { type: 'Complete', data: { actor: { memberId: mentor.id, isModerator: false } }, now: new Date() },
       {},

@@ -12,7 +12,7 @@ import { startTestPlatform } from '../../infra/testing/database.ts';
 import { submitReview } from '../../modules/feedback/index.ts';
 import { changeRole } from '../../modules/identity/index.ts';
 import { skillswap } from '../../modules/index.ts';
-import { onSession, scheduleSession } from '../../modules/sessions/index.ts';
+import { onSession, scheduleSession, withHostingFacts } from '../../modules/sessions/index.ts';
 import { signUpAs } from '../../modules/testing.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -70,7 +70,7 @@ describe.skipIf(!hasChromium)('reporting a review and hiding it in Chromium', ()
     const mod = await signUpAs(platform, { displayName: 'Mo Moderator' });
     hostId = host.user.id;
     for (const role of ['moderator', 'admin'] as const) {
-      await changeRole(platform, mod.user.email, role, true, { actorId: null });
+      await changeRole(platform.command, mod.user.email, role, true, { actorId: null });
     }
 
     // A session two days ago, with the clock it would have had: scheduled and booked the day before, completed
@@ -78,33 +78,34 @@ describe.skipIf(!hasChromium)('reporting a review and hiding it in Chromium', ()
     const startsAt = new Date(Date.now() - 2 * DAY).toISOString();
     const before = new Date(Date.parse(startsAt) - DAY);
     const { sessionIds } = await scheduleSession(
-      platform,
-      host.user.id,
+      platform.command,
       {
-        title: 'Knots for sailors',
-        skill: 'Sailing',
-        description: 'Bowline, clove hitch and cleat hitch.',
-        difficulty: 'beginner',
-        prerequisites: [],
-        startsAt,
-        durationMinutes: 60,
-        capacity: 10,
-        meetingUrl: 'https://meet.example.com/knots',
-        timezone: 'UTC',
+        hostId: host.user.id,
+        details: await withHostingFacts(platform.pool, host.user.id, {
+          title: 'Knots for sailors',
+          skill: 'Sailing',
+          description: 'Bowline, clove hitch and cleat hitch.',
+          difficulty: 'beginner',
+          prerequisites: [],
+          startsAt,
+          durationMinutes: 60,
+          capacity: 10,
+          meetingUrl: 'https://meet.example.com/knots',
+          timezone: 'UTC',
+        }),
+        now: before,
       },
-      undefined,
       { actorId: host.user.id },
-      before,
     );
     const sessionId = sessionIds[0]!;
     await onSession(
-      platform,
+      platform.command,
       sessionId,
       { type: 'Register', data: { memberId: student.user.id }, now: before },
       { actorId: student.user.id },
     );
     await onSession(
-      platform,
+      platform.command,
       sessionId,
       {
         type: 'Complete',
@@ -114,7 +115,7 @@ describe.skipIf(!hasChromium)('reporting a review and hiding it in Chromium', ()
       { actorId: host.user.id },
     );
     const reviewId = await submitReview(
-      platform,
+      platform.command,
       student.user.id,
       sessionId,
       { rating: 1, comment: COMMENT },

@@ -5,7 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { submitReview } from '../../modules/feedback/index.ts';
 import { changeRole } from '../../modules/identity/index.ts';
-import { onSession, scheduleSession } from '../../modules/sessions/index.ts';
+import { onSession, scheduleSession, withHostingFacts } from '../../modules/sessions/index.ts';
 import { signUpAs } from '../../modules/testing.ts';
 import { CHROMIUM, hasChromium, type Site, startSite } from './browser.ts';
 
@@ -88,7 +88,7 @@ describe.skipIf(!hasChromium)('redirects and the Content-Security-Policy in Chro
     student = await signUpAs(platform, { displayName: 'Stu Dent', timezone: 'UTC' });
     admin = await signUpAs(platform, { displayName: 'Ada Admin', timezone: 'UTC' });
     for (const role of ['moderator', 'admin'] as const)
-      await changeRole(platform, admin.user.email, role, true, { actorId: null });
+      await changeRole(platform.command, admin.user.email, role, true, { actorId: null });
 
     const details = {
       skill: 'Baking',
@@ -101,10 +101,16 @@ describe.skipIf(!hasChromium)('redirects and the Content-Security-Policy in Chro
       timezone: 'UTC',
     };
     const upcoming = await scheduleSession(
-      platform,
-      host.user.id,
-      { ...details, title: 'Sourdough basics', startsAt: new Date(Date.now() + 7 * DAY).toISOString() },
-      undefined,
+      platform.command,
+      {
+        hostId: host.user.id,
+        details: await withHostingFacts(platform.pool, host.user.id, {
+          ...details,
+          title: 'Sourdough basics',
+          startsAt: new Date(Date.now() + 7 * DAY).toISOString(),
+        }),
+        now: new Date(),
+      },
       { actorId: host.user.id },
     );
     upcomingId = upcoming.sessionIds[0]!;
@@ -113,22 +119,27 @@ describe.skipIf(!hasChromium)('redirects and the Content-Security-Policy in Chro
     const startsAt = new Date(Date.now() - 2 * DAY).toISOString();
     const before = new Date(Date.parse(startsAt) - DAY);
     const past = await scheduleSession(
-      platform,
-      host.user.id,
-      { ...details, title: 'Rye loaves', startsAt },
-      undefined,
+      platform.command,
+      {
+        hostId: host.user.id,
+        details: await withHostingFacts(platform.pool, host.user.id, {
+          ...details,
+          title: 'Rye loaves',
+          startsAt,
+        }),
+        now: before,
+      },
       { actorId: host.user.id },
-      before,
     );
     pastId = past.sessionIds[0]!;
     await onSession(
-      platform,
+      platform.command,
       pastId,
       { type: 'Register', data: { memberId: student.user.id }, now: before },
       { actorId: student.user.id },
     );
     await onSession(
-      platform,
+      platform.command,
       pastId,
       {
         type: 'Complete',
@@ -137,7 +148,13 @@ describe.skipIf(!hasChromium)('redirects and the Content-Security-Policy in Chro
       },
       { actorId: host.user.id },
     );
-    await submitReview(platform, student.user.id, pastId, { rating: 4, comment: 'Crusty and kind.' }, {});
+    await submitReview(
+      platform.command,
+      student.user.id,
+      pastId,
+      { rating: 4, comment: 'Crusty and kind.' },
+      {},
+    );
   }, 120_000);
 
   /** Signs in through the login form at `path` (which carries ?next=) and returns where the browser ends up. */

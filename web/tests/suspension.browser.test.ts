@@ -55,8 +55,8 @@ describe.skipIf(!hasChromium)('suspending members in Chromium', () => {
       signUpAs(platform, { displayName: 'Sid Spammer' }),
       signUpAs(platform, { displayName: 'Rob Rude' }),
     ]);
-    await changeRole(platform, ada.user.email, 'admin', true, { actorId: null });
-    await changeRole(platform, mo.user.email, 'moderator', true, { actorId: null });
+    await changeRole(platform.command, ada.user.email, 'admin', true, { actorId: null });
+    await changeRole(platform.command, mo.user.email, 'moderator', true, { actorId: null });
     [spammer, rude] = [s.user, r.user];
     reportOn = async (targetId) => {
       const res = await platform.http.inject({

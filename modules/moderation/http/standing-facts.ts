@@ -1,8 +1,8 @@
-import type { Deps } from '../../infra/platform.ts';
-import { getProfile } from '../../read-models/member-profiles/queries.ts';
-import { reporterRecord } from '../../read-models/moderation-queue/queries.ts';
-import { completedSessionCounts } from '../../read-models/session-listings/queries.ts';
-import type { Standing } from './standing.ts';
+import type { Queryable } from '../../../infra/db/index.ts';
+import { getProfile } from '../../../read-models/member-profiles/queries.ts';
+import { reporterRecord } from '../../../read-models/moderation-queue/queries.ts';
+import { completedSessionCounts } from '../../../read-models/session-listings/queries.ts';
+import type { Standing } from '../standing.ts';
 
 const DAY = 86_400_000;
 
@@ -12,11 +12,11 @@ const DAY = 86_400_000;
  * streams (every session attended, every report filed), which only the projections hold, and one a moment stale
  * moves a weight by a step at most. The record the weight came from is kept in the ReportFiled event.
  */
-export async function standingOf(deps: Pick<Deps, 'pool'>, memberId: string, now: Date): Promise<Standing> {
+export async function standingOf(pool: Queryable, memberId: string, now: Date): Promise<Standing> {
   const [profile, sessions, reports] = await Promise.all([
-    getProfile(deps.pool, memberId),
-    completedSessionCounts(deps.pool, memberId),
-    reporterRecord(deps.pool, memberId),
+    getProfile(pool, memberId),
+    completedSessionCounts(pool, memberId),
+    reporterRecord(pool, memberId),
   ]);
   const age = profile ? now.getTime() - Date.parse(profile.joinedAt) : 0;
   return {
