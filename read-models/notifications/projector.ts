@@ -251,41 +251,45 @@ async function reviewNews(
     [...reviews.values()].map((r) => r.sessionId),
   );
   const notes: Note[] = [];
-  run.forEach((event, i) => {
+  for (const [i, event] of run.entries()) {
     const review = reviews.get(reviewIds[i]!);
     const s = review && sessions.get(review.sessionId);
-    if (!review || !s) return;
+    if (!review || !s) continue;
     const to = (memberId: string, n: Pick<Note, 'kind' | 'title' | 'body'>) =>
       notes.push({ event, memberId, sessionId: review.sessionId, ...n });
     switch (event.type) {
       case 'ReviewSubmitted':
-        return to(event.data.hostId, {
+        to(event.data.hostId, {
           kind: 'review',
           title: `New review of “${s.title}”`,
           body: `Rated ${event.data.rating} out of 5. Read it, and reply if you like, on the session page.`,
         });
+        break;
       case 'HostReplied':
-        return to(review.authorId, {
+        to(review.authorId, {
           kind: 'review-reply',
           title: `The host replied to your review of “${s.title}”`,
           body: 'Read the reply on the session page.',
         });
+        break;
       case 'ContentHidden':
-        return to(review.authorId, {
+        to(review.authorId, {
           kind: 'review-hidden',
           title: `Your review of “${s.title}” was hidden`,
           body:
             'A moderator hid it after reports: nobody else sees it, and it no longer counts in the host’s ' +
             'rating. It stays your review of this session; a moderator may restore it.',
         });
+        break;
       case 'ContentRestored':
-        return to(review.authorId, {
+        to(review.authorId, {
           kind: 'review-restored',
           title: `Your review of “${s.title}” is visible again`,
           body: 'A moderator restored it: it shows on the session page and counts in the host’s rating.',
         });
+        break;
     }
-  });
+  }
   if (added.length > 0) {
     await db.query(
       `INSERT INTO notification_reviews (review_id, session_id, author_id, host_id)
