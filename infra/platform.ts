@@ -234,6 +234,7 @@ export async function startPlatform(
       log,
       trustProxy: config.trustProxy,
       publicOrigin: config.publicOrigin,
+      checkAnswers: config.env === 'test',
       authenticate: app.authenticate(context),
       health: async () => {
         const down = { status: 'unavailable' as const, database: 'down' as const, projectionLag: -1 };

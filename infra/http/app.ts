@@ -4,31 +4,23 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import helmet from 'helmet';
 import { z } from 'zod';
 import { decodeSeen, encodeSeen, type ReadRequest, SEEN_COOKIE, withReadRequest } from '../db/replicas.ts';
 import type { Logger } from '../logger.ts';
 import { apiDocsPolicy, sitePolicy } from './content-security-policy.ts';
 import { errorHandler, forbidden, notFound, sendError } from './errors.ts';
+import { pageVisitorOf } from './in-process.ts';
 import { type PublicCache, usePublicCache } from './public-cache.ts';
 import { refuseCrossSite } from './same-origin.ts';
 import { errorBody } from './schemas.ts';
+import { compiledSerializer } from './serializer.ts';
+import type { SignedInUser } from './user.ts';
 
 export type HttpApp = FastifyInstance;
 
-export type SignedInUser = {
-  id: string;
-  email: string;
-  displayName: string;
-  roles: string[];
-  suspended?: boolean;
-};
+export type { SignedInUser } from './user.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -42,6 +34,8 @@ export type HttpOptions = {
   trustProxy: boolean;
   publicOrigin: string | undefined;
   bodyLimit?: number;
+  /** Every answer is also checked against its zod schema (tests: serializer.ts); off, answers are only written. */
+  checkAnswers?: boolean;
   /** Resolves the session cookie into a member; supplied by the identity module. */
   authenticate: (request: FastifyRequest) => Promise<SignedInUser | null>;
   health: () => Promise<z.infer<typeof healthSchema>>;
@@ -117,7 +111,7 @@ export async function createHttpApp(options: HttpOptions): Promise<FastifyInstan
     },
   });
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(compiledSerializer({ checkAnswers: options.checkAnswers ?? false }));
   app.setErrorHandler(errorHandler);
   app.decorateRequest('user', null);
   // Every API route can meet a database that is down or does not answer: 503 `unavailable` is one of its answers.
@@ -146,7 +140,9 @@ export async function createHttpApp(options: HttpOptions): Promise<FastifyInstan
   if (options.readRouting) useReadRouting(app);
   if (options.publicCache) usePublicCache(app, options.publicCache);
   app.addHook('preHandler', async (request) => {
-    request.user = await options.authenticate(request);
+    // A page's API call (web.ts) is made for the visitor its own request already resolved: nothing to look up.
+    const visitor = pageVisitorOf(request.raw);
+    request.user = visitor ? visitor.user : await options.authenticate(request);
     if (
       request.user?.suspended &&
       !['GET', 'HEAD', 'OPTIONS'].includes(request.method) &&

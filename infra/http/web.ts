@@ -5,6 +5,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../db/errors.ts';
 import { errorHandler, notFound, sendError } from './errors.ts';
+import { callAs } from './in-process.ts';
 import type { PublicCache } from './public-cache.ts';
 
 type AstroHandler = (
@@ -19,29 +20,45 @@ export type ApiCall = (
   init?: { method?: string; body?: unknown },
 ) => Promise<{ status: number; body: unknown }>;
 
-/** What every page gets in Astro.locals: the signed-in member and the API, called in-process as that member. */
-function localsFor(app: FastifyInstance, request: FastifyRequest) {
-  const api: ApiCall = async (url, init = {}) => {
-    const res = await app.inject({
+/**
+ * What every page gets in Astro.locals: the signed-in member and the API, called in-process as that member. Each
+ * call runs the route as a request from the network would (its hooks, validation, authorisation, handler and
+ * serialiser), except the session lookup: the page's request resolved the visitor already (in-process.ts). A GET
+ * the page makes twice (a layout and the page asking for the same thing) is made once.
+ */
+export function pageLocals(app: FastifyInstance, request: FastifyRequest) {
+  const headers = {
+    ...(request.headers.cookie ? { cookie: request.headers.cookie } : {}),
+    // The page's own host (and, behind a trusted proxy, scheme), so that URLs the API builds from them (the
+    // calendar feed's) name the site the visitor is on, not the in-process call's localhost:80.
+    ...Object.fromEntries(
+      (['host', 'x-forwarded-host', 'x-forwarded-proto'] as const)
+        .filter((h) => typeof request.headers[h] === 'string')
+        .map((h) => [h, request.headers[h] as string]),
+    ),
+    'x-request-id': request.id,
+    'user-agent': request.headers['user-agent'] ?? 'skillswap-web',
+  };
+  const call: ApiCall = async (url, init = {}) => {
+    const res = await callAs(app, request.user, {
       method: (init.method ?? 'GET') as 'GET',
       url,
-      headers: {
-        ...(request.headers.cookie ? { cookie: request.headers.cookie } : {}),
-        // The page's own host (and, behind a trusted proxy, scheme), so that URLs the API builds from them (the
-        // calendar feed's) name the site the visitor is on, not the in-process call's localhost:80.
-        ...Object.fromEntries(
-          (['host', 'x-forwarded-host', 'x-forwarded-proto'] as const)
-            .filter((h) => typeof request.headers[h] === 'string')
-            .map((h) => [h, request.headers[h] as string]),
-        ),
-        'x-request-id': request.id,
-        'user-agent': request.headers['user-agent'] ?? 'skillswap-web',
-      },
+      headers,
       ...(init.body === undefined ? {} : { payload: init.body as object }),
     });
     let body: unknown = null;
     if (res.body && (res.headers['content-type'] ?? '').toString().includes('json')) body = res.json();
     return { status: res.statusCode, body };
+  };
+  const reads = new Map<string, ReturnType<ApiCall>>();
+  const api: ApiCall = (url, init = {}) => {
+    if ((init.method ?? 'GET') !== 'GET') return call(url, init);
+    let read = reads.get(url);
+    if (!read) {
+      read = call(url, init);
+      reads.set(url, read);
+    }
+    return read;
   };
   return { api, user: request.user, requestId: request.id };
 }
@@ -94,7 +111,7 @@ export async function mountWeb(app: FastifyInstance, distDir: string, cache?: Pu
     handler: async (request, reply) => {
       if (request.url.startsWith('/api/'))
         return sendError(reply, notFound(`GET ${request.url.split('?')[0]}`));
-      await render(request, reply, localsFor(app, request));
+      await render(request, reply, pageLocals(app, request));
     },
     // The database failed before the page began (resolving the visitor's session): the site's own 503 page
     // rather than the API's JSON answer.
@@ -102,7 +119,7 @@ export async function mountWeb(app: FastifyInstance, distDir: string, cache?: Pu
       if (request.url.startsWith('/api/') || !isDatabaseUnavailable(err))
         return errorHandler(err, request, reply);
       request.log.warn({ err }, 'database unavailable');
-      await render(request, reply, { ...localsFor(app, request), user: null, databaseUnavailable: true });
+      await render(request, reply, { ...pageLocals(app, request), user: null, databaseUnavailable: true });
     },
   });
 }

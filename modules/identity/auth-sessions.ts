@@ -25,12 +25,25 @@ export async function openSession(
   return token;
 }
 
-export async function sessionMember(db: Queryable, token: string): Promise<string | null> {
-  const { rows } = await db.query<{ member_id: string }>(
-    `SELECT member_id FROM auth_sessions WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()`,
+/**
+ * The member a session token signs in, with what every request of theirs needs (name, roles, suspension, time
+ * zone), in one round trip: this runs before every signed-in request.
+ */
+export async function sessionAccount(db: Queryable, token: string) {
+  const { rows } = await db.query<{
+    member_id: string;
+    email: string;
+    display_name: string;
+    roles: string[];
+    suspended: boolean;
+    timezone: string;
+  }>(
+    `SELECT p.member_id, p.email, p.display_name, p.roles, p.suspended, p.timezone
+       FROM auth_sessions s JOIN member_profiles p ON p.member_id = s.member_id
+      WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`,
     [tokenHash(token)],
   );
-  return rows[0]?.member_id ?? null;
+  return rows[0] ?? null;
 }
 
 export async function revokeSession(db: Queryable, token: string): Promise<void> {

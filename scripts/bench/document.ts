@@ -206,11 +206,13 @@ ${
     : 'not run'
 }
 
-## 4. HTTP (50 connections, signed out)
+## 4. HTTP (50 connections)
 
 Signed-out requests are answered from the public cache after the first (infra/http/public-cache.ts); the rows marked
 _uncached_ send a cookie that names no session, which the cache never answers: every request runs its queries and
-renders anew, as for a signed-in member.
+renders anew. The rows marked _signed in_ are what members get: each request carries the session cookie of one of
+50 signed-in members in turn, so it looks the session up, runs its queries as that member and, for a page, renders
+the signed-in header (its unread count) too.
 
 ${httpSection(r)}
 

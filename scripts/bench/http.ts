@@ -12,8 +12,11 @@ import { medianOf } from './stats.ts';
 export type HttpRow = {
   name: string;
   path: string;
-  /** `uncached`: the same request with a cookie, which the public cache never answers (what a member gets). */
-  kind: 'api' | 'page' | 'limit' | 'uncached';
+  /**
+   * `uncached`: the same request with a cookie that names no session, which the public cache never answers;
+   * `signed-in`: the same request by signed-in members, each request with the session cookie of one of them.
+   */
+  kind: 'api' | 'page' | 'limit' | 'uncached' | 'signed-in';
   requestsPerSecond: number;
   p50: number;
   p99: number;
@@ -25,13 +28,19 @@ export type PageWeight = { page: string; referenced: number; withImports: number
 
 const LOAD = new URL('./load.ts', import.meta.url).pathname;
 
-function load(url: string, paths: string[], seconds: number, headers?: Record<string, string>) {
+function load(
+  url: string,
+  paths: string[],
+  seconds: number,
+  headers?: Record<string, string>,
+  cookies?: string[],
+) {
   const connections = 50;
   return new Promise<{ requestsPerSecond: number; p50: number; p99: number; errors: number; bytes: number }>(
     (resolve, reject) => {
       execFile(
         process.execPath,
-        [LOAD, JSON.stringify({ url, paths, connections, seconds, headers })],
+        [LOAD, JSON.stringify({ url, paths, connections, seconds, headers, cookies })],
         { maxBuffer: 1 << 20 },
         (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout))),
       );
@@ -91,7 +100,18 @@ export async function trivialRate(options: { seconds: number; runs: number }): P
 export async function benchHttp(
   url: string,
   community: Community,
-  options: { seconds: number; runs: number; pages: boolean; uncached: boolean },
+  options: {
+    seconds: number;
+    runs: number;
+    pages: boolean;
+    uncached: boolean;
+    /** Session cookies of signed-in members: the signed-in rows (none: not measured). */
+    signedIn: string[];
+    /** Only these endpoints signed in (quick mode: a listing, a profile and their pages); none: all of them. */
+    signedInEndpoints?: string[];
+    /** Only these kinds of rows (the trivial route is always measured). */
+    kinds?: Set<string>;
+  },
   log: (msg: string) => void,
 ): Promise<{ rows: HttpRow[]; weights: PageWeight[] }> {
   const trivial = await startTrivial();
@@ -102,6 +122,7 @@ export async function benchHttp(
     paths: string[];
     base: string;
     headers?: Record<string, string>;
+    cookies?: string[];
   }[] = [
     { name: 'trivial Fastify route (limit)', kind: 'limit' as const, paths: ['/trivial'], base: trivial.url },
     ...measured.map((e) => ({ ...e, base: url })),
@@ -117,12 +138,27 @@ export async function benchHttp(
             headers: { cookie: 'bench=uncached' },
           }))
       : []),
-  ];
+    // What members get: never the public cache, a session to look up, and pages with the signed-in header.
+    ...(options.signedIn.length
+      ? measured
+          .filter((e) => e.kind !== 'limit')
+          .filter((e) => !options.signedInEndpoints || options.signedInEndpoints.includes(e.name))
+          .map((e) => ({
+            ...e,
+            name: `${e.name} (signed in)`,
+            kind: 'signed-in' as const,
+            base: url,
+            cookies: options.signedIn,
+          }))
+      : []),
+  ].filter((t) => t.kind === 'limit' || !options.kinds || options.kinds.has(t.kind));
   const rows: HttpRow[] = [];
   try {
     for (const t of targets) {
-      await load(t.base, t.paths, 1, t.headers); // warm-up: JIT, plans, caches
-      const m = await medianOf(options.runs, () => load(t.base, t.paths, options.seconds, t.headers));
+      await load(t.base, t.paths, 1, t.headers, t.cookies); // warm-up: JIT, plans, caches
+      const m = await medianOf(options.runs, () =>
+        load(t.base, t.paths, options.seconds, t.headers, t.cookies),
+      );
       rows.push({ name: t.name, path: t.paths[0]!, kind: t.kind, ...m });
       log(
         `  ${t.name.padEnd(42)} ${Math.round(m.requestsPerSecond).toLocaleString('en-US').padStart(7)} req/s  ` +

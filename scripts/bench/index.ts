@@ -2,6 +2,7 @@
 //   npm run bench -- --quick     CI: ~10k events, one short run of everything, prints the table (under 2 minutes)
 //   npm run bench                full: 100k and 1M events, medians of 3 runs, writes docs/BENCHMARKS.md
 // Options: --events=100000,1000000  --runs=3  --seconds=3 (append and HTTP runs)  --skip=append,rebuild,lag,http,mix
+//          --http=signed-in,page (only these kinds of HTTP rows: api, page, uncached, signed-in)
 //          --verify (also in --quick: batched projection equals one event at a time)  --doc=<path>
 //          member mix: --mix-share=0.0025,0.005,… (offered rates as shares of the trivial route's req/s)
 //          or --mix-rates=50,100 (operations/s), --mix-seconds=10 per rate, --mix-members=300
@@ -16,6 +17,7 @@ import { createPool } from '../../infra/db/index.ts';
 import { createCatalog, createEventStore } from '../../infra/event-store/index.ts';
 import { startPlatform } from '../../infra/platform.ts';
 import { ensureCheckpoints, rebuildProjector } from '../../infra/projections/index.ts';
+import { openSession, SESSION_COOKIE } from '../../modules/identity/auth-sessions.ts';
 import { skillswap } from '../../modules/index.ts';
 import { readModels } from '../../read-models/index.ts';
 import { benchAppend } from './append.ts';
@@ -48,6 +50,7 @@ const mixShares = list('mix-share', quick ? '0.0025,0.01' : '0.0025,0.005,0.01,0
 const mixRates = args.has('mix-rates') ? list('mix-rates', '') : null;
 const mixSeconds = Number(args.get('mix-seconds') ?? (quick ? 3 : 10));
 const mixMembers = Number(args.get('mix-members') ?? 300);
+const httpKinds = args.has('http') ? new Set(args.get('http')!.split(',')) : undefined;
 const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const built = existsSync(`${webDist}/server/entry.mjs`);
 const started = performance.now();
@@ -165,7 +168,36 @@ try {
           log(
             `4. HTTP at 50 connections${built ? '' : ' (web/dist is not built: pages skipped; run `npm run build`)'}`,
           );
-          const h = await benchHttp(appUrl, c, { seconds, runs, pages: built, uncached: !quick }, log);
+          // Members signed in as a login signs them in (mix.ts says why not through the login itself).
+          const signedIn = await Promise.all(
+            c.members
+              .slice(0, 50)
+              .map(async (id) => `${SESSION_COOKIE}=${await openSession(pool, id, 'skillswap-bench http')}`),
+          );
+          const h = await benchHttp(
+            appUrl,
+            c,
+            {
+              seconds,
+              runs,
+              pages: built,
+              uncached: !quick,
+              signedIn,
+              // CI's run stays under 2 minutes: a listing, a profile and their pages signed in.
+              ...(quick
+                ? {
+                    signedInEndpoints: [
+                      'GET /api/sessions',
+                      'GET /api/users/:id',
+                      'page /sessions',
+                      'page /users/:id',
+                    ],
+                  }
+                : {}),
+              ...(httpKinds ? { kinds: httpKinds } : {}),
+            },
+            log,
+          );
           results.http = h.rows;
           results.weights = h.weights;
           results.plans = await explainEndpoints(platform.pool, c);

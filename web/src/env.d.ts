@@ -2,13 +2,13 @@
 
 declare namespace App {
   interface Locals {
-    /** Calls the JSON API in-process (fastify.inject), forwarding the visitor's cookie. */
+    /** Calls the JSON API in-process as the page's visitor (infra/http/in-process.ts). */
     api?: (
       path: string,
       init?: { method?: string; body?: unknown },
     ) => Promise<{ status: number; body: unknown }>;
     /** The signed-in member, or null for visitors. */
-    user?: { id: string; email: string; displayName: string; roles: string[] } | null;
+    user?: { id: string; email: string; displayName: string; roles: string[]; timezone?: string } | null;
     requestId?: string;
     /** The server could not even resolve the visitor's session: every page is the 503 page (middleware.ts). */
     databaseUnavailable?: boolean;

@@ -1,8 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { ModuleContext } from '../../../infra/deps.ts';
 import type { SignedInUser } from '../../../infra/http/index.ts';
-import { getAccount } from '../../../read-models/member-profiles/queries.ts';
-import { sessionMember, sessionToken } from '../auth-sessions.ts';
+import { sessionAccount, sessionToken } from '../auth-sessions.ts';
 
 /**
  * Resolves the session cookie to the signed-in member. Suspension ends a member's sessions at once; one that
@@ -12,15 +11,14 @@ export function authenticate(deps: Pick<ModuleContext, 'pool'>) {
   return async (request: FastifyRequest): Promise<SignedInUser | null> => {
     const token = sessionToken(request);
     if (!token) return null;
-    const memberId = await sessionMember(deps.pool, token);
-    if (!memberId) return null;
-    const account = await getAccount(deps.pool, memberId);
+    const account = await sessionAccount(deps.pool, token);
     if (!account) return null;
     const user = {
-      id: account.id,
+      id: account.member_id,
       email: account.email,
-      displayName: account.displayName,
+      displayName: account.display_name,
       roles: account.roles,
+      timezone: account.timezone,
     };
     return account.suspended ? { ...user, suspended: true } : user;
   };

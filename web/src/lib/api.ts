@@ -5,7 +5,13 @@
 // different: 503 `unavailable` (the database cannot be reached) throws, so that the
 // visitor gets the 503 page (500.astro) rather than a page of empty states.
 
-export type SessionUser = { id: string; email: string; displayName: string; roles: string[] };
+export type SessionUser = {
+  id: string;
+  email: string;
+  displayName: string;
+  roles: string[];
+  timezone?: string;
+};
 
 export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; status: number; data: null };
 

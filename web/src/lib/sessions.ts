@@ -97,14 +97,12 @@ export function loginHref(next: string): string {
 }
 
 /**
- * The signed-in viewer's time zone from their profile, or null (signed out, or the profile could not be
- * read): then pages show UTC and scripts switch to the browser's zone.
+ * The signed-in viewer's time zone from their profile (resolved with their session, not asked of the API again),
+ * or null (signed out, or not a zone this runtime knows): then pages show UTC and scripts switch to the browser's
+ * zone.
  */
 export async function viewerTimeZone(locals: App.Locals): Promise<string | null> {
-  const id = locals.user?.id;
-  if (!id) return null;
-  const res = await api<{ profile: { timezone?: string } }>(locals, `/api/users/${encodeURIComponent(id)}`);
-  const zone = res.ok ? res.data.profile?.timezone : undefined;
+  const zone = locals.user?.timezone;
   return zone && isTimeZone(zone) ? zone : null;
 }
 
