@@ -200,6 +200,8 @@ describe.skipIf(!hasChromium)('issue 16 pages in Chromium', { timeout: 120_000 }
     const feed = page.getByLabel('Your calendar address');
     const first = await feed.inputValue();
     expect(first).toMatch(/\/api\/calendar\/[\w-]+\.ics$/);
+    // The page's own site, not the in-process call's localhost:80.
+    expect(new URL(first).origin).toBe(site.base);
     await page.getByRole('button', { name: 'Reset the address…' }).click();
     await page.getByRole('button', { name: 'Yes, reset it' }).click();
     await patiently(() => feed.inputValue()).not.toBe(first);
