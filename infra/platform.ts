@@ -32,6 +32,8 @@ import {
   projectionStatus,
   type RebuildProgress,
   rebuildProjector,
+  recordRebuildFailure,
+  retrySetAside,
 } from './projections/index.ts';
 import { projectionRoutes, REBUILD_QUEUE } from './projections/routes.ts';
 
@@ -58,7 +60,12 @@ export type Platform = ModuleContext & {
   prisma: PrismaClient;
   settle: ReadYourWrites;
   consumers: Consumer[];
-  rebuild: (name: string, onProgress?: (p: RebuildProgress) => void) => Promise<void>;
+  /** With `wait`, a rebuild of the same projector already running is waited for (and `wait` called once). */
+  rebuild: (
+    name: string,
+    onProgress?: (p: RebuildProgress) => void,
+    options?: { wait?: () => void },
+  ) => Promise<void>;
   url: string;
   http: FastifyInstance;
   runner: ProjectionRunner;
@@ -169,12 +176,24 @@ export async function startPlatform(
     const consumers: Consumer[] = [...app.readModels];
     let runner: ProjectionRunner | null = null;
     const publicCache = createPublicCache({ ttlMs: config.publicCacheMs });
-    const rebuild = async (name: string, onProgress?: (p: RebuildProgress) => void) => {
+    const rebuild = async (
+      name: string,
+      onProgress?: (p: RebuildProgress) => void,
+      options: { wait?: () => void } = {},
+    ) => {
       const projector = consumers.find((c) => c.name === name);
       if (projector?.kind !== 'read-model') throw new Error(`no read-model projector named ${name}`);
-      await rebuildProjector(longWork, store, projector, onProgress);
+      await rebuildProjector(longWork, store, projector, onProgress, options);
       publicCache.clear();
       signal.poke();
+    };
+    const reactorContext = { store, jobs, pool, log, mailer, config };
+    const retry = async (name: string) => {
+      const consumer = consumers.find((c) => c.name === name);
+      if (!consumer) throw new Error(`no projector or reactor named ${name}`);
+      const outcome = await retrySetAside(pool, store, consumer, reactorContext);
+      if (outcome.applied.length > 0 && consumer.kind === 'read-model') publicCache.clear();
+      return outcome;
     };
     const settle: ReadYourWrites = async ({ checkpoint }, options = {}) => {
       noteWrite(checkpoint);
@@ -209,7 +228,7 @@ export async function startPlatform(
       signal,
       consumers,
       log,
-      context: { store, jobs, pool, log, mailer, config },
+      context: reactorContext,
       timeouts: config.database,
       reportUnavailable,
     });
@@ -217,10 +236,20 @@ export async function startPlatform(
     runner.onProgress((consumer) => {
       if (consumer.kind === 'read-model') publicCache.clear();
     });
-    await jobs.define<{ name: string }>(REBUILD_QUEUE, async ({ name }) => {
-      log.info({ projector: name }, 'rebuilding projection');
-      await rebuild(name);
-      log.info({ projector: name }, 'projection rebuilt');
+    // A job that finds a rebuild of the same projector running (from the command line, say) waits for it and then
+    // rebuilds; one that fails says so in the log and in the projector's status (pg-boss alone only marks it).
+    await jobs.define<{ name: string }>(REBUILD_QUEUE, async ({ name }, jobId) => {
+      log.info({ projector: name, jobId }, 'rebuilding projection');
+      try {
+        await rebuild(name, undefined, {
+          wait: () => log.info({ projector: name, jobId }, 'waiting for the rebuild already running'),
+        });
+      } catch (err) {
+        log.error({ err, projector: name, jobId }, 'projection rebuild failed');
+        await recordRebuildFailure(pool, name, err);
+        throw err;
+      }
+      log.info({ projector: name, jobId }, 'projection rebuilt');
     });
 
     // Modules declare their job queues and workers before any reactor may send to them.
@@ -242,10 +271,13 @@ export async function startPlatform(
         if (outage.isDown()) return down;
         try {
           const status = await withDeadline(projectionStatus(pool, consumers), HEALTH_DEADLINE_MS, 'health');
+          const setAsideEvents = status.reduce((n, s) => n + s.setAside, 0);
+          // Serving, but some read model or reactor lacks the events it set aside (projections status lists them).
           return {
-            status: 'ok' as const,
+            status: setAsideEvents > 0 ? ('degraded' as const) : ('ok' as const),
             database: 'up' as const,
             projectionLag: Math.max(0, ...status.map((s) => s.lag)),
+            setAsideEvents,
             ...(routing ? { replicas: routing.replicas() } : {}),
           };
         } catch (err) {
@@ -258,7 +290,7 @@ export async function startPlatform(
         role === 'worker'
           ? []
           : [
-              (scope) => projectionRoutes(scope, { pool, consumers }),
+              (scope) => projectionRoutes(scope, { pool, consumers, retrySetAside: retry }),
               ...app.modules
                 .filter((m) => m.routes)
                 .map((m) => (scope: FastifyInstance) => m.routes!(scope, context)),

@@ -259,6 +259,16 @@ const rows: Row[] = [
   ['GET /api/admin/audit-log', [401, 403, 403, 403, 200, 401], () => ({ url: '/api/admin/audit-log' })],
   ['GET /api/admin/projections', [401, 403, 403, 403, 200, 401], () => ({ url: '/api/admin/projections' })],
   [
+    'GET /api/admin/projections/set-aside',
+    [401, 403, 403, 403, 200, 401],
+    () => ({ url: '/api/admin/projections/set-aside' }),
+  ],
+  [
+    'POST /api/admin/projections/:name/retry',
+    [401, 403, 403, 403, 200, 401],
+    () => ({ url: '/api/admin/projections/skill_catalogue/retry' }),
+  ],
+  [
     'POST /api/admin/projections/:name/rebuild',
     [401, 403, 403, 403, 202, 401],
     () => ({

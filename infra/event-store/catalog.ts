@@ -29,8 +29,6 @@ export function defineEvent<Type extends string, Schema extends z.ZodType>(
   return { type, version, schema, upcasters, ...(options.personal ? { personal: options.personal } : {}) };
 }
 
-export type EventData<D> = D extends EventDefinition<string, infer S> ? z.output<S> : never;
-
 export class UnknownEventTypeError extends Error {}
 
 export type EventCatalog = {

@@ -2,7 +2,6 @@ export {
   createCatalog,
   defineEvent,
   type EventCatalog,
-  type EventData,
   type EventDefinition,
   type PersonalFields,
   UnknownEventTypeError,

@@ -53,6 +53,8 @@ const healthSchema = z.object({
   database: z.enum(['up', 'down']),
   /** The largest lag of a projector behind the log, in events; -1 while the database is down. */
   projectionLag: z.number(),
+  /** Events some projector or reactor could not apply and went on past: any makes the status `degraded`. */
+  setAsideEvents: z.number().optional(),
   /** With DATABASE_REPLICA_URLS: each replica, `up` (reads go there), `lagging` or `down` (skipped). */
   replicas: z
     .array(
@@ -181,6 +183,10 @@ export async function createHttpApp(options: HttpOptions): Promise<FastifyInstan
       schema: {
         tags: ['operations'],
         summary: 'Health: 200 while the database answers, 503 within 2 s when it is down or does not answer',
+        description:
+          '`status` is `ok`, or `degraded` (still 200) while any projector or reactor has set events aside that ' +
+          'it could not apply (`setAsideEvents` counts them; `npm run admin -- projections status` lists them ' +
+          'and `projections retry <name>` applies them again), or `unavailable` (503) with the database `down`.',
         response: { 200: healthSchema, 503: healthSchema },
       },
     },

@@ -45,12 +45,17 @@ function runsOf<Args extends unknown[]>(
 const typesOf = (handlers: Record<string, unknown>) =>
   Object.keys(handlers).filter((type) => handlers[type] !== undefined);
 
+declare const reads: unique symbol;
+
+/** A projector that keeps, as a type only, the union of events it reads: a test of it gives events of that union. */
+export type ProjectorOf<E extends AnyEvent> = Projector & { readonly [reads]?: E };
+
 /** A read-model projector from its handlers: it reads exactly the event types it has handlers for. */
 export function defineProjector<E extends AnyEvent>(definition: {
   name: string;
   tables: string[];
   on: ProjectorHandlers<E>;
-}): Projector {
+}): ProjectorOf<E> {
   const handlers = definition.on as Record<string, Handler<[]> | undefined>;
   return {
     name: definition.name,

@@ -1,7 +1,8 @@
-import type { Pool, PoolClient } from '../db/pool.ts';
-import { type Checkpoint, type EventStore, START } from '../event-store/index.ts';
+import type { Pool, PoolClient, Queryable } from '../db/pool.ts';
+import { type Checkpoint, type EventStore, START, UndecodableEventError } from '../event-store/index.ts';
 import { lockCheckpoint } from './checkpoint-lock.ts';
 import { dependentViews, dropViews, recreateViews } from './dependent-views.ts';
+import { eventAt, isTransient, recordSetAside, type SetAsideEvent } from './set-aside.ts';
 import type { Projector } from './types.ts';
 
 export type RebuildProgress = { name: string; position: number; headPosition: number };
@@ -88,15 +89,92 @@ async function restoreIndexNames(client: PoolClient, table: string, original: Ma
   }
 }
 
+/** What a rebuild set aside: events its projector could not apply (set-aside.ts), by log position. */
+type SetAsideFound = Map<number, { event: SetAsideEvent; error: unknown }>;
+
+const SHADOW_BATCH = 2000;
+
+/**
+ * One batch of the rebuild, in a savepoint: a batch that fails (not for want of the database) is replayed one
+ * event at a time, and each event that fails alone is set aside, as the live runner does, so that one bad event
+ * cannot stop a rebuild either.
+ */
 async function projectShadowBatch(
   client: PoolClient,
   store: EventStore,
   projector: Projector,
   from: Checkpoint,
-) {
-  const batch = await store.readAll(from, { limit: 2000, types: projector.eventTypes, client });
-  if (batch.events.length > 0) await projector.handle(client, batch.events);
-  return batch.checkpoint;
+  found: SetAsideFound,
+): Promise<Checkpoint> {
+  await client.query('SAVEPOINT shadow_batch');
+  try {
+    const batch = await store.readAll(from, { limit: SHADOW_BATCH, types: projector.eventTypes, client });
+    if (batch.events.length > 0) await projector.handle(client, batch.events);
+    await client.query('RELEASE SAVEPOINT shadow_batch');
+    return batch.checkpoint;
+  } catch (err) {
+    if (isTransient(err)) throw err;
+    await client.query('ROLLBACK TO SAVEPOINT shadow_batch');
+  }
+  let checkpoint = from;
+  for (let n = 0; n < SHADOW_BATCH; n++) {
+    const next = await projectShadowEvent(client, store, projector, checkpoint, found);
+    if (next === checkpoint) break;
+    checkpoint = next;
+  }
+  return checkpoint;
+}
+
+/** The next event alone, in a savepoint; one that fails is recorded in `found` and passed. */
+async function projectShadowEvent(
+  client: PoolClient,
+  store: EventStore,
+  projector: Projector,
+  from: Checkpoint,
+  found: SetAsideFound,
+): Promise<Checkpoint> {
+  await client.query('SAVEPOINT shadow_event');
+  let event: SetAsideEvent | null = null;
+  try {
+    const batch = await store
+      .readAll(from, { limit: 1, types: projector.eventTypes, client })
+      .catch(async (err) => {
+        // Its data no longer decodes: the read itself fails, and the log still says which event it is.
+        event = err instanceof UndecodableEventError ? await eventAt(client, err.globalPosition) : null;
+        throw err;
+      });
+    const [first] = batch.events;
+    if (first) {
+      event = {
+        globalPosition: first.globalPosition,
+        transactionId: first.transactionId,
+        streamId: first.streamId,
+        streamVersion: first.streamVersion,
+        type: first.type,
+      };
+      await projector.handle(client, batch.events);
+    }
+    await client.query('RELEASE SAVEPOINT shadow_event');
+    return batch.checkpoint;
+  } catch (err) {
+    if (isTransient(err) || !event) throw err;
+    await client.query('ROLLBACK TO SAVEPOINT shadow_event');
+    const failed: SetAsideEvent = event;
+    found.set(failed.globalPosition, { event: failed, error: err });
+    return { transactionId: failed.transactionId, position: failed.globalPosition };
+  }
+}
+
+/**
+ * At the swap: the rebuilt tables lack exactly what the rebuild set aside, so that becomes the projector's list
+ * (an event that applied this time leaves it; one that failed again gets one more try).
+ */
+async function replaceSetAside(client: PoolClient, name: string, found: SetAsideFound) {
+  await client.query(
+    'DELETE FROM public.projection_set_aside WHERE projector = $1 AND NOT (global_position = ANY($2::bigint[]))',
+    [name, [...found.keys()]],
+  );
+  for (const { event, error } of found.values()) await recordSetAside(client, name, event, error, 1);
 }
 
 /**
@@ -110,28 +188,73 @@ const rebuildLockKey = (name: string) => `skillswap:rebuild:${name}`;
 
 /**
  * One rebuild of a projector at a time, across processes (the command line and a job, say): they would share the
- * scratch schema. The lock is held on a connection of its own and goes away with a crashed process.
+ * scratch schema. The lock is held on a connection of its own and goes away with a crashed process. With `wait`,
+ * a rebuild that finds another running waits for it to end (and says so once through `wait`), then rebuilds;
+ * without, it fails at once with RebuildRunningError.
  */
 export async function rebuildProjector(
   pool: Pool,
   store: EventStore,
   projector: Projector,
   onProgress: (p: RebuildProgress) => void = () => {},
+  options: { wait?: () => void } = {},
 ): Promise<void> {
   const lock = await pool.connect();
   try {
-    const { rows } = await lock.query<{ locked: boolean }>(
-      'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
-      [rebuildLockKey(projector.name)],
-    );
-    if (!rows[0]?.locked) throw new RebuildRunningError(`a rebuild of ${projector.name} is already running`);
-    await rebuildLocked(pool, store, projector, onProgress);
+    for (let told = false; ; ) {
+      const { rows } = await lock.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
+        [rebuildLockKey(projector.name)],
+      );
+      if (rows[0]?.locked) break;
+      if (!options.wait) throw new RebuildRunningError(`a rebuild of ${projector.name} is already running`);
+      if (!told) options.wait();
+      told = true;
+      // Polled rather than a blocking pg_advisory_lock: no statement timeout can cut the wait short.
+      await new Promise((r) => setTimeout(r, REBUILD_WAIT_POLL_MS));
+    }
+    try {
+      await rebuildLocked(pool, store, projector, onProgress);
+    } catch (err) {
+      await recordRebuildFailure(pool, projector.name, err);
+      throw err;
+    }
   } finally {
     await lock
       .query('SELECT pg_advisory_unlock(hashtext($1))', [rebuildLockKey(projector.name)])
       .catch(() => {});
     lock.release();
   }
+}
+
+const REBUILD_WAIT_POLL_MS = 250;
+
+/**
+ * Why a rebuild failed, for `projections status` and the admin page until one succeeds. Kept apart from
+ * last_error, which the live runner clears at its next batch. Best effort: the failure may be the database's.
+ */
+export async function recordRebuildFailure(pool: Pool, name: string, err: unknown): Promise<void> {
+  await pool
+    .query(
+      `UPDATE projection_checkpoints
+          SET status = CASE WHEN status = 'rebuilding' THEN 'running' ELSE status END, rebuild_position = NULL,
+              rebuild_error = $2, rebuild_failed_at = now()
+        WHERE name = $1`,
+      [name, `rebuild failed: ${String((err as Error)?.message ?? err).slice(0, 2000)}`],
+    )
+    .catch(() => {});
+}
+
+/**
+ * Whether a rebuild of the projector runs right now, in any process. One statement, its own transaction: the
+ * transaction-level lock it tries goes with it, so it is safe through a transaction pooler too.
+ */
+export async function isRebuilding(db: Queryable, name: string): Promise<boolean> {
+  const { rows } = await db.query<{ free: boolean }>(
+    'SELECT pg_try_advisory_xact_lock(hashtext($1)) AS free',
+    [rebuildLockKey(name)],
+  );
+  return !rows[0]?.free;
 }
 
 /** A rebuild whose process died leaves its status behind: clear it (and its scratch schema) when nobody holds it. */
@@ -166,6 +289,7 @@ async function rebuildLocked(
   onProgress: (p: RebuildProgress) => void,
 ): Promise<void> {
   const schema = shadowSchema(projector.name);
+  const found: SetAsideFound = new Map();
   await pool.query(`DROP SCHEMA IF EXISTS ${quote(schema)} CASCADE`);
   await pool.query(`CREATE SCHEMA ${quote(schema)}`);
   for (const table of projector.tables) {
@@ -184,7 +308,7 @@ async function rebuildLocked(
     for (;;) {
       const from = checkpoint;
       const next = await inShadow(pool, schema, async (client) => {
-        const moved = await projectShadowBatch(client, store, projector, from);
+        const moved = await projectShadowBatch(client, store, projector, from, found);
         // The progress rides in the batch's transaction (which waits for no WAL flush) rather than in a commit of
         // its own that did, once per batch; written last, so the checkpoint row is locked only for the commit.
         if (moved !== from) {
@@ -207,7 +331,7 @@ async function rebuildLocked(
           // Holding the checkpoint row keeps the live runner out while we finish and swap.
           await lockCheckpoint(client, projector.name);
           for (;;) {
-            const next = await projectShadowBatch(client, store, projector, checkpoint);
+            const next = await projectShadowBatch(client, store, projector, checkpoint, found);
             if (next === checkpoint) break;
             checkpoint = next;
           }
@@ -231,10 +355,11 @@ async function rebuildLocked(
           // Every other role keeps its access to the new tables, and the views read them.
           for (const grant of grants) await client.query(grant);
           await recreateViews(client, views);
+          await replaceSetAside(client, projector.name, found);
           await client.query(
             `UPDATE projection_checkpoints
               SET transaction_id = $2::xid8, position = $3, status = 'running', rebuild_position = NULL,
-                  last_error = NULL, updated_at = now()
+                  last_error = NULL, rebuild_error = NULL, rebuild_failed_at = NULL, updated_at = now()
             WHERE name = $1`,
             [projector.name, checkpoint.transactionId, checkpoint.position],
           );
@@ -247,12 +372,6 @@ async function rebuildLocked(
       }
     }
     onProgress({ name: projector.name, position: checkpoint.position, headPosition: checkpoint.position });
-  } catch (err) {
-    await pool.query(
-      `UPDATE projection_checkpoints SET status = 'running', rebuild_position = NULL, last_error = $2 WHERE name = $1`,
-      [projector.name, `rebuild failed: ${(err as Error).message}`],
-    );
-    throw err;
   } finally {
     await pool.query(`DROP SCHEMA IF EXISTS ${quote(schema)} CASCADE`);
   }

@@ -9,10 +9,17 @@ import {
   type Queryable,
   releaseClient,
 } from '../db/pool.ts';
-import { type AppendSignal, type Checkpoint, type EventStore, isAtOrPast } from '../event-store/index.ts';
+import {
+  type AppendSignal,
+  type Checkpoint,
+  type EventStore,
+  isAtOrPast,
+  UndecodableEventError,
+} from '../event-store/index.ts';
 import type { Logger } from '../logger.ts';
 import { checkpointLockKey, projectorLockKey } from './checkpoint-lock.ts';
 import { clearStaleRebuilds } from './rebuild.ts';
+import { eventAt, isTransient, nextEventAfter, recordSetAside, type SetAsideEvent } from './set-aside.ts';
 import type { Consumer, ProjectionStatus, ReactorContext } from './types.ts';
 
 export type ProjectionRunner = ReturnType<typeof createProjectionRunner>;
@@ -53,6 +60,15 @@ export async function projectBatch(
   return (await runBatch(pool, store, consumer, batchSize, context))?.checkpoint ?? null;
 }
 
+/**
+ * How a batch runs after repeated failures: `limit` events at most (halved at each failure while the failing
+ * event is narrowed down), and at `limit` 1 the event is applied in a savepoint: a failure that is neither the
+ * database's nor a transient one sets it aside (set-aside.ts) and the checkpoint moves past it all the same.
+ */
+type Isolation = { limit: number; tries: number };
+
+type BatchResult = { checkpoint: Checkpoint; full: boolean; setAside: SetAsideEvent | null; error?: unknown };
+
 /** projectBatch, also saying whether the batch was full (more events may be waiting right behind it). */
 async function runBatch(
   pool: Pool,
@@ -60,11 +76,15 @@ async function runBatch(
   consumer: Consumer,
   batchSize: number,
   context: ReactorContext | undefined,
-): Promise<{ checkpoint: Checkpoint; full: boolean } | null> {
+  isolation?: Isolation,
+  /** Set to how many events of the consumer's types the batch read (a failing batch is narrowed from there). */
+  read: { events: number } = { events: -1 },
+): Promise<BatchResult | null> {
   if (!SAFE_NAME.test(consumer.name))
     throw new Error(`consumer name ${consumer.name} must match ${SAFE_NAME}`);
   const client = await pool.connect();
   let failure: unknown;
+  const alone = isolation?.limit === 1;
   try {
     const results = (await client.query(
       `BEGIN; SELECT pg_advisory_xact_lock(hashtext('${checkpointLockKey(consumer.name)}'));
@@ -74,15 +94,64 @@ async function runBatch(
     const row = results[2]?.rows[0];
     if (!row) throw new Error(`no checkpoint row for ${consumer.name}`);
     const from: Checkpoint = { transactionId: row.transaction_id, position: row.position };
-    const batch = await store.readAll(from, { limit: batchSize, types: consumer.eventTypes, client });
+    const limit = isolation ? Math.min(isolation.limit, batchSize) : batchSize;
+    let batch: Awaited<ReturnType<EventStore['readAll']>>;
+    let setAside: SetAsideEvent | null = null;
+    let error: unknown;
+    if (alone) await client.query('SAVEPOINT poison_read');
+    try {
+      batch = await store.readAll(from, { limit, types: consumer.eventTypes, client });
+      read.events = batch.events.length;
+    } catch (err) {
+      // An event whose data no longer decodes (or cannot be opened) fails the read itself: alone, the batch is
+      // the next event of the log, whatever its type, and that is the one to set aside.
+      if (!alone || isTransient(err)) throw err;
+      await client.query('ROLLBACK TO SAVEPOINT poison_read');
+      const event =
+        err instanceof UndecodableEventError
+          ? await eventAt(client, err.globalPosition)
+          : await nextEventAfter(client, from);
+      if (!event) throw err;
+      await recordSetAside(client, consumer.name, event, err, isolation!.tries);
+      batch = {
+        events: [],
+        checkpoint: { transactionId: event.transactionId, position: event.globalPosition },
+        full: true,
+      };
+      setAside = event;
+      error = err;
+    }
     if (batch.checkpoint === from) {
       await client.query('COMMIT');
       return null;
     }
     if (batch.events.length > 0) {
-      if (consumer.kind === 'read-model') await consumer.handle(client, batch.events);
-      else if (context) await consumer.handle(client, batch.events, context);
-      else throw new Error(`reactor ${consumer.name} needs a context to run`);
+      const handle = () => {
+        if (consumer.kind === 'read-model') return consumer.handle(client, batch.events);
+        if (context) return consumer.handle(client, batch.events, context);
+        throw new Error(`reactor ${consumer.name} needs a context to run`);
+      };
+      if (!alone) await handle();
+      else {
+        await client.query('SAVEPOINT poison');
+        try {
+          await handle();
+          await client.query('RELEASE SAVEPOINT poison');
+        } catch (err) {
+          if (isTransient(err)) throw err;
+          await client.query('ROLLBACK TO SAVEPOINT poison');
+          const [event] = batch.events;
+          setAside = {
+            globalPosition: event!.globalPosition,
+            transactionId: event!.transactionId,
+            streamId: event!.streamId,
+            streamVersion: event!.streamVersion,
+            type: event!.type,
+          };
+          await recordSetAside(client, consumer.name, setAside, err, isolation!.tries);
+          error = err;
+        }
+      }
     }
     const { transactionId, position } = batch.checkpoint;
     if (!/^\d+$/.test(transactionId) || !Number.isSafeInteger(Number(position)))
@@ -94,7 +163,7 @@ async function runBatch(
         WHERE name = '${consumer.name}';
        COMMIT`,
     );
-    return { checkpoint: batch.checkpoint, full: batch.full };
+    return { checkpoint: batch.checkpoint, full: batch.full, setAside, ...(setAside ? { error } : {}) };
   } catch (err) {
     failure = err;
     if (!isDatabaseUnavailable(err)) await client.query('ROLLBACK').catch(() => {});
@@ -103,6 +172,9 @@ async function runBatch(
     releaseClient(client, failure);
   }
 }
+
+/** Failed tries of a batch before it is narrowed down to the event that fails it, which is then set aside. */
+export const POISON_TRIES = 3;
 
 /** The longest wait between retries while the database is unavailable (other failures back off up to 30 s). */
 const UNAVAILABLE_BACKOFF_MAX_MS = 1000;
@@ -150,20 +222,51 @@ export function createProjectionRunner(deps: {
   const unavailable = (err: unknown, where: string) =>
     isDatabaseUnavailable(err) && (deps.reportUnavailable?.(err, where) ?? true);
 
-  /** `isCurrent`: this loop still holds the lock (a loop from before a lost lock connection stops). */
+  /**
+   * `isCurrent`: this loop still holds the lock (a loop from before a lost lock connection stops).
+   *
+   * A batch that fails (for a reason other than the database's absence) is tried again with a back-off; after
+   * POISON_TRIES failures it is narrowed down: half as many events per transaction at each failure, twice as
+   * many after each success, until the one event that fails alone is set aside. Every step is a short
+   * transaction of its own, so other consumers' reads (which wait for open writers) are not held back.
+   */
   async function runLoop(consumer: Consumer, isCurrent: () => boolean) {
     let failures = 0;
+    let outages = 0;
+    let limit = batchSize;
     let quickChecks = 0;
     while (running && isCurrent()) {
+      const read = { events: -1 };
       try {
         const seen = signal.seen();
-        const moved = await runBatch(pool, store, consumer, batchSize, deps.context);
-        failures = 0;
+        const isolating = failures >= POISON_TRIES;
+        const used = isolating ? limit : batchSize;
+        const moved = await runBatch(
+          pool,
+          store,
+          consumer,
+          batchSize,
+          deps.context,
+          isolating ? { limit, tries: failures + 1 } : undefined,
+          read,
+        );
+        outages = 0;
+        if (moved?.setAside) {
+          log.error(
+            { err: moved.error, projector: consumer.name, event: moved.setAside, tries: failures + 1 },
+            'event set aside: the projector could not apply it and goes on past it (projections retry applies it again)',
+          );
+        }
+        // Found and set aside, caught up, or a whole batch went through: whatever failed has passed.
+        if (!moved || moved.setAside || used === batchSize) {
+          failures = 0;
+          limit = batchSize;
+        } else limit = Math.min(batchSize, limit * 2);
         if (moved) {
           local.set(consumer.name, moved.checkpoint);
           progress.emit('progress', consumer);
           quickChecks = 5;
-          if (moved.full) continue; // a backlog: drain it at once
+          if (moved.full || failures > 0) continue; // a backlog (or the rest of a failing batch): go on at once
         }
         // Right after activity, an append we were told about may still sit behind an older open transaction
         // (the watermark): look again soon a few times before settling into the slow poll.
@@ -173,24 +276,32 @@ export function createProjectionRunner(deps: {
         if (coalesceMs > 0 && running && signal.seen() !== seen) await sleep(coalesceMs);
       } catch (err) {
         if (!running) return;
-        failures++;
         if (unavailable(err, `projector ${consumer.name}`)) {
-          // The database, not this projector, failed: no 'failing' status, and a short back-off, so that the
-          // loop is running again within a second of the database's return (the outage's end also wakes it).
-          await signal.wait(Math.min(UNAVAILABLE_BACKOFF_MAX_MS, 100 * 2 ** Math.min(failures, 8)));
+          // The database, not this projector, failed: no 'failing' status, no count towards setting an event
+          // aside, and a short back-off, so that the loop is running again within a second of the database's
+          // return (the outage's end also wakes it).
+          outages++;
+          await signal.wait(Math.min(UNAVAILABLE_BACKOFF_MAX_MS, 100 * 2 ** Math.min(outages, 8)));
           continue;
         }
-        const message = (err as Error).message;
-        log.error({ err, projector: consumer.name }, 'projector failed; retrying from its checkpoint');
+        const aloneFailed = failures >= POISON_TRIES && limit === 1;
+        failures++;
+        // Narrowing starts from the events the failing batch held (a command's few, often), not its limit.
+        if (failures >= POISON_TRIES)
+          limit = Math.max(1, Math.ceil(Math.min(limit, read.events > 0 ? read.events : limit) / 2));
+        if (failures === 1) log.error({ err, projector: consumer.name }, 'projector failed; trying again');
+        else log.debug({ err, projector: consumer.name, failures, limit }, 'projector failed again');
         await pool
           .query(`UPDATE projection_checkpoints SET status = 'failing', last_error = $2 WHERE name = $1`, [
             consumer.name,
-            message,
+            (err as Error).message,
           ])
           .catch(() => {});
-        // Never skip the event: back off and try the same batch again.
-        // (Waiting on the signal, not a timer: stop() pokes it, so a shutdown never sits out the back-off.)
-        await signal.wait(Math.min(30_000, 100 * 2 ** Math.min(failures, 8)));
+        // Back off before the batch's next tries, and when even a lone event fails outside its handler (which
+        // nothing sets aside); narrowing a batch down goes on at once. (Waiting on the signal, not a timer: stop()
+        // pokes it, so a shutdown never sits out the back-off.)
+        if (failures < POISON_TRIES || aloneFailed)
+          await signal.wait(Math.min(30_000, 50 * 2 ** Math.min(failures, 9)));
       }
     }
   }

@@ -12,7 +12,13 @@ import {
 } from '../event-store/index.ts';
 import { createLogger } from '../logger.ts';
 import { createTestDatabase } from '../testing/database.ts';
-import { createProjectionRunner, type Projector, projectionStatus } from './index.ts';
+import {
+  type Consumer,
+  createProjectionRunner,
+  type Projector,
+  projectionStatus,
+  type ReactorContext,
+} from './index.ts';
 
 // Shared by the projection *.db.test.ts files: a fresh database per file, a small note-counting projector with a
 // probe, and "app processes" (a pool, a LISTEN connection and a runner each) that are stopped after every test.
@@ -72,12 +78,19 @@ export function projectionHarness() {
    * Another app process: its own pool, LISTEN connection and runner. Stopped after each test. `poolUrl` (a
    * FaultyLink's, say) carries the pool only; the LISTEN connection and the projector locks go straight.
    */
-  async function startProcess(consumers: Projector[], batchSize = 20, poolUrl = db.url) {
+  async function startProcess(
+    consumers: Consumer[],
+    batchSize = 20,
+    poolUrl = db.url,
+    context?: (store: EventStore, pool: Pool) => ReactorContext,
+  ) {
     const pool = createPool(poolUrl, { max: 3 });
     const signal = await listenForAppends(db.url);
+    const store = createEventStore(pool, catalog);
     const runner = createProjectionRunner({
-      ...{ pool, url: db.url, store: createEventStore(pool, catalog), signal, consumers, log },
+      ...{ pool, url: db.url, store, signal, consumers, log },
       ...{ pollMs: 100, takeoverMs: 200, batchSize },
+      ...(context ? { context: context(store, pool) } : {}),
     });
     await runner.start();
     let stopping: Promise<void> | null = null;
@@ -119,7 +132,7 @@ export function projectionHarness() {
       )
     ).rows.map((r) => r.p);
 
-  const statusOf = async (p: Projector) => (await projectionStatus(db.pool, [p]))[0]!;
+  const statusOf = async (p: Consumer) => (await projectionStatus(db.pool, [p]))[0]!;
 
   async function until(condition: () => Promise<boolean> | boolean, timeoutMs = 5000) {
     const deadline = Date.now() + timeoutMs;

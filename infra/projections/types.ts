@@ -52,4 +52,8 @@ export type ProjectionStatus = {
   status: 'running' | 'rebuilding' | 'stopped' | 'failing';
   rebuildPosition: number | null;
   lastError: string | null;
+  /** Events it could not apply and went on past (set-aside.ts). */
+  setAside: number;
+  /** Why its last rebuild failed; null once one succeeds. */
+  rebuildError: string | null;
 };

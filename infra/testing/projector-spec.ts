@@ -1,7 +1,7 @@
 import { afterAll } from 'vitest';
 import { createPool, migrate, withTransaction } from '../db/index.ts';
 import type { StoredEvent } from '../event-store/index.ts';
-import type { Projector } from '../projections/index.ts';
+import type { ProjectorOf } from '../projections/index.ts';
 import { createTestDatabase } from './database.ts';
 
 type Given<E extends { type: string; data: unknown }> = E & { streamId?: string; recordedAt?: Date | string };
@@ -15,7 +15,7 @@ type Given<E extends { type: string; data: unknown }> = E & { streamId?: string;
  *   await spec.given([{ type: 'SessionScheduled', data: {...} }]);
  *   expect(await spec.rows('SELECT title FROM session_listings')).toEqual([{ title: 'Sourdough' }]);
  */
-export async function projectorSpec<E extends { type: string; data: unknown }>(projector: Projector) {
+export async function projectorSpec<E extends { type: string; data: unknown }>(projector: ProjectorOf<E>) {
   const pool = createPool(await createTestDatabase(), { max: 2 });
   afterAll(() => pool.end());
   await migrate(pool);

@@ -3,6 +3,7 @@ import type { CommandContext } from '../../infra/deps.ts';
 import { type EventMetadata, loadState, runCommand } from '../../infra/event-store/index.ts';
 import { loadSession } from '../sessions/index.ts';
 import { decide, type FeedbackCommand, type ReviewedSession } from './decide.ts';
+import { reviewStream } from './events.ts';
 import { evolve, initialReview } from './review.ts';
 
 const decider = { initialState: initialReview, evolve, decide };
@@ -12,7 +13,6 @@ export function reviewIdFor(sessionId: string, authorId: string): string {
   const h = createHash('sha256').update(`${sessionId}:${authorId}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
-export const reviewStream = (reviewId: string) => `review-${reviewId}`;
 
 async function reviewedSession(
   ctx: Pick<CommandContext, 'store'>,

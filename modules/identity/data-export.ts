@@ -1,10 +1,14 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { ModuleContext } from '../../infra/deps.ts';
+import { errors, requireUser } from '../../infra/http/index.ts';
 import { getAccount, getProfile } from '../../read-models/member-profiles/queries.ts';
 import { memberReports } from '../../read-models/moderation-queue/queries.ts';
 import { listNotifications } from '../../read-models/notifications/queries.ts';
 import { memberReviews } from '../../read-models/reviews/queries.ts';
 import { mySessions } from '../../read-models/session-listings/queries.ts';
-import { memberStream } from './handlers.ts';
+import { memberStream } from './events.ts';
 
 /** Version of the export's layout, for whoever reads old files. */
 export const EXPORT_FORMAT = 1;
@@ -53,4 +57,37 @@ export async function memberDataExport(ctx: ModuleContext, memberId: string) {
     reports,
     notifications,
   };
+}
+
+/** GET /api/me/export: "Download my data". */
+export function dataExportRoutes(app: FastifyInstance, deps: ModuleContext) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/api/me/export',
+    {
+      schema: {
+        tags: ['identity'],
+        summary: 'Download my data: everything I wrote or that is about me, as one JSON file',
+        description:
+          'The account and profile, the account history from the event log (no password hashes), sessions hosted ' +
+          'and attended, reviews written and received (hidden ones too), reports filed by me or about what I ' +
+          'wrote (without who filed them), and notifications. Sent as an attachment.',
+        response: {
+          200: z.looseObject({ format: z.number(), exportedAt: z.string() }),
+          ...errors(401),
+        },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      const data = await memberDataExport(deps, user.id);
+      return reply
+        .header(
+          'content-disposition',
+          `attachment; filename="skillswap-data-${data.exportedAt.slice(0, 10)}.json"`,
+        )
+        .header('cache-control', 'no-store')
+        .send(data);
+    },
+  );
 }

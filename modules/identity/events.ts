@@ -5,6 +5,9 @@ import { defineEvent, type EventDataOf, type EventsOf } from '../../infra/event-
 // (modules/identity/email.ts), whose first event makes the address unique even when sign-ups race, and whose
 // EmailReleased frees it again when the account is deleted.
 
+/** A member's own stream: their account and profile, from sign-up on. */
+export const memberStream = (memberId: string) => `member-${memberId}`;
+
 export const ROLES = ['member', 'moderator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 export const GRANTABLE_ROLES = ['moderator', 'admin'] as const;

@@ -7,19 +7,19 @@ import {
   type EventMetadata,
   type EventStore,
   loadState,
+  readStreamOf,
   runCommand,
   shredPersonalData,
 } from '../../infra/event-store/index.ts';
 import { decide, type IdentityCommand } from './decide.ts';
 import { claimStreamOf, emailHashIn, normalizeEmail } from './email.ts';
-import type { GRANTABLE_ROLES } from './events.ts';
+import { type GRANTABLE_ROLES, type IdentityEvent, memberStream } from './events.ts';
 import { evolve, initialMember, type Member, type MemberEvent, type Profile } from './member.ts';
 import { passwordWeakness, personalWords } from './password-strength.ts';
 import { dummyPasswordHash, hashPassword, passwordMatches } from './passwords.ts';
 import { normalizeSkills } from './skills.ts';
 
 export { normalizeEmail };
-export const memberStream = (memberId: string) => `member-${memberId}`;
 /** The claim on an address is keyed by a keyed hash: the address itself is personal data and stays out of stream ids. */
 export const emailStream = async (store: Pick<EventStore, 'keyedHash'>, email: string, client?: PoolClient) =>
   claimStreamOf(await emailHashIn(store, email, client));
@@ -43,9 +43,8 @@ export async function memberIdForEmail(
   ctx: Pick<CommandContext, 'store'>,
   email: string,
 ): Promise<string | null> {
-  const events = await ctx.store.readStream(await emailStream(ctx.store, email));
-  const last = events[events.length - 1];
-  return last?.type === 'EmailClaimed' ? (last.data as { memberId: string }).memberId : null;
+  const last = (await readStreamOf<IdentityEvent>(ctx.store, await emailStream(ctx.store, email))).at(-1);
+  return last?.type === 'EmailClaimed' ? last.data.memberId : null;
 }
 
 /** 400 on `field` when the password is too easy to guess for this member (password-strength.ts has the rule). */

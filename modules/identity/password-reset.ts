@@ -3,7 +3,8 @@ import type { Queryable } from '../../infra/db/index.ts';
 import type { CommandContext } from '../../infra/deps.ts';
 import { CommandRejected, type EventMetadata, runCommand } from '../../infra/event-store/index.ts';
 import { decide } from './decide.ts';
-import { loadMember, memberStream, requireStrongPassword } from './handlers.ts';
+import { memberStream } from './events.ts';
+import { loadMember, requireStrongPassword } from './handlers.ts';
 import { evolve, initialMember } from './member.ts';
 import { hashPassword } from './passwords.ts';
 

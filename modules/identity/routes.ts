@@ -1,4 +1,3 @@
-import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -6,20 +5,14 @@ import type { ModuleContext } from '../../infra/deps.ts';
 import {
   errors,
   HttpError,
-  id,
-  idParam,
-  listOf,
   notFound,
   requestMetadata,
   requireUser,
-  singleLine,
   storedHeader,
   unauthenticated,
-  validationFailed,
 } from '../../infra/http/index.ts';
 import { clearHits, reserveAttempts } from '../../infra/throttle.ts';
-import { getAccount, getProfile, listMentors } from '../../read-models/member-profiles/queries.ts';
-import { searchSkills } from '../../read-models/skill-catalogue/queries.ts';
+import { getAccount } from '../../read-models/member-profiles/queries.ts';
 import {
   clearSessionCookie,
   openSession,
@@ -28,24 +21,10 @@ import {
   sessionToken,
   setSessionCookie,
 } from './auth-sessions.ts';
-import { AVATAR_MAX_BYTES, avatarStorage, processAvatar } from './avatars.ts';
-import { memberDataExport } from './data-export.ts';
-import { changePassword, checkCredentials, deleteAccount, signUp, updateProfile } from './handlers.ts';
-import { skillSpellings } from './http/facts.ts';
-import { memberSearchRoutes } from './member-search-routes.ts';
+import { changePassword, checkCredentials, deleteAccount, signUp } from './handlers.ts';
 import { currentPasswordMatches, signInRules, tooManyAttempts } from './password-attempts.ts';
 import { spendResetTokens } from './password-reset.ts';
-import { passwordResetRoutes } from './password-reset-routes.ts';
-import {
-  changePasswordBody,
-  deleteAccountBody,
-  loginBody,
-  mentorQuery,
-  profilePatch,
-  profileSchema,
-  signupBody,
-  userSchema,
-} from './schemas.ts';
+import { changePasswordBody, deleteAccountBody, loginBody, signupBody, userSchema } from './schemas.ts';
 import { isBlockedEmail } from './suspension.ts';
 
 const HOUR = 3600_000;
@@ -67,15 +46,12 @@ async function currentUser(deps: ModuleContext, id: string) {
   return { id: account.id, email: account.email, displayName: account.displayName, roles: account.roles };
 }
 
+/** Accounts: signing up, in and out, the signed-in member, changing the password, deleting the account. */
 export async function identityRoutes(app: FastifyInstance, deps: ModuleContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const avatars = avatarStorage(deps.config.dataDir);
   /** The current password, checked on the member's own budget of checks (429 once spent). */
   const isCurrentPassword = (member: { id: string; passwordHash: string }, password: string) =>
     currentPasswordMatches(deps, member, password);
-  await app.register(multipart, { limits: { fileSize: AVATAR_MAX_BYTES, files: 1, fields: 0 } });
-  passwordResetRoutes(app, deps);
-  memberSearchRoutes(app, deps);
 
   const signIn = async (
     request: FastifyRequest,
@@ -229,160 +205,5 @@ export async function identityRoutes(app: FastifyInstance, deps: ModuleContext) 
       clearSessionCookie(reply);
       return reply.code(204).send(null);
     },
-  );
-
-  r.get(
-    '/api/me/export',
-    {
-      schema: {
-        tags: ['identity'],
-        summary: 'Download my data: everything I wrote or that is about me, as one JSON file',
-        description:
-          'The account and profile, the account history from the event log (no password hashes), sessions hosted ' +
-          'and attended, reviews written and received (hidden ones too), reports filed by me or about what I ' +
-          'wrote (without who filed them), and notifications. Sent as an attachment.',
-        response: {
-          200: z.looseObject({ format: z.number(), exportedAt: z.string() }),
-          ...errors(401),
-        },
-      },
-    },
-    async (request, reply) => {
-      const user = requireUser(request);
-      const data = await memberDataExport(deps, user.id);
-      return reply
-        .header(
-          'content-disposition',
-          `attachment; filename="skillswap-data-${data.exportedAt.slice(0, 10)}.json"`,
-        )
-        .header('cache-control', 'no-store')
-        .send(data);
-    },
-  );
-
-  r.patch(
-    '/api/me/profile',
-    {
-      schema: {
-        tags: ['identity'],
-        summary: 'Edit your profile: any of the fields',
-        body: profilePatch,
-        response: { 200: z.object({ profile: profileSchema }), ...errors(400, 401, 403) },
-      },
-    },
-    async (request) => {
-      const user = requireUser(request);
-      await updateProfile(
-        deps.command,
-        user.id,
-        request.body,
-        await skillSpellings(deps.pool, request.body),
-        requestMetadata(request),
-      );
-      return { profile: (await getProfile(deps.pool, user.id))! };
-    },
-  );
-
-  r.post(
-    '/api/me/avatar',
-    {
-      schema: {
-        tags: ['identity'],
-        summary: 'Upload an avatar (multipart field `file`: PNG, JPEG or WebP, at most 2 MB)',
-        consumes: ['multipart/form-data'],
-        response: { 200: z.object({ profile: profileSchema }), ...errors(400, 401, 413) },
-      },
-    },
-    async (request) => {
-      const user = requireUser(request);
-      if (!request.isMultipart())
-        throw validationFailed([{ path: 'file', message: 'send the image as multipart/form-data' }]);
-      const file = await request.file();
-      if (!file) throw validationFailed([{ path: 'file', message: 'is required' }]);
-      const buffer = await file.toBuffer();
-      const { key, data } = await processAvatar(buffer, user.id);
-      await avatars.put(key, data);
-      await updateProfile(
-        deps.command,
-        user.id,
-        { avatarUrl: `/api/avatars/${key}` },
-        { spellings: new Map() },
-        requestMetadata(request),
-      );
-      return { profile: (await getProfile(deps.pool, user.id))! };
-    },
-  );
-
-  r.get(
-    '/api/avatars/:key',
-    {
-      schema: {
-        tags: ['identity'],
-        summary: 'An uploaded avatar',
-        params: z.object({ key: id(200) }),
-      },
-    },
-    async (request, reply) => {
-      const stream = await avatars.get(request.params.key);
-      if (!stream) throw notFound('That image');
-      // The key holds a hash of the content: a new avatar gets a new URL, so this one can be cached for good.
-      return reply
-        .header('content-type', 'image/webp')
-        .header('cache-control', 'public, max-age=31536000, immutable')
-        .send(stream);
-    },
-  );
-
-  r.get(
-    '/api/users/:id',
-    {
-      config: { publicCache: true },
-      schema: {
-        tags: ['identity'],
-        summary: "A member's public profile",
-        params: idParam,
-        response: { 200: z.object({ profile: profileSchema }), ...errors(404) },
-      },
-    },
-    async (request) => {
-      const profile = await getProfile(deps.pool, request.params.id);
-      if (!profile) throw notFound('That member');
-      return { profile };
-    },
-  );
-
-  r.get(
-    '/api/mentors',
-    {
-      config: { publicCache: true },
-      schema: {
-        tags: ['identity'],
-        summary: 'The mentor directory: members who teach at least one skill',
-        querystring: mentorQuery,
-        response: { 200: listOf(profileSchema), ...errors(400) },
-      },
-    },
-    async (request) => listMentors(deps.pool, request.query),
-  );
-
-  r.get(
-    '/api/skills',
-    {
-      config: { publicCache: true },
-      schema: {
-        tags: ['identity'],
-        summary: 'Skill autocomplete: known skills matching the text, most used first',
-        querystring: z.object({
-          q: singleLine({ max: 50, trim: false }).default(''),
-          limit: z.coerce.number().int().min(1).max(50).default(10),
-        }),
-        response: {
-          200: z.object({
-            items: z.array(z.object({ name: z.string(), teachers: z.number(), learners: z.number() })),
-          }),
-        },
-      },
-    },
-    async (request) => ({ items: await searchSkills(deps.pool, request.query.q, request.query.limit) }),
   );
 }

@@ -3,13 +3,13 @@ import { type EventStore, loadState } from '../../infra/event-store/index.ts';
 import { defineReactor, type ReactorContext, type RunOf } from '../../infra/projections/index.ts';
 import type { ModerationEvent } from '../moderation/events.ts';
 import { blockedSignupOf, emailHash } from './email.ts';
-import type { IdentityEvent } from './events.ts';
+import { type IdentityEvent, memberStream } from './events.ts';
 
 /** The address a member signed up with, from their own stream (erased with their key once deleted: ''). */
 async function signUpEmail(store: EventStore, client: PoolClient, memberId: string) {
   const { state } = await loadState<string | null, IdentityEvent>(
     store,
-    `member-${memberId}`,
+    memberStream(memberId),
     { initialState: null, evolve: (email, e) => (e.type === 'MemberSignedUp' ? e.data.email : email) },
     client,
   );

@@ -1,8 +1,8 @@
 import type { Rejection } from '../../infra/event-store/index.ts';
-import type { ModerationEventData, TargetType } from './events.ts';
+import type { ModerationEvent, ModerationEventData, TargetType } from './events.ts';
 import { reportWeight, type Standing, SYSTEM_FLAG_WEIGHT, totalWeight } from './standing.ts';
 
-type Ev<K extends keyof ModerationEventData> = { type: K; data: ModerationEventData[K] };
+type Ev<K extends ModerationEvent['type']> = Extract<ModerationEvent, { type: K }>;
 const reject = (reason: Rejection['reason'], message: string, details?: Rejection['details']): Rejection => ({
   reason,
   message,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ModuleContext } from '../../infra/deps.ts';
+import { readStreamOf } from '../../infra/event-store/index.ts';
 import {
   cursorParam,
   errors,
@@ -15,14 +16,16 @@ import {
   requireUser,
   singleLine,
 } from '../../infra/http/index.ts';
+import { isRebuilding } from '../../infra/projections/index.ts';
 import { REBUILD_QUEUE } from '../../infra/projections/routes.ts';
 import { spendDailyAllowance } from '../../infra/throttle.ts';
 import { auditLog } from '../../read-models/audit-log/queries.ts';
 import { getReport, reportQueue } from '../../read-models/moderation-queue/queries.ts';
-import { ACTIONS, REPORT_CATEGORIES, TARGET_TYPES } from './events.ts';
+import { ACTIONS, type ModerationEvent, REPORT_CATEGORIES, TARGET_TYPES } from './events.ts';
 import { changeVisibility, fileReport, resolveReport, resolveTarget } from './handlers.ts';
 import { standingOf } from './http/standing-facts.ts';
 import { historySchema, note, reportSchema, spamFlag, until } from './schemas.ts';
+import { reportStream } from './streams.ts';
 import { moderatorOf } from './suspension-routes.ts';
 
 export function moderationRoutes(app: FastifyInstance, deps: ModuleContext) {
@@ -107,14 +110,10 @@ export function moderationRoutes(app: FastifyInstance, deps: ModuleContext) {
     async (request) => {
       requireRole(request, 'moderator');
       const report = await show(request.params.id);
-      const events = await deps.command.store.readStream(`report-${report.id}`);
+      const events = await readStreamOf<ModerationEvent>(deps.command.store, reportStream(report.id));
       return {
         report,
-        history: events.map((e) => ({
-          type: e.type,
-          at: e.recordedAt.toISOString(),
-          data: e.data as Record<string, unknown>,
-        })),
+        history: events.map((e) => ({ type: e.type, at: e.recordedAt.toISOString(), data: e.data })),
       };
     },
   );
@@ -236,6 +235,9 @@ export function moderationRoutes(app: FastifyInstance, deps: ModuleContext) {
       schema: {
         tags: ['administration'],
         summary: 'Rebuild a projection from the event log, without downtime, as a background job',
+        description:
+          '409 `conflict` while a rebuild of that projection is queued or running (from here or the command ' +
+          "line). A job that fails records its error in the projection's `rebuildError` and in the log.",
         params: z.object({ name: singleLine({ min: 1, max: 100, trim: false }) }),
         response: { 202: z.object({ jobId: z.string() }), ...errors(401, 403, 404, 409) },
       },
@@ -244,6 +246,9 @@ export function moderationRoutes(app: FastifyInstance, deps: ModuleContext) {
       const admin = requireRole(request, 'admin');
       const { name } = request.params;
       if (!deps.readModels.includes(name)) throw notFound(`Projection ${name}`);
+      // A POST: the pool is the primary's, where the rebuild's lock is held.
+      if (await isRebuilding(deps.pool, name))
+        throw new HttpError('conflict', `A rebuild of ${name} is already running.`);
       const jobId = await deps.jobs.send(REBUILD_QUEUE, { name }, { singletonKey: name });
       if (!jobId) throw new HttpError('conflict', `A rebuild of ${name} is already queued.`);
       const written = await deps.command.store.append(

@@ -4,6 +4,7 @@ import {
   CommandRejected,
   type EventMetadata,
   loadState,
+  readStreamOf,
   runCommand,
   runCommandExclusive,
 } from '../../infra/event-store/index.ts';
@@ -125,9 +126,10 @@ export async function cancelSeries(
   reason: string,
   metadata: EventMetadata,
 ) {
-  const [scheduled] = await ctx.store.readStream(seriesStream(seriesId));
-  if (!scheduled) throw new CommandRejected({ reason: 'not_found', message: 'That series was not found.' });
-  const { sessionIds, hostId } = scheduled.data as { sessionIds: string[]; hostId: string };
+  const [scheduled] = await readStreamOf<SessionEvent>(ctx.store, seriesStream(seriesId));
+  if (scheduled?.type !== 'SeriesScheduled')
+    throw new CommandRejected({ reason: 'not_found', message: 'That series was not found.' });
+  const { sessionIds, hostId } = scheduled.data;
   if (hostId !== actor.memberId && !actor.isModerator) {
     throw new CommandRejected({
       reason: 'forbidden',

@@ -6,6 +6,7 @@ import { getAccounts } from '../../read-models/member-profiles/queries.ts';
 import { memberDepartures } from './departures.ts';
 import { sessionMailer } from './emails.ts';
 import { sessionEvents } from './events.ts';
+import { registrationRoutes } from './http/registrations.ts';
 import { inboxRoutes } from './inbox-routes.ts';
 import { hiddenSessions } from './moderated.ts';
 import { reminderScheduler, startReminderWorker } from './reminders.ts';
@@ -17,6 +18,7 @@ export const sessions: ModuleDefinition = {
   consumers: [reminderScheduler, sessionMailer(getAccounts), memberDepartures, hiddenSessions],
   routes: (app: FastifyInstance, context: ModuleContext) => {
     sessionRoutes(app, context);
+    registrationRoutes(app, context);
     inboxRoutes(app, context);
   },
   onStart: startReminderWorker,

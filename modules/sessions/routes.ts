@@ -5,48 +5,30 @@ import type { ModuleContext } from '../../infra/deps.ts';
 import {
   errors,
   HttpError,
-  hasRole,
   idParam as idParams,
   listOf,
   notFound,
   requestMetadata,
-  requireRole,
   requireUser,
 } from '../../infra/http/index.ts';
 import { spendDailyAllowance } from '../../infra/throttle.ts';
-import {
-  attendees,
-  getSession,
-  listSessions,
-  mySessions,
-  seriesSessions,
-  type Viewer,
-} from '../../read-models/session-listings/queries.ts';
+import { getSession, listSessions, seriesSessions } from '../../read-models/session-listings/queries.ts';
 import { cancelSeries, cloneSession, onSession, scheduleSession } from './handlers.ts';
 import { withHostingFacts } from './http/facts.ts';
+import { actorOf, viewerOf } from './http/viewer.ts';
 import {
-  attendeesSchema,
   cancelBody,
   cloneBody,
   completeBody,
   createSessionBody,
   editSessionBody,
-  mySessionsSchema,
   sessionQuery,
   sessionSchema,
 } from './schemas.ts';
 
 const one = z.object({ session: sessionSchema });
 
-function viewerOf(request: FastifyRequest): Viewer {
-  return request.user ? { id: request.user.id, isModerator: hasRole(request.user, 'moderator') } : null;
-}
-
-function actorOf(request: FastifyRequest) {
-  const user = requireUser(request);
-  return { memberId: user.id, isModerator: hasRole(user, 'moderator') };
-}
-
+/** Hosting sessions and series: scheduling, browsing, editing, cancelling, completing, copying. */
 export function sessionRoutes(app: FastifyInstance, deps: ModuleContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const show = async (request: FastifyRequest, id: string) => {
@@ -290,90 +272,5 @@ export function sessionRoutes(app: FastifyInstance, deps: ModuleContext) {
         requestMetadata(request),
       ),
     }),
-  );
-
-  r.post(
-    '/api/sessions/:id/registration',
-    {
-      schema: {
-        tags: ['sessions'],
-        summary: 'Register for a session; when it is full, join the waitlist',
-        params: idParams,
-        response: {
-          201: z.object({
-            status: z.enum(['registered', 'waitlisted']),
-            waitlistPosition: z.number().optional(),
-          }),
-          ...errors(401, 403, 404, 409),
-        },
-      },
-    },
-    async (request, reply) => {
-      const user = requireUser(request);
-      // A session hidden by moderation is refused by the session itself (its decider), as for an unknown one.
-      const { events } = await onSession(
-        deps.command,
-        request.params.id,
-        { type: 'Register', data: { memberId: user.id }, now: new Date() },
-        requestMetadata(request),
-      );
-      const event = events[0]!;
-      if (event.type === 'MemberWaitlisted') {
-        return reply.code(201).send({ status: 'waitlisted', waitlistPosition: event.data.position });
-      }
-      return reply.code(201).send({ status: 'registered' });
-    },
-  );
-
-  r.delete(
-    '/api/sessions/:id/registration',
-    {
-      schema: {
-        tags: ['sessions'],
-        summary: 'Leave a session or its waitlist; the first waitlisted member takes a freed seat',
-        params: idParams,
-        response: { 204: z.null(), ...errors(401, 404, 409) },
-      },
-    },
-    async (request, reply) => {
-      const user = requireUser(request);
-      await onSession(
-        deps.command,
-        request.params.id,
-        { type: 'Unregister', data: { memberId: user.id }, now: new Date() },
-        requestMetadata(request),
-      );
-      return reply.code(204).send(null);
-    },
-  );
-
-  r.get(
-    '/api/sessions/:id/attendees',
-    {
-      schema: {
-        tags: ['sessions'],
-        summary: 'Who is registered and who waits (host or moderator)',
-        params: idParams,
-        response: { 200: attendeesSchema, ...errors(401, 403, 404) },
-      },
-    },
-    async (request) => {
-      const user = requireUser(request);
-      const { session } = await show(request, request.params.id);
-      if (session.host.id !== user.id) requireRole(request, 'moderator');
-      return attendees(deps.pool, session.id);
-    },
-  );
-
-  r.get(
-    '/api/me/sessions',
-    {
-      schema: {
-        tags: ['sessions'],
-        summary: 'My learning: hosting, attending, waitlisted, history, and totals',
-        response: { 200: mySessionsSchema, ...errors(401) },
-      },
-    },
-    async (request) => mySessions(deps.pool, requireUser(request).id),
   );
 }

@@ -4,7 +4,7 @@ import type { IdentityEvent } from '../../modules/identity/events.ts';
 import type { ModerationEvent } from '../../modules/moderation/events.ts';
 import { auditLogProjector } from './projector.ts';
 
-const spec = await projectorSpec<IdentityEvent | ModerationEvent>(auditLogProjector);
+const spec = await projectorSpec(auditLogProjector);
 
 describe('the audit log', () => {
   it('records who did what to which target, and why', async () => {

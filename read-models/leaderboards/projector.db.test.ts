@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { projectorSpec } from '../../infra/testing/projector-spec.ts';
-import type { GamificationEvent } from '../../modules/gamification/events.ts';
-import type { IdentityEvent } from '../../modules/identity/events.ts';
 import { leaderboardsProjector } from './projector.ts';
 
-type Event = IdentityEvent | GamificationEvent;
-const spec = await projectorSpec<Event>(leaderboardsProjector);
+const spec = await projectorSpec(leaderboardsProjector);
 
 const awarded = (memberId: string, points: number, skill: string, recordedAt: string) => ({
   type: 'PointsAwarded' as const,

@@ -8,7 +8,7 @@ import type { SessionEvent } from '../../modules/sessions/events.ts';
 import { memberProfilesProjector } from './projector.ts';
 
 type Event = IdentityEvent | ModerationEvent | SessionEvent | FeedbackEvent | GamificationEvent;
-const spec = await projectorSpec<Event>(memberProfilesProjector);
+const spec = await projectorSpec(memberProfilesProjector);
 
 const signedUp = (memberId: string, displayName: string): Event => ({
   type: 'MemberSignedUp',

@@ -7,7 +7,7 @@ import type { SessionEvent } from '../../modules/sessions/events.ts';
 import { moderationQueueProjector } from './projector.ts';
 
 type Event = SessionEvent | FeedbackEvent | IdentityEvent | ModerationEvent;
-const spec = await projectorSpec<Event>(moderationQueueProjector);
+const spec = await projectorSpec(moderationQueueProjector);
 
 const filed = (reportId: string, reason: string, weight: number): Event => ({
   type: 'ReportFiled',

@@ -3,7 +3,7 @@ import { projectorSpec } from '../../infra/testing/projector-spec.ts';
 import type { SessionEvent } from '../../modules/sessions/events.ts';
 import { notificationsProjector } from './projector.ts';
 
-const spec = await projectorSpec<SessionEvent>(notificationsProjector);
+const spec = await projectorSpec(notificationsProjector);
 
 const scheduled = (sessionId: string): SessionEvent => ({
   type: 'SessionScheduled',

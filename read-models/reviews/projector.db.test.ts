@@ -7,7 +7,7 @@ import type { SessionEvent } from '../../modules/sessions/events.ts';
 import { reviewsProjector } from './projector.ts';
 
 type Event = IdentityEvent | SessionEvent | FeedbackEvent | ModerationEvent;
-const spec = await projectorSpec<Event>(reviewsProjector);
+const spec = await projectorSpec(reviewsProjector);
 
 const submitted = (reviewId: string, authorId: string, rating: number): Event => ({
   type: 'ReviewSubmitted',

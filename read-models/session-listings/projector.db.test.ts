@@ -6,7 +6,7 @@ import type { SessionEvent } from '../../modules/sessions/events.ts';
 import { sessionListingsProjector } from './projector.ts';
 
 type Event = IdentityEvent | SessionEvent | ModerationEvent;
-const spec = await projectorSpec<Event>(sessionListingsProjector);
+const spec = await projectorSpec(sessionListingsProjector);
 
 const signedUp = (memberId: string, displayName: string): Event => ({
   type: 'MemberSignedUp',

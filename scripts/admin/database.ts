@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import type { Config } from '../../infra/config.ts';
 import {
   attachOrStartEmbedded,
@@ -13,11 +14,14 @@ import {
   createEventStore,
   type EventStore,
 } from '../../infra/event-store/index.ts';
+import { startJobs } from '../../infra/jobs/index.ts';
+import { createMailer } from '../../infra/mail.ts';
 import type { AppDefinition } from '../../infra/platform.ts';
 import {
   type Consumer,
   ensureCheckpoints,
   type ProjectorsWait,
+  type ReactorContext,
   waitForProjectors,
 } from '../../infra/projections/index.ts';
 
@@ -33,6 +37,11 @@ export type AdminDatabase = {
   readYourWritesTimeoutMs: number;
   /** The modules' data upgrades: an import runs them again over the log it loads. */
   upgrades: DataUpgrade[];
+  /**
+   * What a reactor acts through, as the server gives it (jobs, mail), started on first use: `projections retry`
+   * of a reactor applies its set-aside events here.
+   */
+  reactorContext: () => Promise<ReactorContext>;
   close: () => Promise<void>;
 };
 
@@ -57,7 +66,9 @@ export async function connectAdmin(
   // Rebuilds and migrations hold session locks: the direct URL, never a transaction pooler.
   const url = config.databaseDirectUrl ?? config.databaseUrl ?? server!.url;
   const pool = createPool(url, { max: 4, applicationName: 'skillswap-admin' });
+  let reactors: Promise<{ context: ReactorContext; stop: () => Promise<void> }> | null = null;
   const close = async () => {
+    if (reactors) await (await reactors.catch(() => null))?.stop();
     await pool.end();
     await server?.stop();
   };
@@ -79,6 +90,16 @@ export async function connectAdmin(
       readModelsShow: (checkpoint) => waitForProjectors(pool, readModels, checkpoint, timeoutMs),
       readYourWritesTimeoutMs: timeoutMs,
       upgrades,
+      reactorContext: async () => {
+        reactors ??= (async () => {
+          // Warnings and worse only, on stderr: stdout carries the command's own report.
+          const log = pino({ level: 'warn' }, pino.destination(2));
+          const jobs = await startJobs(url, log);
+          const mailer = createMailer(config.smtpUrl, config.mailFrom, log);
+          return { context: { store, jobs, pool, log, mailer, config }, stop: jobs.stop };
+        })();
+        return (await reactors).context;
+      },
       close,
     };
   } catch (err) {

@@ -152,6 +152,8 @@ describe('projection status table', () => {
         lag: 5,
         rebuildPosition: null,
         lastError: 'column "x"\n does not exist',
+        setAside: 2,
+        rebuildError: null,
       },
       {
         name: 'points',
@@ -162,18 +164,33 @@ describe('projection status table', () => {
         lag: 0,
         rebuildPosition: 3,
         lastError: null,
+        setAside: 0,
+        rebuildError: null,
+      },
+      {
+        name: 'reviews',
+        kind: 'read-model',
+        status: 'running',
+        position: 12,
+        headPosition: 12,
+        lag: 0,
+        rebuildPosition: null,
+        lastError: null,
+        setAside: 0,
+        rebuildError: 'rebuild failed: relation "x" does not exist',
       },
     ]);
     expect(lines).toEqual([
-      'NAME             KIND        STATUS             POSITION  HEAD  LAG  LAST ERROR',
-      'member_profiles  read-model  failing            7         12    5    column "x" does not exist',
-      'points           reactor     rebuilding (at 3)  12        12    0    -',
+      'NAME             KIND        STATUS             POSITION  HEAD  LAG  SET ASIDE  LAST ERROR',
+      'member_profiles  read-model  failing            7         12    5    2          column "x" does not exist',
+      'points           reactor     rebuilding (at 3)  12        12    0    0          -',
+      'reviews          read-model  running            12        12    0    0          rebuild failed: relation "x" does not exist',
     ]);
   });
 
   it('prints the header even when no projector is registered', () => {
     expect(statusTable([])).toEqual([
-      'NAME  KIND  STATUS  POSITION  HEAD  LAG  LAST ERROR',
+      'NAME  KIND  STATUS  POSITION  HEAD  LAG  SET ASIDE  LAST ERROR',
       '(no projectors registered)',
     ]);
   });

@@ -89,7 +89,7 @@ describe('npm run admin -- projections', () => {
     const { position: head } = await store.head();
     const r = await admin('projections', 'status');
     expect(r.code).toBe(0);
-    expect(r.out[0]).toMatch(/^NAME\s+KIND\s+STATUS\s+POSITION\s+HEAD\s+LAG\s+LAST ERROR$/);
+    expect(r.out[0]).toMatch(/^NAME\s+KIND\s+STATUS\s+POSITION\s+HEAD\s+LAG\s+SET ASIDE\s+LAST ERROR$/);
     expect(r.out[1]?.split(/\s{2,}/)).toEqual([
       'admin_test_note_counts',
       'read-model',
@@ -97,6 +97,7 @@ describe('npm run admin -- projections', () => {
       '0',
       `${head}`,
       '5',
+      '0',
       '-',
     ]);
     expect(r.out[2]?.split(/\s{2,}/)).toEqual([
@@ -106,6 +107,7 @@ describe('npm run admin -- projections', () => {
       '0',
       `${head}`,
       '5',
+      '0',
       '-',
     ]);
   });
@@ -135,6 +137,7 @@ describe('npm run admin -- projections', () => {
       'running',
       `${head}`,
       `${head}`,
+      '0',
       '0',
       '-',
     ]);

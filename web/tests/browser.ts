@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 import { afterAll } from 'vitest';
 import type { Config } from '../../infra/config.ts';
-import type { Platform } from '../../infra/platform.ts';
+import type { AppDefinition, Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
 import { skillswap } from '../../modules/index.ts';
 
@@ -24,11 +24,14 @@ export type Site = {
 };
 
 /** Starts the app with the site and Chromium; both stop when the test file ends. */
-export async function startSite(options: { config?: Partial<Config> } = {}): Promise<Site> {
+export async function startSite(
+  options: { config?: Partial<Config>; app?: AppDefinition } = {},
+): Promise<Site> {
   if (!existsSync(path.join(DIST, 'server', 'entry.mjs'))) {
     throw new Error(`the website is not built (${DIST}/server/entry.mjs is missing): run \`npm run build\``);
   }
-  const platform = await startTestPlatform(skillswap, { webDistDir: DIST, ...options });
+  const { app = skillswap, ...rest } = options;
+  const platform = await startTestPlatform(app, { webDistDir: DIST, ...rest });
   await platform.http.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(platform.http.server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({

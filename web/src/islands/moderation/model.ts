@@ -73,6 +73,26 @@ export type Projection = {
   status: 'running' | 'rebuilding' | 'stopped' | 'failing';
   rebuildPosition: number | null;
   lastError: string | null;
+  /** Events it could not apply and went on past. */
+  setAside: number;
+  /** Why its last rebuild failed; null once one succeeds. */
+  rebuildError: string | null;
+};
+
+/** Sent on window when a retry changed the set-aside events, for the projections table to refresh. */
+export const SET_ASIDE_CHANGED = 'skillswap:set-aside-changed';
+
+/** An event a projector or reactor set aside (GET /api/admin/projections/set-aside). */
+export type SetAsideEvent = {
+  projector: string;
+  position: number;
+  streamId: string;
+  streamVersion: number;
+  type: string;
+  error: string;
+  tries: number;
+  firstSeenAt: string;
+  lastSeenAt: string;
 };
 
 export const TARGET_LABEL: Record<string, string> = { session: 'Session', review: 'Review', user: 'Member' };
