@@ -1,5 +1,26 @@
-// The architecture rules of SkillSwap (docs: /work/shared/STYLE.md), checked by `npm run depcheck` in CI.
-// Paths are relative to the repository root, as depcruise is run from there.
+// The architecture rules of SkillSwap (docs: /work/shared/STYLE.md), checked by `npm run depcheck` in CI: every
+// rule is an error. Paths are relative to the repository root, as depcruise is run from there.
+
+// A module's edge: where HTTP meets it (its http/ folder, and its route files until they move there) and its
+// index.ts, which wires it into the app. Only the edge may know fastify and the read models.
+const EDGE = [
+  '/http/',
+  '^modules/[^/]+/index\\.ts$',
+  '^modules/index\\.ts$',
+  '/routes\\.ts$',
+  '-routes\\.ts$',
+];
+const TESTS = ['\\.test\\.ts$', '(^|/)testing\\.ts$', '\\.testing\\.ts$'];
+
+// What web/src may take from the server: types of the views the API answers with, of its request schemas and of
+// the signed-in user pages get (`import type`, erased from the bundle), and the limits the request schemas
+// enforce, constants in leaf files (modules/<name>/limits.ts).
+const VIEWS_AND_SCHEMAS = [
+  '/views\\.ts$',
+  '^modules/[^/]+/(schemas\\.ts$|http/)',
+  '^infra/http/(schemas|user)\\.ts$',
+];
+const LIMITS = '^modules/[^/]+/limits\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -13,52 +34,91 @@ module.exports = {
       to: { path: '^(modules|read-models)/' },
     },
     {
-      name: 'module-through-its-index',
+      name: 'module-through-its-doors',
       comment:
-        'A module reaches another module only through modules/<name>/index.ts, its public face, or its published ' +
-        'events (modules/<name>/events.ts); anything else is that module’s internals.',
+        'A module reaches another module only through modules/<name>/index.ts, its public face, or events.ts, the ' +
+        'events it publishes; anything else is that module’s internals.',
       severity: 'error',
       from: { path: '^modules/([^/]+)/' },
-      to: {
-        path: '^modules/[^/]+/',
-        pathNot: ['^modules/$1/', '^modules/[^/]+/index\\.ts$', '^modules/[^/]+/events\\.ts$'],
-      },
+      to: { path: '^modules/[^/]+/', pathNot: ['^modules/$1/', '^modules/[^/]+/(index|events)\\.ts$'] },
     },
     {
-      name: 'read-model-through-module-index',
+      name: 'read-model-knows-events-only',
       comment:
-        'A read model knows a module’s events through modules/<name>/events.ts (or its index.ts). (Its tests may ' +
-        'start the whole app, modules/index.ts, and use the shared test helpers, modules/testing.ts.)',
+        'A read model knows a module only by the events it publishes, modules/<name>/events.ts: never its index.ts ' +
+        '(which pulls in its routes, which query read models: a cycle) nor its internals.',
       severity: 'error',
-      from: { path: '^read-models/' },
+      from: { path: '^read-models/', pathNot: [...TESTS] },
+      to: { path: '^modules/', pathNot: '^modules/[^/]+/events\\.ts$' },
+    },
+    {
+      name: 'read-model-tests-through-doors',
+      comment:
+        'A read model’s test may start the whole app (modules/index.ts), use the shared test helpers ' +
+        '(modules/testing.ts) and a module’s public face; not its internals.',
+      severity: 'error',
+      from: { path: '^read-models/.*\\.test\\.ts$' },
       to: {
         path: '^modules/',
         pathNot: ['^modules/[^/]+/(index|events)\\.ts$', '^modules/(index|testing)\\.ts$'],
       },
     },
     {
-      name: 'web-through-the-api',
-      comment: 'Pages load their data through the HTTP API (Astro.locals.api), never from the server’s code.',
+      name: 'module-reads-no-read-model',
+      comment:
+        'Deciders and handlers get every fact in the command; only the edge (http/, route files, index.ts) ' +
+        'queries read models to gather them.',
+      severity: 'error',
+      from: { path: '^modules/', pathNot: [...EDGE, ...TESTS] },
+      to: { path: '^read-models/' },
+    },
+    {
+      name: 'module-knows-no-fastify',
+      comment:
+        'HTTP lives at the edge (http/, route files, index.ts); the rest of a module is plain functions.',
+      severity: 'error',
+      from: { path: '^modules/', pathNot: [...EDGE, ...TESTS] },
+      to: { path: '^node_modules/(fastify|@fastify/|fastify-)' },
+    },
+    {
+      name: 'web-takes-views-and-schemas-only',
+      comment:
+        'Pages load their data through the HTTP API (Astro.locals.api). Of the server’s code, web/src may name the ' +
+        'types of views and http schemas, and import the request limits, never anything else.',
       severity: 'error',
       from: { path: '^web/src/' },
-      to: { path: '^(modules|read-models|infra)/' },
+      to: { path: '^(modules|read-models|infra|scripts)/', pathNot: [...VIEWS_AND_SCHEMAS, LIMITS] },
+    },
+    {
+      name: 'web-takes-server-types-only',
+      comment:
+        'A value import would put server code (zod, its helpers) into the browser bundle: `import type` only. The ' +
+        'limits are the one exception, constants in leaf files.',
+      severity: 'error',
+      from: { path: '^web/src/' },
+      to: {
+        path: '^(modules|read-models|infra|scripts)/',
+        pathNot: LIMITS,
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
+      name: 'limits-are-leaves',
+      comment:
+        'Request limits are imported by the browser bundle: a limits file imports nothing, so nothing else ' +
+        'comes along.',
+      severity: 'error',
+      from: { path: LIMITS },
+      to: {},
     },
     {
       name: 'no-circular',
-      comment: 'A cycle means two files are one thing, or one of them is in the wrong place.',
+      comment:
+        'A cycle means two files are one thing, or one of them is in the wrong place. Type-only imports count: ' +
+        'erased at run time, they still tie the files together for every reader and every change.',
       severity: 'error',
       from: {},
-      // A cycle with an `import type` in it does not exist at run time (the import is erased): that one is the
-      // warning below, so that the check can pass while infra/platform.ts <-> projections/routes.ts is untangled.
-      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
-    },
-    {
-      name: 'no-circular-types',
-      comment:
-        'A cycle closed by a type-only import: harmless at run time, but still two files tangled together.',
-      severity: 'warn',
-      from: {},
-      to: { circular: true, via: { dependencyTypes: ['type-only'] } },
+      to: { circular: true },
     },
   ],
   options: {

@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../infra/platform.ts';
 import { startTestPlatform } from '../infra/testing/database.ts';
+import type { NotificationView } from '../read-models/notifications/views.ts';
 import { skillswap } from './index.ts';
 import {
   call,
@@ -57,12 +58,7 @@ const attendees = async (host: Member, sessionId: string) => {
 const sessionOf = async (sessionId: string) =>
   (await call(app, null, 'GET', `/api/sessions/${sessionId}`)).json().session;
 const kindsFor = async (who: Member, sessionId: string) =>
-  (
-    (await call(app, who, 'GET', '/api/me/notifications?limit=100')).json().items as {
-      kind: string;
-      sessionId: string;
-    }[]
-  )
+  ((await call(app, who, 'GET', '/api/me/notifications?limit=100')).json().items as NotificationView[])
     .filter((n) => n.sessionId === sessionId)
     .map((n) => n.kind);
 /** The path part of the member's calendar feed URL. */

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../infra/platform.ts';
+import type { ProjectionStatus } from '../infra/projections/views.ts';
 import { startTestPlatform } from '../infra/testing/database.ts';
 import { changeRole } from './identity/index.ts';
 import { skillswap } from './index.ts';
@@ -415,9 +416,7 @@ describe('fuzzing every route', () => {
             body: null,
           });
           if (res.statusCode !== 200) return res.body;
-          return (res.json().items as { name: string; lag: number; lastError: string | null }[]).filter(
-            (p) => p.lag !== 0 || p.lastError !== null,
-          );
+          return (res.json().items as ProjectionStatus[]).filter((p) => p.lag !== 0 || p.lastError !== null);
         },
         { timeout: 10_000, interval: 200 },
       )

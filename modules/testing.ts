@@ -1,6 +1,7 @@
 // Helpers for tests that need signed-in members, shared by every module's tests (test files only).
 import type { LightMyRequestResponse } from 'fastify';
 import type { Platform } from '../infra/platform.ts';
+import type { UserView } from '../read-models/member-profiles/views.ts';
 
 let counter = 0;
 
@@ -24,7 +25,7 @@ export async function signUpAs(
   };
   const res = await app.http.inject({ method: 'POST', url: '/api/auth/signup', payload });
   if (res.statusCode !== 201) throw new Error(`sign-up failed: ${res.statusCode} ${res.body}`);
-  const user = res.json().user as { id: string; email: string; displayName: string; roles: string[] };
+  const user = res.json().user as UserView;
   return { user, cookie: cookieOf(res), password: payload.password };
 }
 

@@ -5,7 +5,7 @@ import { singleLine, timestampProblem } from './fields.ts';
 // comes back from them, so it is checked against the shape of its sort key before any of it reaches SQL: the
 // error handler answers a BadCursorError with 400 at `querystring.cursor`.
 
-export type Page<T> = { items: T[]; nextCursor: string | null };
+export type { Page } from './schemas.ts';
 
 export class BadCursorError extends Error {
   constructor() {

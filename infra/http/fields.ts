@@ -79,8 +79,8 @@ export const id = (max = 100) => singleLine({ min: 1, max, trim: false });
 export const idParam = z.object({ id: id() });
 
 /** An https URL of one line. */
-export const httpsUrl = (error = 'must be an https URL') =>
-  singleLine({ max: 2000, trim: false })
+export const httpsUrl = (error = 'must be an https URL', max = 2000) =>
+  singleLine({ max, trim: false })
     .pipe(z.url({ protocol: /^https$/, error }))
     .meta({ format: 'uri' });
 

@@ -5,6 +5,8 @@ export const errorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 });
 
+/** A page of a keyset-paginated list (API.md's Pagination): listOf's answer, by type. */
+export type Page<T> = { items: T[]; nextCursor: string | null };
 export const listOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 

@@ -6,33 +6,9 @@ import { errors, notFound, requireRole, singleLine } from '../http/index.ts';
 import { listSetAside, type RetryOutcome, type SetAsideEntry } from './set-aside.ts';
 import { projectionStatus } from './status.ts';
 import type { Consumer } from './types.ts';
+import { projectionStatusView, type SetAsideView, setAsideView } from './views.ts';
 
-const statusSchema = z.object({
-  name: z.string(),
-  kind: z.enum(['read-model', 'reactor']),
-  position: z.number(),
-  headPosition: z.number(),
-  lag: z.number(),
-  status: z.enum(['running', 'rebuilding', 'stopped', 'failing']),
-  rebuildPosition: z.number().nullable(),
-  lastError: z.string().nullable(),
-  setAside: z.number().describe('Events it could not apply and went on past (see the set-aside route)'),
-  rebuildError: z.string().nullable().describe('Why its last rebuild failed; null once one succeeds'),
-});
-
-const setAsideSchema = z.object({
-  projector: z.string(),
-  position: z.number().describe("The event's global position in the log"),
-  streamId: z.string(),
-  streamVersion: z.number(),
-  type: z.string(),
-  error: z.string(),
-  tries: z.number().describe('Attempts that failed on it, the last with the event alone'),
-  firstSeenAt: z.string(),
-  lastSeenAt: z.string(),
-});
-
-const view = (e: SetAsideEntry): z.infer<typeof setAsideSchema> => ({
+const view = (e: SetAsideEntry): SetAsideView => ({
   projector: e.projector,
   position: e.globalPosition,
   streamId: e.streamId,
@@ -66,7 +42,7 @@ export function projectionRoutes(
         description:
           'Also how many events each has set aside (events it could not apply after a few tries, and went on ' +
           'past), and the error of its last failed rebuild.',
-        response: { 200: z.object({ items: z.array(statusSchema) }), ...errors(401, 403) },
+        response: { 200: z.object({ items: z.array(projectionStatusView) }), ...errors(401, 403) },
       },
     },
     async (request) => {
@@ -85,7 +61,7 @@ export function projectionRoutes(
           'An event a projector or reactor could not apply after a few tries (a bug, an event of an old shape) ' +
           'is set aside so that it goes on past it; the read model then lacks what that event says. Listed by ' +
           'projector and log position, until a retry applies it.',
-        response: { 200: z.object({ items: z.array(setAsideSchema) }), ...errors(401, 403) },
+        response: { 200: z.object({ items: z.array(setAsideView) }), ...errors(401, 403) },
       },
     },
     async (request) => {
@@ -107,7 +83,7 @@ export function projectionRoutes(
           'projector has applied the events after it already.',
         params: z.object({ name: singleLine({ min: 1, max: 100, trim: false }) }),
         response: {
-          200: z.object({ applied: z.array(setAsideSchema), failing: z.array(setAsideSchema) }),
+          200: z.object({ applied: z.array(setAsideView), failing: z.array(setAsideView) }),
           ...errors(401, 403, 404),
         },
       },

@@ -43,17 +43,4 @@ export type Reactor = {
 
 export type Consumer = Projector | Reactor;
 
-export type ProjectionStatus = {
-  name: string;
-  kind: Consumer['kind'];
-  position: number;
-  headPosition: number;
-  lag: number;
-  status: 'running' | 'rebuilding' | 'stopped' | 'failing';
-  rebuildPosition: number | null;
-  lastError: string | null;
-  /** Events it could not apply and went on past (set-aside.ts). */
-  setAside: number;
-  /** Why its last rebuild failed; null once one succeeds. */
-  rebuildError: string | null;
-};
+export type { ProjectionStatus } from './views.ts';

@@ -1,8 +1,9 @@
 // A review's state, folded from its stream (its events: events.ts).
 import type { FeedbackEvent, FeedbackEventData } from './events.ts';
+import { REVIEW_LIMITS } from './limits.ts';
 
 /** How long after submitting a review its author may edit or delete it. */
-export const EDIT_WINDOW_DAYS = 14;
+export const EDIT_WINDOW_DAYS = REVIEW_LIMITS.editWindowDays;
 
 /** The events of a review's own stream: all of the module's. */
 export type ReviewEvent = FeedbackEvent;

@@ -2,9 +2,11 @@
 // (a review's submission time is the event's recorded time, which a test cannot set back).
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from '../../infra/http/cursor.ts';
 import { encodeCursor } from '../../infra/http/cursor.ts';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
+import type { ReviewView } from '../../read-models/reviews/views.ts';
 import { skillswap } from '../index.ts';
 import { call, DAY, type Member, member, pastSession, reputationOf } from './testing.ts';
 
@@ -20,10 +22,7 @@ const review = (who: Member | null, sessionId: string, body: unknown) =>
 const listOf = async (url: string) => {
   const res = await call(app, null, 'GET', url);
   expect(res.statusCode).toBe(200);
-  return res.json() as {
-    items: { id: string; rating: number; author: { id: string }; reply: unknown }[];
-    nextCursor: string | null;
-  };
+  return res.json() as Page<ReviewView>;
 };
 
 beforeAll(async () => {

@@ -15,28 +15,18 @@ import {
 } from '../../infra/http/index.ts';
 import { spendDailyAllowance } from '../../infra/throttle.ts';
 import { getReview, hostReviews, sessionReviews } from '../../read-models/reviews/queries.ts';
+import { reviewView } from '../../read-models/reviews/views.ts';
 import { deleteReview, editReview, replyToReview, submitReview } from './handlers.ts';
+import { REVIEW_LIMITS as L } from './limits.ts';
 
+const wholeStars = `must be a whole number from ${L.ratingMin} to ${L.ratingMax}`;
 const rating = z
-  .number({ error: 'must be a whole number from 1 to 5' })
-  .int({ error: 'must be a whole number from 1 to 5' })
-  .min(1, { error: 'must be at least 1' })
-  .max(5, { error: 'must be at most 5' });
-const comment = multiLine({ max: 2000 });
+  .number({ error: wholeStars })
+  .int({ error: wholeStars })
+  .min(L.ratingMin, { error: `must be at least ${L.ratingMin}` })
+  .max(L.ratingMax, { error: `must be at most ${L.ratingMax}` });
+const comment = multiLine({ max: L.commentMax });
 
-export const reviewSchema = z.object({
-  id: z.string(),
-  sessionId: z.string(),
-  sessionTitle: z.string(),
-  skill: z.string(),
-  hostId: z.string(),
-  author: z.object({ id: z.string(), displayName: z.string() }),
-  rating: z.number(),
-  comment: z.string(),
-  reply: z.object({ text: z.string(), at: z.string() }).nullable(),
-  createdAt: z.string(),
-  editedAt: z.string().nullable(),
-});
 const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: cursorParam.optional(),
@@ -58,7 +48,7 @@ export function feedbackRoutes(app: FastifyInstance, deps: ModuleContext) {
         summary: 'Review a completed session you attended (once)',
         params: idParams,
         body: z.object({ rating, comment: comment.default('') }),
-        response: { 201: z.object({ review: reviewSchema }), ...errors(400, 401, 403, 404, 409, 429) },
+        response: { 201: z.object({ review: reviewView }), ...errors(400, 401, 403, 404, 409, 429) },
       },
     },
     async (request, reply) => {
@@ -87,7 +77,7 @@ export function feedbackRoutes(app: FastifyInstance, deps: ModuleContext) {
         summary: "A session's reviews, newest first",
         params: idParams,
         querystring: pageQuery,
-        response: { 200: listOf(reviewSchema), ...errors(400) },
+        response: { 200: listOf(reviewView), ...errors(400) },
       },
     },
     async (request) =>
@@ -103,7 +93,7 @@ export function feedbackRoutes(app: FastifyInstance, deps: ModuleContext) {
         summary: 'Reviews a member received as host, newest first',
         params: idParams,
         querystring: pageQuery,
-        response: { 200: listOf(reviewSchema), ...errors(400) },
+        response: { 200: listOf(reviewView), ...errors(400) },
       },
     },
     async (request) => hostReviews(deps.pool, request.params.id, request.query.limit, request.query.cursor),
@@ -117,7 +107,7 @@ export function feedbackRoutes(app: FastifyInstance, deps: ModuleContext) {
         summary: 'Edit your review (within 14 days)',
         params: idParams,
         body: z.object({ rating, comment }).partial().strict(),
-        response: { 200: z.object({ review: reviewSchema }), ...errors(400, 401, 403, 404, 409) },
+        response: { 200: z.object({ review: reviewView }), ...errors(400, 401, 403, 404, 409) },
       },
     },
     async (request) => {
@@ -154,9 +144,9 @@ export function feedbackRoutes(app: FastifyInstance, deps: ModuleContext) {
         summary: 'Reply to a review of your session (once)',
         params: idParams,
         body: z.object({
-          reply: multiLine({ min: 1, max: 2000 }),
+          reply: multiLine({ min: 1, max: L.commentMax }),
         }),
-        response: { 200: z.object({ review: reviewSchema }), ...errors(400, 401, 403, 404, 409) },
+        response: { 200: z.object({ review: reviewView }), ...errors(400, 401, 403, 404, 409) },
       },
     },
     async (request) => {

@@ -2,6 +2,7 @@
 // A session in the past is made through the real commands with the clock they would have had: scheduled and
 // registered for a day before it starts, completed a minute after.
 import type { Platform } from '../../infra/platform.ts';
+import type { ProfileView } from '../../read-models/member-profiles/views.ts';
 import { onSession, scheduleSession, withHostingFacts } from '../sessions/index.ts';
 import { signUpAs } from '../testing.ts';
 
@@ -91,11 +92,5 @@ export function call(app: Platform, who: Member | null, method: Method, url: str
 export async function reputationOf(app: Platform, memberId: string) {
   const res = await app.http.inject({ method: 'GET', url: `/api/users/${memberId}` });
   if (res.statusCode !== 200) throw new Error(`GET profile failed: ${res.statusCode} ${res.body}`);
-  return res.json().profile.reputation as {
-    averageRating: number | null;
-    ratingCount: number;
-    sessionsHosted: number;
-    studentsTaught: number;
-    points: number;
-  };
+  return (res.json().profile as ProfileView).reputation;
 }

@@ -41,6 +41,25 @@ export const PointsWithdrawn = defineEvent(
   }),
 );
 
+/**
+ * The badges a BadgeAwarded may name, by key, with the name members see: part of what the event means, so that a
+ * read model can show a badge without asking the module for its rules.
+ */
+export const BADGE_NAMES = {
+  'first-session-hosted': 'First session hosted',
+  'sessions-10': '10 sessions hosted',
+  'sessions-50': '50 sessions hosted',
+  'students-100': '100 students taught',
+  'top-rated': 'Top-rated mentor',
+  'first-review': 'First review',
+  'learning-streak': 'Learning streak',
+  'five-skills': 'Five skills learned',
+} as const;
+export type BadgeKey = keyof typeof BADGE_NAMES;
+
+/** A badge's name; a key of a badge since retired reads as itself. */
+export const badgeName = (key: string): string => BADGE_NAMES[key as BadgeKey] ?? key;
+
 export const BadgeAwarded = defineEvent(
   'BadgeAwarded',
   1,

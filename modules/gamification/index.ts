@@ -13,4 +13,4 @@ export const gamification: ModuleDefinition = {
 };
 
 export type { GamificationEvent, GamificationEventData } from './events.ts';
-export { BADGES, badgeName, POINT_RULES, POINTS } from './rules.ts';
+export { BADGES, POINT_RULES, POINTS } from './rules.ts';

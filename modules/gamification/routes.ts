@@ -4,7 +4,9 @@ import { z } from 'zod';
 import type { ModuleContext } from '../../infra/deps.ts';
 import { errors, singleLine } from '../../infra/http/index.ts';
 import { leaderboard } from '../../read-models/leaderboards/queries.ts';
+import { leaderboardEntryView } from '../../read-models/leaderboards/views.ts';
 import { BADGES, POINT_RULES } from './rules.ts';
+import { badgeCatalogueSchema } from './schemas.ts';
 
 export function gamificationRoutes(app: FastifyInstance, deps: ModuleContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -23,15 +25,7 @@ export function gamificationRoutes(app: FastifyInstance, deps: ModuleContext) {
           limit: z.coerce.number().int().min(1).max(100).default(20),
         }),
         response: {
-          200: z.object({
-            items: z.array(
-              z.object({
-                rank: z.number(),
-                user: z.object({ id: z.string(), displayName: z.string() }),
-                points: z.number(),
-              }),
-            ),
-          }),
+          200: z.object({ items: z.array(leaderboardEntryView) }),
           ...errors(400),
         },
       },
@@ -47,10 +41,7 @@ export function gamificationRoutes(app: FastifyInstance, deps: ModuleContext) {
         tags: ['gamification'],
         summary: 'The badge catalogue with the rule of each, and how points are earned',
         response: {
-          200: z.object({
-            items: z.array(z.object({ key: z.string(), name: z.string(), rule: z.string() })),
-            points: z.array(z.object({ key: z.string(), rule: z.string() })),
-          }),
+          200: badgeCatalogueSchema,
         },
       },
     },

@@ -1,4 +1,5 @@
 // Every rule of points and badges, in one place. GET /api/badges and the /badges page publish these texts.
+import { BADGE_NAMES, type BadgeKey } from './events.ts';
 
 export const POINTS = {
   hostedBase: 10,
@@ -38,32 +39,24 @@ export const POINT_RULES = [
 export const TOP_RATED = { minAverage: 4.8, minRatings: 10 } as const;
 export const STREAK_WEEKS = 4;
 
-export const BADGES = [
-  { key: 'first-session-hosted', name: 'First session hosted', rule: 'Host your first completed session.' },
-  { key: 'sessions-10', name: '10 sessions hosted', rule: 'Host 10 completed sessions.' },
-  { key: 'sessions-50', name: '50 sessions hosted', rule: 'Host 50 completed sessions.' },
-  {
-    key: 'students-100',
-    name: '100 students taught',
-    rule: 'Teach 100 different members in completed sessions.',
-  },
-  {
-    key: 'top-rated',
-    name: 'Top-rated mentor',
-    rule: `An average rating of at least ${TOP_RATED.minAverage} over at least ${TOP_RATED.minRatings} visible reviews.`,
-  },
-  { key: 'first-review', name: 'First review', rule: 'Write your first review.' },
-  {
-    key: 'learning-streak',
-    name: 'Learning streak',
-    rule: `Attend sessions in ${STREAK_WEEKS} consecutive weeks (Monday to Sunday, UTC).`,
-  },
-  { key: 'five-skills', name: 'Five skills learned', rule: 'Attend sessions in five different skills.' },
-] as const;
+/** The rule that earns each badge (every badge of BADGE_NAMES has one: a missing rule does not compile). */
+const BADGE_RULES: Record<BadgeKey, string> = {
+  'first-session-hosted': 'Host your first completed session.',
+  'sessions-10': 'Host 10 completed sessions.',
+  'sessions-50': 'Host 50 completed sessions.',
+  'students-100': 'Teach 100 different members in completed sessions.',
+  'top-rated': `An average rating of at least ${TOP_RATED.minAverage} over at least ${TOP_RATED.minRatings} visible reviews.`,
+  'first-review': 'Write your first review.',
+  'learning-streak': `Attend sessions in ${STREAK_WEEKS} consecutive weeks (Monday to Sunday, UTC).`,
+  'five-skills': 'Attend sessions in five different skills.',
+};
 
-export type BadgeKey = (typeof BADGES)[number]['key'];
-
-export const badgeName = (key: string) => BADGES.find((b) => b.key === key)?.name ?? key;
+/** The badge catalogue as GET /api/badges publishes it: key, the name BadgeAwarded's key stands for, the rule. */
+export const BADGES = (Object.keys(BADGE_NAMES) as BadgeKey[]).map((key) => ({
+  key,
+  name: BADGE_NAMES[key],
+  rule: BADGE_RULES[key],
+}));
 
 /** Monday-based week number since 1970 (1 Jan 1970 was a Thursday), in UTC. */
 export function weekNumber(iso: string): number {

@@ -3,6 +3,8 @@
 // (modules/feedback/testing.ts has the like for feedback; a module may not import another's internals.)
 import { expect } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
+import type { LeaderboardEntryView } from '../../read-models/leaderboards/views.ts';
+import type { ProfileView } from '../../read-models/member-profiles/views.ts';
 import { onSession, scheduleSession, withHostingFacts } from '../sessions/index.ts';
 import { signUpAs } from '../testing.ts';
 
@@ -110,22 +112,13 @@ export async function eventually(assertion: () => Promise<void>, timeoutMs = 500
 export async function profileOf(app: Platform, memberId: string) {
   const res = await app.http.inject({ method: 'GET', url: `/api/users/${memberId}` });
   expect(res.statusCode).toBe(200);
-  return res.json().profile as {
-    reputation: {
-      averageRating: number | null;
-      ratingCount: number;
-      sessionsHosted: number;
-      studentsTaught: number;
-      points: number;
-    };
-    badges: { key: string; name: string; awardedAt: string }[];
-  };
+  return res.json().profile as ProfileView;
 }
 
 export async function board(app: Platform, query = '') {
   const res = await app.http.inject({ method: 'GET', url: `/api/leaderboards${query}` });
   expect(res.statusCode).toBe(200);
-  return (res.json().items as { rank: number; user: { displayName: string }; points: number }[]).map(
+  return (res.json().items as LeaderboardEntryView[]).map(
     (i) => [i.rank, i.user.displayName, i.points] as const,
   );
 }

@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Queryable } from '../../infra/db/index.ts';
 
 // Server-side sessions: the cookie holds a random token; the database holds only its hash, so a leaked
 // table does not sign anyone in. Revoking is deleting the row's validity (logout, password change, suspension).
 
 export const SESSION_COOKIE = 'skillswap_session';
-const SESSION_DAYS = 30;
+/** How long a sign-in lasts: the row's expiry, and the cookie's. */
+export const SESSION_DAYS = 30;
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -56,24 +56,4 @@ export async function revokeMemberSessions(db: Queryable, memberId: string): Pro
   await db.query('UPDATE auth_sessions SET revoked_at = now() WHERE member_id = $1 AND revoked_at IS NULL', [
     memberId,
   ]);
-}
-
-export function sessionToken(request: FastifyRequest): string | null {
-  const token = request.cookies[SESSION_COOKIE];
-  return token && /^[\w-]{20,100}$/.test(token) ? token : null;
-}
-
-export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string) {
-  reply.setCookie(SESSION_COOKIE, token, {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'lax',
-    // Behind https (directly, or a proxy we trust to say so) the cookie never travels in clear text.
-    secure: request.protocol === 'https',
-    maxAge: SESSION_DAYS * 24 * 3600,
-  });
-}
-
-export function clearSessionCookie(reply: FastifyReply) {
-  reply.clearCookie(SESSION_COOKIE, { path: '/' });
 }

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { validationFailed } from '../../infra/http/index.ts';
 import { diskStorage } from '../../infra/storage.ts';
+import { IDENTITY_LIMITS } from './limits.ts';
 
-export const AVATAR_MAX_BYTES = 2 * 1024 * 1024;
+export const AVATAR_MAX_BYTES = IDENTITY_LIMITS.avatarBytes;
 
 /** Uploaded avatars: files under DATA_DIR/avatars, each named after its member (avatarKeysOf). */
 export const avatarStorage = (dataDir: string) => diskStorage(`${dataDir}/avatars`);

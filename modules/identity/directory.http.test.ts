@@ -1,16 +1,11 @@
 // The mentor directory (GET /api/mentors) and skill autocomplete (GET /api/skills), through HTTP.
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from '../../infra/http/cursor.ts';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
+import type { ProfileView } from '../../read-models/member-profiles/views.ts';
 import { skillswap } from '../index.ts';
 import { signUpAs } from '../testing.ts';
-
-type Profile = {
-  id: string;
-  displayName: string;
-  reputation: { averageRating: number | null; sessionsHosted: number };
-};
-type Page = { items: Profile[]; nextCursor: string | null };
 
 let app: Platform;
 /** The community of this file, by first name. */
@@ -26,12 +21,12 @@ async function join(name: string, displayName: string, profile: Record<string, u
   if (res.statusCode !== 200) throw new Error(res.body);
 }
 
-async function mentors(query: string): Promise<Page> {
+async function mentors(query: string): Promise<Page<ProfileView>> {
   const res = await app.http.inject({ method: 'GET', url: `/api/mentors?${query}` });
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
 }
-const idsOf = (page: Page) => page.items.map((p) => p.id);
+const idsOf = (page: Page<ProfileView>) => page.items.map((p) => p.id);
 const names = (...keys: string[]) => keys.map((k) => m[k]!.id);
 
 /**

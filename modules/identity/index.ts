@@ -1,11 +1,11 @@
 // The identity module: accounts, sign-in, profiles, roles. Other code enters it only through this file.
 import type { ModuleDefinition } from '../../infra/deps.ts';
-import { dataExportRoutes } from './data-export.ts';
 import { deletedAvatars } from './deleted-avatars.ts';
 import { emailClaimsKeyed } from './email-claims-upgrade.ts';
 import { GRANTABLE_ROLES, identityEvents } from './events.ts';
 import { changeRole, loadMember, memberIdForEmail, signUp, updateProfile } from './handlers.ts';
 import { authenticate } from './http/authenticate.ts';
+import { dataExportRoutes } from './http/data-export.ts';
 import { skillSpellings } from './http/facts.ts';
 import { profileRoutes } from './http/profiles.ts';
 import { memberSearchRoutes } from './member-search-routes.ts';

@@ -5,12 +5,14 @@ import type { ModuleContext } from '../../infra/deps.ts';
 import { errors, forbidden, requestMetadata, storedHeader } from '../../infra/http/index.ts';
 import { reserveAttempts } from '../../infra/throttle.ts';
 import { getAccount } from '../../read-models/member-profiles/queries.ts';
-import { openSession, setSessionCookie } from './auth-sessions.ts';
+import { userView } from '../../read-models/member-profiles/views.ts';
+import { openSession } from './auth-sessions.ts';
 import { emailHash } from './email.ts';
 import { loadMember, memberIdForEmail } from './handlers.ts';
+import { setSessionCookie } from './http/session-cookie.ts';
 import { tooManyAttempts } from './password-attempts.ts';
 import { issueResetToken, RESET_LIMITS, resetPassword, resetTokenMember } from './password-reset.ts';
-import { passwordResetBody, passwordResetConfirmBody, userSchema } from './schemas.ts';
+import { passwordResetBody, passwordResetConfirmBody } from './schemas.ts';
 
 const ipOf = (request: FastifyRequest) => storedHeader(request.ip, 100) ?? '';
 
@@ -91,7 +93,7 @@ export function passwordResetRoutes(app: FastifyInstance, ctx: ModuleContext) {
           'A token that is unknown, was used, or is more than an hour old is 400 on `token`; a password too easy ' +
           'to guess is 400 on `newPassword` (the token stays good). A suspended account is 403.',
         body: passwordResetConfirmBody,
-        response: { 200: z.object({ user: userSchema }), ...errors(400, 403) },
+        response: { 200: z.object({ user: userView }), ...errors(400, 403) },
       },
     },
     async (request, reply) => {

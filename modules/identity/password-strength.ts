@@ -1,6 +1,7 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
 import * as en from '@zxcvbn-ts/language-en';
+import { IDENTITY_LIMITS } from './limits.ts';
 
 /**
  * The rule: a password must take at least 10^10 guesses by zxcvbn's estimate (its top score, 4; a random
@@ -12,7 +13,8 @@ export const MIN_GUESSES_LOG10 = 10;
 
 /** The rule as members and API clients read it (OpenAPI). */
 export const PASSWORD_RULE =
-  '10 to 200 characters, and hard to guess: at least 10^10 guesses by the zxcvbn estimate, which counts your ' +
+  `${IDENTITY_LIMITS.passwordMin} to ${IDENTITY_LIMITS.passwordMax} characters, and hard to guess:` +
+  ' at least 10^10 guesses by the zxcvbn estimate, which counts your ' +
   'name and email address as easy words (a phrase of three or four uncommon words does it). A weak one is 400 ' +
   '`validation_failed` with the reason on this field, such as "is too easy to guess. This is a commonly used ' +
   'password. Add more words that are less common."';

@@ -13,18 +13,13 @@ import {
 } from '../../infra/http/index.ts';
 import { clearHits, reserveAttempts } from '../../infra/throttle.ts';
 import { getAccount } from '../../read-models/member-profiles/queries.ts';
-import {
-  clearSessionCookie,
-  openSession,
-  revokeMemberSessions,
-  revokeSession,
-  sessionToken,
-  setSessionCookie,
-} from './auth-sessions.ts';
+import { userView } from '../../read-models/member-profiles/views.ts';
+import { openSession, revokeMemberSessions, revokeSession } from './auth-sessions.ts';
 import { changePassword, checkCredentials, deleteAccount, signUp } from './handlers.ts';
+import { clearSessionCookie, sessionToken, setSessionCookie } from './http/session-cookie.ts';
 import { currentPasswordMatches, signInRules, tooManyAttempts } from './password-attempts.ts';
 import { spendResetTokens } from './password-reset.ts';
-import { changePasswordBody, deleteAccountBody, loginBody, signupBody, userSchema } from './schemas.ts';
+import { changePasswordBody, deleteAccountBody, loginBody, signupBody } from './schemas.ts';
 import { isBlockedEmail } from './suspension.ts';
 
 const HOUR = 3600_000;
@@ -72,7 +67,7 @@ export async function identityRoutes(app: FastifyInstance, deps: ModuleContext) 
           'A password that is too easy to guess is 400 `validation_failed` with the reason on `password`; more ' +
           'than SIGNUP_LIMIT_PER_IP sign-ups from one address in an hour are 429.',
         body: signupBody,
-        response: { 201: z.object({ user: userSchema }), ...errors(400, 409, 429) },
+        response: { 201: z.object({ user: userView }), ...errors(400, 409, 429) },
       },
     },
     async (request, reply) => {
@@ -102,7 +97,7 @@ export async function identityRoutes(app: FastifyInstance, deps: ModuleContext) 
           'A wrong email or password is 401 with one message for both. A suspended account with the right ' +
           'password is 401 saying so, and until when (`details.suspendedUntil`, null for a suspension without end).',
         body: loginBody,
-        response: { 200: z.object({ user: userSchema }), ...errors(400, 401, 429) },
+        response: { 200: z.object({ user: userView }), ...errors(400, 401, 429) },
       },
     },
     async (request, reply) => {
@@ -147,7 +142,7 @@ export async function identityRoutes(app: FastifyInstance, deps: ModuleContext) 
       schema: {
         tags: ['identity'],
         summary: 'The signed-in member',
-        response: { 200: z.object({ user: userSchema }), ...errors(401) },
+        response: { 200: z.object({ user: userView }), ...errors(401) },
       },
     },
     async (request) => ({ user: await currentUser(deps, requireUser(request).id) }),

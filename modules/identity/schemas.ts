@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cursorParam, multiLine, singleLine } from '../../infra/http/index.ts';
+import { IDENTITY_LIMITS as L } from './limits.ts';
 import { PASSWORD_RULE } from './password-strength.ts';
 
 export const isTimeZone = (tz: string) => {
@@ -11,18 +12,25 @@ export const isTimeZone = (tz: string) => {
   }
 };
 
-const email = singleLine({ max: 254 }).pipe(z.email({ error: 'must be an email address' }));
+const email = singleLine({ max: L.emailMax }).pipe(z.email({ error: 'must be an email address' }));
 // Passwords keep their spaces; a password is one line like any other field (a tab or NUL is refused).
-const password = singleLine({ min: 10, max: 200, trim: false, description: PASSWORD_RULE });
-const givenPassword = singleLine({ max: 200, trim: false });
-const displayName = singleLine({ min: 1, max: 60 });
+const password = singleLine({
+  min: L.passwordMin,
+  max: L.passwordMax,
+  trim: false,
+  description: PASSWORD_RULE,
+});
+const givenPassword = singleLine({ max: L.passwordMax, trim: false });
+const displayName = singleLine({ min: 1, max: L.nameMax });
 const timezone = singleLine({ max: 100, trim: false }).refine(isTimeZone, {
   error: 'must be an IANA time zone such as Europe/Berlin',
 });
-const skillList = z.array(singleLine({ min: 1, max: 50 })).max(30, { error: 'must list at most 30 skills' });
+const skillList = z
+  .array(singleLine({ min: 1, max: L.skillMax }))
+  .max(L.skillsMax, { error: `must list at most ${L.skillsMax} skills` });
 
 export const signupBody = z.object({ email, password, displayName, timezone: timezone.optional() });
-export const loginBody = z.object({ email: singleLine({ max: 254 }), password: givenPassword });
+export const loginBody = z.object({ email: singleLine({ max: L.emailMax }), password: givenPassword });
 export const changePasswordBody = z.object({ currentPassword: givenPassword, newPassword: password });
 export const deleteAccountBody = z.object({ password: givenPassword });
 export const passwordResetBody = z.object({ email });
@@ -34,7 +42,7 @@ export const passwordResetConfirmBody = z.object({
 export const profilePatch = z
   .object({
     displayName,
-    bio: multiLine({ max: 2000, trim: false }),
+    bio: multiLine({ max: L.bioMax, trim: false }),
     // An https URL, or the path of an avatar uploaded here (what POST /api/me/avatar sets), or null.
     avatarUrl: singleLine({ max: 2000, trim: false })
       .pipe(
@@ -49,43 +57,6 @@ export const profilePatch = z
   })
   .partial()
   .strict();
-
-export const userSchema = z.object({
-  id: z.string(),
-  email: z.string(),
-  displayName: z.string(),
-  roles: z.array(z.string()),
-});
-
-export const profileSchema = z.object({
-  id: z.string(),
-  displayName: z.string(),
-  bio: z.string(),
-  avatarUrl: z.string().nullable(),
-  skillsToTeach: z.array(z.string()),
-  skillsToLearn: z.array(z.string()),
-  timezone: z.string(),
-  reputation: z.object({
-    averageRating: z.number().nullable(),
-    ratingCount: z.number(),
-    sessionsHosted: z.number(),
-    studentsTaught: z.number(),
-    points: z.number(),
-  }),
-  badges: z.array(z.object({ key: z.string(), name: z.string(), awardedAt: z.string() })),
-  joinedAt: z.string(),
-  /** Per skill the member has hosted or been rated in: sessions and rating (GET /api/users/:id only). */
-  skillStats: z
-    .array(
-      z.object({
-        skill: z.string(),
-        sessionsHosted: z.number(),
-        averageRating: z.number().nullable(),
-        ratingCount: z.number(),
-      }),
-    )
-    .optional(),
-});
 
 export const mentorQuery = z.object({
   skill: singleLine({ max: 50 }).optional(),

@@ -1,8 +1,11 @@
 // The audit log over HTTP (admin only): every moderation and admin action with who, what, when and why, newest
 // first, page by page; and the projection rebuild request that it records.
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from '../../infra/http/cursor.ts';
 import type { Platform } from '../../infra/platform.ts';
+import type { ProjectionStatus } from '../../infra/projections/views.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
+import type { AuditEntryView } from '../../read-models/audit-log/views.ts';
 import { skillswap } from '../index.ts';
 import { call, type Member, member, review, session, withRole } from './testing.ts';
 
@@ -10,18 +13,10 @@ let app: Platform;
 let mod: Member, admin: Member, host: Member, ann: Member, bob: Member;
 let done: string, annReview: string, jobId: string;
 
-type Entry = {
-  id: string;
-  at: string;
-  actor: { id: string; displayName: string } | null;
-  action: string;
-  target: { type: string; id: string } | null;
-  note: string;
-};
 const page = async (query = '') => {
   const res = await call(app, admin, 'GET', `/api/admin/audit-log${query}`);
   expect(res.statusCode).toBe(200);
-  return res.json() as { items: Entry[]; nextCursor: string | null };
+  return res.json() as Page<AuditEntryView>;
 };
 
 beforeAll(async () => {
@@ -106,7 +101,7 @@ describe('GET /api/admin/audit-log', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const p: { items: Entry[]; nextCursor: string | null } = await page(
+      const p: Page<AuditEntryView> = await page(
         `?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
       );
       expect(p.items.length).toBeLessThanOrEqual(2);
@@ -140,9 +135,7 @@ describe('POST /api/admin/projections/:name/rebuild', () => {
     const status = async () => {
       const res = await call(app, admin, 'GET', '/api/admin/projections');
       expect(res.statusCode).toBe(200);
-      return (res.json().items as { name: string; status: string; lag: number }[]).find(
-        (p) => p.name === 'member_profiles',
-      );
+      return (res.json().items as ProjectionStatus[]).find((p) => p.name === 'member_profiles');
     };
     const deadline = Date.now() + 10_000;
     while ((await status())?.status === 'rebuilding' && Date.now() < deadline)

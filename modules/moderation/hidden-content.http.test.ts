@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
+import type { MySessionsView, SessionView } from '../../read-models/session-listings/views.ts';
 import { skillswap } from '../index.ts';
 import { call, DAY, eventually, type Member, member, upcoming, withRole } from './testing.ts';
 
@@ -20,7 +21,7 @@ const copy = (who: Member, id: string, startsAt = inDays(10)) =>
   call(app, who, 'POST', `/api/sessions/${id}/clone`, { startsAt });
 const register = (who: Member, id: string) => call(app, who, 'POST', `/api/sessions/${id}/registration`);
 const sessionsOf = async (hostId: string) =>
-  ((await call(app, null, 'GET', `/api/sessions?hostId=${hostId}`)).json().items as { id: string }[]).map(
+  ((await call(app, null, 'GET', `/api/sessions?hostId=${hostId}`)).json().items as SessionView[]).map(
     (s) => s.id,
   );
 
@@ -59,7 +60,7 @@ describe('a session a moderator hid', () => {
     expect(res.json().error).toEqual({ code: 'conflict', message: HIDDEN });
     expect(await sessionsOf(host.id)).toEqual(listedBefore);
     const mine = await call(app, host, 'GET', '/api/me/sessions');
-    expect((mine.json().hosting as { id: string }[]).map((s) => s.id)).toEqual([id]);
+    expect((mine.json() as MySessionsView).hosting.map((s) => s.id)).toEqual([id]);
   });
 
   it('cannot be joined: 404 as for a session that does not exist, for members and moderators alike', async () => {

@@ -5,6 +5,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
+import type { ReviewView } from '../../read-models/reviews/views.ts';
+import type { SessionView } from '../../read-models/session-listings/views.ts';
 import { skillswap } from '../index.ts';
 import {
   call,
@@ -35,7 +37,7 @@ const content = (
 const reviewIds = async (sessionId: string) => {
   const res = await call(app, null, 'GET', `/api/sessions/${sessionId}/reviews`);
   expect(res.statusCode).toBe(200);
-  return (res.json().items as { id: string }[]).map((r) => r.id);
+  return (res.json().items as ReviewView[]).map((r) => r.id);
 };
 
 beforeAll(async () => {
@@ -66,7 +68,7 @@ describe('hiding by the weight of open reports', () => {
     expect(await reviewIds(done)).not.toContain(bobReview);
     expect(await reputationOf(app, host.id)).toMatchObject({ averageRating: 4.5, ratingCount: 2 });
     const byHost = await call(app, null, 'GET', `/api/users/${host.id}/reviews`);
-    expect((byHost.json().items as { id: string }[]).map((r) => r.id)).not.toContain(bobReview);
+    expect((byHost.json().items as ReviewView[]).map((r) => r.id)).not.toContain(bobReview);
   });
 
   it('given a moderator restores it, then it is back and counts again; restoring twice is 409', async () => {
@@ -129,7 +131,7 @@ describe('hiding by a moderator', () => {
     for (const who of [mod, admin, host])
       expect((await call(app, who, 'GET', `/api/sessions/${up}`)).statusCode).toBe(200);
     const listed = async (who: Member | null) =>
-      ((await call(app, who, 'GET', `/api/sessions?hostId=${host.id}`)).json().items as { id: string }[]).map(
+      ((await call(app, who, 'GET', `/api/sessions?hostId=${host.id}`)).json().items as SessionView[]).map(
         (s) => s.id,
       );
     expect(await listed(bob)).not.toContain(up);

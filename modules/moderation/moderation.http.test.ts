@@ -3,7 +3,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
+import type { ReportView } from '../../read-models/moderation-queue/views.ts';
 import { skillswap } from '../index.ts';
+import type { HistoryEntry } from './schemas.ts';
 import { call, type Member, member, review, session, withRole } from './testing.ts';
 
 let app: Platform;
@@ -18,10 +20,7 @@ const resolve = (who: Member, id: string, body: unknown) =>
 const queue = async (who: Member | null, status = 'open') => {
   const res = await call(app, who, 'GET', `/api/moderation/reports?status=${status}`);
   expect(res.statusCode).toBe(200);
-  return res.json().items as {
-    id: string;
-    target: { id: string; openReports: number; openWeight: number };
-  }[];
+  return res.json().items as ReportView[];
 };
 
 beforeAll(async () => {
@@ -234,7 +233,7 @@ describe('resolving a report', () => {
     const one = await call(app, mod, 'GET', `/api/moderation/reports/${first.id}`);
     expect(one.statusCode).toBe(200);
     expect(one.json().report.status).toBe('open');
-    const history = one.json().history as { type: string; at: string; data: Record<string, unknown> }[];
+    const history = one.json().history as HistoryEntry[];
     expect(history.map((h) => h.type)).toEqual(['ReportFiled', 'ReportResolved', 'ReportFiled']);
     expect(history[1]!.data).toMatchObject({ action: 'dismiss', note: 'looks fine', moderatorId: mod.id });
     expect(history.every((h) => !Number.isNaN(Date.parse(h.at)))).toBe(true);

@@ -7,6 +7,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
+import type { AuditEntryView } from '../../read-models/audit-log/views.ts';
+import type { ReportView } from '../../read-models/moderation-queue/views.ts';
 import { skillswap } from '../index.ts';
 import { call, eventually, type Member, member, session, upcoming, withRole } from './testing.ts';
 
@@ -85,9 +87,7 @@ describe('reports of established members', () => {
     expect(res.json().report.target).toMatchObject({ hidden: true, openWeight: 3.3 });
     expect(await visible(target)).toBe(false);
     const log = await call(app, admin, 'GET', '/api/admin/audit-log?limit=10');
-    const hidden = (
-      log.json().items as { action: string; actor: unknown; target: { id: string } | null }[]
-    ).find((e) => e.target?.id === target);
+    const hidden = (log.json().items as AuditEntryView[]).find((e) => e.target?.id === target);
     expect(hidden).toMatchObject({ action: 'content.hidden-by-reports', actor: null });
   });
 
@@ -113,9 +113,7 @@ describe('reports of established members', () => {
     const target = created.json().session.id;
     await eventually(async () => {
       const queue = await call(app, mod, 'GET', '/api/moderation/reports?limit=100');
-      const flag = (queue.json().items as { source: string; weight: number; target: { id: string } }[]).find(
-        (i) => i.target.id === target,
-      );
+      const flag = (queue.json().items as ReportView[]).find((i) => i.target.id === target);
       expect(flag).toMatchObject({ source: 'system', weight: 1 });
     });
     await report(established[0]!, target);

@@ -9,6 +9,7 @@ import {
   HttpError,
   id,
   idParam as idParams,
+  listOf,
   multiLine,
   notFound,
   requestMetadata,
@@ -20,11 +21,13 @@ import { isRebuilding } from '../../infra/projections/index.ts';
 import { REBUILD_QUEUE } from '../../infra/projections/routes.ts';
 import { spendDailyAllowance } from '../../infra/throttle.ts';
 import { auditLog } from '../../read-models/audit-log/queries.ts';
+import { auditEntryView } from '../../read-models/audit-log/views.ts';
 import { getReport, reportQueue } from '../../read-models/moderation-queue/queries.ts';
+import { reportView } from '../../read-models/moderation-queue/views.ts';
 import { ACTIONS, type ModerationEvent, REPORT_CATEGORIES, TARGET_TYPES } from './events.ts';
 import { changeVisibility, fileReport, resolveReport, resolveTarget } from './handlers.ts';
 import { standingOf } from './http/standing-facts.ts';
-import { historySchema, note, reportSchema, spamFlag, until } from './schemas.ts';
+import { historySchema, note, spamFlag, until } from './schemas.ts';
 import { reportStream } from './streams.ts';
 import { moderatorOf } from './suspension-routes.ts';
 
@@ -51,7 +54,7 @@ export function moderationRoutes(app: FastifyInstance, deps: ModuleContext) {
             .default('other')
             .describe('What the report is about; moderators see it beside the reason'),
         }),
-        response: { 201: z.object({ report: reportSchema }), ...errors(400, 401, 403, 404, 409, 429) },
+        response: { 201: z.object({ report: reportView }), ...errors(400, 401, 403, 404, 409, 429) },
       },
     },
     async (request, reply) => {
@@ -80,7 +83,7 @@ export function moderationRoutes(app: FastifyInstance, deps: ModuleContext) {
           limit: z.coerce.number().int().min(1).max(100).default(50),
         }),
         response: {
-          200: z.object({ items: z.array(reportSchema), nextCursor: z.null() }),
+          200: z.object({ items: z.array(reportView), nextCursor: z.null() }),
           ...errors(400, 401, 403),
         },
       },
@@ -102,7 +105,7 @@ export function moderationRoutes(app: FastifyInstance, deps: ModuleContext) {
         summary: 'A report with its history',
         params: idParams,
         response: {
-          200: z.object({ report: reportSchema, history: historySchema }),
+          200: z.object({ report: reportView, history: historySchema }),
           ...errors(401, 403, 404),
         },
       },
@@ -142,7 +145,7 @@ export function moderationRoutes(app: FastifyInstance, deps: ModuleContext) {
                 ctx.addIssue({ code: 'custom', path: [key], message: 'only goes with the action suspend' });
             }
           }),
-        response: { 200: z.object({ report: reportSchema }), ...errors(400, 401, 403, 404, 409) },
+        response: { 200: z.object({ report: reportView }), ...errors(400, 401, 403, 404, 409) },
       },
     },
     async (request) => {
@@ -206,19 +209,7 @@ export function moderationRoutes(app: FastifyInstance, deps: ModuleContext) {
           cursor: cursorParam.optional(),
         }),
         response: {
-          200: z.object({
-            items: z.array(
-              z.object({
-                id: z.string(),
-                at: z.string(),
-                actor: z.object({ id: z.string(), displayName: z.string() }).nullable(),
-                action: z.string(),
-                target: z.object({ type: z.string(), id: z.string() }).nullable(),
-                note: z.string(),
-              }),
-            ),
-            nextCursor: z.string().nullable(),
-          }),
+          200: listOf(auditEntryView),
           ...errors(400, 401, 403),
         },
       },

@@ -27,30 +27,16 @@ export const suspensionSchema = z.object({
   reason: z.string().nullable(),
   forSpam: z.boolean(),
 });
-
-export const reportSchema = z.object({
-  id: z.string(),
-  status: z.enum(['open', 'resolved']),
-  reason: z.string(),
-  category: z.enum(['spam', 'harassment', 'inappropriate', 'other']),
-  weight: z.number(),
-  source: z.enum(['member', 'system']),
-  reporterId: z.string(),
-  target: z.object({
-    type: z.string(),
-    id: z.string(),
-    ownerId: z.string(),
-    preview: z.string(),
-    hidden: z.boolean(),
-    openReports: z.number(),
-    openWeight: z.number(),
-  }),
-  action: z.string().nullable(),
-  note: z.string().nullable(),
-  moderatorId: z.string().nullable(),
-  filedAt: z.string(),
-  resolvedAt: z.string().nullable(),
+export type Suspension = z.infer<typeof suspensionSchema>;
+/** GET /api/moderation/users/:id/suspension. `staff`: a moderator or an admin, whom only an admin may suspend. */
+export const memberSuspensionSchema = z.object({
+  memberId: z.string(),
+  staff: z.boolean(),
+  suspension: suspensionSchema,
 });
+export type MemberSuspension = z.infer<typeof memberSuspensionSchema>;
+
 export const historySchema = z.array(
   z.object({ type: z.string(), at: z.string(), data: z.record(z.string(), z.unknown()) }),
 );
+export type HistoryEntry = z.infer<typeof historySchema>[number];

@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
+import type { AuditEntryView } from '../../read-models/audit-log/views.ts';
 import { skillswap } from '../index.ts';
 import { SUSPENSION_END_QUEUE } from './index.ts';
 import { call, type Member, member, withRole } from './testing.ts';
@@ -148,9 +149,9 @@ describe('a suspension with an end', () => {
     expect(await suspensionEvents(target)).toEqual(['MemberSuspended', 'MemberUnsuspended']);
     expect((await statusOf(target)).suspension).toMatchObject({ suspended: false, until: null });
     const log = await call(app, admin, 'GET', '/api/admin/audit-log?limit=20');
-    const lifted = (
-      log.json().items as { action: string; actor: unknown; target: { id: string } | null; note: string }[]
-    ).find((e) => e.target?.id === target.id && e.action === 'member.unsuspended');
+    const lifted = (log.json().items as AuditEntryView[]).find(
+      (e) => e.target?.id === target.id && e.action === 'member.unsuspended',
+    );
     expect(lifted).toMatchObject({ actor: null, note: 'The suspension ended.' });
   }, 20_000);
 

@@ -10,7 +10,7 @@ import {
   requireRole,
   type SignedInUser,
 } from '../../infra/http/index.ts';
-import { note, spam, suspensionSchema, until } from './schemas.ts';
+import { memberSuspensionSchema, note, spam, until } from './schemas.ts';
 import { changeSuspension, memberToSuspend, suspensionOf } from './suspensions.ts';
 
 /** The acting moderator, and whether they are an admin (who alone may act on moderators and admins). */
@@ -87,7 +87,7 @@ export function suspensionRoutes(app: FastifyInstance, deps: ModuleContext) {
         summary: 'Whether a member is suspended, since when, why and until when (moderator)',
         params: idParams,
         response: {
-          200: z.object({ memberId: z.string(), staff: z.boolean(), suspension: suspensionSchema }),
+          200: memberSuspensionSchema,
           ...errors(401, 403, 404),
         },
       },

@@ -3,6 +3,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
+import type { AuditEntryView } from '../../read-models/audit-log/views.ts';
+import type { NotificationView } from '../../read-models/notifications/views.ts';
 import { skillswap } from '../index.ts';
 import { cookieOf } from '../testing.ts';
 import { call, eventually, type Member, member, upcoming, withRole } from './testing.ts';
@@ -101,9 +103,7 @@ describe('a suspended member', () => {
     });
     await eventually(async () => {
       const inbox = await call(app, attendee, 'GET', '/api/me/notifications');
-      const kinds = (inbox.json().items as { kind: string; sessionId: string }[]).filter(
-        (n) => n.sessionId === hosted,
-      );
+      const kinds = (inbox.json().items as NotificationView[]).filter((n) => n.sessionId === hosted);
       expect(kinds.map((n) => n.kind)).toContain('cancelled');
     });
   });
@@ -187,7 +187,7 @@ describe('a spam suspension', () => {
     // The rude member's email is only taken (409), not barred (403), whatever the note says.
     expect((await signUpAgain(rude.email)).statusCode).toBe(409);
     const log = await call(app, admin, 'GET', '/api/admin/audit-log?limit=20');
-    const actions = (log.json().items as { action: string; target: { id: string } | null }[]).filter((e) =>
+    const actions = (log.json().items as AuditEntryView[]).filter((e) =>
       [rude.id, spammer.id].includes(e.target?.id ?? ''),
     );
     expect(actions.map((e) => [e.target?.id, e.action])).toEqual(

@@ -14,6 +14,7 @@ import {
   type SuspensionCommand,
   type SuspensionEvent,
 } from './decide.ts';
+import type { Suspension } from './schemas.ts';
 import { settled, suspensionStream } from './streams.ts';
 
 export const suspensionDecider = {
@@ -82,20 +83,11 @@ export async function endSuspension(ctx: CommandContext, memberId: string, until
   await settled(ctx, result.appended);
 }
 
-export type SuspensionStatus = {
-  suspended: boolean;
-  /** When it ends by itself; null: until a moderator lifts it (or not suspended). */
-  until: string | null;
-  since: string | null;
-  reason: string | null;
-  forSpam: boolean;
-};
-
 /** Where a member's suspension stands, from their suspension stream. */
 export async function suspensionOf(
   ctx: Pick<CommandContext, 'store'>,
   memberId: string,
-): Promise<SuspensionStatus> {
+): Promise<Suspension> {
   const last = (await readStreamOf<SuspensionEvent>(ctx.store, suspensionStream(memberId))).at(-1);
   if (last?.type !== 'MemberSuspended') {
     return { suspended: false, until: null, since: null, reason: null, forSpam: false };

@@ -2,6 +2,7 @@
 // the real commands with the clock they would have had, requests, and waits for reactors.
 // (modules/feedback/testing.ts has the like for feedback; a module may not import another's internals.)
 import type { Platform } from '../../infra/platform.ts';
+import type { ProfileView } from '../../read-models/member-profiles/views.ts';
 import { submitReview } from '../feedback/index.ts';
 import { changeRole } from '../identity/index.ts';
 import { onSession, scheduleSession, withHostingFacts } from '../sessions/index.ts';
@@ -140,5 +141,5 @@ export async function eventually(assertion: () => Promise<void>, timeoutMs = 500
 export async function reputationOf(app: Platform, memberId: string) {
   const res = await call(app, null, 'GET', `/api/users/${memberId}`);
   if (res.statusCode !== 200) throw new Error(`GET profile failed: ${res.statusCode} ${res.body}`);
-  return res.json().profile.reputation as { averageRating: number | null; ratingCount: number };
+  return (res.json().profile as ProfileView).reputation;
 }

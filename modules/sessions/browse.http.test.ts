@@ -1,7 +1,9 @@
 // Browsing over HTTP: GET /api/sessions filters, status, order and cursor pagination.
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from '../../infra/http/cursor.ts';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
+import type { SessionView } from '../../read-models/session-listings/views.ts';
 import { skillswap } from '../index.ts';
 import { call, host, type Member, signUp, waitUntil } from './testing.ts';
 
@@ -17,10 +19,7 @@ const at = (day: number, hour = 18) =>
 async function list(query = '', who: Member | null = null) {
   const res = await call(app, who, 'GET', `/api/sessions${query ? `?${query}` : ''}`);
   expect(res.statusCode, res.body).toBe(200);
-  return res.json() as {
-    items: { id: string; meetingUrl: string | null; startsAt: string }[];
-    nextCursor: string | null;
-  };
+  return res.json() as Page<SessionView>;
 }
 const idsOf = async (query = '') => (await list(query)).items.map((i) => i.id);
 const named = (...names: string[]) => names.map((n) => ids[n]);

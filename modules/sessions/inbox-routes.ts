@@ -13,21 +13,12 @@ import {
   requireUser,
 } from '../../infra/http/index.ts';
 import { getNotification, listNotifications } from '../../read-models/notifications/queries.ts';
+import { notificationPageView, notificationView } from '../../read-models/notifications/views.ts';
 import { getSession, mySessions } from '../../read-models/session-listings/queries.ts';
-import { feedToken, memberForFeed, sessionsCalendar } from './calendar.ts';
+import { feedToken, memberForFeed, sessionsCalendar } from './http/calendar.ts';
 
 const origin = (deps: ModuleContext, request: FastifyRequest) =>
   deps.config.publicOrigin ?? `${request.protocol}://${request.host}`;
-
-const notificationSchema = z.object({
-  id: z.string(),
-  kind: z.string(),
-  sessionId: z.string().nullable(),
-  title: z.string(),
-  body: z.string(),
-  createdAt: z.string(),
-  read: z.boolean(),
-});
 
 /** Notifications (the inbox) and calendars: what reaches a member about their sessions. */
 export function inboxRoutes(app: FastifyInstance, deps: ModuleContext) {
@@ -44,11 +35,7 @@ export function inboxRoutes(app: FastifyInstance, deps: ModuleContext) {
           cursor: cursorParam.optional(),
         }),
         response: {
-          200: z.object({
-            items: z.array(notificationSchema),
-            nextCursor: z.string().nullable(),
-            unreadCount: z.number(),
-          }),
+          200: notificationPageView,
           ...errors(400, 401),
         },
       },
@@ -66,7 +53,7 @@ export function inboxRoutes(app: FastifyInstance, deps: ModuleContext) {
         tags: ['sessions'],
         summary: 'One of my notifications (the site opens it: marks it read, then goes to what it is about)',
         params: z.object({ id: id(64) }),
-        response: { 200: z.object({ notification: notificationSchema }), ...errors(401, 404) },
+        response: { 200: z.object({ notification: notificationView }), ...errors(401, 404) },
       },
     },
     async (request) => {

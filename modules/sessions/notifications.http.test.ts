@@ -2,19 +2,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
+import type { NotificationPageView, NotificationView } from '../../read-models/notifications/views.ts';
 import { skillswap } from '../index.ts';
 import { signUpAs } from '../testing.ts';
-
-type Notification = {
-  id: string;
-  kind: string;
-  sessionId: string | null;
-  title: string;
-  body: string;
-  createdAt: string;
-  read: boolean;
-};
-type Inbox = { items: Notification[]; nextCursor: string | null; unreadCount: number };
 
 let app: Platform;
 let host: { cookie: string };
@@ -26,7 +16,7 @@ let sessionId: string;
 // Monday 10 June 2030, 18:00 in Berlin (16:00 UTC): far enough ahead, and the expected texts are fixed.
 const STARTS = '2030-06-10T16:00:00Z';
 
-async function inbox(cookie: string, query = 'limit=100'): Promise<Inbox> {
+async function inbox(cookie: string, query = 'limit=100'): Promise<NotificationPageView> {
   const res = await app.http.inject({
     method: 'GET',
     url: `/api/me/notifications?${query}`,
@@ -241,10 +231,10 @@ describe('POST /api/me/notifications/read', () => {
 describe('paging', () => {
   it('walks the whole inbox newest first with the cursor, without gaps or repeats', async () => {
     const all = (await inbox(bob.cookie)).items;
-    const seen: Notification[] = [];
+    const seen: NotificationView[] = [];
     let cursor: string | null = null;
     do {
-      const page: Inbox = await inbox(
+      const page: NotificationPageView = await inbox(
         bob.cookie,
         `limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
       );

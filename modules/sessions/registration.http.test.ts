@@ -2,9 +2,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
+import type { SessionView } from '../../read-models/session-listings/views.ts';
 import { changeRole } from '../identity/index.ts';
 import { skillswap } from '../index.ts';
-import { call, getSession, host, type Member, type SessionJson, signUp, waitUntil } from './testing.ts';
+import { call, getSession, host, type Member, signUp, waitUntil } from './testing.ts';
 
 let app: Platform;
 let hal: Member; // hosts
@@ -14,7 +15,7 @@ let cat: Member;
 let dan: Member;
 let out: Member; // never registers
 let mod: Member;
-let session: SessionJson; // capacity 2: ann and bea in, cat and dan waiting
+let session: SessionView; // capacity 2: ann and bea in, cat and dan waiting
 let lesson: { id: string; startsAt: string }; // starts a few seconds into the run; ann attends
 
 const register = (who: Member | null, id = session.id) =>

@@ -13,6 +13,7 @@ import {
 } from '../../infra/http/index.ts';
 import { spendDailyAllowance } from '../../infra/throttle.ts';
 import { getSession, listSessions, seriesSessions } from '../../read-models/session-listings/queries.ts';
+import { sessionView } from '../../read-models/session-listings/views.ts';
 import { cancelSeries, cloneSession, onSession, scheduleSession } from './handlers.ts';
 import { withHostingFacts } from './http/facts.ts';
 import { actorOf, viewerOf } from './http/viewer.ts';
@@ -23,10 +24,9 @@ import {
   createSessionBody,
   editSessionBody,
   sessionQuery,
-  sessionSchema,
 } from './schemas.ts';
 
-const one = z.object({ session: sessionSchema });
+const one = z.object({ session: sessionView });
 
 /** Hosting sessions and series: scheduling, browsing, editing, cancelling, completing, copying. */
 export function sessionRoutes(app: FastifyInstance, deps: ModuleContext) {
@@ -103,7 +103,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ModuleContext) {
         tags: ['sessions'],
         summary: 'Browse sessions, soonest first',
         querystring: sessionQuery,
-        response: { 200: listOf(sessionSchema), ...errors(400) },
+        response: { 200: listOf(sessionView), ...errors(400) },
       },
     },
     async (request) => listSessions(deps.pool, request.query, viewerOf(request)),
@@ -235,7 +235,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ModuleContext) {
               title: z.string(),
               skill: z.string(),
               host: z.object({ id: z.string(), displayName: z.string() }),
-              sessions: z.array(sessionSchema),
+              sessions: z.array(sessionView),
             }),
           }),
           ...errors(404),

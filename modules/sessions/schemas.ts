@@ -2,25 +2,28 @@ import { z } from 'zod';
 import { cursorParam, httpsUrl, id, multiLine, singleLine, timestamp } from '../../infra/http/index.ts';
 import { isTimeZone } from '../identity/index.ts';
 import { DIFFICULTIES } from './events.ts';
+import { SESSION_LIMITS as L } from './limits.ts';
 
 const fields = {
-  title: singleLine({ min: 3, max: 120 }),
-  skill: singleLine({ min: 1, max: 50, empty: 'is required' }),
-  description: multiLine({ max: 5000, trim: false }),
+  title: singleLine({ min: L.titleMin, max: L.titleMax }),
+  skill: singleLine({ min: 1, max: L.skillMax, empty: 'is required' }),
+  description: multiLine({ max: L.descriptionMax, trim: false }),
   difficulty: z.enum(DIFFICULTIES, { error: 'must be beginner, intermediate or advanced' }),
-  prerequisites: z.array(singleLine({ min: 1, max: 200 })).max(20, { error: 'must list at most 20 items' }),
+  prerequisites: z
+    .array(singleLine({ min: 1, max: L.prerequisiteMax }))
+    .max(L.prerequisitesMax, { error: `must list at most ${L.prerequisitesMax} items` }),
   startsAt: timestamp(),
   durationMinutes: z
     .number({ error: 'must be a number of minutes' })
     .int({ error: 'must be whole minutes' })
-    .min(15, { error: 'must be at least 15 minutes' })
-    .max(480, { error: 'must be at most 480 minutes' }),
+    .min(L.durationMin, { error: `must be at least ${L.durationMin} minutes` })
+    .max(L.durationMax, { error: `must be at most ${L.durationMax} minutes` }),
   capacity: z
     .number({ error: 'must be a number' })
     .int({ error: 'must be a whole number' })
-    .min(1, { error: 'must be at least 1' })
-    .max(500, { error: 'must be at most 500' }),
-  meetingUrl: httpsUrl(),
+    .min(L.capacityMin, { error: `must be at least ${L.capacityMin}` })
+    .max(L.capacityMax, { error: `must be at most ${L.capacityMax}` }),
+  meetingUrl: httpsUrl(undefined, L.urlMax),
   timezone: singleLine({ max: 100, trim: false }).refine(isTimeZone, {
     error: 'must be an IANA time zone such as Europe/Berlin',
   }),
@@ -42,8 +45,8 @@ export const createSessionBody = z
         count: z
           .number()
           .int()
-          .min(2, { error: 'must be at least 2' })
-          .max(12, { error: 'must be at most 12' }),
+          .min(L.repeatMin, { error: `must be at least ${L.repeatMin}` })
+          .max(L.repeatMax, { error: `must be at most ${L.repeatMax}` }),
       })
       .optional(),
   })
@@ -68,7 +71,7 @@ export const editSessionBody = z
   .strict();
 
 export const cancelBody = z.object({
-  reason: multiLine({ min: 1, max: 1000, empty: 'is required' }),
+  reason: multiLine({ min: 1, max: L.reasonMax, empty: 'is required' }),
 });
 // A POST without a body reaches the schema as null, which `.default({})` does not cover: it was a 400 although
 // API.md makes the body optional ("default: all registered"). Null is accepted; the route reads `body?.attendeeIds`.
@@ -88,51 +91,4 @@ export const sessionQuery = z.object({
   status: z.enum(['scheduled', 'cancelled', 'completed', 'all']).default('scheduled'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: cursorParam.optional(),
-});
-
-export const sessionSchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  skill: z.string(),
-  description: z.string(),
-  difficulty: z.string(),
-  prerequisites: z.array(z.string()),
-  startsAt: z.string(),
-  endsAt: z.string(),
-  durationMinutes: z.number(),
-  capacity: z.number(),
-  status: z.enum(['scheduled', 'cancelled', 'completed']),
-  host: z.object({ id: z.string(), displayName: z.string() }),
-  timezone: z.string(),
-  seriesId: z.string().nullable(),
-  registeredCount: z.number(),
-  waitlistCount: z.number(),
-  seatsLeft: z.number(),
-  meetingUrl: z.string().nullable(),
-  viewerRegistration: z.enum(['registered', 'waitlisted']).nullable(),
-  waitlistPosition: z.number().nullable(),
-  cancelReason: z.string().nullable(),
-});
-
-const attendee = z.object({
-  id: z.string(),
-  displayName: z.string(),
-  registeredAt: z.string(),
-  attended: z.boolean().nullable(),
-});
-export const attendeesSchema = z.object({
-  registered: z.array(attendee),
-  waitlisted: z.array(attendee.extend({ position: z.number() })),
-});
-
-export const mySessionsSchema = z.object({
-  hosting: z.array(sessionSchema),
-  attending: z.array(sessionSchema),
-  waitlisted: z.array(sessionSchema),
-  history: z.array(sessionSchema),
-  progress: z.object({
-    hoursLearned: z.number(),
-    hoursTaught: z.number(),
-    skillsPractised: z.array(z.string()),
-  }),
 });

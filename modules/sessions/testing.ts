@@ -2,6 +2,7 @@
 // Members sign up through the public API: modules/identity/testing.ts is that module's internals.
 import type { LightMyRequestResponse } from 'fastify';
 import type { Platform } from '../../infra/platform.ts';
+import type { SessionView } from '../../read-models/session-listings/views.ts';
 
 let counter = 0;
 
@@ -66,13 +67,13 @@ export const validSession = (overrides: Record<string, unknown> = {}) => ({
 export async function host(app: Platform, who: Member, overrides: Record<string, unknown> = {}) {
   const res = await call(app, who, 'POST', '/api/sessions', validSession(overrides));
   if (res.statusCode !== 201) throw new Error(`hosting failed: ${res.statusCode} ${res.body}`);
-  return res.json().session as SessionJson;
+  return res.json().session as SessionView;
 }
 
 export async function getSession(app: Platform, who: Member | null, id: string) {
   const res = await call(app, who, 'GET', `/api/sessions/${id}`);
   if (res.statusCode !== 200) throw new Error(`GET session failed: ${res.statusCode} ${res.body}`);
-  return res.json().session as SessionJson;
+  return res.json().session as SessionView;
 }
 
 /** Waits until the given ISO time has passed (for "after the start" paths: the API refuses past starts). */
@@ -83,27 +84,3 @@ export async function waitUntil(iso: string) {
 
 export const paths = (res: LightMyRequestResponse) =>
   (res.json().error.details as { path: string }[]).map((d) => d.path).sort();
-
-export type SessionJson = {
-  id: string;
-  title: string;
-  skill: string;
-  description: string;
-  difficulty: string;
-  prerequisites: string[];
-  startsAt: string;
-  endsAt: string;
-  durationMinutes: number;
-  capacity: number;
-  status: 'scheduled' | 'cancelled' | 'completed';
-  host: { id: string; displayName: string };
-  timezone: string;
-  seriesId: string | null;
-  registeredCount: number;
-  waitlistCount: number;
-  seatsLeft: number;
-  meetingUrl: string | null;
-  viewerRegistration: 'registered' | 'waitlisted' | null;
-  waitlistPosition: number | null;
-  cancelReason: string | null;
-};

@@ -1,14 +1,6 @@
 import type { Queryable } from '../../infra/db/index.ts';
 import { decodeCursor, encodeCursor, timeAndId } from '../../infra/http/cursor.ts';
-
-export type AuditEntry = {
-  id: string;
-  at: string;
-  actor: { id: string; displayName: string } | null;
-  action: string;
-  target: { type: string; id: string } | null;
-  note: string;
-};
+import type { AuditEntryView } from './views.ts';
 
 /** Newest first. Actor names come from the member profiles read model at read time. */
 export async function auditLog(db: Queryable, limit: number, cursor?: string) {
@@ -38,7 +30,7 @@ export async function auditLog(db: Queryable, limit: number, cursor?: string) {
   const last = page[page.length - 1];
   return {
     items: page.map(
-      (r): AuditEntry => ({
+      (r): AuditEntryView => ({
         id: r.entry_id,
         at: r.at.toISOString(),
         actor: r.actor_id ? { id: r.actor_id, displayName: r.display_name ?? 'Member' } : null,

@@ -1,14 +1,13 @@
 import type { Queryable } from '../../infra/db/index.ts';
 import { monthOf } from './period.ts';
-
-export type LeaderboardEntry = { rank: number; user: { id: string; displayName: string }; points: number };
+import type { LeaderboardEntryView } from './views.ts';
 
 /** Ranked by points; members with equal points share a rank (1, 2, 2, 4). */
 export async function leaderboard(
   db: Queryable,
   query: { period: 'all' | 'month'; skill?: string | undefined; limit: number },
   now = new Date(),
-): Promise<LeaderboardEntry[]> {
+): Promise<LeaderboardEntryView[]> {
   const period = query.period === 'all' ? 'all' : monthOf(now);
   const { rows } = await db.query<{
     rank: number;

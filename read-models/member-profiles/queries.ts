@@ -1,40 +1,8 @@
 import { z } from 'zod';
 import type { Queryable } from '../../infra/db/index.ts';
 import { cursorId, cursorTime, decodeCursor, encodeCursor, type Page } from '../../infra/http/cursor.ts';
-import { badgeName } from '../../modules/gamification/index.ts';
-
-export type Reputation = {
-  averageRating: number | null;
-  ratingCount: number;
-  sessionsHosted: number;
-  studentsTaught: number;
-  points: number;
-};
-
-export type ProfileView = {
-  id: string;
-  displayName: string;
-  bio: string;
-  avatarUrl: string | null;
-  skillsToTeach: string[];
-  skillsToLearn: string[];
-  timezone: string;
-  reputation: Reputation;
-  badges: { key: string; name: string; awardedAt: string }[];
-  joinedAt: string;
-  /** On a single profile: sessions and rating per skill (the directory's list leaves it out). */
-  skillStats?: SkillStat[];
-};
-
-export type AccountView = {
-  id: string;
-  email: string;
-  displayName: string;
-  roles: string[];
-  suspended: boolean;
-  /** When the suspension ends by itself (ISO); null when not suspended or suspended until lifted. */
-  suspendedUntil: string | null;
-};
+import { badgeName } from '../../modules/gamification/events.ts';
+import type { AccountView, ProfileView, SkillStatView } from './views.ts';
 
 type Row = {
   member_id: string;
@@ -80,13 +48,6 @@ function toProfile(r: Row): ProfileView {
   };
 }
 
-export type SkillStat = {
-  skill: string;
-  sessionsHosted: number;
-  averageRating: number | null;
-  ratingCount: number;
-};
-
 /** Badges of these members, earliest first, named by the gamification rules. */
 async function withBadges(db: Queryable, profiles: ProfileView[]): Promise<ProfileView[]> {
   if (profiles.length === 0) return profiles;
@@ -103,7 +64,7 @@ async function withBadges(db: Queryable, profiles: ProfileView[]): Promise<Profi
 }
 
 /** A mentor's sessions and rating in each skill they have hosted or been rated in. */
-export async function skillStats(db: Queryable, memberId: string): Promise<SkillStat[]> {
+export async function skillStats(db: Queryable, memberId: string): Promise<SkillStatView[]> {
   const { rows } = await db.query<{
     skill: string;
     sessions_hosted: number;

@@ -1,34 +1,11 @@
 import type { Queryable } from '../../infra/db/index.ts';
-
-export type QueueItem = {
-  id: string;
-  status: 'open' | 'resolved';
-  reason: string;
-  category: 'spam' | 'harassment' | 'inappropriate' | 'other';
-  weight: number;
-  source: 'member' | 'system';
-  reporterId: string;
-  target: {
-    type: string;
-    id: string;
-    ownerId: string;
-    preview: string;
-    hidden: boolean;
-    openReports: number;
-    openWeight: number;
-  };
-  action: string | null;
-  note: string | null;
-  moderatorId: string | null;
-  filedAt: string;
-  resolvedAt: string | null;
-};
+import type { ReporterRecordView, ReportView } from './views.ts';
 
 type Row = {
   report_id: string;
   status: 'open' | 'resolved';
   reason: string;
-  category: QueueItem['category'];
+  category: ReportView['category'];
   weight: number;
   source: 'member' | 'system';
   reporter_id: string;
@@ -54,7 +31,7 @@ const SELECT = `SELECT r.*, t.preview, t.hidden,
   FROM moderation_reports r
   LEFT JOIN moderation_targets t ON t.target_type = r.target_type AND t.target_id = r.target_id`;
 
-const toItem = (r: Row): QueueItem => ({
+const toItem = (r: Row): ReportView => ({
   id: r.report_id,
   status: r.status,
   reason: r.reason,
@@ -83,7 +60,7 @@ export async function reportQueue(
   db: Queryable,
   status: 'open' | 'resolved',
   limit: number,
-): Promise<QueueItem[]> {
+): Promise<ReportView[]> {
   const order =
     status === 'open' ? 'open_weight DESC, r.filed_at ASC, r.report_id' : 'r.resolved_at DESC, r.report_id';
   const { rows } = await db.query<Row>(`${SELECT} WHERE r.status = $1 ORDER BY ${order} LIMIT $2`, [
@@ -93,17 +70,14 @@ export async function reportQueue(
   return rows.map(toItem);
 }
 
-export async function getReport(db: Queryable, id: string): Promise<QueueItem | null> {
+export async function getReport(db: Queryable, id: string): Promise<ReportView | null> {
   const { rows } = await db.query<Row>(`${SELECT} WHERE r.report_id = $1`, [id]);
   return rows[0] ? toItem(rows[0]) : null;
 }
 
 /** A reporter's record with the moderators: how many of their reports were upheld (hide, suspend) or dismissed. */
-export async function reporterRecord(
-  db: Queryable,
-  reporterId: string,
-): Promise<{ upheld: number; dismissed: number }> {
-  const { rows } = await db.query<{ upheld: number; dismissed: number }>(
+export async function reporterRecord(db: Queryable, reporterId: string): Promise<ReporterRecordView> {
+  const { rows } = await db.query<ReporterRecordView>(
     `SELECT count(*) FILTER (WHERE action IN ('hide', 'suspend'))::int AS upheld,
             count(*) FILTER (WHERE action = 'dismiss')::int AS dismissed
        FROM moderation_reports WHERE reporter_id = $1 AND status = 'resolved'`,

@@ -1,18 +1,14 @@
 import type { Queryable } from '../../infra/db/index.ts';
 import { decodeCursor, encodeCursor, timeAndId } from '../../infra/http/cursor.ts';
-
-export type NotificationView = {
-  id: string;
-  kind: string;
-  sessionId: string | null;
-  title: string;
-  body: string;
-  createdAt: string;
-  read: boolean;
-};
+import type { NotificationPageView, NotificationView } from './views.ts';
 
 /** A member's notifications, newest first, with the number still unread. */
-export async function listNotifications(db: Queryable, memberId: string, limit: number, cursor?: string) {
+export async function listNotifications(
+  db: Queryable,
+  memberId: string,
+  limit: number,
+  cursor?: string,
+): Promise<NotificationPageView> {
   const params: unknown[] = [memberId, limit + 1];
   let after = '';
   if (cursor) {

@@ -1,19 +1,6 @@
 import type { Queryable } from '../../infra/db/index.ts';
 import { decodeCursor, encodeCursor, type Page, timeAndId } from '../../infra/http/cursor.ts';
-
-export type ReviewView = {
-  id: string;
-  sessionId: string;
-  sessionTitle: string;
-  skill: string;
-  hostId: string;
-  author: { id: string; displayName: string };
-  rating: number;
-  comment: string;
-  reply: { text: string; at: string } | null;
-  createdAt: string;
-  editedAt: string | null;
-};
+import type { ReviewView } from './views.ts';
 
 type Row = {
   review_id: string;

@@ -1,31 +1,8 @@
 import type { Queryable } from '../../infra/db/index.ts';
 import { decodeCursor, encodeCursor, type Page, timeAndId } from '../../infra/http/cursor.ts';
+import type { AttendeesView, AttendeeView, MySessionsView, SessionView } from './views.ts';
 
 export type Viewer = { id: string; isModerator: boolean } | null;
-
-export type SessionView = {
-  id: string;
-  title: string;
-  skill: string;
-  description: string;
-  difficulty: string;
-  prerequisites: string[];
-  startsAt: string;
-  endsAt: string;
-  durationMinutes: number;
-  capacity: number;
-  status: 'scheduled' | 'cancelled' | 'completed';
-  host: { id: string; displayName: string };
-  timezone: string;
-  seriesId: string | null;
-  registeredCount: number;
-  waitlistCount: number;
-  seatsLeft: number;
-  meetingUrl: string | null;
-  viewerRegistration: 'registered' | 'waitlisted' | null;
-  waitlistPosition: number | null;
-  cancelReason: string | null;
-};
 
 type Row = {
   session_id: string;
@@ -160,14 +137,7 @@ export async function listSessions(
   };
 }
 
-export type AttendeeView = {
-  id: string;
-  displayName: string;
-  registeredAt: string;
-  attended: boolean | null;
-};
-
-export async function attendees(db: Queryable, sessionId: string) {
+export async function attendees(db: Queryable, sessionId: string): Promise<AttendeesView> {
   const { rows } = await db.query<{
     member_id: string;
     display_name: string | null;
@@ -196,7 +166,7 @@ export async function attendees(db: Queryable, sessionId: string) {
 }
 
 /** "My learning": what a member hosts, attends and waits for, their history, and their totals. */
-export async function mySessions(db: Queryable, memberId: string, now = new Date()) {
+export async function mySessions(db: Queryable, memberId: string, now = new Date()): Promise<MySessionsView> {
   const viewer = { id: memberId, isModerator: false };
   const { rows } = await db.query<Row>(
     `${SELECT} WHERE l.host_id = $1 OR r.status IN ('registered', 'waitlisted') ORDER BY l.starts_at, l.session_id`,

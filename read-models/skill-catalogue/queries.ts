@@ -1,6 +1,5 @@
 import type { Queryable } from '../../infra/db/index.ts';
-
-export type SkillView = { name: string; teachers: number; learners: number };
+import type { SkillView } from './views.ts';
 
 /** Autocomplete: skills whose name starts with (or, failing that, contains) the text, most used first. */
 export async function searchSkills(db: Queryable, q: string, limit: number): Promise<SkillView[]> {

@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import { listOf } from '../../infra/http/index.ts';
 import { compiledSerializer } from '../../infra/http/serializer.ts';
-import { sessionSchema } from '../../modules/sessions/schemas.ts';
+import { sessionView } from '../../read-models/session-listings/views.ts';
 
 const body = JSON.parse(readFileSync(process.argv[2]!, 'utf8'));
-const schema = listOf(sessionSchema);
+const schema = listOf(sessionView);
 const route = { schema, method: 'GET', url: '/api/sessions', httpStatus: '200' };
 const zod = serializerCompiler(route as never);
 const fast = compiledSerializer({ checkAnswers: false })(route as never);

@@ -8,7 +8,7 @@ declare namespace App {
       init?: { method?: string; body?: unknown },
     ) => Promise<{ status: number; body: unknown }>;
     /** The signed-in member, or null for visitors. */
-    user?: { id: string; email: string; displayName: string; roles: string[]; timezone?: string } | null;
+    user?: import('./lib/api.ts').SessionUser | null;
     requestId?: string;
     /** The server could not even resolve the visitor's session: every page is the 503 page (middleware.ts). */
     databaseUnavailable?: boolean;

@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { ModuleContext } from '../../../infra/deps.ts';
 import type { SignedInUser } from '../../../infra/http/index.ts';
-import { sessionAccount, sessionToken } from '../auth-sessions.ts';
+import { sessionAccount } from '../auth-sessions.ts';
+import { sessionToken } from './session-cookie.ts';
 
 /**
  * Resolves the session cookie to the signed-in member. Suspension ends a member's sessions at once; one that

@@ -15,10 +15,12 @@ import {
   validationFailed,
 } from '../../../infra/http/index.ts';
 import { getProfile, listMentors } from '../../../read-models/member-profiles/queries.ts';
+import { profileView } from '../../../read-models/member-profiles/views.ts';
 import { searchSkills } from '../../../read-models/skill-catalogue/queries.ts';
+import { skillView } from '../../../read-models/skill-catalogue/views.ts';
 import { AVATAR_MAX_BYTES, avatarStorage, processAvatar } from '../avatars.ts';
 import { updateProfile } from '../handlers.ts';
-import { mentorQuery, profilePatch, profileSchema } from '../schemas.ts';
+import { mentorQuery, profilePatch } from '../schemas.ts';
 import { skillSpellings } from './facts.ts';
 
 /** Profiles: editing one's own (and its avatar), public profiles, the mentor directory, skill autocomplete. */
@@ -34,7 +36,7 @@ export async function profileRoutes(app: FastifyInstance, deps: ModuleContext) {
         tags: ['identity'],
         summary: 'Edit your profile: any of the fields',
         body: profilePatch,
-        response: { 200: z.object({ profile: profileSchema }), ...errors(400, 401, 403) },
+        response: { 200: z.object({ profile: profileView }), ...errors(400, 401, 403) },
       },
     },
     async (request) => {
@@ -57,7 +59,7 @@ export async function profileRoutes(app: FastifyInstance, deps: ModuleContext) {
         tags: ['identity'],
         summary: 'Upload an avatar (multipart field `file`: PNG, JPEG or WebP, at most 2 MB)',
         consumes: ['multipart/form-data'],
-        response: { 200: z.object({ profile: profileSchema }), ...errors(400, 401, 413) },
+        response: { 200: z.object({ profile: profileView }), ...errors(400, 401, 413) },
       },
     },
     async (request) => {
@@ -108,7 +110,7 @@ export async function profileRoutes(app: FastifyInstance, deps: ModuleContext) {
         tags: ['identity'],
         summary: "A member's public profile",
         params: idParam,
-        response: { 200: z.object({ profile: profileSchema }), ...errors(404) },
+        response: { 200: z.object({ profile: profileView }), ...errors(404) },
       },
     },
     async (request) => {
@@ -126,7 +128,7 @@ export async function profileRoutes(app: FastifyInstance, deps: ModuleContext) {
         tags: ['identity'],
         summary: 'The mentor directory: members who teach at least one skill',
         querystring: mentorQuery,
-        response: { 200: listOf(profileSchema), ...errors(400) },
+        response: { 200: listOf(profileView), ...errors(400) },
       },
     },
     async (request) => listMentors(deps.pool, request.query),
@@ -144,9 +146,7 @@ export async function profileRoutes(app: FastifyInstance, deps: ModuleContext) {
           limit: z.coerce.number().int().min(1).max(50).default(10),
         }),
         response: {
-          200: z.object({
-            items: z.array(z.object({ name: z.string(), teachers: z.number(), learners: z.number() })),
-          }),
+          200: z.object({ items: z.array(skillView) }),
         },
       },
     },

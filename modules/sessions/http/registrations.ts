@@ -11,8 +11,8 @@ import {
   requireUser,
 } from '../../../infra/http/index.ts';
 import { attendees, getSession, mySessions } from '../../../read-models/session-listings/queries.ts';
+import { attendeesView, mySessionsView } from '../../../read-models/session-listings/views.ts';
 import { onSession } from '../handlers.ts';
-import { attendeesSchema, mySessionsSchema } from '../schemas.ts';
 import { viewerOf } from './viewer.ts';
 
 /** Taking part: registering (or joining the waitlist), leaving, who takes part, and a member's own sessions. */
@@ -81,7 +81,7 @@ export function registrationRoutes(app: FastifyInstance, deps: ModuleContext) {
         tags: ['sessions'],
         summary: 'Who is registered and who waits (host or moderator)',
         params: idParams,
-        response: { 200: attendeesSchema, ...errors(401, 403, 404) },
+        response: { 200: attendeesView, ...errors(401, 403, 404) },
       },
     },
     async (request) => {
@@ -99,7 +99,7 @@ export function registrationRoutes(app: FastifyInstance, deps: ModuleContext) {
       schema: {
         tags: ['sessions'],
         summary: 'My learning: hosting, attending, waitlisted, history, and totals',
-        response: { 200: mySessionsSchema, ...errors(401) },
+        response: { 200: mySessionsView, ...errors(401) },
       },
     },
     async (request) => mySessions(deps.pool, requireUser(request).id),

@@ -5,35 +5,27 @@
 // different: 503 `unavailable` (the database cannot be reached) throws, so that the
 // visitor gets the 503 page (500.astro) rather than a page of empty states.
 
-export type SessionUser = {
-  id: string;
-  email: string;
-  displayName: string;
-  roles: string[];
-  timezone?: string;
-};
+import type { Page } from '../../../infra/http/schemas.ts';
+import type { SignedInUser } from '../../../infra/http/user.ts';
+import type { ProfileView } from '../../../read-models/member-profiles/views.ts';
+import type { SessionView } from '../../../read-models/session-listings/views.ts';
+
+/** The signed-in member as the server resolves them for every page (Astro.locals.user). */
+export type SessionUser = SignedInUser;
 
 export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; status: number; data: null };
 
-export type Page<T> = { items: T[]; nextCursor: string | null };
+export type { Page };
 
-export type SessionSummary = {
-  id: string;
-  title: string;
-  skill: string;
-  difficulty: string;
-  startsAt: string;
-  durationMinutes: number;
-  seatsLeft: number;
-  host: { id: string; displayName: string };
-};
+/** What a session card shows of a session. */
+export type SessionSummary = Pick<
+  SessionView,
+  'id' | 'title' | 'skill' | 'difficulty' | 'startsAt' | 'durationMinutes' | 'seatsLeft' | 'host'
+>;
 
-export type MentorSummary = {
-  id: string;
-  displayName: string;
-  avatarUrl: string | null;
-  skillsToTeach: string[];
-  reputation: { averageRating: number | null; ratingCount: number; sessionsHosted: number };
+/** What a mentor card shows of a profile. */
+export type MentorSummary = Pick<ProfileView, 'id' | 'displayName' | 'avatarUrl' | 'skillsToTeach'> & {
+  reputation: Pick<ProfileView['reputation'], 'averageRating' | 'ratingCount' | 'sessionsHosted'>;
 };
 
 /** The database cannot be reached: no page can be built now (thrown by `api`; middleware.ts answers 503). */

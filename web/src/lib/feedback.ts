@@ -1,43 +1,24 @@
 // Shapes of the feedback, gamification and inbox APIs (modules/feedback, modules/gamification,
 // modules/sessions/inbox-routes.ts) and the small rules pages and islands share about them, so the
 // session page, the profile and the islands never disagree on wording or on the 14-day window.
+
+import { REVIEW_LIMITS } from '../../../modules/feedback/limits.ts';
+import type { BadgeCatalogue } from '../../../modules/gamification/schemas.ts';
+import type { LeaderboardEntryView } from '../../../read-models/leaderboards/views.ts';
+import type { NotificationPageView, NotificationView } from '../../../read-models/notifications/views.ts';
+import type { ReviewView } from '../../../read-models/reviews/views.ts';
 import { api, type Page } from './api.ts';
 import { dateFormat } from './format.ts';
 
-export type Review = {
-  id: string;
-  sessionId: string;
-  sessionTitle: string;
-  skill: string;
-  hostId: string;
-  author: { id: string; displayName: string };
-  rating: number;
-  comment: string;
-  reply: { text: string; at: string } | null;
-  createdAt: string;
-  editedAt: string | null;
-};
+export type { BadgeCatalogue };
+export type Review = ReviewView;
+export type LeaderboardEntry = LeaderboardEntryView;
+export type Notification = NotificationView;
+export type NotificationPage = NotificationPageView;
 
-export type LeaderboardEntry = { rank: number; user: { id: string; displayName: string }; points: number };
-export type BadgeCatalogue = {
-  items: { key: string; name: string; rule: string }[];
-  points: { key: string; rule: string }[];
-};
-
-export type Notification = {
-  id: string;
-  kind: string;
-  sessionId: string | null;
-  title: string;
-  body: string;
-  createdAt: string;
-  read: boolean;
-};
-export type NotificationPage = Page<Notification> & { unreadCount: number };
-
-/** Mirrors modules/feedback (review.ts EDIT_WINDOW_DAYS, the 2000-character limits in routes.ts). */
-export const EDIT_WINDOW_DAYS = 14;
-export const COMMENT_MAX = 2000;
+/** The server's own rules (modules/feedback/limits.ts: the decider's edit window, the request schemas' limit). */
+export const EDIT_WINDOW_DAYS = REVIEW_LIMITS.editWindowDays;
+export const COMMENT_MAX = REVIEW_LIMITS.commentMax;
 
 /** Words beside the stars, so a rating never depends on counting shapes. */
 export const RATING_WORDS: Record<number, string> = {

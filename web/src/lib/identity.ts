@@ -1,50 +1,19 @@
-// Client-side checks for the identity forms. They mirror modules/identity/schemas.ts so a member
-// hears about a mistake before a round trip; the server stays the authority and its `details`
-// are shown the same way (see fieldErrors below).
+// Client-side checks for the identity forms, with the server's limits, so a member hears about a mistake before a
+// round trip; the server stays the authority and its `details` are shown the same way (see fieldErrors below).
+import { IDENTITY_LIMITS } from '../../../modules/identity/limits.ts';
+import type { ProfileView, SkillStatView } from '../../../read-models/member-profiles/views.ts';
 
-export const LIMITS = {
-  emailMax: 254,
-  passwordMin: 10,
-  passwordMax: 200,
-  nameMax: 60,
-  bioMax: 2000,
-  skillsMax: 30,
-  skillMax: 50,
-  avatarBytes: 2 * 1024 * 1024,
-} as const;
+/** A member's public profile, as GET /api/users/:id and PATCH /api/me/profile return it. */
+export type Profile = ProfileView;
+/** One skill of a profile's reputation by skill. */
+export type SkillStat = SkillStatView;
+
+/** The server's own limits (modules/identity/limits.ts, what its request schemas enforce), not a copy. */
+export const LIMITS = IDENTITY_LIMITS;
 
 export const AVATAR_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;
 
 export type FieldErrors = Record<string, string>;
-
-/** A member's public profile, as GET /api/users/:id and PATCH /api/me/profile return it. */
-export type Profile = {
-  id: string;
-  displayName: string;
-  bio: string;
-  avatarUrl: string | null;
-  skillsToTeach: string[];
-  skillsToLearn: string[];
-  timezone: string;
-  reputation: {
-    averageRating: number | null;
-    ratingCount: number;
-    sessionsHosted: number;
-    studentsTaught: number;
-    points: number;
-  };
-  badges: { key: string; name: string; awardedAt: string }[];
-  joinedAt: string;
-  /** Per skill hosted or rated in (GET /api/users/:id). */
-  skillStats?: SkillStat[];
-};
-
-export type SkillStat = {
-  skill: string;
-  sessionsHosted: number;
-  averageRating: number | null;
-  ratingCount: number;
-};
 
 /**
  * Where to send a member after signing in or up: the path `next` names on this site, else `fallback`. The check is

@@ -1,25 +1,12 @@
-// The session form's rules, mirroring modules/sessions/schemas.ts so a host hears about a mistake
-// before a round trip. The server stays the authority: its `details` land on the same fields.
+// The session form's rules, checked with the server's limits so a host hears about a mistake before a round
+// trip. The server stays the authority: its `details` land on the same fields.
 
+import { SESSION_LIMITS } from '../../../modules/sessions/limits.ts';
 import { fromWallTime, toWallTime, zoneName } from './session-times.ts';
 import type { Difficulty, Session } from './sessions.ts';
 
-export const LIMITS = {
-  titleMin: 3,
-  titleMax: 120,
-  skillMax: 50,
-  descriptionMax: 5000,
-  prerequisiteMax: 200,
-  prerequisitesMax: 20,
-  durationMin: 15,
-  durationMax: 480,
-  capacityMin: 1,
-  capacityMax: 500,
-  urlMax: 2000,
-  repeatMin: 2,
-  repeatMax: 12,
-  reasonMax: 1000,
-} as const;
+/** The server's own limits (modules/sessions/limits.ts, what its request schemas enforce), not a copy. */
+export const LIMITS = SESSION_LIMITS;
 
 export type RepeatEvery = '' | 'week' | 'two-weeks';
 

@@ -1,46 +1,22 @@
-// The session shapes the API answers with (modules/sessions/schemas.ts) and the few rules the pages
-// and islands share for showing them, so a card, a detail page and an island never disagree.
+// The session shapes the API answers with (read-models/session-listings/views.ts, by type only) and the few rules
+// the pages and islands share for showing them, so a card, a detail page and an island never disagree.
+import type {
+  AttendeesView,
+  AttendeeView,
+  MySessionsView,
+  SessionStatus,
+  SessionView,
+} from '../../../read-models/session-listings/views.ts';
 import { api } from './api.ts';
 import { isTimeZone } from './session-times.ts';
 
-export type SessionStatus = 'scheduled' | 'cancelled' | 'completed';
+export type { SessionStatus };
+export type Session = SessionView;
+export type Attendee = AttendeeView;
+export type Attendees = AttendeesView;
+export type MySessions = MySessionsView;
 export type Difficulty = 'beginner' | 'intermediate' | 'advanced';
 export const DIFFICULTIES: Difficulty[] = ['beginner', 'intermediate', 'advanced'];
-
-export type Session = {
-  id: string;
-  title: string;
-  skill: string;
-  description: string;
-  difficulty: string;
-  prerequisites: string[];
-  startsAt: string;
-  endsAt: string;
-  durationMinutes: number;
-  capacity: number;
-  status: SessionStatus;
-  host: { id: string; displayName: string };
-  timezone: string;
-  seriesId: string | null;
-  registeredCount: number;
-  waitlistCount: number;
-  seatsLeft: number;
-  meetingUrl: string | null;
-  viewerRegistration: 'registered' | 'waitlisted' | null;
-  waitlistPosition: number | null;
-  cancelReason: string | null;
-};
-
-export type Attendee = { id: string; displayName: string; registeredAt: string; attended: boolean | null };
-export type Attendees = { registered: Attendee[]; waitlisted: (Attendee & { position: number })[] };
-
-export type MySessions = {
-  hosting: Session[];
-  attending: Session[];
-  waitlisted: Session[];
-  history: Session[];
-  progress: { hoursLearned: number; hoursTaught: number; skillsPractised: string[] };
-};
 
 export function levelClass(difficulty: string): string {
   return (

@@ -1,8 +1,9 @@
 // Autocomplete lookups for skill tags: debounced while the member types, and an older request is
 // aborted when a newer one starts, so suggestions never arrive out of order.
+import type { SkillView } from '../../../../read-models/skill-catalogue/views.ts';
 import { request } from './request.ts';
 
-export type Suggestion = { name: string; teachers: number; learners: number };
+export type Suggestion = SkillView;
 
 export function skillSuggester(onResult: (query: string, items: Suggestion[]) => void, delayMs = 200) {
   let timer: ReturnType<typeof setTimeout> | undefined;

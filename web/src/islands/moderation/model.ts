@@ -1,10 +1,22 @@
 // Shapes of the moderation and admin API answers, and the wording moderators see for them. Shared by the
 // server-rendered pages and the islands, so the queue, the detail page and the audit log name things alike.
 
+import type { ProjectionStatus, SetAsideView } from '../../../../infra/projections/views.ts';
+import type { HistoryEntry, MemberSuspension } from '../../../../modules/moderation/schemas.ts';
+import type { AuditEntryView } from '../../../../read-models/audit-log/views.ts';
+import type { ReportView } from '../../../../read-models/moderation-queue/views.ts';
+
+export type { HistoryEntry, MemberSuspension };
+export type Report = ReportView;
+export type AuditEntry = AuditEntryView;
+export type Projection = ProjectionStatus;
+/** An event a projector or reactor set aside (GET /api/admin/projections/set-aside). */
+export type SetAsideEvent = SetAsideView;
+
 export type TargetType = 'session' | 'review' | 'user';
 export type ResolveAction = 'dismiss' | 'hide' | 'suspend';
 
-export type ReportCategory = 'spam' | 'harassment' | 'inappropriate' | 'other';
+export type ReportCategory = Report['category'];
 
 /** How moderators see each category. Reports from before categories read as "Other". */
 export const CATEGORY_LABEL: Record<ReportCategory, string> = {
@@ -14,86 +26,8 @@ export const CATEGORY_LABEL: Record<ReportCategory, string> = {
   other: 'Other',
 };
 
-export type Report = {
-  id: string;
-  status: 'open' | 'resolved';
-  reason: string;
-  /** Absent only from an older server. */
-  category?: ReportCategory;
-  weight: number;
-  source: 'member' | 'system';
-  reporterId: string;
-  target: {
-    type: string;
-    id: string;
-    ownerId: string;
-    preview: string;
-    hidden: boolean;
-    openReports: number;
-    openWeight: number;
-  };
-  action: string | null;
-  note: string | null;
-  moderatorId: string | null;
-  filedAt: string;
-  resolvedAt: string | null;
-};
-
-export type HistoryEntry = { type: string; at: string; data: Record<string, unknown> };
-
-/** GET /api/moderation/users/:id/suspension */
-export type MemberSuspension = {
-  memberId: string;
-  /** A moderator or an admin: only an admin may suspend them. */
-  staff: boolean;
-  suspension: {
-    suspended: boolean;
-    until: string | null;
-    since: string | null;
-    reason: string | null;
-    forSpam: boolean;
-  };
-};
-
-export type AuditEntry = {
-  id: string;
-  at: string;
-  actor: { id: string; displayName: string } | null;
-  action: string;
-  target: { type: string; id: string } | null;
-  note: string;
-};
-
-export type Projection = {
-  name: string;
-  kind: 'read-model' | 'reactor';
-  position: number;
-  headPosition: number;
-  lag: number;
-  status: 'running' | 'rebuilding' | 'stopped' | 'failing';
-  rebuildPosition: number | null;
-  lastError: string | null;
-  /** Events it could not apply and went on past. */
-  setAside: number;
-  /** Why its last rebuild failed; null once one succeeds. */
-  rebuildError: string | null;
-};
-
 /** Sent on window when a retry changed the set-aside events, for the projections table to refresh. */
 export const SET_ASIDE_CHANGED = 'skillswap:set-aside-changed';
-
-/** An event a projector or reactor set aside (GET /api/admin/projections/set-aside). */
-export type SetAsideEvent = {
-  projector: string;
-  position: number;
-  streamId: string;
-  streamVersion: number;
-  type: string;
-  error: string;
-  tries: number;
-  firstSeenAt: string;
-  lastSeenAt: string;
-};
 
 export const TARGET_LABEL: Record<string, string> = { session: 'Session', review: 'Review', user: 'Member' };
 

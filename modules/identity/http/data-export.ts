@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ModuleContext } from '../../infra/deps.ts';
-import { errors, requireUser } from '../../infra/http/index.ts';
-import { getAccount, getProfile } from '../../read-models/member-profiles/queries.ts';
-import { memberReports } from '../../read-models/moderation-queue/queries.ts';
-import { listNotifications } from '../../read-models/notifications/queries.ts';
-import { memberReviews } from '../../read-models/reviews/queries.ts';
-import { mySessions } from '../../read-models/session-listings/queries.ts';
-import { memberStream } from './events.ts';
+import type { ModuleContext } from '../../../infra/deps.ts';
+import { errors, requireUser } from '../../../infra/http/index.ts';
+import { getAccount, getProfile } from '../../../read-models/member-profiles/queries.ts';
+import { memberReports } from '../../../read-models/moderation-queue/queries.ts';
+import { listNotifications } from '../../../read-models/notifications/queries.ts';
+import { memberReviews } from '../../../read-models/reviews/queries.ts';
+import { mySessions } from '../../../read-models/session-listings/queries.ts';
+import { memberStream } from '../events.ts';
 
 /** Version of the export's layout, for whoever reads old files. */
 export const EXPORT_FORMAT = 1;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import ical, { ICalAlarmType, ICalEventStatus } from 'ical-generator';
-import type { Queryable } from '../../infra/db/index.ts';
-import type { SessionView } from '../../read-models/session-listings/queries.ts';
+import type { Queryable } from '../../../infra/db/index.ts';
+import type { SessionView } from '../../../read-models/session-listings/views.ts';
 
 /**
  * Text as an iCalendar TEXT value may hold it (RFC 5545 §3.3.11): each line break (CRLF, CR or LF) one LF, which
