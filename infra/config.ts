@@ -49,6 +49,7 @@ const configSchema = z.object({
   SESSIONS_PER_DAY: positive(10),
   REVIEWS_PER_DAY: positive(20),
   REPORTS_PER_DAY: positive(10),
+  SWAPS_PER_DAY: positive(10),
   REPORT_HIDE_THRESHOLD: z.coerce.number().positive().default(3),
   BLOCKED_WORDS: z.string().default(''),
   BLOCKED_DOMAINS: z.string().default(''),
@@ -85,6 +86,7 @@ const EXPECTED: Record<Variable, string> = {
   SESSIONS_PER_DAY: 'a whole number of at least 1',
   REVIEWS_PER_DAY: 'a whole number of at least 1',
   REPORTS_PER_DAY: 'a whole number of at least 1',
+  SWAPS_PER_DAY: 'a whole number of at least 1',
   REPORT_HIDE_THRESHOLD: 'a number above 0, such as 3',
   BLOCKED_WORDS: 'a comma-separated list of words',
   BLOCKED_DOMAINS: 'a comma-separated list of domains, such as spam.example,scam.example',
@@ -130,7 +132,7 @@ export type Config = {
   /** Signs what must not be forged; required in production, a fixed value in development and tests. */
   sessionSecret: string;
   /** Abuse limits: per member and day. */
-  limits: { sessionsPerDay: number; reviewsPerDay: number; reportsPerDay: number };
+  limits: { sessionsPerDay: number; reviewsPerDay: number; reportsPerDay: number; swapsPerDay: number };
   /** Open reports whose weights add up to this hide their content at once, pending review. */
   reportHideThreshold: number;
   /** New content containing these is flagged into the moderation queue. */
@@ -196,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sessionsPerDay: c.SESSIONS_PER_DAY,
       reviewsPerDay: c.REVIEWS_PER_DAY,
       reportsPerDay: c.REPORTS_PER_DAY,
+      swapsPerDay: c.SWAPS_PER_DAY,
     },
     reportHideThreshold: c.REPORT_HIDE_THRESHOLD,
     blocked: { words: list(c.BLOCKED_WORDS), domains: list(c.BLOCKED_DOMAINS) },

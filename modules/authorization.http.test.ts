@@ -63,6 +63,30 @@ const hiddenSession = async () => {
   await post(people.moderator, `/api/moderation/content/session/${id}/hide`, { note: 'scam' }, 200);
   return id;
 };
+// Swaps: every caller teaches Juggling, `member` and the fresh partners teach Origami (profiles set on first use).
+const teaching = async (who: Member, skill: string) => {
+  const res = await call(app, who, 'PATCH', '/api/me/profile', { skillsToTeach: [skill] });
+  if (res.statusCode !== 200) throw new Error(`profile: ${res.statusCode} ${res.body}`);
+  return who;
+};
+const swapOf = async (proposer: Member, receiver: Member) =>
+  (
+    await post(
+      await teaching(proposer, 'Juggling'),
+      '/api/swaps',
+      {
+        toMemberId: (await teaching(receiver, 'Origami')).id,
+        offerSkill: 'Juggling',
+        wantSkill: 'Origami',
+        message: 'hi',
+      },
+      201,
+    )
+  ).swap.id as string;
+let hostsSwap: string | undefined; // proposed by host to member
+let swapPartner: Member | undefined; // whom every caller proposes to
+const swapToMember = async () => swapOf(await member(app), people.member);
+const swapByHost = async () => swapOf(people.host, await member(app));
 const startedSession = () =>
   session(app, people.host, { startsAt: new Date(Date.now() - 3600_000).toISOString(), complete: false });
 let signups = 0;
@@ -255,6 +279,64 @@ const rows: Row[] = [
       url: `/api/moderation/content/session/${await hiddenSession()}/restore`,
       body: { note: 'fine' },
     }),
+  ],
+  // Swaps: its two members and moderators see one (anyone else 404); only the receiver answers, the proposer
+  // withdraws.
+  [
+    'POST /api/swaps',
+    [401, 201, 201, 201, 201, 401],
+    async (role) => {
+      swapPartner ??= await teaching(await member(app), 'Origami');
+      const body = {
+        toMemberId: swapPartner.id,
+        offerSkill: 'Juggling',
+        wantSkill: 'Origami',
+        message: 'hi',
+      };
+      if (role !== 'anonymous' && role !== 'suspended') await teaching(people[role], 'Juggling');
+      return { url: '/api/swaps', body };
+    },
+  ],
+  ['GET /api/swaps', [401, 200, 200, 200, 200, 401], () => ({ url: '/api/swaps' })],
+  ['GET /api/me/matches', [401, 200, 200, 200, 200, 401], () => ({ url: '/api/me/matches' })],
+  [
+    'GET /api/swaps/:id',
+    [401, 200, 200, 200, 200, 401],
+    async () => {
+      hostsSwap ??= await swapOf(people.host, people.member);
+      return { url: `/api/swaps/${hostsSwap}` };
+    },
+  ],
+  [
+    'GET /api/swaps/:id/messages',
+    [401, 200, 200, 200, 200, 401],
+    async () => {
+      hostsSwap ??= await swapOf(people.host, people.member);
+      return { url: `/api/swaps/${hostsSwap}/messages` };
+    },
+  ],
+  [
+    'POST /api/swaps/:id/messages',
+    [401, 201, 201, 403, 403, 401],
+    async () => {
+      hostsSwap ??= await swapOf(people.host, people.member);
+      return { url: `/api/swaps/${hostsSwap}/messages`, body: { body: 'See you Tuesday' } };
+    },
+  ],
+  [
+    'POST /api/swaps/:id/accept',
+    [401, 200, 404, 403, 403, 401],
+    async () => ({ url: `/api/swaps/${await swapToMember()}/accept` }),
+  ],
+  [
+    'POST /api/swaps/:id/decline',
+    [401, 200, 404, 403, 403, 401],
+    async () => ({ url: `/api/swaps/${await swapToMember()}/decline` }),
+  ],
+  [
+    'POST /api/swaps/:id/withdraw',
+    [401, 404, 200, 403, 403, 401],
+    async () => ({ url: `/api/swaps/${await swapByHost()}/withdraw` }),
   ],
   ['GET /api/admin/audit-log', [401, 403, 403, 403, 200, 401], () => ({ url: '/api/admin/audit-log' })],
   ['GET /api/admin/projections', [401, 403, 403, 403, 200, 401], () => ({ url: '/api/admin/projections' })],

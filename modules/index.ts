@@ -6,9 +6,10 @@ import { gamification } from './gamification/index.ts';
 import { authenticate, identity } from './identity/index.ts';
 import { moderation } from './moderation/index.ts';
 import { sessions } from './sessions/index.ts';
+import { swaps } from './swaps/index.ts';
 
 export const skillswap: AppDefinition = {
-  modules: [identity, sessions, feedback, gamification, moderation],
+  modules: [identity, sessions, feedback, gamification, moderation, swaps],
   readModels,
   authenticate,
 };

@@ -44,7 +44,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<Config> = {})
     ...loadConfig({ NODE_ENV: 'test', SEED_DEMO: '0', LOG_LEVEL: 'silent' }),
     // Daily abuse limits would trip over test files that create many sessions with one member; the tests of
     // those limits set their own.
-    limits: { sessionsPerDay: 1000, reviewsPerDay: 1000, reportsPerDay: 1000 },
+    limits: { sessionsPerDay: 1000, reviewsPerDay: 1000, reportsPerDay: 1000, swapsPerDay: 1000 },
     ...appUrls(databaseUrl),
     ...overrides,
   };

@@ -4,7 +4,12 @@ import type { StoredEvent } from '../event-store/index.ts';
 import type { ProjectorOf } from '../projections/index.ts';
 import { createTestDatabase } from './database.ts';
 
-type Given<E extends { type: string; data: unknown }> = E & { streamId?: string; recordedAt?: Date | string };
+type Given<E extends { type: string; data: unknown }> = E & {
+  streamId?: string;
+  recordedAt?: Date | string;
+  /** Who did it (`actorId`) and the rest of the metadata the command wrote; none by default. */
+  metadata?: Record<string, unknown>;
+};
 
 /**
  * A projector test as a sentence: given these events, expect these rows. The projector runs on a fresh, migrated
@@ -22,7 +27,7 @@ export async function projectorSpec<E extends { type: string; data: unknown }>(p
   let position = 0;
   /** Applies the events in one batch, positions continuing from the previous batch. */
   const given = async (events: Given<E>[]) => {
-    const stored: StoredEvent[] = events.map(({ type, data, streamId, recordedAt }) => {
+    const stored: StoredEvent[] = events.map(({ type, data, streamId, recordedAt, metadata }) => {
       position++;
       return {
         globalPosition: position,
@@ -32,7 +37,7 @@ export async function projectorSpec<E extends { type: string; data: unknown }>(p
         type,
         schemaVersion: 1,
         data,
-        metadata: {},
+        metadata: metadata ?? {},
         recordedAt: new Date(recordedAt ?? Date.UTC(2026, 0, 1, 0, 0, position)),
       };
     });

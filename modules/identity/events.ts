@@ -86,3 +86,13 @@ export const identityEvents = [
 /** Every event the identity module publishes. */
 export type IdentityEvent = EventsOf<typeof identityEvents>;
 export type IdentityEventData = EventDataOf<IdentityEvent>;
+
+/** A skill as typed: trimmed, inner white space collapsed. */
+export function tidySkill(raw: string): string {
+  return raw.trim().replace(/\s+/g, ' ');
+}
+
+/** The case-insensitive identity of a skill: "TypeScript", " typescript " and "TYPESCRIPT" are one skill. */
+export function skillKey(raw: string): string {
+  return tidySkill(raw).toLowerCase();
+}

@@ -1,12 +1,7 @@
-/** A skill as typed: trimmed, inner white space collapsed. */
-export function tidySkill(raw: string): string {
-  return raw.trim().replace(/\s+/g, ' ');
-}
+import { tidySkill } from './events.ts';
 
-/** The case-insensitive identity of a skill: "TypeScript", " typescript " and "TYPESCRIPT" are one skill. */
-export function skillKey(raw: string): string {
-  return tidySkill(raw).toLowerCase();
-}
+// Read models compare skills by the same key: it is defined with the events they read.
+export { skillKey, tidySkill } from './events.ts';
 
 /**
  * Tidies a list of skills, drops empties and case-insensitive duplicates (first one wins), and spells each skill

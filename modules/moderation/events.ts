@@ -7,7 +7,7 @@ import { standingSchema } from './standing.ts';
 // from that stream's own state in the append that counts the report; `suspension-<memberId>` per member;
 // `admin-actions` for admin actions without a stream of their own (rebuild requests).
 
-export const TARGET_TYPES = ['session', 'review', 'user'] as const;
+export const TARGET_TYPES = ['session', 'review', 'user', 'message'] as const;
 export type TargetType = (typeof TARGET_TYPES)[number];
 export const ACTIONS = ['dismiss', 'hide', 'suspend'] as const;
 /** What a report is about, chosen by the reporter beside the free text (moderators sort and read by it). */
@@ -21,7 +21,7 @@ const target = {
   ownerId: z.string(),
 };
 
-const contentTarget = { targetType: z.enum(['session', 'review']), targetId: z.string() };
+const contentTarget = { targetType: z.enum(['session', 'review', 'message']), targetId: z.string() };
 
 export const ReportFiled = defineEvent(
   'ReportFiled',

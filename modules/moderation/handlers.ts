@@ -53,6 +53,18 @@ export async function resolveTarget(
     const r = await loadReview(ctx, id);
     return r.status !== 'visible' ? null : { ownerId: r.authorId, hostId: r.hostId };
   }
+  if (type === 'message') {
+    // A swap message's author, from the swaps module's published streams and events (read by name: the swaps
+    // module screens with this module, so importing it back would make a cycle). The proposal's message has the
+    // swap's id.
+    const [sent] = await ctx.store.readStream(`swap-message-${id}`);
+    if (sent?.type === 'SwapMessageSent')
+      return { ownerId: (sent.data as { authorId: string }).authorId, hostId: null };
+    const [proposed] = await ctx.store.readStream(`swap-${id}`);
+    if (proposed?.type === 'SwapProposed')
+      return { ownerId: (proposed.data as { proposerId: string }).proposerId, hostId: null };
+    return null;
+  }
   const m = await loadMember(ctx, id);
   return m.status === 'none' ? null : { ownerId: id, hostId: null };
 }

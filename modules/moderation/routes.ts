@@ -169,8 +169,10 @@ export function moderationRoutes(app: FastifyInstance, deps: ModuleContext) {
         schema: {
           tags: ['moderation'],
           summary:
-            action === 'hide' ? 'Hide a session or review from public reads' : 'Show hidden content again',
-          params: z.object({ type: z.enum(['session', 'review']), id: id() }),
+            action === 'hide'
+              ? 'Hide a session, review or swap message from reads'
+              : 'Show hidden content again',
+          params: z.object({ type: z.enum(['session', 'review', 'message']), id: id() }),
           body: z.object({ note }),
           response: { 200: z.object({ hidden: z.boolean() }), ...errors(400, 401, 403, 404, 409) },
         },

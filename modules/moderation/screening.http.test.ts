@@ -40,7 +40,7 @@ beforeAll(async () => {
     config: {
       signupLimitPerIp: 1000,
       blocked: { words: ['casino', 'free money'], domains: ['spam.example'] },
-      limits: { sessionsPerDay: 2, reviewsPerDay: 1, reportsPerDay: 2 },
+      limits: { sessionsPerDay: 2, reviewsPerDay: 1, reportsPerDay: 2, swapsPerDay: 1000 },
     },
   });
   mod = await withRole(app, 'moderator', 'Mo');

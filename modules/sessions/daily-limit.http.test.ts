@@ -11,7 +11,9 @@ const PER_DAY = 10;
 
 beforeAll(async () => {
   app = await startTestPlatform(skillswap, {
-    config: { limits: { sessionsPerDay: PER_DAY, reviewsPerDay: 1000, reportsPerDay: 1000 } },
+    config: {
+      limits: { sessionsPerDay: PER_DAY, reviewsPerDay: 1000, reportsPerDay: 1000, swapsPerDay: 1000 },
+    },
   });
 });
 

@@ -9,7 +9,8 @@ export type Note = {
   event: { streamId: string; streamVersion: number; recordedAt: Date };
   memberId: string;
   kind: string;
-  sessionId: string;
+  /** Null for news about a swap. */
+  sessionId: string | null;
   title: string;
   body: string;
 };

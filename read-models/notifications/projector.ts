@@ -3,9 +3,10 @@ import { defineProjector, type RunOf } from '../../infra/projections/index.ts';
 import type { FeedbackEvent } from '../../modules/feedback/events.ts';
 import type { ModerationEvent } from '../../modules/moderation/events.ts';
 import type { SessionEvent } from '../../modules/sessions/events.ts';
+import type { SwapEvent } from '../../modules/swaps/events.ts';
 import { audiencesOf, insertNotes, type Note, sessionsOf, when } from './notes.ts';
 
-type Read = SessionEvent | FeedbackEvent | ModerationEvent;
+type Read = SessionEvent | FeedbackEvent | ModerationEvent | SwapEvent;
 type Run<K extends Read['type']> = RunOf<Read, K>;
 
 // Every handler reads what its run needs in a query or two, folds the run in memory in log order, and writes
@@ -305,9 +306,59 @@ async function reviewNews(
   await insertNotes(db, notes);
 }
 
+type SwapRun = RunOf<SwapEvent, 'SwapProposed' | 'SwapAccepted' | 'SwapDeclined' | 'SwapMessageSent'>;
+
+/**
+ * Swap news for the other member: a proposal, its answer, a message. Without names or message text: those are
+ * personal data, erased with their author, and a notification outlives its event's key. The skills say which swap.
+ */
+async function swapNews(db: PoolClient, run: SwapRun) {
+  const notes: Note[] = [];
+  for (const event of run) {
+    const base = { event, sessionId: null };
+    switch (event.type) {
+      case 'SwapProposed': {
+        const d = event.data;
+        notes.push({
+          ...base,
+          memberId: d.receiverId,
+          kind: 'swap-proposed',
+          title: `Swap proposal: ${d.wantSkill} for ${d.offerSkill}`,
+          body: `A member would teach you ${d.offerSkill} for ${d.wantSkill}. Answer it on your swaps page within 14 days.`,
+        });
+        break;
+      }
+      case 'SwapAccepted':
+      case 'SwapDeclined': {
+        const accepted = event.type === 'SwapAccepted';
+        notes.push({
+          ...base,
+          memberId: event.data.proposerId,
+          kind: accepted ? 'swap-accepted' : 'swap-declined',
+          title: accepted ? 'Your swap proposal was accepted' : 'Your swap proposal was declined',
+          body: accepted
+            ? 'Plan your sessions together on the swap’s page.'
+            : 'Your matches page has other members to swap with.',
+        });
+        break;
+      }
+      case 'SwapMessageSent':
+        notes.push({
+          ...base,
+          memberId: event.data.recipientId,
+          kind: 'swap-message',
+          title: 'New message in a swap',
+          body: 'Read it on the swap’s page.',
+        });
+        break;
+    }
+  }
+  await insertNotes(db, notes);
+}
+
 /**
  * In-app notifications about registrations, waitlists, changes, cancellations, reminders, reviews (new, replied
- * to, hidden, restored) and the "rate your session" prompt.
+ * to, hidden, restored), the "rate your session" prompt and swaps.
  */
 export const notificationsProjector = defineProjector<Read>({
   name: 'notifications',
@@ -328,5 +379,9 @@ export const notificationsProjector = defineProjector<Read>({
     HostReplied: reviewNews,
     ContentHidden: reviewNews,
     ContentRestored: reviewNews,
+    SwapProposed: swapNews,
+    SwapAccepted: swapNews,
+    SwapDeclined: swapNews,
+    SwapMessageSent: swapNews,
   },
 });

@@ -11,6 +11,7 @@ export function primaryLinks(user: SessionUser | null): NavLink[] {
   ];
   if (!user) return links;
   links.push({ href: '/me/learning', label: 'My learning' });
+  links.push({ href: '/swaps', label: 'Swaps' });
   // Admins moderate too, so they see both entries.
   if (hasRole(user, 'moderator') || hasRole(user, 'admin'))
     links.push({ href: '/moderation', label: 'Moderation' });

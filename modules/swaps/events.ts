@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { defineEvent, type EventDataOf, type EventsOf } from '../../infra/event-store/index.ts';
+
+// Streams: `swap-<id>` per swap (its lifecycle); `swap-pair-<a>-<b>` per pair of members (ids sorted), holding
+// which swap of theirs is open, so that "one open swap per pair" is decided from that stream's own state in the
+// append that opens one, however two proposals race.
+
+export const SWAP_STATUSES = [
+  'proposed',
+  'accepted',
+  'declined',
+  'withdrawn',
+  'expired',
+  'completed',
+] as const;
+export type SwapStatus = (typeof SWAP_STATUSES)[number];
+
+/** How long a proposal waits for an answer before it expires. */
+export const PROPOSAL_DAYS = 14;
+
+const parties = { swapId: z.string(), proposerId: z.string(), receiverId: z.string() };
+
+/** The proposal's message is the proposer's words: personal data, erased with them. */
+export const SwapProposed = defineEvent(
+  'SwapProposed',
+  1,
+  z.object({
+    ...parties,
+    offerSkill: z.string(),
+    wantSkill: z.string(),
+    message: z.string(),
+    expiresAt: z.string(),
+  }),
+  {},
+  { personal: { subject: 'proposerId', fields: { message: '' } } },
+);
+
+export const SwapAccepted = defineEvent('SwapAccepted', 1, z.object(parties));
+export const SwapDeclined = defineEvent('SwapDeclined', 1, z.object(parties));
+export const SwapWithdrawn = defineEvent('SwapWithdrawn', 1, z.object(parties));
+/** Nobody answered within PROPOSAL_DAYS. */
+export const SwapExpired = defineEvent('SwapExpired', 1, z.object(parties));
+
+/**
+ * A message in a swap's thread, on a stream of its own (`swap-message-<id>`): a long thread never makes the swap's
+ * stream long. The body is the author's words: personal data, erased with them.
+ */
+export const SwapMessageSent = defineEvent(
+  'SwapMessageSent',
+  1,
+  z.object({
+    messageId: z.string(),
+    swapId: z.string(),
+    authorId: z.string(),
+    recipientId: z.string(),
+    body: z.string(),
+  }),
+  {},
+  { personal: { subject: 'authorId', fields: { body: '' } } },
+);
+
+/** On the pair's stream: this swap is the pair's open one. */
+export const SwapPairOpened = defineEvent(
+  'SwapPairOpened',
+  1,
+  z.object({ swapId: z.string(), memberIds: z.array(z.string()), expiresAt: z.string() }),
+);
+/** On the pair's stream: the swap was accepted (it stays open, without expiry). */
+export const SwapPairCommitted = defineEvent('SwapPairCommitted', 1, z.object({ swapId: z.string() }));
+/** On the pair's stream: the swap is closed (declined, withdrawn, expired, completed); the pair may swap again. */
+export const SwapPairReleased = defineEvent('SwapPairReleased', 1, z.object({ swapId: z.string() }));
+
+export const swapEvents = [
+  SwapProposed,
+  SwapAccepted,
+  SwapDeclined,
+  SwapWithdrawn,
+  SwapExpired,
+  SwapMessageSent,
+  SwapPairOpened,
+  SwapPairCommitted,
+  SwapPairReleased,
+];
+
+/** Every event the swaps module publishes. */
+export type SwapEvent = EventsOf<typeof swapEvents>;
+export type SwapEventData = EventDataOf<SwapEvent>;

@@ -1,0 +1,89 @@
+import type { CommandContext } from '../../infra/deps.ts';
+import {
+  CommandRejected,
+  type EventMetadata,
+  loadState,
+  type Rejection,
+} from '../../infra/event-store/index.ts';
+import { decide, decideMessage, decidePair, type MessageCommand, type SwapCommand } from './decide.ts';
+import {
+  evolve,
+  evolvePair,
+  initialPair,
+  initialSwap,
+  type MessageEvent,
+  messageStream,
+  type Pair,
+  type PairEvent,
+  pairStream,
+  type Swap,
+  type SwapStreamEvent,
+  swapStream,
+} from './swap.ts';
+
+const swapDecider = { initialState: initialSwap, evolve };
+const pairDecider = { initialState: initialPair, evolve: evolvePair };
+
+const refuse = (decision: SwapStreamEvent[] | PairEvent[] | MessageEvent[] | Rejection) => {
+  if (!Array.isArray(decision)) throw new CommandRejected(decision);
+  return decision;
+};
+
+export async function loadSwap(ctx: Pick<CommandContext, 'store'>, swapId: string): Promise<Swap> {
+  return (await loadState<Swap, SwapStreamEvent>(ctx.store, swapStream(swapId), swapDecider)).state;
+}
+
+/**
+ * Runs one command on a swap and its consequence on the pair's stream in one transaction: both streams change
+ * together, each appended at the version it was decided on (a racing proposal for the same pair conflicts).
+ */
+async function onSwap(ctx: CommandContext, swapId: string, command: SwapCommand, metadata: EventMetadata) {
+  const written = await ctx.store.transaction(async (client) => {
+    const swap = await loadState<Swap, SwapStreamEvent>(ctx.store, swapStream(swapId), swapDecider, client);
+    const events = refuse(decide(command, swap.state)) as SwapStreamEvent[];
+    if (events.length === 0) return { state: swap.state, appended: null };
+    const state = events.reduce(evolve, swap.state);
+    if (state.status === 'none') throw new Error('a swap command left no swap');
+    const pairId = pairStream(state.proposerId, state.receiverId);
+    const pair = await loadState<Pair, PairEvent>(ctx.store, pairId, pairDecider, client);
+    const pairEvents = refuse(decidePair(events, pair.state, command.now)) as PairEvent[];
+    const own = await ctx.store.append(swapStream(swapId), swap.version, events, { metadata, client });
+    const appended =
+      pairEvents.length > 0
+        ? await ctx.store.append(pairId, pair.version, pairEvents, { metadata, client })
+        : own;
+    return { state, appended };
+  });
+  if (written.appended) await ctx.settle(written.appended);
+  return written.state;
+}
+
+export type Proposal = Extract<SwapCommand, { type: 'Propose' }>['data'];
+
+export const proposeSwap = (ctx: CommandContext, proposal: Proposal, metadata: EventMetadata) =>
+  onSwap(ctx, proposal.swapId, { type: 'Propose', data: proposal, now: ctx.now() }, metadata);
+
+export const answerSwap = (
+  ctx: CommandContext,
+  swapId: string,
+  answer: 'Accept' | 'Decline' | 'Withdraw',
+  actorId: string,
+  metadata: EventMetadata,
+) => onSwap(ctx, swapId, { type: answer, data: { actorId }, now: ctx.now() }, metadata);
+
+/** A proposal's time is up: it expires, unless it was answered meanwhile (then nothing happens). */
+export const expireSwap = (ctx: CommandContext, swapId: string) =>
+  onSwap(ctx, swapId, { type: 'Expire', now: ctx.now() }, { actorId: null });
+
+/** A message in a swap's thread, decided from the swap's state; a stream of its own, so nothing races it. */
+export async function sendMessage(
+  ctx: CommandContext,
+  swapId: string,
+  message: MessageCommand['data'],
+  metadata: EventMetadata,
+) {
+  const swap = await loadSwap(ctx, swapId);
+  const events = refuse(decideMessage({ type: 'SendMessage', data: message, now: ctx.now() }, swap));
+  const appended = await ctx.store.append(messageStream(message.messageId), 0, events, { metadata });
+  await ctx.settle(appended);
+}

@@ -1,0 +1,31 @@
+// The swaps module: two members teach each other, one skill each way. Proposals and their answers, expiry, one
+// open swap per pair. Other code enters it only through this file.
+import type { FastifyInstance } from 'fastify';
+import type { ModuleContext, ModuleDefinition } from '../../infra/deps.ts';
+import { swapEvents } from './events.ts';
+import { startSwapExpiryWorker, swapExpiryScheduler } from './expiry.ts';
+import { matchRoutes } from './http/matches.ts';
+import { messageRoutes } from './http/messages.ts';
+import { swapRoutes } from './http/swaps.ts';
+
+export const swaps: ModuleDefinition = {
+  name: 'swaps',
+  events: swapEvents,
+  consumers: [swapExpiryScheduler],
+  routes: (app: FastifyInstance, context: ModuleContext) => {
+    swapRoutes(app, context);
+    matchRoutes(app, context);
+    messageRoutes(app, context);
+  },
+  onStart: startSwapExpiryWorker,
+};
+
+export {
+  PROPOSAL_DAYS,
+  SWAP_STATUSES,
+  type SwapEvent,
+  type SwapEventData,
+  type SwapStatus,
+} from './events.ts';
+export { SWAP_EXPIRY_QUEUE } from './expiry.ts';
+export { loadSwap } from './handlers.ts';
