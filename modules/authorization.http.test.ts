@@ -131,6 +131,25 @@ const rows: Row[] = [
     },
   ],
   ['GET /api/me', [401, 200, 200, 200, 200, 401], () => ({ url: '/api/me' })],
+  // Account
+  ['GET /api/admin/members', [401, 403, 403, 403, 200, 401], () => ({ url: '/api/admin/members?q=member' })],
+  ['GET /api/me/export', [401, 200, 200, 200, 200, 401], () => ({ url: '/api/me/export' })],
+  [
+    'POST /api/auth/password-reset',
+    all(202),
+    (role) => ({
+      url: '/api/auth/password-reset',
+      body: { email: (role === 'anonymous' ? other : people[role]).email },
+    }),
+  ],
+  [
+    'POST /api/auth/password-reset/confirm',
+    all(400),
+    () => ({
+      url: '/api/auth/password-reset/confirm',
+      body: { token: 'no-such-token', newPassword: 'a brand new passphrase here' },
+    }),
+  ],
   [
     'PATCH /api/me/profile',
     [401, 200, 200, 200, 200, 401],
@@ -411,7 +430,9 @@ const EXTRAS = [
   'GET /api/skills',
   'POST /api/sessions/:id/clone',
   'POST /api/series/:id/cancel',
+  'GET /api/series/:id',
   'GET /api/me/notifications',
+  'GET /api/me/notifications/:id',
   'POST /api/me/notifications/read',
   'GET /api/me/calendar',
   'POST /api/me/calendar/reset',

@@ -29,6 +29,13 @@ export type ApiCall = (
 export function pageLocals(app: FastifyInstance, request: FastifyRequest) {
   const headers = {
     ...(request.headers.cookie ? { cookie: request.headers.cookie } : {}),
+    // The page's own host (and, behind a trusted proxy, scheme), so that URLs the API builds from them (the
+    // calendar feed's) name the site the visitor is on, not the in-process call's localhost:80.
+    ...Object.fromEntries(
+      (['host', 'x-forwarded-host', 'x-forwarded-proto'] as const)
+        .filter((h) => typeof request.headers[h] === 'string')
+        .map((h) => [h, request.headers[h] as string]),
+    ),
     'x-request-id': request.id,
     'user-agent': request.headers['user-agent'] ?? 'skillswap-web',
   };

@@ -101,6 +101,7 @@ describe('decide: SignUp', () => {
 describe('decide: commands on a member that does not exist', () => {
   it.each<IdentityCommand>([
     { type: 'ChangePassword', data: { oldPasswordMatches: true, newPasswordHash: 'h' } },
+    { type: 'ResetPassword', data: { newPasswordHash: 'h' } },
     { type: 'UpdateProfile', data: { changes: { bio: 'x' } } },
     { type: 'GrantRole', data: { role: 'admin' } },
     { type: 'RevokeRole', data: { role: 'admin' } },
@@ -125,6 +126,23 @@ describe('decide: ChangePassword', () => {
       data: { oldPasswordMatches: false, newPasswordHash: 'x' },
     });
     expect(result).toMatchObject({ reason: 'forbidden' });
+  });
+});
+
+describe('decide: ResetPassword', () => {
+  it('sets the new password of an active member without the old one', () => {
+    const { result, after } = when([signedUp], {
+      type: 'ResetPassword',
+      data: { newPasswordHash: 'hash-3' },
+    });
+    expect(result).toEqual([{ type: 'PasswordChanged', data: { memberId: 'm1', passwordHash: 'hash-3' } }]);
+    expect(after.status === 'active' && after.passwordHash).toBe('hash-3');
+  });
+
+  it('resets nothing on a deleted account (not_found)', () => {
+    const deleted: MemberEvent = { type: 'MemberDeleted', data: { memberId: 'm1' } };
+    const { result } = when([signedUp, deleted], { type: 'ResetPassword', data: { newPasswordHash: 'h' } });
+    expect(result).toMatchObject({ reason: 'not_found' });
   });
 });
 

@@ -8,6 +8,8 @@ export type IdentityCommand =
       data: { memberId: string; email: string; displayName: string; passwordHash: string; timezone: string };
     }
   | { type: 'ChangePassword'; data: { oldPasswordMatches: boolean; newPasswordHash: string } }
+  /** With a password-reset token the edge has checked (and spent): the link in the email stands for the old one. */
+  | { type: 'ResetPassword'; data: { newPasswordHash: string } }
   | { type: 'UpdateProfile'; data: { changes: Partial<Profile> } }
   | { type: 'GrantRole'; data: { role: (typeof GRANTABLE_ROLES)[number] } }
   | { type: 'RevokeRole'; data: { role: (typeof GRANTABLE_ROLES)[number] } }
@@ -36,6 +38,8 @@ export function decide(command: IdentityCommand, state: Member): MemberEvent[] |
       if (!command.data.oldPasswordMatches) {
         return { reason: 'forbidden', message: 'The current password is not correct.' };
       }
+      return [{ type: 'PasswordChanged', data: { memberId, passwordHash: command.data.newPasswordHash } }];
+    case 'ResetPassword':
       return [{ type: 'PasswordChanged', data: { memberId, passwordHash: command.data.newPasswordHash } }];
     case 'UpdateProfile': {
       const changed = Object.fromEntries(

@@ -48,7 +48,7 @@ export async function memberIdForEmail(
 }
 
 /** 400 on `field` when the password is too easy to guess for this member (password-strength.ts has the rule). */
-function requireStrongPassword(field: string, password: string, email: string, displayName: string) {
+export function requireStrongPassword(field: string, password: string, email: string, displayName: string) {
   const weakness = passwordWeakness(password, personalWords(email, displayName));
   if (weakness) {
     throw new CommandRejected({

@@ -5,8 +5,11 @@ import { emailClaimsKeyed } from './email-claims-upgrade.ts';
 import { GRANTABLE_ROLES, identityEvents } from './events.ts';
 import { changeRole, loadMember, memberIdForEmail, signUp, updateProfile } from './handlers.ts';
 import { authenticate } from './http/authenticate.ts';
+import { dataExportRoutes } from './http/data-export.ts';
 import { skillSpellings } from './http/facts.ts';
 import { profileRoutes } from './http/profiles.ts';
+import { memberSearchRoutes } from './member-search-routes.ts';
+import { passwordResetRoutes } from './password-reset-routes.ts';
 import { identityRoutes } from './routes.ts';
 import { suspensionEnforcer } from './suspension.ts';
 
@@ -16,12 +19,16 @@ export const identity: ModuleDefinition = {
   routes: async (app, context) => {
     await identityRoutes(app, context);
     await profileRoutes(app, context);
+    passwordResetRoutes(app, context);
+    memberSearchRoutes(app, context);
+    dataExportRoutes(app, context);
   },
   consumers: [suspensionEnforcer, deletedAvatars],
   dataUpgrades: [emailClaimsKeyed],
 };
 
 export { DELETED_NAME, type IdentityEvent, type IdentityEventData } from './events.ts';
+export { issueResetToken } from './password-reset.ts';
 export { isTimeZone } from './schemas.ts';
 export { normalizeSkills, skillKey, tidySkill } from './skills.ts';
 export {

@@ -18,6 +18,7 @@ import { openSession, revokeMemberSessions, revokeSession } from './auth-session
 import { changePassword, checkCredentials, deleteAccount, signUp } from './handlers.ts';
 import { clearSessionCookie, sessionToken, setSessionCookie } from './http/session-cookie.ts';
 import { currentPasswordMatches, signInRules, tooManyAttempts } from './password-attempts.ts';
+import { spendResetTokens } from './password-reset.ts';
 import { changePasswordBody, deleteAccountBody, loginBody, signupBody } from './schemas.ts';
 import { isBlockedEmail } from './suspension.ts';
 
@@ -164,6 +165,8 @@ export async function identityRoutes(app: FastifyInstance, deps: ModuleContext) 
     async (request, reply) => {
       const user = requireUser(request);
       await changePassword(deps.command, user.id, request.body, isCurrentPassword, requestMetadata(request));
+      // A reset link asked for before stands for the old password: it must not outlive it.
+      await spendResetTokens(deps.pool, user.id);
       await revokeMemberSessions(deps.pool, user.id);
       await signIn(request, reply, user.id);
       return reply.code(204).send(null);

@@ -33,6 +33,11 @@ export const signupBody = z.object({ email, password, displayName, timezone: tim
 export const loginBody = z.object({ email: singleLine({ max: L.emailMax }), password: givenPassword });
 export const changePasswordBody = z.object({ currentPassword: givenPassword, newPassword: password });
 export const deleteAccountBody = z.object({ password: givenPassword });
+export const passwordResetBody = z.object({ email });
+export const passwordResetConfirmBody = z.object({
+  token: singleLine({ min: 1, max: 200, trim: false }),
+  newPassword: password,
+});
 
 export const profilePatch = z
   .object({

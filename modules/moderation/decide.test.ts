@@ -33,6 +33,7 @@ const filing = (over: Partial<Filing> = {}): Filing => ({
   ownerId: 'bob',
   reason: 'rude and off-topic',
   source: 'member' as const,
+  category: 'other' as const,
   standing: record(),
   ...over,
 });

@@ -10,6 +10,9 @@ import { standingSchema } from './standing.ts';
 export const TARGET_TYPES = ['session', 'review', 'user', 'message'] as const;
 export type TargetType = (typeof TARGET_TYPES)[number];
 export const ACTIONS = ['dismiss', 'hide', 'suspend'] as const;
+/** What a report is about, chosen by the reporter beside the free text (moderators sort and read by it). */
+export const REPORT_CATEGORIES = ['spam', 'harassment', 'inappropriate', 'other'] as const;
+export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
 
 const target = {
   targetType: z.enum(TARGET_TYPES),
@@ -22,7 +25,7 @@ const contentTarget = { targetType: z.enum(['session', 'review', 'message']), ta
 
 export const ReportFiled = defineEvent(
   'ReportFiled',
-  2,
+  3,
   z.object({
     reportId: z.string(),
     reporterId: z.string(),
@@ -34,8 +37,13 @@ export const ReportFiled = defineEvent(
     source: z.enum(['member', 'system']),
     /** The reporter's record the weight was worked out from; null for system flags (and reports before v2). */
     standing: standingSchema.nullable(),
+    /** Since v3; reports before it, and system flags, are `other`. */
+    category: z.enum(REPORT_CATEGORIES),
   }),
-  { 1: (v1) => ({ ...(v1 as object), standing: null }) },
+  {
+    1: (v1) => ({ ...(v1 as object), standing: null }),
+    2: (v2) => ({ ...(v2 as object), category: 'other' }),
+  },
 );
 
 export const ReportResolved = defineEvent(

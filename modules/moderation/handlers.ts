@@ -24,7 +24,7 @@ import {
   type ReportCommand,
   type ReportEvent,
 } from './decide.ts';
-import type { TargetType } from './events.ts';
+import type { ReportCategory, TargetType } from './events.ts';
 import type { Standing } from './standing.ts';
 import { contentStream, reportStream, settled, suspensionStream } from './streams.ts';
 import { type ByModerator, memberToSuspend, suspensionDecider } from './suspensions.ts';
@@ -149,7 +149,7 @@ export async function recordReport(
 export async function fileReport(
   ctx: CommandContext,
   reporterId: string,
-  input: { targetType: TargetType; targetId: string; reason: string },
+  input: { targetType: TargetType; targetId: string; reason: string; category: ReportCategory },
   /** Gathered by the edge: the reporter's record (their report's weight) and the weight that hides content. */
   facts: { standing: Standing; hideThreshold: number },
   metadata: EventMetadata,

@@ -44,6 +44,7 @@ describe('POST /api/reports', () => {
       id: expect.stringMatching(/^[0-9a-f]{32}$/),
       status: 'open',
       reason: 'misleading title',
+      category: 'other',
       weight: 0.35,
       source: 'member',
       reporterId: ann.id,
@@ -62,6 +63,31 @@ describe('POST /api/reports', () => {
       filedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
       resolvedAt: null,
     });
+  });
+
+  it('given a category, then the report and the queue carry it; an unknown category is 400', async () => {
+    const res = await call(app, bob, 'POST', '/api/reports', {
+      targetType: 'user',
+      targetId: host.id,
+      reason: 'keeps messaging me',
+      category: 'harassment',
+    });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().report.category).toBe('harassment');
+    const listed = (await queue(mod)).find((r) => r.id === res.json().report.id) as unknown as {
+      category: string;
+    };
+    expect(listed.category).toBe('harassment');
+    const bad = await call(app, bob, 'POST', '/api/reports', {
+      targetType: 'session',
+      targetId: done,
+      reason: 'whatever it is',
+      category: 'boring',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details).toEqual([
+      { path: 'category', message: 'must be spam, harassment, inappropriate or other' },
+    ]);
   });
 
   it('given a bad target type or a reason under 3 characters, then 400 naming each field', async () => {

@@ -25,7 +25,7 @@ import { auditEntryView } from '../../read-models/audit-log/views.ts';
 import { getReport, reportQueue } from '../../read-models/moderation-queue/queries.ts';
 import { reportView } from '../../read-models/moderation-queue/views.ts';
 import { reviewedSession } from '../../read-models/reviews/queries.ts';
-import { ACTIONS, type ModerationEvent, TARGET_TYPES } from './events.ts';
+import { ACTIONS, type ModerationEvent, REPORT_CATEGORIES, TARGET_TYPES } from './events.ts';
 import { changeVisibility, fileReport, resolveReport, resolveTarget } from './handlers.ts';
 import { standingOf } from './http/standing-facts.ts';
 import { historySchema, note, spamFlag, until } from './schemas.ts';
@@ -50,6 +50,10 @@ export function moderationRoutes(app: FastifyInstance, deps: ModuleContext) {
           targetType: z.enum(TARGET_TYPES, { error: 'must be session, review or user' }),
           targetId: id(),
           reason: multiLine({ min: 3, max: 1000 }),
+          category: z
+            .enum(REPORT_CATEGORIES, { error: 'must be spam, harassment, inappropriate or other' })
+            .default('other')
+            .describe('What the report is about; moderators see it beside the reason'),
         }),
         response: { 201: z.object({ report: reportView }), ...errors(400, 401, 403, 404, 409, 429) },
       },

@@ -57,6 +57,7 @@ async function screenRun(client: PoolClient, run: Screened[], { store, config }:
       ownerId: target.ownerId,
       reason: `contains blocked ${hits.length > 1 ? 'terms' : 'term'}: ${hits.join(', ')}`,
       source: 'system' as const,
+      category: 'other' as const,
       standing: null,
     };
     const metadata = {

@@ -101,6 +101,15 @@ describe('GET /api/sessions/:id/calendar.ics', () => {
     );
   });
 
+  it('rings a display alarm an hour before the start (VALARM), none once cancelled', async () => {
+    const { events } = await calendar(`/api/sessions/${sessionId}/calendar.ics`);
+    const alarms = events[0]!.getAllSubcomponents('valarm');
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]!.getFirstPropertyValue('action')).toBe('DISPLAY');
+    expect(String(alarms[0]!.getFirstPropertyValue('trigger'))).toBe('-PT1H');
+    expect(alarms[0]!.getFirstPropertyValue('description')).toBe('Starts in an hour: Knots and splices');
+  });
+
   it('carries the meeting link only for the host and registered members', async () => {
     const url = `/api/sessions/${sessionId}/calendar.ics`;
     for (const cookie of [host.cookie, member.cookie]) {
@@ -132,6 +141,7 @@ describe('GET /api/sessions/:id/calendar.ics', () => {
     const { events } = await calendar(`/api/sessions/${id}/calendar.ics`);
     expect(events[0]!.getFirstPropertyValue('status')).toBe('CANCELLED');
     expect(events[0]!.getFirstPropertyValue('summary')).toBe('Called off');
+    expect(events[0]!.getAllSubcomponents('valarm')).toEqual([]);
   });
 });
 

@@ -12,8 +12,8 @@ import {
   requestMetadata,
   requireUser,
 } from '../../infra/http/index.ts';
-import { listNotifications } from '../../read-models/notifications/queries.ts';
-import { notificationPageView } from '../../read-models/notifications/views.ts';
+import { getNotification, listNotifications } from '../../read-models/notifications/queries.ts';
+import { notificationPageView, notificationView } from '../../read-models/notifications/views.ts';
 import { getSession, mySessions } from '../../read-models/session-listings/queries.ts';
 import { feedToken, memberForFeed, sessionsCalendar } from './http/calendar.ts';
 
@@ -43,6 +43,23 @@ export function inboxRoutes(app: FastifyInstance, deps: ModuleContext) {
     async (request) => {
       const user = requireUser(request);
       return listNotifications(deps.pool, user.id, request.query.limit, request.query.cursor);
+    },
+  );
+
+  r.get(
+    '/api/me/notifications/:id',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'One of my notifications (the site opens it: marks it read, then goes to what it is about)',
+        params: z.object({ id: id(64) }),
+        response: { 200: z.object({ notification: notificationView }), ...errors(401, 404) },
+      },
+    },
+    async (request) => {
+      const notification = await getNotification(deps.pool, requireUser(request).id, request.params.id);
+      if (!notification) throw notFound('That notification');
+      return { notification };
     },
   );
 

@@ -12,7 +12,7 @@ import {
   requireUser,
 } from '../../infra/http/index.ts';
 import { spendDailyAllowance } from '../../infra/throttle.ts';
-import { getSession, listSessions } from '../../read-models/session-listings/queries.ts';
+import { getSession, listSessions, seriesSessions } from '../../read-models/session-listings/queries.ts';
 import { sessionView } from '../../read-models/session-listings/views.ts';
 import { cancelSeries, cloneSession, onSession, scheduleSession } from './handlers.ts';
 import { withHostingFacts } from './http/facts.ts';
@@ -215,6 +215,40 @@ export function sessionRoutes(app: FastifyInstance, deps: ModuleContext) {
         requestMetadata(request),
       );
       return reply.code(201).send(await show(request, sessionIds[0]!));
+    },
+  );
+
+  r.get(
+    '/api/series/:id',
+    {
+      config: { publicCache: true },
+      schema: {
+        tags: ['sessions'],
+        summary: 'A series: every one of its sessions, past and upcoming, in order',
+        description:
+          'The series takes its title, skill and host from its first session. Hidden sessions are left out.',
+        params: idParams,
+        response: {
+          200: z.object({
+            series: z.object({
+              id: z.string(),
+              title: z.string(),
+              skill: z.string(),
+              host: z.object({ id: z.string(), displayName: z.string() }),
+              sessions: z.array(sessionView),
+            }),
+          }),
+          ...errors(404),
+        },
+      },
+    },
+    async (request) => {
+      const sessions = await seriesSessions(deps.pool, request.params.id, viewerOf(request));
+      const first = sessions[0];
+      if (!first) throw notFound('That series');
+      return {
+        series: { id: request.params.id, title: first.title, skill: first.skill, host: first.host, sessions },
+      };
     },
   );
 

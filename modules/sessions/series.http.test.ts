@@ -47,6 +47,26 @@ describe('series', () => {
     for (const id of series.sessionIds) expect((await getSession(app, null, id)).status).toBe('cancelled');
   });
 
+  it('GET /api/series/:id lists every session of the series in order, for anyone; 404 for an unknown one', async () => {
+    const res = await call(
+      app,
+      ada,
+      'POST',
+      '/api/sessions',
+      validSession({
+        title: 'Weekly kata',
+        startsAt: '2030-05-06T18:00:00Z',
+        repeat: { every: 'week', count: 3 },
+      }),
+    );
+    const { series } = res.json();
+    const got = await call(app, null, 'GET', `/api/series/${series.id}`);
+    expect(got.statusCode).toBe(200);
+    expect(got.json().series).toMatchObject({ id: series.id, title: 'Weekly kata', host: { id: ada.id } });
+    expect(got.json().series.sessions.map((s: { id: string }) => s.id)).toEqual(series.sessionIds);
+    expect((await call(app, null, 'GET', `/api/series/${crypto.randomUUID()}`)).statusCode).toBe(404);
+  });
+
   it('every two weeks spaces them 14 days apart', async () => {
     const res = await call(
       app,

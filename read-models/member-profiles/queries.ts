@@ -179,3 +179,45 @@ export async function listMentors(db: Queryable, query: MentorQuery): Promise<Pa
     nextCursor: rows.length > query.limit && last ? encodeCursor([sortValue(last), last.member_id]) : null,
   };
 }
+
+export type MemberMatch = {
+  id: string;
+  displayName: string;
+  email: string;
+  avatarUrl: string | null;
+  roles: string[];
+  suspended: boolean;
+  joinedAt: string;
+};
+
+/** `%`, `_` and `\` as themselves in a LIKE pattern. */
+const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * Members for an admin looking someone up: `ids` first (the exact address, found through its claim), then those
+ * whose display name contains `q`, or whose address starts with it, in any letter case; deleted accounts never.
+ */
+export async function findMembers(
+  db: Queryable,
+  q: string,
+  ids: string[],
+  limit: number,
+): Promise<MemberMatch[]> {
+  const pattern = likeLiteral(q.toLowerCase());
+  const { rows } = await db.query<Row>(
+    `SELECT ${COLUMNS} FROM member_profiles
+      WHERE email <> '' AND (member_id = ANY($1) OR lower(display_name) LIKE '%' || $2 || '%' OR lower(email) LIKE $2 || '%')
+      ORDER BY member_id = ANY($1) DESC, lower(display_name) = $3 DESC, display_name, member_id
+      LIMIT $4`,
+    [ids, pattern, q.toLowerCase(), limit],
+  );
+  return rows.map((r) => ({
+    id: r.member_id,
+    displayName: r.display_name,
+    email: r.email,
+    avatarUrl: r.avatar_url,
+    roles: r.roles,
+    suspended: r.suspended,
+    joinedAt: r.joined_at.toISOString(),
+  }));
+}

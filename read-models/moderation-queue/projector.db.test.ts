@@ -21,6 +21,7 @@ const filed = (reportId: string, reason: string, weight: number): Event => ({
     weight,
     source: 'member',
     standing: null,
+    category: 'other',
   },
 });
 const resolved = (reportId: string, action: 'dismiss' | 'hide'): Event => ({

@@ -106,12 +106,13 @@ async function file(db: PoolClient, run: Run<'ReportFiled'>) {
   const list = [...reports.values()];
   await db.query(
     `INSERT INTO moderation_reports (report_id, reporter_id, target_type, target_id, owner_id, reason, weight, source,
-       status, filed_at)
-     SELECT r, p, t, i, o, why, w, s, 'open', a
+       status, filed_at, category)
+     SELECT r, p, t, i, o, why, w, s, 'open', a, c
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::text[],
-                   $9::timestamptz[]) AS v(r, p, t, i, o, why, w, s, a)
+                   $9::timestamptz[], $10::text[]) AS v(r, p, t, i, o, why, w, s, a, c)
      ON CONFLICT (report_id) DO UPDATE SET reason = excluded.reason, weight = excluded.weight, status = 'open',
-       action = NULL, note = NULL, moderator_id = NULL, filed_at = excluded.filed_at, resolved_at = NULL`,
+       action = NULL, note = NULL, moderator_id = NULL, filed_at = excluded.filed_at, resolved_at = NULL,
+       category = excluded.category`,
     [
       list.map((r) => r.first.reportId),
       list.map((r) => r.first.reporterId),
@@ -122,6 +123,7 @@ async function file(db: PoolClient, run: Run<'ReportFiled'>) {
       list.map((r) => r.last.data.weight),
       list.map((r) => r.first.source),
       list.map((r) => r.last.recordedAt),
+      list.map((r) => r.last.data.category),
     ],
   );
   await db.query(

@@ -5,6 +5,7 @@ type Row = {
   report_id: string;
   status: 'open' | 'resolved';
   reason: string;
+  category: ReportView['category'];
   weight: number;
   source: 'member' | 'system';
   reporter_id: string;
@@ -34,6 +35,7 @@ const toItem = (r: Row): ReportView => ({
   id: r.report_id,
   status: r.status,
   reason: r.reason,
+  category: r.category,
   weight: Number(r.weight),
   source: r.source,
   reporterId: r.reporter_id,
@@ -82,4 +84,28 @@ export async function reporterRecord(db: Queryable, reporterId: string): Promise
     [reporterId],
   );
   return rows[0] ?? { upheld: 0, dismissed: 0 };
+}
+
+/**
+ * For a member's data export: the reports they filed (with the moderators' outcome) and those filed about what
+ * they wrote, without who filed them (that is the reporter's data, not theirs) or the moderators' notes.
+ */
+export async function memberReports(db: Queryable, memberId: string) {
+  const { rows } = await db.query<Row>(
+    `${SELECT} WHERE r.reporter_id = $1 OR (r.owner_id = $1 AND r.source = 'member') ORDER BY r.filed_at, r.report_id`,
+    [memberId],
+  );
+  const about = (r: Row) => ({
+    target: { type: r.target_type, id: r.target_id },
+    category: r.category,
+    reason: r.reason,
+    status: r.status,
+    action: r.action,
+    filedAt: r.filed_at.toISOString(),
+    resolvedAt: r.resolved_at?.toISOString() ?? null,
+  });
+  return {
+    filed: rows.filter((r) => r.reporter_id === memberId).map(about),
+    aboutMe: rows.filter((r) => r.owner_id === memberId && r.reporter_id !== memberId).map(about),
+  };
 }

@@ -5,6 +5,8 @@ export const reportView = z.object({
   id: z.string(),
   status: z.enum(['open', 'resolved']),
   reason: z.string(),
+  /** What the reporter said it is about (reports from before categories, and system flags: other). */
+  category: z.enum(['spam', 'harassment', 'inappropriate', 'other']),
   weight: z.number(),
   source: z.enum(['member', 'system']),
   reporterId: z.string(),

@@ -173,3 +173,84 @@ describe('notifications', () => {
     expect(oneByOne).toEqual(batched);
   });
 });
+
+describe('notifications about reviews', () => {
+  it('asks attendees to rate, tells the host of a review and its author of a reply, a hide and a restore', async () => {
+    await spec.reset();
+    const events = [
+      scheduled('s9'),
+      {
+        type: 'SessionCompleted',
+        data: {
+          sessionId: 's9',
+          hostId: 'ana',
+          skill: 'Baking',
+          attendeeIds: ['ben'],
+          startsAt: '2026-03-01T10:00:00.000Z',
+          durationMinutes: 60,
+        },
+      },
+      {
+        type: 'ReviewSubmitted',
+        data: {
+          reviewId: 'r9',
+          sessionId: 's9',
+          hostId: 'ana',
+          authorId: 'ben',
+          skill: 'Baking',
+          rating: 5,
+          comment: 'Great',
+        },
+      },
+      // In the same run as the review: the reply finds its author.
+      { type: 'HostReplied', data: { reviewId: 'r9', hostId: 'ana', reply: 'Thanks' } },
+      {
+        type: 'ContentHidden',
+        data: {
+          targetType: 'review',
+          targetId: 'r9',
+          ownerId: 'ben',
+          hostId: 'ana',
+          cause: 'moderator',
+          note: 'x',
+          moderatorId: 'mo',
+        },
+      },
+      {
+        type: 'ContentRestored',
+        data: {
+          targetType: 'review',
+          targetId: 'r9',
+          ownerId: 'ben',
+          hostId: 'ana',
+          note: 'ok',
+          moderatorId: 'mo',
+        },
+      },
+      // A review of a session unknown here, and a hidden session: nobody to tell.
+      { type: 'HostReplied', data: { reviewId: 'nope', hostId: 'ana', reply: 'x' } },
+      {
+        type: 'ContentHidden',
+        data: {
+          targetType: 'session',
+          targetId: 's9',
+          ownerId: 'ana',
+          hostId: null,
+          cause: 'moderator',
+          note: 'x',
+          moderatorId: 'mo',
+        },
+      },
+    ] as unknown as SessionEvent[];
+    await spec.given(events);
+    expect(
+      await spec.rows('SELECT member_id, kind, title FROM notifications ORDER BY created_at, member_id'),
+    ).toEqual([
+      { member_id: 'ben', kind: 'rate-session', title: 'How was “Sourdough”?' },
+      { member_id: 'ana', kind: 'review', title: 'New review of “Sourdough”' },
+      { member_id: 'ben', kind: 'review-reply', title: 'The host replied to your review of “Sourdough”' },
+      { member_id: 'ben', kind: 'review-hidden', title: 'Your review of “Sourdough” was hidden' },
+      { member_id: 'ben', kind: 'review-restored', title: 'Your review of “Sourdough” is visible again' },
+    ]);
+  });
+});

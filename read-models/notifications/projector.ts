@@ -1,10 +1,13 @@
 import type { PoolClient } from '../../infra/db/index.ts';
 import { defineProjector, type RunOf } from '../../infra/projections/index.ts';
+import type { FeedbackEvent } from '../../modules/feedback/events.ts';
+import type { ModerationEvent } from '../../modules/moderation/events.ts';
 import type { SessionEvent } from '../../modules/sessions/events.ts';
 import type { SwapEvent } from '../../modules/swaps/events.ts';
 import { audiencesOf, insertNotes, type Note, sessionsOf, when } from './notes.ts';
 
-type Run<K extends SessionEvent['type']> = RunOf<SessionEvent, K>;
+type Read = SessionEvent | FeedbackEvent | ModerationEvent | SwapEvent;
+type Run<K extends Read['type']> = RunOf<Read, K>;
 
 // Every handler reads what its run needs in a query or two, folds the run in memory in log order, and writes
 // each table once, with the result of applying the events one by one.
@@ -190,6 +193,119 @@ async function markRead(db: PoolClient, run: Run<'NotificationsRead'>) {
   );
 }
 
+/** After a session is completed, those marked present (who may review it) are asked to rate it. */
+async function rateSession(db: PoolClient, run: Run<'SessionCompleted'>) {
+  const sessions = await sessionsOf(
+    db,
+    run.map((e) => e.data.sessionId),
+  );
+  const notes: Note[] = [];
+  for (const event of run) {
+    const s = sessions.get(event.data.sessionId);
+    if (!s) continue;
+    for (const memberId of event.data.attendeeIds) {
+      notes.push({
+        event,
+        memberId,
+        sessionId: event.data.sessionId,
+        kind: 'rate-session',
+        title: `How was “${s.title}”?`,
+        body: 'Rate your session: a review helps the host, and members choosing their next session.',
+      });
+    }
+  }
+  await insertNotes(db, notes);
+}
+
+/**
+ * Reviews: a new one tells the host, a reply tells its author, and so does a moderator hiding or restoring it
+ * (the author would otherwise find their review gone, and the form refusing a second one). notification_reviews
+ * keeps who wrote which review, of which session; it is read and written in log order, so a reply later in the
+ * run finds the review it answers. No names and no review text in a notification: those are the author's, and
+ * stay where moderation and erasure reach them.
+ */
+async function reviewNews(
+  db: PoolClient,
+  run: Run<'ReviewSubmitted' | 'HostReplied' | 'ContentHidden' | 'ContentRestored'>,
+) {
+  const reviewIds = run.map((e) =>
+    e.type === 'ReviewSubmitted' || e.type === 'HostReplied'
+      ? e.data.reviewId
+      : e.data.targetType === 'review'
+        ? e.data.targetId
+        : '',
+  );
+  const { rows } = await db.query<{ review_id: string; session_id: string; author_id: string }>(
+    'SELECT review_id, session_id, author_id FROM notification_reviews WHERE review_id = ANY($1)',
+    [reviewIds],
+  );
+  const reviews = new Map(rows.map((r) => [r.review_id, { sessionId: r.session_id, authorId: r.author_id }]));
+  const added: { reviewId: string; sessionId: string; authorId: string; hostId: string }[] = [];
+  for (const e of run) {
+    if (e.type !== 'ReviewSubmitted') continue;
+    const { reviewId, sessionId, authorId, hostId } = e.data;
+    if (!reviews.has(reviewId)) added.push({ reviewId, sessionId, authorId, hostId });
+    reviews.set(reviewId, reviews.get(reviewId) ?? { sessionId, authorId });
+  }
+  const sessions = await sessionsOf(
+    db,
+    [...reviews.values()].map((r) => r.sessionId),
+  );
+  const notes: Note[] = [];
+  for (const [i, event] of run.entries()) {
+    const review = reviews.get(reviewIds[i]!);
+    const s = review && sessions.get(review.sessionId);
+    if (!review || !s) continue;
+    const to = (memberId: string, n: Pick<Note, 'kind' | 'title' | 'body'>) =>
+      notes.push({ event, memberId, sessionId: review.sessionId, ...n });
+    switch (event.type) {
+      case 'ReviewSubmitted':
+        to(event.data.hostId, {
+          kind: 'review',
+          title: `New review of “${s.title}”`,
+          body: `Rated ${event.data.rating} out of 5. Read it, and reply if you like, on the session page.`,
+        });
+        break;
+      case 'HostReplied':
+        to(review.authorId, {
+          kind: 'review-reply',
+          title: `The host replied to your review of “${s.title}”`,
+          body: 'Read the reply on the session page.',
+        });
+        break;
+      case 'ContentHidden':
+        to(review.authorId, {
+          kind: 'review-hidden',
+          title: `Your review of “${s.title}” was hidden`,
+          body:
+            'A moderator hid it after reports: nobody else sees it, and it no longer counts in the host’s ' +
+            'rating. It stays your review of this session; a moderator may restore it.',
+        });
+        break;
+      case 'ContentRestored':
+        to(review.authorId, {
+          kind: 'review-restored',
+          title: `Your review of “${s.title}” is visible again`,
+          body: 'A moderator restored it: it shows on the session page and counts in the host’s rating.',
+        });
+        break;
+    }
+  }
+  if (added.length > 0) {
+    await db.query(
+      `INSERT INTO notification_reviews (review_id, session_id, author_id, host_id)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) ON CONFLICT (review_id) DO NOTHING`,
+      [
+        added.map((r) => r.reviewId),
+        added.map((r) => r.sessionId),
+        added.map((r) => r.authorId),
+        added.map((r) => r.hostId),
+      ],
+    );
+  }
+  await insertNotes(db, notes);
+}
+
 type SwapRun = RunOf<SwapEvent, 'SwapProposed' | 'SwapAccepted' | 'SwapDeclined' | 'SwapMessageSent'>;
 
 /**
@@ -240,10 +356,13 @@ async function swapNews(db: PoolClient, run: SwapRun) {
   await insertNotes(db, notes);
 }
 
-/** In-app notifications about registrations, waitlists, changes, cancellations, reminders and swaps. */
-export const notificationsProjector = defineProjector<SessionEvent | SwapEvent>({
+/**
+ * In-app notifications about registrations, waitlists, changes, cancellations, reminders, reviews (new, replied
+ * to, hidden, restored), the "rate your session" prompt and swaps.
+ */
+export const notificationsProjector = defineProjector<Read>({
   name: 'notifications',
-  tables: ['notifications', 'notification_sessions', 'notification_audience'],
+  tables: ['notifications', 'notification_sessions', 'notification_audience', 'notification_reviews'],
   on: {
     SessionScheduled: addSessions,
     MemberRegistered: seats,
@@ -255,6 +374,11 @@ export const notificationsProjector = defineProjector<SessionEvent | SwapEvent>(
     SessionCancelled: news,
     ReminderDue: news,
     NotificationsRead: markRead,
+    SessionCompleted: rateSession,
+    ReviewSubmitted: reviewNews,
+    HostReplied: reviewNews,
+    ContentHidden: reviewNews,
+    ContentRestored: reviewNews,
     SwapProposed: swapNews,
     SwapAccepted: swapNews,
     SwapDeclined: swapNews,

@@ -56,3 +56,28 @@ export async function unreadCount(db: Queryable, memberId: string): Promise<numb
   );
   return rows[0]?.n ?? 0;
 }
+
+/** One of the member's notifications (null: not theirs, or no such notification). */
+export async function getNotification(db: Queryable, memberId: string, id: string) {
+  const { rows } = await db.query<{
+    notification_id: string;
+    kind: string;
+    session_id: string | null;
+    title: string;
+    body: string;
+    created_at: Date;
+    read_at: Date | null;
+  }>('SELECT * FROM notifications WHERE member_id = $1 AND notification_id = $2', [memberId, id]);
+  const r = rows[0];
+  return r
+    ? ({
+        id: r.notification_id,
+        kind: r.kind,
+        sessionId: r.session_id,
+        title: r.title,
+        body: r.body,
+        createdAt: r.created_at.toISOString(),
+        read: r.read_at !== null,
+      } satisfies NotificationView)
+    : null;
+}

@@ -102,3 +102,19 @@ export async function reviewedSession(
   );
   return rows[0] ? { sessionId: rows[0].session_id, sessionTitle: rows[0].session_title } : null;
 }
+
+/**
+ * Every review a member wrote or received as host, hidden ones too, for their data export (GET /api/me/export):
+ * their own words, and what was said about them, whatever moderation did with it. Deleted reviews are gone.
+ */
+export async function memberReviews(db: Queryable, memberId: string) {
+  const { rows } = await db.query<Row & { hidden: boolean }>(
+    `SELECT * FROM reviews WHERE (author_id = $1 OR host_id = $1) AND NOT deleted ORDER BY created_at, review_id`,
+    [memberId],
+  );
+  const view = (r: Row & { hidden: boolean }) => ({ ...toView(r), hiddenByModeration: r.hidden });
+  return {
+    written: rows.filter((r) => r.author_id === memberId).map(view),
+    received: rows.filter((r) => r.host_id === memberId).map(view),
+  };
+}

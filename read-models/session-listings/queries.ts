@@ -83,6 +83,19 @@ export async function getSession(db: Queryable, id: string, viewer: Viewer): Pro
   return rows[0] ? toView(rows[0], viewer) : null;
 }
 
+/** Every session of a series, in order; hidden ones only for moderators and the host. Empty: no such series. */
+export async function seriesSessions(
+  db: Queryable,
+  seriesId: string,
+  viewer: Viewer,
+): Promise<SessionView[]> {
+  const { rows } = await db.query<Row>(
+    `${SELECT} WHERE l.series_id = $2 AND (NOT l.hidden OR $3 OR l.host_id = $1) ORDER BY l.starts_at, l.session_id`,
+    [viewer?.id ?? '', seriesId, viewer?.isModerator ?? false],
+  );
+  return rows.map((r) => toView(r, viewer));
+}
+
 export type SessionQuery = {
   skill?: string | undefined;
   difficulty?: string | undefined;

@@ -71,6 +71,7 @@ const VIEWS: Record<string, string[]> = {
     'last_filed_at',
     'last_resolved_at',
     'mean_time_to_resolve',
+    'category',
   ],
   reviews: [
     'review_key',

@@ -284,7 +284,15 @@ export function sideActivity(r: Random, members: Member[], plan: SessionPlan): P
     const reporterId = r.pick(members).id;
     const reportId = r.uuid();
     const target = { targetType: 'session' as const, targetId: plan.id, ownerId: plan.hostId };
-    const filed = { reportId, reporterId, ...target, reason: 'Looks like spam', weight: 1, source: 'member' };
+    const filed = {
+      reportId,
+      reporterId,
+      ...target,
+      reason: 'Looks like spam',
+      weight: 1,
+      source: 'member',
+      category: 'spam',
+    };
     const resolved = {
       reportId,
       reporterId,

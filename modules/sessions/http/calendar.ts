@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import ical, { ICalEventStatus } from 'ical-generator';
+import ical, { ICalAlarmType, ICalEventStatus } from 'ical-generator';
 import type { Queryable } from '../../../infra/db/index.ts';
 import type { SessionView } from '../../../read-models/session-listings/views.ts';
 
@@ -23,6 +23,9 @@ function escapedText(text: string): string {
     .replace(/\n/g, '\\n');
 }
 
+/** How long before a session its calendar alarm rings (RFC 5545 VALARM TRIGGER:-PT1H). */
+export const REMINDER_BEFORE_S = 3600;
+
 /**
  * An RFC 5545 calendar of sessions, times in UTC (a TZID would need a VTIMEZONE definition; calendar apps show UTC
  * times in the local zone anyway). The meeting link is included only where the viewer may see it. Every text in it
@@ -35,7 +38,7 @@ export function sessionsCalendar(name: string, sessions: SessionView[], siteOrig
   });
   for (const s of sessions) {
     const page = calendarText(`${siteOrigin}/sessions/${s.id}`);
-    calendar.createEvent({
+    const event = calendar.createEvent({
       id: escapedText(`${s.id}@skillswap`),
       start: new Date(s.startsAt),
       end: new Date(s.endsAt),
@@ -49,6 +52,14 @@ export function sessionsCalendar(name: string, sessions: SessionView[], siteOrig
       ...(s.meetingUrl ? { location: calendarText(s.meetingUrl) } : {}),
       status: s.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     });
+    // A reminder on the member's own device, the hour before, as the in-app and email reminders come then too.
+    if (s.status !== 'cancelled') {
+      event.createAlarm({
+        type: ICalAlarmType.display,
+        triggerBefore: REMINDER_BEFORE_S,
+        description: calendarText(`Starts in an hour: ${s.title}`),
+      });
+    }
   }
   // RFC 5545 §3.4: every content line ends in CRLF, END:VCALENDAR too; ical-generator leaves that one out.
   return `${calendar.toString()}\r\n`;

@@ -1,10 +1,12 @@
 // Client-side checks for the identity forms, with the server's limits, so a member hears about a mistake before a
 // round trip; the server stays the authority and its `details` are shown the same way (see fieldErrors below).
 import { IDENTITY_LIMITS } from '../../../modules/identity/limits.ts';
-import type { ProfileView } from '../../../read-models/member-profiles/views.ts';
+import type { ProfileView, SkillStatView } from '../../../read-models/member-profiles/views.ts';
 
 /** A member's public profile, as GET /api/users/:id and PATCH /api/me/profile return it. */
 export type Profile = ProfileView;
+/** One skill of a profile's reputation by skill. */
+export type SkillStat = SkillStatView;
 
 /** The server's own limits (modules/identity/limits.ts, what its request schemas enforce), not a copy. */
 export const LIMITS = IDENTITY_LIMITS;

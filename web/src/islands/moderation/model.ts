@@ -16,6 +16,16 @@ export type SetAsideEvent = SetAsideView;
 export type TargetType = 'session' | 'review' | 'user';
 export type ResolveAction = 'dismiss' | 'hide' | 'suspend';
 
+export type ReportCategory = Report['category'];
+
+/** How moderators see each category. Reports from before categories read as "Other". */
+export const CATEGORY_LABEL: Record<ReportCategory, string> = {
+  spam: 'Spam',
+  harassment: 'Harassment',
+  inappropriate: 'Inappropriate',
+  other: 'Other',
+};
+
 /** Sent on window when a retry changed the set-aside events, for the projections table to refresh. */
 export const SET_ASIDE_CHANGED = 'skillswap:set-aside-changed';
 
