@@ -70,7 +70,7 @@ describe('notifications', () => {
         kind: 'registered',
         session_id: 's1',
         title: "You're registered for “Sourdough”",
-        body: 'It starts Sun 1 Mar, 11:00 (Europe/Madrid).',
+        body: 'It starts Sun 1 Mar, 11:00 CET.',
         read: true,
       },
       {
@@ -86,7 +86,7 @@ describe('notifications', () => {
         kind: 'registered',
         session_id: 's2',
         title: "You're registered for “Sourdough”",
-        body: 'It starts Sun 1 Mar, 11:00 (Europe/Madrid).',
+        body: 'It starts Sun 1 Mar, 11:00 CET.',
         read: false,
       },
       {
@@ -110,7 +110,7 @@ describe('notifications', () => {
         kind: 'rescheduled',
         session_id: 's1',
         title: '“Rye sourdough” has a new time',
-        body: 'It now starts Mon 2 Mar, 11:00 (Europe/Madrid) (was Sun 1 Mar, 11:00 (Europe/Madrid)).',
+        body: 'It now starts Mon 2 Mar, 11:00 CET (was Sun 1 Mar, 11:00 CET).',
         read: true,
       },
       {
@@ -118,7 +118,7 @@ describe('notifications', () => {
         kind: 'rescheduled',
         session_id: 's1',
         title: '“Rye sourdough” has a new time',
-        body: 'It now starts Mon 2 Mar, 11:00 (Europe/Madrid) (was Sun 1 Mar, 11:00 (Europe/Madrid)).',
+        body: 'It now starts Mon 2 Mar, 11:00 CET (was Sun 1 Mar, 11:00 CET).',
         read: false,
       },
       {
@@ -126,7 +126,7 @@ describe('notifications', () => {
         kind: 'promoted',
         session_id: 's1',
         title: "A seat opened up: you're in “Rye sourdough”",
-        body: 'You moved from the waitlist to registered. It starts Mon 2 Mar, 11:00 (Europe/Madrid).',
+        body: 'You moved from the waitlist to registered. It starts Mon 2 Mar, 11:00 CET.',
         read: false,
       },
       {
@@ -134,7 +134,7 @@ describe('notifications', () => {
         kind: 'reminder-1h',
         session_id: 's1',
         title: '“Rye sourdough” starts in 1 hour',
-        body: 'It starts Mon 2 Mar, 11:00 (Europe/Madrid).',
+        body: 'It starts Mon 2 Mar, 11:00 CET.',
         read: false,
       },
       {
@@ -142,7 +142,7 @@ describe('notifications', () => {
         kind: 'reminder-1h',
         session_id: 's1',
         title: '“Rye sourdough” starts in 1 hour',
-        body: 'It starts Mon 2 Mar, 11:00 (Europe/Madrid).',
+        body: 'It starts Mon 2 Mar, 11:00 CET.',
         read: false,
       },
       {
