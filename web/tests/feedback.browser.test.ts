@@ -170,8 +170,13 @@ describe.skipIf(!hasChromium)('reviewing a session and seeing it on the mentorâ€
     const reputation = visitor.locator('section', {
       has: visitor.getByRole('heading', { name: 'Reputation' }),
     });
-    expect(await reputation.getByText('5.0', { exact: true }).isVisible()).toBe(true);
+    // The overall average, then the same rating again for the one skill it was earned in.
+    const overall = reputation.getByRole('paragraph').filter({ hasText: 'out of 5' });
+    expect(await overall.getByText('5.0', { exact: true }).isVisible()).toBe(true);
     expect(await reputation.getByText('average from 1 rating').isVisible()).toBe(true);
+    expect(
+      await reputation.getByRole('listitem').filter({ hasText: 'Sailing' }).getByText('5.0').isVisible(),
+    ).toBe(true);
 
     const reviews = visitor.locator('section', { has: visitor.getByRole('heading', { name: 'Reviews' }) });
     expect(await reviews.getByText('1 review').isVisible()).toBe(true);
