@@ -61,8 +61,13 @@ export async function startPgBouncer(
   const port = await freePort();
   // Not under os.tmpdir()'s mkdtemp alone: as root the folder must be the postgres user's to read and log into.
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'skillswap-pgbouncer-'));
+  // PgBouncer logs in to the server with the server URL's own user and password (the embedded PostgreSQL has one);
+  // its own clients, on this machine only, need none.
+  const user = decodeURIComponent(server.username || 'postgres');
+  const password = decodeURIComponent(server.password);
+  const login = ` user=${user}${password ? ` password=${password}` : ''}`;
   const ini = `[databases]
-* = host=${server.hostname} port=${server.port || 5432} connect_query='SET statement_timeout = ${options.statementTimeoutMs ?? 5000}'
+* = host=${server.hostname} port=${server.port || 5432}${login} connect_query='SET statement_timeout = ${options.statementTimeoutMs ?? 5000}'
 
 [pgbouncer]
 listen_addr = 127.0.0.1
@@ -82,7 +87,7 @@ pidfile = ${dir}/pgbouncer.pid
   await fs.writeFile(path.join(dir, 'pgbouncer.ini'), ini);
   await fs.writeFile(
     path.join(dir, 'users.txt'),
-    `"${decodeURIComponent(server.username || 'postgres')}" ""\n`,
+    `"${user}" ""\n`,
   );
   let ids: { uid?: number; gid?: number } = {};
   if (process.getuid?.() === 0) {
