@@ -53,7 +53,7 @@ async function answers(port: number): Promise<boolean> {
  */
 export async function startPgBouncer(
   serverUrl: string,
-  options: { poolSize?: number; statementTimeoutMs?: number } = {},
+  options: { poolSize?: number; statementTimeoutMs?: number; serverIdleSeconds?: number } = {},
 ): Promise<PgBouncer> {
   const binary = findPgBouncer();
   if (!binary) throw new Error('pgbouncer is not installed (apt-get install -y pgbouncer)');
@@ -81,6 +81,7 @@ max_client_conn = 1000
 max_db_connections = ${(options.poolSize ?? 10) * 2}
 idle_transaction_timeout = 60
 server_check_delay = 1
+server_idle_timeout = ${options.serverIdleSeconds ?? 600}
 logfile = ${dir}/pgbouncer.log
 pidfile = ${dir}/pgbouncer.pid
 `;
