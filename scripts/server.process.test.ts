@@ -65,7 +65,9 @@ describe('a server on its own DATA_DIR', () => {
     });
     const { code } = await within(60_000, 'the admin command finishing', admin.exited);
     expect(code, admin.output()).toBe(0);
-    expect(admin.output()).toMatch(/^NAME\s+KIND\s+STATUS\s+POSITION\s+HEAD\s+LAG\s+SET ASIDE\s+LAST ERROR$/m);
+    expect(admin.output()).toMatch(
+      /^NAME\s+KIND\s+STATUS\s+POSITION\s+HEAD\s+LAG\s+SET ASIDE\s+LAST ERROR$/m,
+    );
     expect(admin.output()).not.toContain('started its PostgreSQL');
     expect(await postmasterPid(dataDir)).toBe(postgresBefore);
     expect((await health(server.port))?.status).toBe(200);

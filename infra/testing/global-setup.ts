@@ -37,7 +37,10 @@ export default async function setup(project: TestProject) {
   project.provide('databaseServer', server.name);
   // The whole suite through a pooler: test apps then reach their database through PgBouncer (DATABASE_URL) and
   // directly for what needs a session (DATABASE_DIRECT_URL), as a deployment behind PgBouncer does.
-  const bouncer = process.env.TEST_PGBOUNCER === '1' ? await startPgBouncer(server.url, { poolSize: 3, serverIdleSeconds: 2 }) : null;
+  const bouncer =
+    process.env.TEST_PGBOUNCER === '1'
+      ? await startPgBouncer(server.url, { poolSize: 3, serverIdleSeconds: 2 })
+      : null;
   project.provide('pgbouncerPort', bouncer?.port ?? null);
   return async () => {
     await bouncer?.stop();

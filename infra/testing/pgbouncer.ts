@@ -86,10 +86,7 @@ logfile = ${dir}/pgbouncer.log
 pidfile = ${dir}/pgbouncer.pid
 `;
   await fs.writeFile(path.join(dir, 'pgbouncer.ini'), ini);
-  await fs.writeFile(
-    path.join(dir, 'users.txt'),
-    `"${user}" ""\n`,
-  );
+  await fs.writeFile(path.join(dir, 'users.txt'), `"${user}" ""\n`);
   let ids: { uid?: number; gid?: number } = {};
   if (process.getuid?.() === 0) {
     const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
