@@ -52,8 +52,8 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** PostgreSQL refuses to run as root: as root we run it as the `postgres` system user, created if missing. */
-function runAsIds(): { uid?: number; gid?: number } {
+/** PostgreSQL refuses to run as root: as root its programs run as the `postgres` system user, created if missing. */
+export function runAsIds(): { uid?: number; gid?: number } {
   if (process.getuid?.() !== 0) return {};
   const idOf = (flag: string) => Number(execFileSync('id', [flag, PG_USER]).toString().trim());
   try {
@@ -67,7 +67,8 @@ function runAsIds(): { uid?: number; gid?: number } {
   }
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);

@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, runAsIds } from '../db/embedded.ts';
 
 export type PgBouncer = {
   /** `target` with PgBouncer's host and port: the same database, through the pooler. */
@@ -21,17 +22,6 @@ export function findPgBouncer(): string | null {
   } catch {
     return null;
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function answers(port: number): Promise<boolean> {
@@ -87,11 +77,9 @@ pidfile = ${dir}/pgbouncer.pid
 `;
   await fs.writeFile(path.join(dir, 'pgbouncer.ini'), ini);
   await fs.writeFile(path.join(dir, 'users.txt'), `"${user}" ""\n`);
-  let ids: { uid?: number; gid?: number } = {};
-  if (process.getuid?.() === 0) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-    ids = { uid, gid };
+  const ids = runAsIds();
+  if (ids.uid !== undefined) {
+    const { uid, gid } = ids as { uid: number; gid: number };
     await fs.chmod(dir, 0o755);
     for (const f of ['', 'pgbouncer.ini', 'users.txt']) await fs.chown(path.join(dir, f), uid, gid);
   }

@@ -1,9 +1,9 @@
 import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort, runAsIds } from '../db/embedded.ts';
 
 const run = promisify(execFile);
 
@@ -28,17 +28,6 @@ export function serverBinDir(): string | null {
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * A primary and a hot standby streaming from it, made the way operators make one (initdb, pg_basebackup -R), on
  * free ports, with Debian's PostgreSQL. As root they run as the `postgres` user, which PostgreSQL requires.
@@ -47,14 +36,8 @@ export async function startStreamingPair(options: { applyDelayMs?: number } = {}
   const bin = serverBinDir();
   if (!bin) throw new Error('no PostgreSQL server programs (pg_config --bindir) on this machine');
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'skillswap-replica-'));
-  const asRoot = process.getuid?.() === 0;
-  const ids = asRoot
-    ? {
-        uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()),
-        gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim()),
-      }
-    : {};
-  if (asRoot) {
+  const ids = runAsIds();
+  if (ids.uid !== undefined) {
     await fs.chmod(root, 0o755);
     await fs.chown(root, ids.uid!, ids.gid!);
   }
