@@ -1,7 +1,8 @@
 import nodemailer from 'nodemailer';
 import type { Logger } from './logger.ts';
 
-export type Email = { to: string; subject: string; text: string };
+export type Attachment = { filename: string; content: string; contentType: string };
+export type Email = { to: string; subject: string; text: string; attachments?: Attachment[] };
 
 /** Email delivery: SMTP when SMTP_URL is set, otherwise each message is written to the log (development). */
 export type Mailer = { send: (email: Email) => Promise<void>; kind: 'smtp' | 'log' };
@@ -12,7 +13,13 @@ export function createMailer(smtpUrl: string | undefined, from: string, log: Log
       kind: 'log',
       send: async (email) => {
         log.info(
-          { mail: { to: email.to, subject: email.subject } },
+          {
+            mail: {
+              to: email.to,
+              subject: email.subject,
+              ...(email.attachments ? { attachments: email.attachments.map((a) => a.filename) } : {}),
+            },
+          },
           `email (not sent, no SMTP_URL):\n${email.text}`,
         );
       },

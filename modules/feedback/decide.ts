@@ -6,7 +6,7 @@ export type ReviewedSession = {
   sessionId: string;
   hostId: string;
   skill: string;
-  status: 'none' | 'scheduled' | 'cancelled' | 'completed';
+  status: 'none' | 'scheduled' | 'cancelled' | 'completed' | 'not_held';
   attendeeIds: string[];
 };
 

@@ -59,6 +59,11 @@ export const completed: SessionEvent = {
     durationMinutes: 60,
   },
 };
+/** The host did not show: the session was recorded as not held, with these members registered. */
+export const notHeld = (attendeeIds: string[]): SessionEvent => ({
+  type: 'SessionNotHeld',
+  data: { sessionId: 's1', hostId: HOST, attendeeIds, startsAt: START, durationMinutes: 60 },
+});
 /** Moderation hid the session (the session learns it from moderation's ContentHidden), and showed it again. */
 export const hidden: SessionEvent = {
   type: 'SessionHidden',
@@ -111,7 +116,11 @@ export const schedule = (now: Date): SessionCommand => ({
   data: { sessionId: 's1', hostId: HOST, details, seriesId: null, clonedFrom: null },
   now,
 });
-export const reminder = (kind: '24h' | '1h', startsAt = START): SessionCommand => ({
+export const reminder = (kind: '24h' | '1h', startsAt = START, now = before): SessionCommand => ({
   type: 'SendReminder',
   data: { kind, startsAt },
+  now,
 });
+export const recordNotHeld = (now: Date): SessionCommand => ({ type: 'RecordNotHeld', now });
+/** `ms` after the start of the session of `details` (negative: before it), as a fake clock reads. */
+export const atStart = (ms: number) => new Date(Date.parse(START) + ms);

@@ -1,9 +1,9 @@
 import type { Rejection } from '../../infra/event-store/index.ts';
 import type { ReminderKind, SessionEvent } from './events.ts';
 import type { Session, SessionDetails } from './session.ts';
-import { reminderKey } from './session.ts';
+import { memberReminderKey, reminderKey } from './session.ts';
 
-type Scheduled = Extract<Session, { status: 'scheduled' | 'cancelled' | 'completed' }>;
+type Scheduled = Extract<Session, { id: string }>;
 type Actor = { memberId: string; isModerator: boolean };
 
 export type SessionCommand =
@@ -25,7 +25,9 @@ export type SessionCommand =
   | { type: 'Complete'; data: { actor: Actor; attendeeIds?: string[] | undefined }; now: Date }
   | { type: 'Register'; data: { memberId: string }; now: Date }
   | { type: 'Unregister'; data: { memberId: string }; now: Date }
-  | { type: 'SendReminder'; data: { kind: ReminderKind; startsAt: string } }
+  | { type: 'SendReminder'; data: { kind: ReminderKind; startsAt: string }; now: Date }
+  /** A day after the end (a job): record the session as not held unless the host held it. */
+  | { type: 'RecordNotHeld'; now: Date }
   /** Moderation hid the session or showed it again (its ContentHidden / ContentRestored). */
   | { type: 'RecordVisibility'; data: { hidden: boolean; cause: 'moderator' | 'report-weight' } };
 
@@ -35,9 +37,26 @@ const reject = (reason: Rejection['reason'], message: string, details?: Rejectio
   ...(details ? { details } : {}),
 });
 
+const HOUR = 3600_000;
+/** How long after its end a host may still complete (or have joined) a session before it counts as not held. */
+export const NOT_HELD_AFTER_MS = 24 * HOUR;
+const endOf = (s: Scheduled) => Date.parse(s.startsAt) + s.durationMinutes * 60_000;
 const hasStarted = (s: Scheduled, now: Date) => now.getTime() >= Date.parse(s.startsAt);
-const hasEnded = (s: Scheduled, now: Date) =>
-  now.getTime() >= Date.parse(s.startsAt) + s.durationMinutes * 60_000;
+const hasEnded = (s: Scheduled, now: Date) => now.getTime() >= endOf(s);
+const statusWords = (s: Scheduled) => (s.status === 'not_held' ? 'not held' : s.status);
+
+/**
+ * The 1-hour reminder for members who take a seat after its moment (and before the start): they get it at once,
+ * each once per start time, so the job's reminder and this one never both reach a member.
+ */
+function lateReminders(s: Scheduled, memberIds: string[], now: Date): SessionEvent[] {
+  const start = Date.parse(s.startsAt);
+  if (s.hidden || now.getTime() < start - HOUR || now.getTime() >= start) return [];
+  const due = memberIds.filter((m) => !s.remindersSent.includes(memberReminderKey('1h', s.startsAt, m)));
+  return due.length === 0
+    ? []
+    : [{ type: 'ReminderDue', data: { sessionId: s.id, kind: '1h', startsAt: s.startsAt, memberIds: due } }];
+}
 
 const HIDDEN = 'A moderator hid this session; it cannot be edited or copied.';
 const notInFuture = (startsAt: string, now: Date) =>
@@ -87,11 +106,20 @@ function fillSeats(s: Scheduled, capacity: number, registered: number): SessionE
     .map((memberId) => ({ type: 'WaitlistPromoted', data: { sessionId: s.id, memberId } }));
 }
 
+const withLateReminders = (s: Scheduled, promotions: SessionEvent[], now: Date) => [
+  ...promotions,
+  ...lateReminders(
+    s,
+    promotions.flatMap((e) => (e.type === 'WaitlistPromoted' ? [e.data.memberId] : [])),
+    now,
+  ),
+];
+
 function edit(s: Scheduled, cmd: Extract<SessionCommand, { type: 'Edit' }>): SessionEvent[] | Rejection {
   const { actor, changes } = cmd.data;
   if (actor.memberId !== s.hostId) return reject('forbidden', 'Only the host can edit this session.');
   if (s.hidden) return reject('conflict', HIDDEN);
-  if (s.status !== 'scheduled') return reject('conflict', `This session is ${s.status}.`);
+  if (s.status !== 'scheduled') return reject('conflict', `This session is ${statusWords(s)}.`);
   if (hasStarted(s, cmd.now)) return reject('conflict', 'This session has already started.');
   const events: SessionEvent[] = [];
   const { startsAt, durationMinutes, timezone: _tz, hostId: _h, ...details } = changes;
@@ -127,7 +155,7 @@ function edit(s: Scheduled, cmd: Extract<SessionCommand, { type: 'Edit' }>): Ses
   if (Object.keys(changed).length > 0)
     events.push({ type: 'SessionDetailsChanged', data: { sessionId: s.id, ...changed } });
   if (details.capacity !== undefined && details.capacity > s.capacity) {
-    events.push(...fillSeats(s, details.capacity, s.registered.length));
+    events.push(...withLateReminders(s, fillSeats(s, details.capacity, s.registered.length), cmd.now));
   }
   return events;
 }
@@ -153,7 +181,7 @@ export function decide(cmd: SessionCommand, state: Session): SessionEvent[] | Re
       if (actor.memberId !== s.hostId && !actor.isModerator) {
         return reject('forbidden', 'Only the host or a moderator can cancel this session.');
       }
-      if (s.status !== 'scheduled') return reject('conflict', `This session is already ${s.status}.`);
+      if (s.status !== 'scheduled') return reject('conflict', `This session is already ${statusWords(s)}.`);
       return [
         {
           type: 'SessionCancelled',
@@ -169,7 +197,7 @@ export function decide(cmd: SessionCommand, state: Session): SessionEvent[] | Re
     case 'Complete': {
       if (cmd.data.actor.memberId !== s.hostId)
         return reject('forbidden', 'Only the host can complete this session.');
-      if (s.status !== 'scheduled') return reject('conflict', `This session is already ${s.status}.`);
+      if (s.status !== 'scheduled') return reject('conflict', `This session is already ${statusWords(s)}.`);
       // Completing records attendance and opens reviews, and cannot be undone: not while people may still join.
       if (!hasEnded(s, cmd.now))
         return reject(
@@ -197,12 +225,15 @@ export function decide(cmd: SessionCommand, state: Session): SessionEvent[] | Re
       if (s.hidden) return reject('not_found', 'That session was not found.');
       if (memberId === s.hostId)
         return reject('forbidden', 'The host cannot register for their own session.');
-      if (s.status !== 'scheduled') return reject('conflict', `This session is ${s.status}.`);
+      if (s.status !== 'scheduled') return reject('conflict', `This session is ${statusWords(s)}.`);
       if (hasStarted(s, cmd.now)) return reject('conflict', 'This session has already started.');
       if (s.registered.includes(memberId)) return reject('conflict', 'You are already registered.');
       if (s.waitlist.includes(memberId)) return reject('conflict', 'You are already on the waitlist.');
       if (s.registered.length < s.capacity)
-        return [{ type: 'MemberRegistered', data: { sessionId: s.id, memberId } }];
+        return [
+          { type: 'MemberRegistered', data: { sessionId: s.id, memberId } },
+          ...lateReminders(s, [memberId], cmd.now),
+        ];
       return [
         { type: 'MemberWaitlisted', data: { sessionId: s.id, memberId, position: s.waitlist.length + 1 } },
       ];
@@ -212,14 +243,16 @@ export function decide(cmd: SessionCommand, state: Session): SessionEvent[] | Re
       const wasRegistered = s.registered.includes(memberId);
       if (!wasRegistered && !s.waitlist.includes(memberId))
         return reject('conflict', 'You are not registered for this session.');
-      if (s.status !== 'scheduled') return reject('conflict', `This session is ${s.status}.`);
+      if (s.status !== 'scheduled') return reject('conflict', `This session is ${statusWords(s)}.`);
       const events: SessionEvent[] = [
         { type: 'RegistrationCancelled', data: { sessionId: s.id, memberId, wasWaitlisted: !wasRegistered } },
       ];
       // A freed seat goes to the first on the waitlist, unless the session is already under way.
       if (wasRegistered && !hasStarted(s, cmd.now)) {
         const rest = { ...s, waitlist: s.waitlist.filter((m) => m !== memberId) };
-        events.push(...fillSeats(rest, s.capacity, s.registered.length - 1));
+        events.push(
+          ...withLateReminders(rest, fillSeats(rest, s.capacity, s.registered.length - 1), cmd.now),
+        );
       }
       return events;
     }
@@ -235,7 +268,25 @@ export function decide(cmd: SessionCommand, state: Session): SessionEvent[] | Re
       ) {
         return [];
       }
-      return [{ type: 'ReminderDue', data: { sessionId: s.id, kind, startsAt } }];
+      // None after the start (a job run late, after a restart); nor a 24-hour one within the last hour, where it
+      // would arrive beside the 1-hour one.
+      const start = Date.parse(startsAt);
+      if (cmd.now.getTime() >= start || (kind === '24h' && cmd.now.getTime() >= start - HOUR)) return [];
+      const memberIds = [s.hostId, ...s.registered].filter(
+        (m) => !s.remindersSent.includes(memberReminderKey(kind, startsAt, m)),
+      );
+      return [{ type: 'ReminderDue', data: { sessionId: s.id, kind, startsAt, memberIds } }];
+    }
+    case 'RecordNotHeld': {
+      // Completed, cancelled, or recorded already: nothing to do. A job for a time the session has since been
+      // moved from comes too early for its new end and does nothing either.
+      if (s.status !== 'scheduled' || cmd.now.getTime() < endOf(s) + NOT_HELD_AFTER_MS) return [];
+      // The host's join is the other fact that makes a session held: when the join link's event lands
+      // (MemberJoined by the host), it is checked here, and only here.
+      const { id: sessionId, hostId, registered: attendeeIds, startsAt, durationMinutes } = s;
+      return [
+        { type: 'SessionNotHeld', data: { sessionId, hostId, attendeeIds, startsAt, durationMinutes } },
+      ];
     }
     case 'RecordVisibility': {
       const { hidden, cause } = cmd.data;

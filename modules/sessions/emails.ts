@@ -3,27 +3,73 @@ import { readStreamOf } from '../../infra/event-store/index.ts';
 import { defineReactor, type ReactorContext, type RunOf } from '../../infra/projections/index.ts';
 import type { SessionEvent } from './events.ts';
 
-type Mail = { to: string[]; subject: string; text: string };
+type Mail = {
+  event: Mailed;
+  to: string[];
+  subject: string;
+  /** The text for one recipient: times in their own zone. */
+  text: (timezone: string) => string;
+  /** A reminder carries the session's calendar file. */
+  calendar?: boolean;
+};
 type Mailed = RunOf<
   SessionEvent,
-  'MemberRegistered' | 'WaitlistPromoted' | 'SessionRescheduled' | 'SessionCancelled' | 'ReminderDue'
+  | 'MemberRegistered'
+  | 'WaitlistPromoted'
+  | 'SessionRescheduled'
+  | 'SessionCancelled'
+  | 'ReminderDue'
+  | 'SessionNotHeld'
 >[number];
 
-/** Where to write to each member, and how to greet them (the sessions module is handed it at start). */
+/** Where to write to each member, how to greet them, and their time zone (the module is handed it at start). */
 export type Addresses = (
   db: Queryable,
   memberIds: string[],
-) => Promise<Map<string, { email: string; displayName: string }>>;
+) => Promise<Map<string, { email: string; displayName: string; timezone: string }>>;
+
+/** The `.ics` of one session as the calendar route builds it (without the meeting link), or null if gone. */
+export type SessionCalendar = (
+  db: Queryable,
+  sessionId: string,
+  siteOrigin: string,
+) => Promise<string | null>;
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+/** "Wed 2 Dec, 18:00 CET": the site's format (web/src/lib/format.ts), in the member's own zone. */
+function localTime(iso: string, timezone: string) {
+  let format = formats.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZoneName: 'short',
+      timeZone: timezone,
+    });
+    formats.set(timezone, format);
+  }
+  return format.format(new Date(iso));
+}
 
 /** Events whose email goes to the one member they name. */
 const ONE_RECIPIENT: ReadonlySet<string> = new Set(['MemberRegistered', 'WaitlistPromoted']);
 
 /**
  * Sends the emails that go with session notifications (registration, promotion, changes, cancellation,
- * reminders). Email is a side effect outside our transaction: after a crash it may be sent again, never lost.
+ * reminders, a session not held). Email is a side effect outside our transaction, so each one handed to the mail
+ * server is recorded at once (session_emails_sent, by event and recipient) and skipped when the reactor retries
+ * those events: only a crash between the server's acceptance and that record can send one twice; none is lost.
  */
-export function sessionMailer(addresses: Addresses) {
-  const mail = async (_client: PoolClient, run: Mailed[], { store, pool, mailer, log }: ReactorContext) => {
+export function sessionMailer(addresses: Addresses, calendarOf: SessionCalendar) {
+  const mail = async (
+    _client: PoolClient,
+    run: Mailed[],
+    { store, pool, mailer, log, config }: ReactorContext,
+  ) => {
+    const siteOrigin = config.publicOrigin ?? `http://${config.host}:${config.port}`;
     const mails: Mail[] = [];
     for (const event of run) {
       // Who is in at this event, and the title then: replay the session's stream up to it. A registration or a
@@ -50,21 +96,40 @@ export function sessionMailer(addresses: Addresses) {
           waitlisted.delete(e.data.memberId);
         }
       }
-      mails.push(compose(event, title, [...registered], [...waitlisted], first.data.hostId));
+      mails.push(compose(event, title, [...registered], [...waitlisted], first.data.hostId, siteOrigin));
     }
     const accounts = await addresses(
       pool,
       mails.flatMap((m) => m.to),
     );
+    const { rows: sent } = await pool.query<{ k: string }>(
+      `SELECT stream_id || ':' || stream_version || ':' || member_id AS k FROM session_emails_sent
+        WHERE (stream_id, stream_version) IN (SELECT * FROM unnest($1::text[], $2::int[]))`,
+      [mails.map((m) => m.event.streamId), mails.map((m) => m.event.streamVersion)],
+    );
+    const done = new Set(sent.map((r) => r.k));
     for (const mail of mails) {
+      const { streamId, streamVersion } = mail.event;
+      const calendar = mail.calendar ? await calendarOf(pool, mail.event.data.sessionId, siteOrigin) : null;
       for (const memberId of mail.to) {
         const account = accounts.get(memberId);
-        if (!account) continue;
+        if (!account || done.has(`${streamId}:${streamVersion}:${memberId}`)) continue;
         await mailer
           .send({
             to: account.email,
             subject: mail.subject,
-            text: `Hello ${account.displayName},\n\n${mail.text}\n\n— SkillSwap`,
+            text: `Hello ${account.displayName},\n\n${mail.text(account.timezone)}\n\n— SkillSwap`,
+            ...(calendar
+              ? {
+                  attachments: [
+                    {
+                      filename: `skillswap-${mail.event.data.sessionId}.ics`,
+                      content: calendar,
+                      contentType: 'text/calendar; charset=utf-8',
+                    },
+                  ],
+                }
+              : {}),
           })
           .catch((err: { responseCode?: number }) => {
             // Only a permanent refusal (SMTP 5xx, no such mailbox) is logged and skipped: no retry helps.
@@ -74,6 +139,11 @@ export function sessionMailer(addresses: Addresses) {
               log.error({ err, memberId }, 'email refused permanently; not sent');
             } else throw err;
           });
+        await pool.query(
+          `INSERT INTO session_emails_sent (stream_id, stream_version, member_id) VALUES ($1, $2, $3)
+           ON CONFLICT DO NOTHING`,
+          [streamId, streamVersion, memberId],
+        );
       }
     }
   };
@@ -85,6 +155,7 @@ export function sessionMailer(addresses: Addresses) {
       SessionRescheduled: mail,
       SessionCancelled: mail,
       ReminderDue: mail,
+      SessionNotHeld: mail,
     },
   });
 }
@@ -95,37 +166,59 @@ function compose(
   registered: string[],
   waitlisted: string[],
   hostId: string,
+  siteOrigin: string,
 ): Mail {
   switch (event.type) {
     case 'MemberRegistered':
       return {
+        event,
         to: [event.data.memberId],
         subject: `You're registered: ${title}`,
-        text: `You have a seat in “${title}”.`,
+        text: () => `You have a seat in “${title}”.`,
       };
     case 'WaitlistPromoted':
       return {
+        event,
         to: [event.data.memberId],
         subject: `A seat opened up: ${title}`,
-        text: `You moved from the waitlist into “${title}”.`,
+        text: () => `You moved from the waitlist into “${title}”.`,
       };
     case 'SessionRescheduled':
       return {
+        event,
         to: [...registered, ...waitlisted],
         subject: `New time: ${title}`,
-        text: `“${title}” now starts at ${event.data.startsAt} (UTC). See the session page for your local time.`,
+        text: (tz) => `“${title}” now starts ${localTime(event.data.startsAt, tz)}.`,
       };
     case 'SessionCancelled':
       return {
+        event,
         to: [...registered, ...waitlisted],
         subject: `Cancelled: ${title}`,
-        text: `“${title}” was cancelled.${event.data.reason ? ` Reason: ${event.data.reason}` : ''}`,
+        text: () => `“${title}” was cancelled.${event.data.reason ? ` Reason: ${event.data.reason}` : ''}`,
       };
-    case 'ReminderDue':
+    case 'ReminderDue': {
+      const { sessionId, kind, startsAt, memberIds } = event.data;
+      const join = `${siteOrigin}/sessions/${sessionId}/join`;
       return {
-        to: [hostId, ...registered],
-        subject: `Starting in ${event.data.kind === '24h' ? '24 hours' : '1 hour'}: ${title}`,
-        text: `“${title}” starts at ${event.data.startsAt} (UTC).`,
+        event,
+        // v2 names who this reminder is for (a late registration's: that member alone); v1 everyone then in.
+        to: memberIds ?? [hostId, ...registered],
+        subject: `Starting in ${kind === '24h' ? '24 hours' : '1 hour'}: ${title}`,
+        text: (tz) =>
+          `“${title}” starts ${localTime(startsAt, tz)}.\n\nJoin it here when it starts: ${join}\n\n` +
+          'The calendar file attached adds it to your calendar.',
+        calendar: true,
+      };
+    }
+    case 'SessionNotHeld':
+      return {
+        event,
+        to: event.data.attendeeIds,
+        subject: `Did not take place: ${title}`,
+        text: (tz) =>
+          `“${title}”, which was to start ${localTime(event.data.startsAt, tz)}, did not take place: ` +
+          "the host neither held nor completed it. We are sorry; it counts against the host's reliability.",
       };
   }
 }

@@ -103,10 +103,36 @@ export const SessionUnhidden = defineEvent('SessionUnhidden', 1, z.object({ sess
 
 export const REMINDERS = ['24h', '1h'] as const;
 export type ReminderKind = (typeof REMINDERS)[number];
+/**
+ * A reminder went out, to `memberIds` (v2): the host and those registered who had not had this one for this
+ * start, or one member registering after its moment. v1 named nobody: everyone in at that point (null).
+ */
 export const ReminderDue = defineEvent(
   'ReminderDue',
+  2,
+  z.object({
+    sessionId: z.string(),
+    kind: z.enum(REMINDERS),
+    startsAt: z.string(),
+    memberIds: z.array(z.string()).nullable(),
+  }),
+  { 1: (v1) => ({ ...(v1 as object), memberIds: null }) },
+);
+
+/**
+ * The host neither completed the session nor joined it by a day after its end: it was not held. Its attendees
+ * (those registered then) are told, and it counts against the host's reliability.
+ */
+export const SessionNotHeld = defineEvent(
+  'SessionNotHeld',
   1,
-  z.object({ sessionId: z.string(), kind: z.enum(REMINDERS), startsAt: z.string() }),
+  z.object({
+    sessionId: z.string(),
+    hostId: z.string(),
+    attendeeIds: z.array(z.string()),
+    startsAt: z.string(),
+    durationMinutes: z.number().int(),
+  }),
 );
 
 /** A weekly or fortnightly series: each occurrence is a session of its own; the series can be cancelled at once. */
@@ -141,6 +167,7 @@ export const sessionEvents = [
   SessionHidden,
   SessionUnhidden,
   ReminderDue,
+  SessionNotHeld,
   SeriesScheduled,
   NotificationsRead,
 ];

@@ -153,5 +153,15 @@ export async function sendReminder(
   kind: ReminderKind,
   startsAt: string,
 ) {
-  return onSession(ctx, sessionId, { type: 'SendReminder', data: { kind, startsAt } }, { actorId: null });
+  return onSession(
+    ctx,
+    sessionId,
+    { type: 'SendReminder', data: { kind, startsAt }, now: ctx.now() },
+    { actorId: null },
+  );
+}
+
+/** A day after a session's end (its job): records it as not held unless its host completed it. */
+export async function recordNotHeld(ctx: CommandContext, sessionId: string) {
+  return onSession(ctx, sessionId, { type: 'RecordNotHeld', now: ctx.now() }, { actorId: null });
 }

@@ -1,21 +1,36 @@
 // The sessions module: hosting, registration and waitlists, series, reminders, notifications and calendars.
 // Other code enters it only through this file.
 import type { FastifyInstance } from 'fastify';
+import type { Queryable } from '../../infra/db/index.ts';
 import type { ModuleContext, ModuleDefinition } from '../../infra/deps.ts';
-import { getAccounts } from '../../read-models/member-profiles/queries.ts';
+import { getMailRecipients } from '../../read-models/member-profiles/queries.ts';
+import { getSession } from '../../read-models/session-listings/queries.ts';
 import { memberDepartures } from './departures.ts';
 import { sessionMailer } from './emails.ts';
 import { sessionEvents } from './events.ts';
+import { sessionsCalendar } from './http/calendar.ts';
 import { registrationRoutes } from './http/registrations.ts';
 import { inboxRoutes } from './inbox-routes.ts';
 import { hiddenSessions } from './moderated.ts';
-import { reminderScheduler, startReminderWorker } from './reminders.ts';
+import { notHeldScheduler, reminderScheduler, startReminderWorker } from './reminders.ts';
 import { sessionRoutes } from './routes.ts';
+
+/** A reminder's calendar file: the calendar route's, as a signed-out visitor's (no meeting link; the join link is the way in). */
+async function reminderCalendar(db: Queryable, sessionId: string, siteOrigin: string) {
+  const session = await getSession(db, sessionId, null);
+  return session ? sessionsCalendar(session.title, [session], siteOrigin) : null;
+}
 
 export const sessions: ModuleDefinition = {
   name: 'sessions',
   events: sessionEvents,
-  consumers: [reminderScheduler, sessionMailer(getAccounts), memberDepartures, hiddenSessions],
+  consumers: [
+    reminderScheduler,
+    notHeldScheduler,
+    sessionMailer(getMailRecipients, reminderCalendar),
+    memberDepartures,
+    hiddenSessions,
+  ],
   routes: (app: FastifyInstance, context: ModuleContext) => {
     sessionRoutes(app, context);
     registrationRoutes(app, context);
@@ -31,8 +46,15 @@ export {
   type SessionEvent,
   type SessionEventData,
 } from './events.ts';
-export { loadSession, type NewSession, onSession, scheduleSession, sendReminder } from './handlers.ts';
+export {
+  loadSession,
+  type NewSession,
+  onSession,
+  recordNotHeld,
+  scheduleSession,
+  sendReminder,
+} from './handlers.ts';
 export { withHostingFacts } from './http/facts.ts';
 export { HIDDEN_SESSIONS_REACTOR } from './moderated.ts';
-export { REMINDER_QUEUE } from './reminders.ts';
+export { NOT_HELD_QUEUE, REMINDER_QUEUE } from './reminders.ts';
 export { occurrences } from './series.ts';

@@ -1,9 +1,11 @@
 import type { ModuleContext } from '../../infra/deps.ts';
 import { defineReactor, type ReactorContext, type RunOf } from '../../infra/projections/index.ts';
+import { NOT_HELD_AFTER_MS } from './decide.ts';
 import type { ReminderKind, SessionEvent } from './events.ts';
-import { sendReminder } from './handlers.ts';
+import { recordNotHeld, sendReminder } from './handlers.ts';
 
 export const REMINDER_QUEUE = 'session-reminders';
+export const NOT_HELD_QUEUE = 'session-not-held';
 const LEAD: Record<ReminderKind, number> = { '24h': 24 * 3600_000, '1h': 3600_000 };
 
 type ReminderJob = { sessionId: string; kind: ReminderKind; startsAt: string };
@@ -37,8 +39,42 @@ export const reminderScheduler = defineReactor<SessionEvent>({
   on: { SessionScheduled: schedule, SessionRescheduled: schedule },
 });
 
+type NotHeldJob = { sessionId: string; startsAt: string };
+
+async function scheduleNotHeld(
+  _client: unknown,
+  run: RunOf<SessionEvent, 'SessionScheduled' | 'SessionRescheduled'>,
+  { jobs }: ReactorContext,
+) {
+  for (const { data } of run) {
+    const { sessionId, startsAt, durationMinutes } = data;
+    const at = Date.parse(startsAt) + durationMinutes * 60_000 + NOT_HELD_AFTER_MS;
+    // Sessions whose moment passed before this reactor first ran (its first start reads the whole log) are left
+    // as they were: members are not told today about sessions of long ago.
+    if (at <= Date.now()) continue;
+    await jobs.send(NOT_HELD_QUEUE, { sessionId, startsAt } satisfies NotHeldJob, {
+      singletonKey: `${sessionId}:not-held:${startsAt}:${durationMinutes}`,
+      startAfter: new Date(at),
+    });
+  }
+}
+
+/**
+ * A day after each session's end (of every start and length it was given), a pg-boss job asks the session to
+ * record itself as not held: decide's RecordNotHeld does so only when it is still scheduled by then (neither
+ * completed nor cancelled) and the job's moment has come for its current end, so a moved session's old job, a
+ * second run or a late one change nothing.
+ */
+export const notHeldScheduler = defineReactor<SessionEvent>({
+  name: 'session_not_held',
+  on: { SessionScheduled: scheduleNotHeld, SessionRescheduled: scheduleNotHeld },
+});
+
 export async function startReminderWorker({ jobs, command }: ModuleContext) {
   await jobs.define<ReminderJob>(REMINDER_QUEUE, async ({ sessionId, kind, startsAt }) => {
     await sendReminder(command, sessionId, kind, startsAt);
+  });
+  await jobs.define<NotHeldJob>(NOT_HELD_QUEUE, async ({ sessionId }) => {
+    await recordNotHeld(command, sessionId);
   });
 }

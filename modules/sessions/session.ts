@@ -9,12 +9,14 @@ export type SessionDetails = Omit<
 export type Session =
   | { status: 'none' }
   | (SessionDetails & {
-      status: 'scheduled' | 'cancelled' | 'completed';
+      /** not_held: the host neither completed nor joined it by a day after its end (SessionNotHeld). */
+      status: 'scheduled' | 'cancelled' | 'completed' | 'not_held';
       id: string;
       seriesId: string | null;
       registered: string[];
       waitlist: string[];
       attendees: string[];
+      /** Each reminder sent, per start time (`reminderKey`), and each member it reached (`reminderKey#member`). */
       remindersSent: string[];
       /** Hidden by moderation: gone for members, and its host can neither edit nor copy it. */
       hidden: boolean;
@@ -23,6 +25,8 @@ export type Session =
 export const initialSession: Session = { status: 'none' };
 
 export const reminderKey = (kind: ReminderKind, startsAt: string) => `${kind}@${startsAt}`;
+export const memberReminderKey = (kind: ReminderKind, startsAt: string, memberId: string) =>
+  `${reminderKey(kind, startsAt)}#${memberId}`;
 
 export function evolve(state: Session, event: SessionEvent): Session {
   if (event.type === 'SessionScheduled') {
@@ -70,11 +74,22 @@ export function evolve(state: Session, event: SessionEvent): Session {
       return { ...state, hidden: true };
     case 'SessionUnhidden':
       return { ...state, hidden: false };
-    case 'ReminderDue':
+    case 'ReminderDue': {
+      const { kind, startsAt, memberIds } = event.data;
+      // v1 reached everyone in at that point: the host and the registered. The scheduled reminder always
+      // reaches the host; one for a late registration reaches that member alone.
+      const reached = memberIds ?? [state.hostId, ...state.registered];
       return {
         ...state,
-        remindersSent: [...state.remindersSent, reminderKey(event.data.kind, event.data.startsAt)],
+        remindersSent: [
+          ...state.remindersSent,
+          ...(reached.includes(state.hostId) ? [reminderKey(kind, startsAt)] : []),
+          ...reached.map((m) => memberReminderKey(kind, startsAt, m)),
+        ],
       };
+    }
+    case 'SessionNotHeld':
+      return { ...state, status: 'not_held' };
   }
   // The module's other streams (series, notifications read) never reach a session's stream.
   return state;

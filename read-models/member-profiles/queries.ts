@@ -115,6 +115,17 @@ export async function getAccounts(db: Queryable, memberIds: string[]): Promise<M
   return new Map(rows.map((r) => [r.member_id, toAccount(r)]));
 }
 
+/** Where to write to members, how to greet them, and their time zone (for the times in their emails). */
+export async function getMailRecipients(
+  db: Queryable,
+  memberIds: string[],
+): Promise<Map<string, AccountView & { timezone: string }>> {
+  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM member_profiles WHERE member_id = ANY($1)`, [
+    [...new Set(memberIds)],
+  ]);
+  return new Map(rows.map((r) => [r.member_id, { ...toAccount(r), timezone: r.timezone }]));
+}
+
 export type MentorQuery = {
   skill?: string | undefined;
   q?: string | undefined;

@@ -46,7 +46,10 @@ const history: (SessionEvent & { streamId?: string; recordedAt?: string })[] = [
   { type: 'NotificationsRead', data: { memberId: 'ben', ids: null }, recordedAt: '2026-01-01T00:00:08.500Z' },
   { type: 'RegistrationCancelled', data: { sessionId: 's1', memberId: 'ben', wasWaitlisted: false } },
   { type: 'WaitlistPromoted', data: { sessionId: 's1', memberId: 'cy' } },
-  { type: 'ReminderDue', data: { sessionId: 's1', kind: '1h', startsAt: '2026-03-02T10:00:00.000Z' } },
+  {
+    type: 'ReminderDue',
+    data: { sessionId: 's1', kind: '1h', startsAt: '2026-03-02T10:00:00.000Z', memberIds: null },
+  },
   {
     type: 'SessionCancelled',
     data: { sessionId: 's2', reason: 'ill', cancelledBy: 'ana', byModerator: false },

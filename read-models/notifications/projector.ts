@@ -97,7 +97,9 @@ async function seats(
  */
 async function news(
   db: PoolClient,
-  run: Run<'SessionRescheduled' | 'SessionDetailsChanged' | 'SessionCancelled' | 'ReminderDue'>,
+  run: Run<
+    'SessionRescheduled' | 'SessionDetailsChanged' | 'SessionCancelled' | 'ReminderDue' | 'SessionNotHeld'
+  >,
 ) {
   const ids = run.map((e) => e.data.sessionId);
   const sessions = await sessionsOf(db, ids);
@@ -150,9 +152,17 @@ async function news(
           body: event.data.reason ? `Reason: ${event.data.reason}` : 'The session will not take place.',
         });
         break;
+      case 'SessionNotHeld':
+        tell(event, event.data.attendeeIds, {
+          kind: 'not-held',
+          title: `“${s.title}” did not take place`,
+          body: `The host neither held nor completed it (it was to start ${when(event.data.startsAt, s.timezone)}).`,
+        });
+        break;
       case 'ReminderDue': {
         const d = event.data;
-        tell(event, [s.host_id, ...audience(sessionId, ['registered'])], {
+        // v2 names its recipients (a late registration's reminder reaches that member alone); v1: all then in.
+        tell(event, d.memberIds ?? [s.host_id, ...audience(sessionId, ['registered'])], {
           kind: `reminder-${d.kind}`,
           title: `“${s.title}” starts in ${d.kind === '24h' ? '24 hours' : '1 hour'}`,
           body: `It starts ${when(d.startsAt, s.timezone)}.`,
@@ -373,6 +383,7 @@ export const notificationsProjector = defineProjector<Read>({
     SessionDetailsChanged: news,
     SessionCancelled: news,
     ReminderDue: news,
+    SessionNotHeld: news,
     NotificationsRead: markRead,
     SessionCompleted: rateSession,
     ReviewSubmitted: reviewNews,

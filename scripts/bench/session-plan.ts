@@ -150,7 +150,7 @@ export function planSession(
     plan.upcoming = { id: sessionId, hostId: host.id, skill, registered: registered.length, capacity };
   } else {
     for (const kind of ['24h', '1h'] as const)
-      plan.ending.push({ type: 'ReminderDue', data: { sessionId, kind, startsAt: at } });
+      plan.ending.push({ type: 'ReminderDue', data: { sessionId, kind, startsAt: at, memberIds: null } });
     if (r.chance(0.95)) {
       const attendees = registered.filter(() => r.chance(0.85));
       plan.ending.push({
