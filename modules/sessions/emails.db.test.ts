@@ -8,6 +8,7 @@ import { type Platform, startPlatform } from '../../infra/platform.ts';
 import { createTestDatabase, startTestPlatform, testConfig } from '../../infra/testing/database.ts';
 import { skillswap } from '../index.ts';
 import { signUpAs } from '../testing.ts';
+import { sendReminder } from './index.ts';
 
 type Received = { from: string; to: string[]; data: string };
 
@@ -208,5 +209,160 @@ describe('with SMTP_URL: the app', () => {
     const next = await hostAndRegister(app, 'Pond digging');
     expect(await mailsTo(next.member.user.email)).toHaveLength(1);
     expect(smtp.received.filter((m) => m.to.includes(refused.member.user.email))).toEqual([]);
+  });
+});
+
+describe('reminders by email: once per member, with two server processes and after a restart', () => {
+  const HOUR = 3600_000;
+  const ORIGIN = 'https://skillswap.example';
+  let smtp: Awaited<ReturnType<typeof fakeSmtp>>;
+  let databaseUrl: string;
+  const processes: Platform[] = [];
+  const start = async () => {
+    const config = testConfig(databaseUrl, {
+      smtpUrl: smtp.url,
+      signupLimitPerIp: 1000,
+      publicOrigin: ORIGIN,
+    });
+    const p = await startPlatform(config, pino({ level: 'silent' }), skillswap);
+    processes.push(p);
+    return p;
+  };
+
+  beforeAll(async () => {
+    smtp = await fakeSmtp();
+    databaseUrl = await createTestDatabase();
+  });
+  afterAll(async () => {
+    for (const p of processes) await p.stop().catch(() => {});
+  });
+
+  const subjectOf = (m: Received) => /^Subject: (.*)\r$/m.exec(m.data)?.[1];
+  const reminderMails = (email: string, sessionTitle: string) =>
+    smtp.received.filter(
+      (m) =>
+        m.to.includes(email) &&
+        subjectOf(m)?.startsWith('Starting in') &&
+        subjectOf(m)?.endsWith(sessionTitle),
+    );
+
+  async function hostSession(app: Platform, cookie: string, title: string, startsAt: string) {
+    const res = await app.http.inject({
+      method: 'POST',
+      url: '/api/sessions',
+      headers: { cookie },
+      payload: {
+        title,
+        skill: 'Gardening',
+        difficulty: 'beginner',
+        startsAt,
+        durationMinutes: 60,
+        capacity: 5,
+        meetingUrl: 'https://meet.example.com/garden',
+      },
+    });
+    expect(res.statusCode).toBe(201);
+    return res.json().session.id as string;
+  }
+
+  async function notificationCount(app: Platform, sessionId: string, memberId: string, kind: string) {
+    const { rows } = await app.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM notifications WHERE session_id = $1 AND member_id = $2 AND kind = $3',
+      [sessionId, memberId, kind],
+    );
+    return rows[0]!.n;
+  }
+
+  it('the 1-hour job run by two processes at once, and again after a restart, mails and notifies each member once, with the join link, their own time and the calendar file', async () => {
+    const a = await start();
+    const b = await start();
+    const host = await signUpAs(a, { timezone: 'Europe/Berlin' });
+    const member = await signUpAs(a, { timezone: 'Asia/Tokyo' });
+    const startsAt = new Date(Math.ceil((Date.now() + 48 * HOUR) / HOUR) * HOUR).toISOString();
+    const id = await hostSession(a, host.cookie, 'Pricking out', startsAt);
+    const reg = await a.http.inject({
+      method: 'POST',
+      url: `/api/sessions/${id}/registration`,
+      headers: { cookie: member.cookie },
+    });
+    expect(reg.statusCode).toBe(201);
+    const stored = (await a.store.readStream(`session-${id}`))[0]!.data as { startsAt: string };
+    // A fake clock: the job's moment, an hour before the start.
+    const at = (p: Platform) => ({ ...p.command, now: () => new Date(Date.parse(startsAt) - HOUR) });
+
+    await Promise.all([
+      sendReminder(at(a), id, '1h', stored.startsAt),
+      sendReminder(at(b), id, '1h', stored.startsAt),
+    ]);
+    await b.stop();
+    const c = await start();
+    await sendReminder(at(c), id, '1h', stored.startsAt);
+
+    const mails = await eventually(
+      () => reminderMails(member.user.email, 'Pricking out'),
+      (m) => m.length > 0,
+    );
+    expect(
+      await eventually(
+        () => reminderMails(host.user.email, 'Pricking out'),
+        (m) => m.length > 0,
+      ),
+    ).toHaveLength(1);
+    // Give a second email the time to arrive, were one on its way.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(reminderMails(member.user.email, 'Pricking out')).toHaveLength(1);
+    expect(reminderMails(host.user.email, 'Pricking out')).toHaveLength(1);
+    expect(await notificationCount(c, id, member.user.id, 'reminder-1h')).toBe(1);
+    expect(await notificationCount(c, id, host.user.id, 'reminder-1h')).toBe(1);
+
+    const mail = mails[0]!.data.replace(/=\r\n/g, '');
+    expect(mail).toContain(`${ORIGIN}/sessions/${id}/join`);
+    const tokyo = new Intl.DateTimeFormat('en-GB', {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZoneName: 'short',
+      timeZone: 'Asia/Tokyo',
+    }).format(new Date(startsAt));
+    expect(mail).toContain(`starts ${tokyo}`);
+    // Headers unfolded (RFC 5322 §2.2.3): the attachment's part, then its base64 body.
+    const unfolded = mail.replace(/\r\n[ \t]+/g, ' ');
+    expect(unfolded).toContain(`Content-Type: text/calendar; charset=utf-8; name=skillswap-${id}.ics`);
+    const part = `Content-Disposition: attachment; filename=skillswap-${id}.ics\r\n\r\n`;
+    expect(unfolded).toContain(part);
+    const encoded = unfolded.slice(unfolded.indexOf(part) + part.length).split('\r\n--')[0]!;
+    const body = Buffer.from(encoded.replace(/\s/g, ''), 'base64').toString().replace(/\r\n /g, '');
+    expect(body).toContain('BEGIN:VCALENDAR');
+    expect(body).toContain(`${ORIGIN}/sessions/${id}`);
+    expect(body).not.toContain('meet.example.com');
+  });
+
+  it('gives a member who registers half an hour before the start the 1-hour reminder at once, and never the 24-hour one', async () => {
+    const app = processes.at(-1)!;
+    const host = await signUpAs(app);
+    const member = await signUpAs(app, { timezone: 'America/New_York' });
+    const id = await hostSession(
+      app,
+      host.cookie,
+      'Late sowing',
+      new Date(Date.now() + HOUR / 2).toISOString(),
+    );
+    const reg = await app.http.inject({
+      method: 'POST',
+      url: `/api/sessions/${id}/registration`,
+      headers: { cookie: member.cookie },
+    });
+    expect(reg.statusCode).toBe(201);
+    const mails = await eventually(
+      () => reminderMails(member.user.email, 'Late sowing'),
+      (m) => m.length > 0,
+    );
+    expect(mails.map(subjectOf)).toEqual(['Starting in 1 hour: Late sowing']);
+    expect(await notificationCount(app, id, member.user.id, 'reminder-1h')).toBe(1);
+    expect(await notificationCount(app, id, member.user.id, 'reminder-24h')).toBe(0);
+    // The host is not reminded by another member's registration.
+    expect(reminderMails(host.user.email, 'Late sowing')).toEqual([]);
   });
 });
