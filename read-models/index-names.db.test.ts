@@ -16,7 +16,7 @@ it('keeps every index and constraint name the migrations gave, through a rebuild
       )
     ).rows.map((r) => r.indexname);
   const before = await names();
-  expect(before).toContain('member_profiles_by_rating');
+  expect(before).toContain('member_profiles_by_reliable_rating');
   expect(before).toContain('member_profiles_pkey');
   await app.rebuild('member_profiles');
   expect(await names()).toEqual(before);

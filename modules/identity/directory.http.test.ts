@@ -94,7 +94,14 @@ describe('GET /api/mentors', () => {
         id: m.ada!.id,
         displayName: 'Ada Lovelace',
         skillsToTeach: ['TypeScript', 'Mathematics'],
-        reputation: { averageRating: 4.8, ratingCount: 0, sessionsHosted: 10, studentsTaught: 0, points: 0 },
+        reputation: {
+          averageRating: 4.8,
+          ratingCount: 0,
+          sessionsHosted: 10,
+          reliability: 1,
+          studentsTaught: 0,
+          points: 0,
+        },
         badges: [],
       }),
     ]);
@@ -158,6 +165,25 @@ describe('GET /api/mentors', () => {
     const expected = [...byIdDesc('ada', 'brian'), m.carla!.id, ...byIdDesc('finn', 'gus')];
     expect(idsOf(await mentors('limit=100'))).toEqual(expected);
     expect(idsOf(await mentors('sort=rating&limit=100'))).toEqual(expected);
+  });
+
+  it('weighs each rating by the reliability of its host: a 4.8 host who held half their sessions sorts below a 3.0 host who held all, and shows 0.5', async () => {
+    const ada = m.ada!.id;
+    // 10 held (sessions_hosted), 10 not held: 4.8 × 10/20 = 2.4.
+    await app.pool.query('UPDATE member_profiles SET sessions_not_held = 10 WHERE member_id = $1', [ada]);
+    try {
+      // A query no earlier test asked, or the public cache would answer with the order from before.
+      const page = await mentors('sort=rating&limit=99');
+      expect(idsOf(page)).toEqual([m.brian!.id, m.carla!.id, ada, ...names('finn', 'gus').sort().reverse()]);
+      expect(page.items.find((p) => p.id === ada)!.reputation).toMatchObject({
+        averageRating: 4.8,
+        reliability: 0.5,
+      });
+      // The cursor follows the same order.
+      expect(await walk('sort=rating&skill=', 3)).toEqual(idsOf(page));
+    } finally {
+      await app.pool.query('UPDATE member_profiles SET sessions_not_held = 0 WHERE member_id = $1', [ada]);
+    }
   });
 
   it('sorts by sessions hosted', async () => {

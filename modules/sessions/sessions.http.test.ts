@@ -58,6 +58,7 @@ describe('POST /api/sessions', () => {
       durationMinutes: 90,
       capacity: 2,
       status: 'scheduled',
+      notHeld: false,
       host: { id: ada.id, displayName: 'Ada' },
       registeredCount: 0,
       waitlistCount: 0,

@@ -6,7 +6,7 @@ import { DELETED_NAME, type IdentityEvent } from '../../modules/identity/events.
 import type { ModerationEvent } from '../../modules/moderation/events.ts';
 import type { SessionEvent } from '../../modules/sessions/events.ts';
 import { applyProfiles, applyRewards, searchTerms } from './batches.ts';
-import { applyCompletions, applyReviews, changeRatings } from './reputation.ts';
+import { applyCompletions, applyNotHeld, applyReviews, changeRatings } from './reputation.ts';
 
 /** Nothing personal stays: the row remains so that history (hosted sessions, ratings) still adds up. */
 async function erase(db: PoolClient, run: RunOf<IdentityEvent, 'MemberDeleted'>) {
@@ -78,6 +78,7 @@ export const memberProfilesProjector = defineProjector<
     MemberSuspended: suspend,
     MemberUnsuspended: suspend,
     SessionCompleted: applyCompletions,
+    SessionNotHeld: applyNotHeld,
     ReviewSubmitted: applyReviews,
     // Each sets one thing of a rating (its value, deleted, hidden), then the hosts' figures are recounted.
     ReviewEdited: changeRatings,

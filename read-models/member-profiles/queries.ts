@@ -19,13 +19,14 @@ type Row = {
   average_rating: number | null;
   rating_count: number;
   sessions_hosted: number;
+  sessions_not_held: number;
   students_taught: number;
   points: number;
   joined_at: Date;
 };
 
 const COLUMNS = `member_id, email, display_name, bio, avatar_url, skills_to_teach, skills_to_learn, timezone, roles,
-  suspended, suspended_until, average_rating, rating_count, sessions_hosted, students_taught, points, joined_at`;
+  suspended, suspended_until, average_rating, rating_count, sessions_hosted, sessions_not_held, students_taught, points, joined_at`;
 
 function toProfile(r: Row): ProfileView {
   return {
@@ -40,6 +41,10 @@ function toProfile(r: Row): ProfileView {
       averageRating: r.average_rating === null ? null : Math.round(r.average_rating * 100) / 100,
       ratingCount: r.rating_count,
       sessionsHosted: r.sessions_hosted,
+      reliability:
+        r.sessions_hosted + r.sessions_not_held === 0
+          ? null
+          : Math.round((r.sessions_hosted / (r.sessions_hosted + r.sessions_not_held)) * 1000) / 1000,
       studentsTaught: r.students_taught,
       points: r.points,
     },
@@ -135,9 +140,13 @@ export type MentorQuery = {
   cursor?: string | undefined;
 };
 
-// Each sort is a keyset: the sort expression (descending) and the member id as tie-breaker.
+// Each sort is a keyset: the sort expression (descending) and the member id as tie-breaker. The rating sort weighs
+// each host's rating by their reliability (a 5.0 host who held half their sessions sorts as 2.5): what a student
+// can expect from registering, a session not held being worth nothing. Unrated hosts stay last. The expression is
+// migration 0030's index, word for word.
 const SORTS = {
-  rating: 'coalesce(average_rating, -1)',
+  rating:
+    'CASE WHEN average_rating IS NULL THEN -1 ELSE round(average_rating * sessions_hosted / greatest(sessions_hosted + sessions_not_held, 1), 6) END',
   sessions: 'sessions_hosted',
   recent: 'joined_at',
 } as const;

@@ -86,6 +86,20 @@ export async function applyCompletions(
   );
 }
 
+/** Sessions their hosts did not hold (SessionNotHeld), for their reliability beside the sessions held. */
+export async function applyNotHeld(
+  client: PoolClient,
+  run: RunOf<SessionEvent, 'SessionNotHeld'>,
+): Promise<void> {
+  const missed = new Map<string, number>();
+  for (const { data } of run) missed.set(data.hostId, (missed.get(data.hostId) ?? 0) + 1);
+  await client.query(
+    `UPDATE member_profiles p SET sessions_not_held = p.sessions_not_held + v.n
+       FROM unnest($1::text[], $2::int[]) AS v(member_id, n) WHERE p.member_id = v.member_id`,
+    [[...missed.keys()], [...missed.values()]],
+  );
+}
+
 /**
  * A run of changes to ratings: a new value (an edit), deleted, hidden or shown again. Each review's changes fold
  * in log order (each sets its own column, the last value stays), then every host touched is recounted.

@@ -5,6 +5,11 @@ export const reputationView = z.object({
   averageRating: z.number().nullable(),
   ratingCount: z.number(),
   sessionsHosted: z.number(),
+  /**
+   * Share of the host's past sessions that were held: completed / (completed + not held). Cancelled ones do not
+   * count. Null before a first session held or not held.
+   */
+  reliability: z.number().nullable(),
   studentsTaught: z.number(),
   points: z.number(),
 });

@@ -32,6 +32,13 @@ async function cancel(db: PoolClient, run: Run<'SessionCancelled'>) {
   );
 }
 
+/** The host did not show: the session stays `scheduled` in status, and says it was not held. */
+async function notHeld(db: PoolClient, run: Run<'SessionNotHeld'>) {
+  await db.query('UPDATE session_listings SET not_held = true WHERE session_id = ANY($1)', [
+    run.map((e) => e.data.sessionId),
+  ]);
+}
+
 /** Moderation's verdicts on sessions (reviews and members have theirs elsewhere); the last one stays. */
 async function moderate(db: PoolClient, run: RunOf<ModerationEvent, 'ContentHidden' | 'ContentRestored'>) {
   const hidden = new Map<string, boolean>();
@@ -58,6 +65,7 @@ export const sessionListingsProjector = defineProjector<IdentityEvent | SessionE
     SessionRescheduled: reschedule,
     SessionCancelled: cancel,
     SessionCompleted: completeSessions,
+    SessionNotHeld: notHeld,
     // Seats and waitlists fold together in log order: a seat taken, freed, then given to the next in line.
     MemberRegistered: applyRegistrations,
     MemberWaitlisted: applyRegistrations,

@@ -16,6 +16,7 @@ type Row = {
   duration_minutes: number;
   capacity: number;
   status: SessionView['status'];
+  not_held: boolean;
   host_id: string;
   host_display_name: string;
   timezone: string;
@@ -55,6 +56,7 @@ function toView(r: Row, viewer: Viewer): SessionView {
     durationMinutes: r.duration_minutes,
     capacity: r.capacity,
     status: r.status,
+    notHeld: r.not_held,
     host: { id: r.host_id, displayName: r.host_display_name },
     timezone: r.timezone,
     seriesId: r.series_id,

@@ -17,6 +17,11 @@ export const sessionView = z.object({
   durationMinutes: z.number(),
   capacity: z.number(),
   status: sessionStatus,
+  /**
+   * The host neither completed nor joined it by a day after its end: it did not take place. Its status stays
+   * `scheduled` (as a past session never completed always read), so clients that know three statuses still work.
+   */
+  notHeld: z.boolean(),
   host: z.object({ id: z.string(), displayName: z.string() }),
   timezone: z.string(),
   seriesId: z.string().nullable(),
