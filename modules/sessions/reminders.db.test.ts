@@ -5,7 +5,7 @@ import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
 import { skillswap } from '../index.ts';
 import { signUpAs } from '../testing.ts';
-import { REMINDER_QUEUE, sendReminder } from './index.ts';
+import { NOT_HELD_QUEUE, REMINDER_QUEUE, recordNotHeld, sendReminder } from './index.ts';
 
 let app: Platform;
 let host: { cookie: string; user: { id: string } };
@@ -236,5 +236,56 @@ describe('the reminder worker', () => {
       (r) => r.length === 2,
     );
     expect(recipients).toEqual([host.user.id, bob.user.id].sort());
+  });
+});
+
+describe('a host who does not show', () => {
+  const END_PLUS_A_DAY = (startsAt: string) => new Date(Date.parse(startsAt) + HOUR + 24 * HOUR);
+  const notHeldJobs = async (sessionId: string) =>
+    (
+      await app.pool.query<{ start_after: Date }>(
+        'SELECT start_after FROM pgboss.job WHERE name = $1 AND data->>$2 = $3',
+        [NOT_HELD_QUEUE, 'sessionId', sessionId],
+      )
+    ).rows;
+
+  it('queues a job for a day after the end of each session', async () => {
+    const id = await hostSession(inHours(48));
+    const startsAt = await streamStartsAt(id);
+    const jobs = await eventually(
+      () => notHeldJobs(id),
+      (rows) => rows.length >= 1,
+    );
+    expect(jobs.map((j) => j.start_after.getTime())).toEqual([END_PLUS_A_DAY(startsAt).getTime()]);
+  });
+
+  it('a day after the end of a session nobody completed: not held, attendees told, the host less reliable', async () => {
+    const id = await hostSession(inHours(48));
+    await register(id, ann);
+    const startsAt = await streamStartsAt(id);
+    const fakeClock = (now: Date) => ({ ...app.command, now: () => now });
+
+    // A minute early, the host may still complete it: nothing happens.
+    await recordNotHeld(fakeClock(new Date(END_PLUS_A_DAY(startsAt).getTime() - 60_000)), id);
+    expect((await app.store.readStream(`session-${id}`)).map((e) => e.type)).not.toContain('SessionNotHeld');
+
+    await recordNotHeld(fakeClock(END_PLUS_A_DAY(startsAt)), id);
+    await recordNotHeld(fakeClock(END_PLUS_A_DAY(startsAt)), id);
+    const types = (await app.store.readStream(`session-${id}`)).map((e) => e.type);
+    expect(types.filter((t) => t === 'SessionNotHeld')).toHaveLength(1);
+
+    expect(await reminderRecipients(id, 'not-held')).toEqual([ann.user.id]);
+    const session = await app.http.inject({ method: 'GET', url: `/api/sessions/${id}` });
+    expect(session.json().session).toMatchObject({ status: 'scheduled', notHeld: true });
+    const profile = await app.http.inject({ method: 'GET', url: `/api/users/${host.user.id}` });
+    expect(profile.json().profile.reputation.reliability).toBe(0);
+    // And it can no longer be completed.
+    const complete = await app.http.inject({
+      method: 'POST',
+      url: `/api/sessions/${id}/complete`,
+      headers: { cookie: host.cookie },
+      payload: {},
+    });
+    expect(complete.statusCode).toBe(409);
   });
 });
