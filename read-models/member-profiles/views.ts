@@ -9,7 +9,12 @@ export const reputationView = z.object({
    * Share of the host's past sessions that were held: completed / (completed + not held). Cancelled ones do not
    * count. Null before a first session held or not held.
    */
-  reliability: z.number().nullable(),
+  reliability: z
+    .number()
+    .nullable()
+    .describe(
+      'Share of past sessions held: completed / (completed + not held); cancelled ones do not count; null before any',
+    ),
   studentsTaught: z.number(),
   points: z.number(),
 });

@@ -21,7 +21,11 @@ export const sessionView = z.object({
    * The host neither completed nor joined it by a day after its end: it did not take place. Its status stays
    * `scheduled` (as a past session never completed always read), so clients that know three statuses still work.
    */
-  notHeld: z.boolean(),
+  notHeld: z
+    .boolean()
+    .describe(
+      'The host neither completed nor joined it by 24 hours after its end: it did not take place (status stays scheduled)',
+    ),
   host: z.object({ id: z.string(), displayName: z.string() }),
   timezone: z.string(),
   seriesId: z.string().nullable(),
