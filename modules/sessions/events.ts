@@ -120,7 +120,7 @@ export const ReminderDue = defineEvent(
 );
 
 /**
- * The host neither completed the session nor joined it by a day after its end: it was not held. Its attendees
+ * The host did not complete the session by a day after its end: it was not held. Its attendees
  * (those registered then) are told, and it counts against the host's reliability.
  */
 export const SessionNotHeld = defineEvent(

@@ -9,7 +9,7 @@ export type SessionDetails = Omit<
 export type Session =
   | { status: 'none' }
   | (SessionDetails & {
-      /** not_held: the host neither completed nor joined it by a day after its end (SessionNotHeld). */
+      /** not_held: the host did not complete it by a day after its end (SessionNotHeld). */
       status: 'scheduled' | 'cancelled' | 'completed' | 'not_held';
       id: string;
       seriesId: string | null;
