@@ -79,6 +79,8 @@ describe('a scripted history, checked by hand', () => {
         sessionsHosted: 3,
         studentsTaught: 3,
         points: 49,
+        // All three held, none recorded as not held.
+        reliability: 1,
       });
       // Ivo: hosted S4 S5 S6 = 3; students {Ada, Ben} ∪ {Ada, Dee} ∪ {Ada, Cy} = 4; ratings 5, 4, 2 (Ben's 2 on S4
       // deleted) = 11 / 3 = 3.666… → 3.67.
@@ -88,6 +90,7 @@ describe('a scripted history, checked by hand', () => {
         sessionsHosted: 3,
         studentsTaught: 4,
         points: 49,
+        reliability: 1,
       });
     });
   });

@@ -47,7 +47,14 @@ describe('GET /api/users/:id', () => {
       skillsToTeach: [],
       skillsToLearn: [],
       timezone: 'America/New_York',
-      reputation: { averageRating: null, ratingCount: 0, sessionsHosted: 0, studentsTaught: 0, points: 0 },
+      reputation: {
+        averageRating: null,
+        ratingCount: 0,
+        sessionsHosted: 0,
+        studentsTaught: 0,
+        points: 0,
+        reliability: null,
+      },
       badges: [],
       joinedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/),
       // Beyond API.md: sessions and rating per skill (none yet).
