@@ -1,5 +1,6 @@
 import type { PoolClient, Queryable } from '../../infra/db/index.ts';
 import { readStreamOf } from '../../infra/event-store/index.ts';
+import { localDateTime } from '../../infra/local-time.ts';
 import { defineReactor, type ReactorContext, type RunOf } from '../../infra/projections/index.ts';
 import type { SessionEvent } from './events.ts';
 
@@ -34,25 +35,6 @@ export type SessionCalendar = (
   sessionId: string,
   siteOrigin: string,
 ) => Promise<string | null>;
-
-const formats = new Map<string, Intl.DateTimeFormat>();
-/** "Wed 2 Dec, 18:00 CET": the site's format (web/src/lib/format.ts), in the member's own zone. */
-function localTime(iso: string, timezone: string) {
-  let format = formats.get(timezone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', {
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      timeZoneName: 'short',
-      timeZone: timezone,
-    });
-    formats.set(timezone, format);
-  }
-  return format.format(new Date(iso));
-}
 
 /** Events whose email goes to the one member they name. */
 const ONE_RECIPIENT: ReadonlySet<string> = new Set(['MemberRegistered', 'WaitlistPromoted']);
@@ -188,7 +170,7 @@ function compose(
         event,
         to: [...registered, ...waitlisted],
         subject: `New time: ${title}`,
-        text: (tz) => `“${title}” now starts ${localTime(event.data.startsAt, tz)}.`,
+        text: (tz) => `“${title}” now starts ${localDateTime(event.data.startsAt, tz)}.`,
       };
     case 'SessionCancelled':
       return {
@@ -206,7 +188,7 @@ function compose(
         to: memberIds ?? [hostId, ...registered],
         subject: `Starting in ${kind === '24h' ? '24 hours' : '1 hour'}: ${title}`,
         text: (tz) =>
-          `“${title}” starts ${localTime(startsAt, tz)}.\n\nJoin it here when it starts: ${join}\n\n` +
+          `“${title}” starts ${localDateTime(startsAt, tz)}.\n\nJoin it here when it starts: ${join}\n\n` +
           'The calendar file attached adds it to your calendar.',
         calendar: true,
       };
@@ -217,7 +199,7 @@ function compose(
         to: event.data.attendeeIds,
         subject: `Did not take place: ${title}`,
         text: (tz) =>
-          `“${title}”, which was to start ${localTime(event.data.startsAt, tz)}, did not take place: ` +
+          `“${title}”, which was to start ${localDateTime(event.data.startsAt, tz)}, did not take place: ` +
           "the host neither held nor completed it. We are sorry; it counts against the host's reliability.",
       };
   }

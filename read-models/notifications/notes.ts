@@ -22,27 +22,6 @@ const notificationId = (event: Note['event'], memberId: string) =>
     .digest('hex')
     .slice(0, 32);
 
-// Building a DateTimeFormat costs far more than using one: one per time zone, made once.
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-export function when(startsAt: Date | string, timezone: string) {
-  let format = formats.get(timezone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', {
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      timeZoneName: 'short',
-      timeZone: timezone,
-    });
-    formats.set(timezone, format);
-  }
-  // The site's format (web/src/lib/format.ts formatDateTime): "Mon 10 Jun, 18:00 CEST", no raw zone id.
-  return format.format(new Date(startsAt));
-}
-
 /** The notifications of a run in one statement, in log order (a repeated id keeps its first row). */
 export async function insertNotes(db: PoolClient, notes: Note[]) {
   if (notes.length === 0) return;

@@ -1,10 +1,11 @@
 import type { PoolClient } from '../../infra/db/index.ts';
+import { localDateTime } from '../../infra/local-time.ts';
 import { defineProjector, type RunOf } from '../../infra/projections/index.ts';
 import type { FeedbackEvent } from '../../modules/feedback/events.ts';
 import type { ModerationEvent } from '../../modules/moderation/events.ts';
 import type { SessionEvent } from '../../modules/sessions/events.ts';
 import type { SwapEvent } from '../../modules/swaps/events.ts';
-import { audiencesOf, insertNotes, type Note, sessionsOf, when } from './notes.ts';
+import { audiencesOf, insertNotes, type Note, sessionsOf } from './notes.ts';
 
 type Read = SessionEvent | FeedbackEvent | ModerationEvent | SwapEvent;
 type Run<K extends Read['type']> = RunOf<Read, K>;
@@ -61,7 +62,7 @@ async function seats(
         ...note,
         kind: 'registered',
         title: `You're registered for “${s.title}”`,
-        body: `It starts ${when(s.starts_at, s.timezone)}.`,
+        body: `It starts ${localDateTime(s.starts_at, s.timezone)}.`,
       });
     if (event.type === 'MemberWaitlisted')
       notes.push({
@@ -75,7 +76,7 @@ async function seats(
         ...note,
         kind: 'promoted',
         title: `A seat opened up: you're in “${s.title}”`,
-        body: `You moved from the waitlist to registered. It starts ${when(s.starts_at, s.timezone)}.`,
+        body: `You moved from the waitlist to registered. It starts ${localDateTime(s.starts_at, s.timezone)}.`,
       });
   }
   const list = [...audience.values()];
@@ -125,7 +126,7 @@ async function news(
         tell(event, audience(sessionId), {
           kind: 'rescheduled',
           title: `“${s.title}” has a new time`,
-          body: `It now starts ${when(d.startsAt, s.timezone)} (was ${when(d.previousStartsAt, s.timezone)}).`,
+          body: `It now starts ${localDateTime(d.startsAt, s.timezone)} (was ${localDateTime(d.previousStartsAt, s.timezone)}).`,
         });
         break;
       }
@@ -156,7 +157,7 @@ async function news(
         tell(event, event.data.attendeeIds, {
           kind: 'not-held',
           title: `“${s.title}” did not take place`,
-          body: `The host neither held nor completed it (it was to start ${when(event.data.startsAt, s.timezone)}).`,
+          body: `The host neither held nor completed it (it was to start ${localDateTime(event.data.startsAt, s.timezone)}).`,
         });
         break;
       case 'ReminderDue': {
@@ -165,7 +166,7 @@ async function news(
         tell(event, d.memberIds ?? [s.host_id, ...audience(sessionId, ['registered'])], {
           kind: `reminder-${d.kind}`,
           title: `“${s.title}” starts in ${d.kind === '24h' ? '24 hours' : '1 hour'}`,
-          body: `It starts ${when(d.startsAt, s.timezone)}.`,
+          body: `It starts ${localDateTime(d.startsAt, s.timezone)}.`,
         });
         break;
       }
