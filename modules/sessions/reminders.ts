@@ -1,6 +1,6 @@
 import type { ModuleContext } from '../../infra/deps.ts';
 import { defineReactor, type ReactorContext, type RunOf } from '../../infra/projections/index.ts';
-import { NOT_HELD_AFTER_MS } from './decide.ts';
+import { endOf, NOT_HELD_AFTER_MS } from './decide.ts';
 import type { ReminderKind, SessionEvent } from './events.ts';
 import { recordNotHeld, sendReminder } from './handlers.ts';
 
@@ -48,7 +48,7 @@ async function scheduleNotHeld(
 ) {
   for (const { data } of run) {
     const { sessionId, startsAt, durationMinutes } = data;
-    const at = Date.parse(startsAt) + durationMinutes * 60_000 + NOT_HELD_AFTER_MS;
+    const at = endOf(data) + NOT_HELD_AFTER_MS;
     // Sessions whose moment passed before this reactor first ran (its first start reads the whole log) are left
     // as they were: members are not told today about sessions of long ago.
     if (at <= Date.now()) continue;
