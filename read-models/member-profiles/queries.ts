@@ -112,15 +112,10 @@ export async function getAccount(db: Queryable, memberId: string): Promise<Accou
   return rows[0] ? toAccount(rows[0]) : null;
 }
 
-/** Several accounts in one query (a reactor mailing a batch of events' recipients), by member id. */
-export async function getAccounts(db: Queryable, memberIds: string[]): Promise<Map<string, AccountView>> {
-  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM member_profiles WHERE member_id = ANY($1)`, [
-    [...new Set(memberIds)],
-  ]);
-  return new Map(rows.map((r) => [r.member_id, toAccount(r)]));
-}
-
-/** Where to write to members, how to greet them, and their time zone (for the times in their emails). */
+/**
+ * Where to write to several members, how to greet them, and their time zone (for the times in their emails), in
+ * one query: a reactor mailing a batch of events' recipients.
+ */
 export async function getMailRecipients(
   db: Queryable,
   memberIds: string[],
