@@ -139,6 +139,13 @@ export type Config = {
   blocked: { words: string[]; domains: string[] };
 };
 
+/**
+ * Where links in emails point: PUBLIC_ORIGIN, else the address the server listens on. Never a request's Host
+ * header, which whoever sends the request chooses: a link mailed to someone else would lead to the sender's site.
+ */
+export const emailLinkOrigin = (config: Pick<Config, 'publicOrigin' | 'host' | 'port'>) =>
+  config.publicOrigin ?? `http://${config.host}:${config.port}`;
+
 export class ConfigError extends Error {}
 
 function problem(name: Variable, value: string | undefined): string {

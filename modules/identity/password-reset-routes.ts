@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { emailLinkOrigin } from '../../infra/config.ts';
 import type { ModuleContext } from '../../infra/deps.ts';
 import { errors, forbidden, requestMetadata, storedHeader } from '../../infra/http/index.ts';
 import { reserveAttempts } from '../../infra/throttle.ts';
@@ -15,13 +16,6 @@ import { issueResetToken, RESET_LIMITS, resetPassword, resetTokenMember } from '
 import { passwordResetBody, passwordResetConfirmBody } from './schemas.ts';
 
 const ipOf = (request: FastifyRequest) => storedHeader(request.ip, 100) ?? '';
-
-/**
- * Where links in emails point: PUBLIC_ORIGIN, else the address the server listens on. Never the request's Host
- * header, which whoever asks for a reset chooses: the victim's link would lead to the asker's site, token and all.
- */
-const siteOrigin = (ctx: ModuleContext) =>
-  ctx.config.publicOrigin ?? `http://${ctx.config.host}:${ctx.config.port}`;
 
 function resetEmail(displayName: string, link: string) {
   return {
@@ -71,7 +65,10 @@ export function passwordResetRoutes(app: FastifyInstance, ctx: ModuleContext) {
       if (memberId && account && !account.suspended) {
         const token = await issueResetToken(ctx.pool, memberId, ctx.command.now());
         // The token travels in the fragment, which browsers never send: it stays out of request logs and Referer.
-        const mail = resetEmail(account.displayName, `${siteOrigin(ctx)}/reset-password#token=${token}`);
+        const mail = resetEmail(
+          account.displayName,
+          `${emailLinkOrigin(ctx.config)}/reset-password#token=${token}`,
+        );
         // Not awaited: an answer that waited for the mail server would take longer for members than for
         // unknown addresses, and tell them apart.
         void ctx.mailer

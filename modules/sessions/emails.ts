@@ -1,3 +1,4 @@
+import { emailLinkOrigin } from '../../infra/config.ts';
 import type { PoolClient, Queryable } from '../../infra/db/index.ts';
 import { readStreamOf } from '../../infra/event-store/index.ts';
 import { localDateTime } from '../../infra/local-time.ts';
@@ -51,7 +52,7 @@ export function sessionMailer(addresses: Addresses, calendarOf: SessionCalendar)
     run: Mailed[],
     { store, pool, mailer, log, config }: ReactorContext,
   ) => {
-    const siteOrigin = config.publicOrigin ?? `http://${config.host}:${config.port}`;
+    const siteOrigin = emailLinkOrigin(config);
     const mails: Mail[] = [];
     for (const event of run) {
       // Who is in at this event, and the title then: replay the session's stream up to it. A registration or a
