@@ -7,7 +7,7 @@ import { submitReview } from '../../modules/feedback/index.ts';
 import { changeRole, issueResetToken } from '../../modules/identity/index.ts';
 import { onSession, scheduleSession, withHostingFacts } from '../../modules/sessions/index.ts';
 import { signUpAs } from '../../modules/testing.ts';
-import { CHROMIUM, hasChromium, type Site, startSite } from './browser.ts';
+import { CHROMIUM, hasChromium, hydrated, type Site, startSite } from './browser.ts';
 
 if (!hasChromium)
   console.warn(`account browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
@@ -141,6 +141,7 @@ describe.skipIf(!hasChromium)('issue 16 pages in Chromium', { timeout: 120_000 }
     const page = await context.newPage();
     await page.setViewportSize({ width, height: 900 });
     await page.goto(`${site.base}${path}`);
+    await hydrated(page);
     return { page, context };
   }
 

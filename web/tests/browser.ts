@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium } from 'playwright-core';
-import { afterAll } from 'vitest';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, expect } from 'vitest';
 import type { Config } from '../../infra/config.ts';
 import type { AppDefinition, Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
@@ -53,4 +53,14 @@ export async function startSite(
     return context;
   }
   return { platform, browser, base, contextFor };
+}
+
+/**
+ * Waits until the page's islands have hydrated (Astro drops their `ssr` attribute then): a click before that lands on
+ * server-rendered markup with no handler. None waits to be scrolled into view (client:visible), so this holds
+ * whatever the viewport.
+ */
+export async function hydrated(page: Page): Promise<void> {
+  await page.waitForLoadState('load');
+  await expect.poll(() => page.locator('astro-island[ssr]').count(), { timeout: 10_000 }).toBe(0);
 }

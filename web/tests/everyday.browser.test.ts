@@ -6,7 +6,7 @@ import { submitReview } from '../../modules/feedback/index.ts';
 import { changeRole } from '../../modules/identity/index.ts';
 import { onSession, scheduleSession } from '../../modules/sessions/index.ts';
 import { multipartFile, signUpAs } from '../../modules/testing.ts';
-import { CHROMIUM, hasChromium, type Site, startSite } from './browser.ts';
+import { CHROMIUM, hasChromium, hydrated, type Site, startSite } from './browser.ts';
 
 if (!hasChromium)
   console.warn(`everyday browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
@@ -27,12 +27,6 @@ const details = (title: string, startsAt: string, durationMinutes = 60) => ({
   meetingUrl: 'https://meet.example.com/clay',
   timezone: 'UTC',
 });
-
-/** Waits until every island has hydrated, without scrolling: none may wait to be scrolled into view. */
-async function hydrated(page: Page) {
-  await page.waitForLoadState('load');
-  await expect.poll(() => page.locator('astro-island[ssr]').count(), { timeout: 10_000 }).toBe(0);
-}
 
 /** The element that has the keyboard focus, described by tag, id and text. */
 const focused = (page: Page) =>

@@ -7,7 +7,7 @@ import { submitReview } from '../../modules/feedback/index.ts';
 import { changeRole } from '../../modules/identity/index.ts';
 import { onSession, scheduleSession, withHostingFacts } from '../../modules/sessions/index.ts';
 import { signUpAs } from '../../modules/testing.ts';
-import { CHROMIUM, hasChromium, type Site, startSite } from './browser.ts';
+import { CHROMIUM, hasChromium, hydrated, type Site, startSite } from './browser.ts';
 
 if (!hasChromium)
   console.warn(`safety browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
@@ -41,15 +41,6 @@ async function watchedPage(context: BrowserContext) {
     return all;
   }
   return { page, violations };
-}
-
-/**
- * Waits until the page's islands have hydrated (Astro drops their `ssr` attribute then). None waits to be scrolled
- * into view (client:visible), so this holds whatever the viewport and the fonts.
- */
-async function hydrated(page: Page) {
-  await page.waitForLoadState('load');
-  await expect.poll(() => page.locator('astro-island[ssr]').count(), { timeout: 10_000 }).toBe(0);
 }
 
 function directive(policy: string, name: string): string[] {
