@@ -1,7 +1,7 @@
 // Trust and safety in Chromium against the real app: after signing in a member lands on this site whatever ?next=
 // says, and the Content-Security-Policy lets every page type run its own scripts (islands included) and nothing
 // inline that the site did not write.
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { submitReview } from '../../modules/feedback/index.ts';
 import { changeRole } from '../../modules/identity/index.ts';
