@@ -50,6 +50,10 @@ const configSchema = z.object({
   REVIEWS_PER_DAY: positive(20),
   REPORTS_PER_DAY: positive(10),
   SWAPS_PER_DAY: positive(10),
+  NO_SHOW_LIMIT: positive(3),
+  NO_SHOW_WINDOW_DAYS: positive(60),
+  NO_SHOW_COOLDOWN_DAYS: positive(14),
+  LATE_LEAVE_HOURS: intFrom(0, 8760, 3),
   REPORT_HIDE_THRESHOLD: z.coerce.number().positive().default(3),
   BLOCKED_WORDS: z.string().default(''),
   BLOCKED_DOMAINS: z.string().default(''),
@@ -87,6 +91,10 @@ const EXPECTED: Record<Variable, string> = {
   REVIEWS_PER_DAY: 'a whole number of at least 1',
   REPORTS_PER_DAY: 'a whole number of at least 1',
   SWAPS_PER_DAY: 'a whole number of at least 1',
+  NO_SHOW_LIMIT: 'a whole number of at least 1',
+  NO_SHOW_WINDOW_DAYS: 'a whole number of days, at least 1',
+  NO_SHOW_COOLDOWN_DAYS: 'a whole number of days, at least 1',
+  LATE_LEAVE_HOURS: 'a whole number of hours from 0 (leaving before the start is never a no-show) to 8760',
   REPORT_HIDE_THRESHOLD: 'a number above 0, such as 3',
   BLOCKED_WORDS: 'a comma-separated list of words',
   BLOCKED_DOMAINS: 'a comma-separated list of domains, such as spam.example,scam.example',
@@ -133,6 +141,11 @@ export type Config = {
   sessionSecret: string;
   /** Abuse limits: per member and day. */
   limits: { sessionsPerDay: number; reviewsPerDay: number; reportsPerDay: number; swapsPerDay: number };
+  /**
+   * The no-show policy: `limit` no-shows within `windowDays` bar registering for `cooldownDays`; leaving less
+   * than `lateLeaveHours` before the start is a no-show.
+   */
+  noShows: { limit: number; windowDays: number; cooldownDays: number; lateLeaveHours: number };
   /** Open reports whose weights add up to this hide their content at once, pending review. */
   reportHideThreshold: number;
   /** New content containing these is flagged into the moderation queue. */
@@ -206,6 +219,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       reviewsPerDay: c.REVIEWS_PER_DAY,
       reportsPerDay: c.REPORTS_PER_DAY,
       swapsPerDay: c.SWAPS_PER_DAY,
+    },
+    noShows: {
+      limit: c.NO_SHOW_LIMIT,
+      windowDays: c.NO_SHOW_WINDOW_DAYS,
+      cooldownDays: c.NO_SHOW_COOLDOWN_DAYS,
+      lateLeaveHours: c.LATE_LEAVE_HOURS,
     },
     reportHideThreshold: c.REPORT_HIDE_THRESHOLD,
     blocked: { words: list(c.BLOCKED_WORDS), domains: list(c.BLOCKED_DOMAINS) },

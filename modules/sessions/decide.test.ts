@@ -220,9 +220,12 @@ describe('Complete', () => {
     expect(after).toMatchObject({ status: 'completed', attendees: ['a', 'b'] });
   });
 
-  it('takes an explicit subset, duplicates collapsed', () => {
+  it('takes an explicit subset, duplicates collapsed; the registered left out are no-shows', () => {
     const { result } = when(full, complete(['b', 'b']));
-    expect(result).toMatchObject([{ type: 'SessionCompleted', data: { attendeeIds: ['b'] } }]);
+    expect(result).toMatchObject([
+      { type: 'SessionCompleted', data: { attendeeIds: ['b'] } },
+      { type: 'NoShowsRecorded', data: { memberIds: ['a'], cause: 'absent' } },
+    ]);
   });
 
   it('refuses an attendee who is not registered (validation_failed naming them), waitlisted included', () => {

@@ -90,10 +90,23 @@ export const register = (memberId: string, now = before): SessionCommand => ({
   data: { memberId },
   now,
 });
-export const unregister = (memberId: string, now = before): SessionCommand => ({
+export const unregister = (
+  memberId: string,
+  now = before,
+  lateLeaveHours: number | null = 3,
+): SessionCommand => ({
   type: 'Unregister',
+  data: { memberId, lateLeaveHours },
+  now,
+});
+export const joinAs = (memberId: string, now: Date): SessionCommand => ({
+  type: 'Join',
   data: { memberId },
   now,
+});
+export const joined = (memberId: string, at = START): SessionEvent => ({
+  type: 'MemberJoined',
+  data: { sessionId: 's1', memberId, joinedAt: at },
 });
 export const edit = (changes: Partial<SessionDetails>, actor = host, now = before): SessionCommand => ({
   type: 'Edit',

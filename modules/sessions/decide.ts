@@ -1,4 +1,5 @@
 import type { Rejection } from '../../infra/event-store/index.ts';
+import { absentAtCompletion, barredRegistration, join, lateLeave, type NoShowRecord } from './attendance.ts';
 import type { ReminderKind, SessionEvent } from './events.ts';
 import type { Session, SessionDetails } from './session.ts';
 import { memberReminderKey, reminderKey } from './session.ts';
@@ -23,8 +24,15 @@ export type SessionCommand =
   | { type: 'Clone'; data: { actor: Actor; sessionId: string; startsAt: string }; now: Date }
   | { type: 'Cancel'; data: { actor: Actor; reason: string } }
   | { type: 'Complete'; data: { actor: Actor; attendeeIds?: string[] | undefined }; now: Date }
-  | { type: 'Register'; data: { memberId: string }; now: Date }
-  | { type: 'Unregister'; data: { memberId: string }; now: Date }
+  /**
+   * `noShows`: the member's no-show dates and the policy, which the edge always gathers; a command made without it
+   * (test set-ups, the demo seed) is decided as for a member with none.
+   */
+  | { type: 'Register'; data: { memberId: string; noShows?: NoShowRecord | undefined }; now: Date }
+  /** `lateLeaveHours`: how close to the start leaving is a no-show; null when the leave is not the member's choice. */
+  | { type: 'Unregister'; data: { memberId: string; lateLeaveHours: number | null }; now: Date }
+  /** The join link: the host or a registered member, inside the join window. */
+  | { type: 'Join'; data: { memberId: string }; now: Date }
   | { type: 'SendReminder'; data: { kind: ReminderKind; startsAt: string }; now: Date }
   /** A day after the end (a job): record the session as not held unless the host held it. */
   | { type: 'RecordNotHeld'; now: Date }
@@ -219,6 +227,7 @@ export function decide(cmd: SessionCommand, state: Session): SessionEvent[] | Re
           type: 'SessionCompleted',
           data: { sessionId, hostId, skill, attendeeIds, startsAt, durationMinutes },
         },
+        ...absentAtCompletion(s, attendeeIds),
       ];
     }
     case 'Register': {
@@ -231,6 +240,8 @@ export function decide(cmd: SessionCommand, state: Session): SessionEvent[] | Re
       if (hasStarted(s, cmd.now)) return reject('conflict', 'This session has already started.');
       if (s.registered.includes(memberId)) return reject('conflict', 'You are already registered.');
       if (s.waitlist.includes(memberId)) return reject('conflict', 'You are already on the waitlist.');
+      const barred = cmd.data.noShows ? barredRegistration(cmd.data.noShows, cmd.now) : null;
+      if (barred) return barred;
       if (s.registered.length < s.capacity)
         return [
           { type: 'MemberRegistered', data: { sessionId: s.id, memberId } },
@@ -241,13 +252,14 @@ export function decide(cmd: SessionCommand, state: Session): SessionEvent[] | Re
       ];
     }
     case 'Unregister': {
-      const { memberId } = cmd.data;
+      const { memberId, lateLeaveHours } = cmd.data;
       const wasRegistered = s.registered.includes(memberId);
       if (!wasRegistered && !s.waitlist.includes(memberId))
         return reject('conflict', 'You are not registered for this session.');
       if (s.status !== 'scheduled') return reject('conflict', `This session is ${statusWords(s)}.`);
       const events: SessionEvent[] = [
         { type: 'RegistrationCancelled', data: { sessionId: s.id, memberId, wasWaitlisted: !wasRegistered } },
+        ...lateLeave(s, memberId, cmd.now, lateLeaveHours),
       ];
       // A freed seat goes to the first on the waitlist, unless the session is already under way.
       if (wasRegistered && !hasStarted(s, cmd.now)) {
@@ -283,13 +295,15 @@ export function decide(cmd: SessionCommand, state: Session): SessionEvent[] | Re
       // Completed, cancelled, or recorded already: nothing to do. A job for a time the session has since been
       // moved from comes too early for its new end and does nothing either.
       if (s.status !== 'scheduled' || cmd.now.getTime() < endOf(s) + NOT_HELD_AFTER_MS) return [];
-      // The host's join is the other fact that makes a session held: when the join link's event lands
-      // (MemberJoined by the host), it is checked here, and only here.
+      // A host who joined held the session, even without completing it: nothing to record.
+      if (s.joined.includes(s.hostId)) return [];
       const { id: sessionId, hostId, registered: attendeeIds, startsAt, durationMinutes } = s;
       return [
         { type: 'SessionNotHeld', data: { sessionId, hostId, attendeeIds, startsAt, durationMinutes } },
       ];
     }
+    case 'Join':
+      return join(s, cmd.data.memberId, cmd.now);
     case 'RecordVisibility': {
       const { hidden, cause } = cmd.data;
       if (hidden === s.hidden) return [];

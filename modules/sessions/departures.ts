@@ -86,7 +86,8 @@ async function depart(client: PoolClient, run: Departure, { store }: ReactorCont
     const reason = suspended ? HOST_SUSPENDED : HOST_LEFT;
     const cancel: SessionCommand = { type: 'Cancel', data: { actor, reason } };
     for (const stream of hosted) await onUpcoming(store, client, stream, cancel, metadata, now);
-    const leave: SessionCommand = { type: 'Unregister', data: { memberId }, now };
+    // Released, not left: a seat given up by a deletion or a suspension is never a no-show.
+    const leave: SessionCommand = { type: 'Unregister', data: { memberId, lateLeaveHours: null }, now };
     for (const stream of held) await onUpcoming(store, client, stream, leave, metadata, now);
     await client.query('DELETE FROM calendar_feeds WHERE member_id = $1', [memberId]);
   }

@@ -135,6 +135,33 @@ export const SessionNotHeld = defineEvent(
   }),
 );
 
+/**
+ * The host or a registered member used the join link inside the join window (from 15 minutes before the start to
+ * its end): once per member and session. A host who joined held the session; a member who joined came.
+ */
+export const MemberJoined = defineEvent(
+  'MemberJoined',
+  1,
+  z.object({ sessionId: z.string(), memberId: z.string(), joinedAt: z.string() }),
+);
+
+/**
+ * No-shows, dated by the session's start (what the no-show policy counts): at completion, the registered members
+ * who neither joined nor were marked present (`absent`); or one member leaving within LATE_LEAVE_HOURS of the
+ * start (`left-late`), appended with their RegistrationCancelled. An event of its own rather than a field of
+ * SessionCompleted: leaving late is a no-show too, and SessionCompleted stays as every consumer knows it.
+ */
+export const NoShowsRecorded = defineEvent(
+  'NoShowsRecorded',
+  1,
+  z.object({
+    sessionId: z.string(),
+    memberIds: z.array(z.string()),
+    startsAt: z.string(),
+    cause: z.enum(['absent', 'left-late']),
+  }),
+);
+
 /** A weekly or fortnightly series: each occurrence is a session of its own; the series can be cancelled at once. */
 export const SeriesScheduled = defineEvent(
   'SeriesScheduled',
@@ -168,6 +195,8 @@ export const sessionEvents = [
   SessionUnhidden,
   ReminderDue,
   SessionNotHeld,
+  MemberJoined,
+  NoShowsRecorded,
   SeriesScheduled,
   NotificationsRead,
 ];

@@ -16,6 +16,8 @@ export type Session =
       registered: string[];
       waitlist: string[];
       attendees: string[];
+      /** Who used the join link (MemberJoined), the host included, each once. */
+      joined: string[];
       /** Each reminder sent, per start time (`reminderKey`), and each member it reached (`reminderKey#member`). */
       remindersSent: string[];
       /** Hidden by moderation: gone for members, and its host can neither edit nor copy it. */
@@ -38,6 +40,7 @@ export function evolve(state: Session, event: SessionEvent): Session {
       registered: [],
       waitlist: [],
       attendees: [],
+      joined: [],
       remindersSent: [],
       hidden: false,
     };
@@ -90,6 +93,11 @@ export function evolve(state: Session, event: SessionEvent): Session {
     }
     case 'SessionNotHeld':
       return { ...state, status: 'not_held' };
+    case 'MemberJoined':
+      return { ...state, joined: [...state.joined, event.data.memberId] };
+    case 'NoShowsRecorded':
+      // The policy counts no-shows across sessions, from a read model; the session itself decides nothing by them.
+      return state;
   }
   // The module's other streams (series, notifications read) never reach a session's stream.
   return state;

@@ -104,10 +104,14 @@ describe('Unregister', () => {
     expect(after.registered).toEqual([]);
   });
 
-  it('after the start, leaving promotes nobody', () => {
+  it('after the start, leaving promotes nobody (and is a no-show: see attendance.test.ts)', () => {
     const { result } = when(full, unregister('a', after));
     expect(result).toEqual([
       { type: 'RegistrationCancelled', data: { sessionId: 's1', memberId: 'a', wasWaitlisted: false } },
+      {
+        type: 'NoShowsRecorded',
+        data: { sessionId: 's1', memberIds: ['a'], startsAt: START, cause: 'left-late' },
+      },
     ]);
   });
 
@@ -233,7 +237,7 @@ describe('late registrations and the 1-hour reminder', () => {
 
   it('reminds a waitlisted member promoted in the last hour, when a seat frees', () => {
     const history = [scheduled(1), registered('a'), waitlisted('b', 1), jobSent];
-    expect(when(history, unregister('a', atStart(-15 * 60_000))).result).toEqual([
+    expect(when(history, unregister('a', atStart(-15 * 60_000), null)).result).toEqual([
       { type: 'RegistrationCancelled', data: { sessionId: 's1', memberId: 'a', wasWaitlisted: false } },
       { type: 'WaitlistPromoted', data: { sessionId: 's1', memberId: 'b' } },
       lateDue('b'),

@@ -67,7 +67,11 @@ export function registrationRoutes(app: FastifyInstance, deps: ModuleContext) {
       await onSession(
         deps.command,
         request.params.id,
-        { type: 'Unregister', data: { memberId: user.id }, now: new Date() },
+        {
+          type: 'Unregister',
+          data: { memberId: user.id, lateLeaveHours: deps.config.noShows.lateLeaveHours },
+          now: new Date(),
+        },
         requestMetadata(request),
       );
       return reply.code(204).send(null);
