@@ -2,7 +2,7 @@
 // records, and the no-show policy's cooldown. decide.ts calls these; the facts (time, the member's no-show dates,
 // the policy's settings) come in with the command.
 import type { Rejection } from '../../infra/event-store/index.ts';
-import type { SessionEvent } from './events.ts';
+import { JOIN_OPENS_BEFORE_MINUTES, type SessionEvent } from './events.ts';
 import type { Session } from './session.ts';
 
 type Scheduled = Extract<Session, { id: string }>;
@@ -12,7 +12,7 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 /** The join link opens this long before the start (and closes at the end). */
-export const JOIN_OPENS_BEFORE_MS = 15 * MINUTE;
+export const JOIN_OPENS_BEFORE_MS = JOIN_OPENS_BEFORE_MINUTES * MINUTE;
 
 /** The no-show policy's settings (NO_SHOW_* and LATE_LEAVE_HOURS in infra/config.ts). */
 export type NoShowPolicy = {

@@ -110,11 +110,14 @@ describe('GET /api/sessions/:id/calendar.ics', () => {
     expect(alarms[0]!.getFirstPropertyValue('description')).toBe('Starts in an hour: Knots and splices');
   });
 
-  it('carries the meeting link only for the host and registered members', async () => {
+  it('carries the join link (never the meeting URL) only for the host and registered members', async () => {
     const url = `/api/sessions/${sessionId}/calendar.ics`;
     for (const cookie of [host.cookie, member.cookie]) {
-      const { events } = await calendar(url, cookie);
-      expect(events[0]!.getFirstPropertyValue('location')).toBe(MEETING);
+      const { text, events } = await calendar(url, cookie);
+      expect(String(events[0]!.getFirstPropertyValue('location'))).toMatch(
+        new RegExp(`^https?://[^/]+/sessions/${sessionId}/join$`),
+      );
+      expect(text).not.toContain('knots-and-splices');
     }
     for (const cookie of [undefined, stranger.cookie, waiter.cookie]) {
       const { text, events } = await calendar(url, cookie);
@@ -264,7 +267,9 @@ describe('hostile text in a calendar', () => {
     const e = mine[0]!;
     expect(e.getAllProperties('attendee')).toEqual([]);
     expect(e.getFirstPropertyValue('summary')).toBe(TITLE.replaceAll('\r\n', '\n'));
-    expect(e.getFirstPropertyValue('location')).toBe(LOCATION.replaceAll('\r\n', '\n'));
+    // The meeting URL stays out of the file (its place is the join link), whatever it holds.
+    expect(String(e.getFirstPropertyValue('location'))).toMatch(new RegExp(`/sessions/${id}/join$`));
+    expect(text).not.toContain('meet.example.com/x');
     const description = String(e.getFirstPropertyValue('description'));
     expect(description).toContain(`hosted by ${NAME.replaceAll('\r\n', '\n')}`);
     expect(description).toContain(

@@ -135,6 +135,9 @@ export const SessionNotHeld = defineEvent(
   }),
 );
 
+/** The join window opens this many minutes before the start and closes at the end (part of the contract). */
+export const JOIN_OPENS_BEFORE_MINUTES = 15;
+
 /**
  * The host or a registered member used the join link inside the join window (from 15 minutes before the start to
  * its end): once per member and session. A host who joined held the session; a member who joined came.

@@ -165,3 +165,24 @@ export async function sendReminder(
 export async function recordNotHeld(ctx: CommandContext, sessionId: string) {
   return onSession(ctx, sessionId, { type: 'RecordNotHeld', now: ctx.now() }, { actorId: null });
 }
+
+/**
+ * The join link: records that the host or a registered member joined (once) and answers the meeting URL, which
+ * the session's own state holds (the decider has just let this member in).
+ */
+export async function joinSession(
+  ctx: CommandContext,
+  sessionId: string,
+  memberId: string,
+  metadata: EventMetadata,
+): Promise<{ meetingUrl: string }> {
+  const { state } = await onSession(
+    ctx,
+    sessionId,
+    { type: 'Join', data: { memberId }, now: ctx.now() },
+    metadata,
+  );
+  if (state.status === 'none')
+    throw new CommandRejected({ reason: 'not_found', message: 'That session was not found.' });
+  return { meetingUrl: state.meetingUrl };
+}

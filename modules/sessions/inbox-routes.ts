@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { emailLinkOrigin } from '../../infra/config.ts';
 import type { ModuleContext } from '../../infra/deps.ts';
 import {
   cursorParam,
@@ -106,7 +107,9 @@ export function inboxRoutes(app: FastifyInstance, deps: ModuleContext) {
       return reply
         .header('content-type', 'text/calendar; charset=utf-8')
         .header('content-disposition', `attachment; filename="skillswap-${session.id}.ics"`)
-        .send(sessionsCalendar(session.title, [session], origin(deps, request)));
+        .send(
+          sessionsCalendar(session.title, [session], origin(deps, request), emailLinkOrigin(deps.config)),
+        );
     },
   );
 
@@ -156,7 +159,14 @@ export function inboxRoutes(app: FastifyInstance, deps: ModuleContext) {
       return reply
         .header('content-type', 'text/calendar; charset=utf-8')
         .header('cache-control', 'private, max-age=300')
-        .send(sessionsCalendar('SkillSwap', [...mine.hosting, ...mine.attending], origin(deps, request)));
+        .send(
+          sessionsCalendar(
+            'SkillSwap',
+            [...mine.hosting, ...mine.attending],
+            origin(deps, request),
+            emailLinkOrigin(deps.config),
+          ),
+        );
     },
   );
 }

@@ -8,6 +8,7 @@ import { getSession } from '../../read-models/session-listings/queries.ts';
 import { memberDepartures } from './departures.ts';
 import { sessionMailer } from './emails.ts';
 import { sessionEvents } from './events.ts';
+import { attendanceRoutes } from './http/attendance.ts';
 import { sessionsCalendar } from './http/calendar.ts';
 import { registrationRoutes } from './http/registrations.ts';
 import { inboxRoutes } from './inbox-routes.ts';
@@ -15,10 +16,10 @@ import { hiddenSessions } from './moderated.ts';
 import { notHeldScheduler, reminderScheduler, startReminderWorker } from './reminders.ts';
 import { sessionRoutes } from './routes.ts';
 
-/** A reminder's calendar file: the calendar route's, as a signed-out visitor's (no meeting link; the join link is the way in). */
+/** A reminder's calendar file, for the session's own members: the signed-out view, with the join link as its place. */
 async function reminderCalendar(db: Queryable, sessionId: string, siteOrigin: string) {
   const session = await getSession(db, sessionId, null);
-  return session ? sessionsCalendar(session.title, [session], siteOrigin) : null;
+  return session ? sessionsCalendar(session.title, [session], siteOrigin, siteOrigin, true) : null;
 }
 
 export const sessions: ModuleDefinition = {
@@ -34,6 +35,7 @@ export const sessions: ModuleDefinition = {
   routes: (app: FastifyInstance, context: ModuleContext) => {
     sessionRoutes(app, context);
     registrationRoutes(app, context);
+    attendanceRoutes(app, context);
     inboxRoutes(app, context);
   },
   onStart: startReminderWorker,

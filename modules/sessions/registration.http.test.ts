@@ -94,9 +94,16 @@ describe('meetingUrl', () => {
       expect((await getSession(app, who, session.id)).meetingUrl).toBeNull();
   });
 
-  it('is shown to the host, registered members and moderators', async () => {
-    for (const who of [hal, ann, bea, mod]) {
+  it('is shown to the host and moderators; registered members get it only inside the join window', async () => {
+    for (const who of [hal, mod]) {
       expect((await getSession(app, who, session.id)).meetingUrl).toBe('https://meet.example.com/bread');
+    }
+    // Two days before the start: the join link opens 15 minutes before it (join.http.test.ts has the window).
+    for (const who of [ann, bea]) {
+      expect(await getSession(app, who, session.id)).toMatchObject({
+        meetingUrl: null,
+        joinOpensAt: new Date(Date.parse(session.startsAt) - 15 * 60_000).toISOString(),
+      });
     }
   });
 });
@@ -128,14 +135,13 @@ describe('GET /api/sessions/:id/attendees', () => {
 });
 
 describe('DELETE /api/sessions/:id/registration', () => {
-  it('a seated member leaves (204); the first waitlisted member takes the seat and sees the meeting link', async () => {
+  it('a seated member leaves (204); the first waitlisted member takes the seat', async () => {
     const res = await leave(ann);
     expect(res.statusCode).toBe(204);
     expect(res.body).toBe('');
     expect(await getSession(app, cat, session.id)).toMatchObject({
       viewerRegistration: 'registered',
       waitlistPosition: null,
-      meetingUrl: 'https://meet.example.com/bread',
       registeredCount: 2,
       waitlistCount: 1,
       seatsLeft: 0,

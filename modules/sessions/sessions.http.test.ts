@@ -67,6 +67,7 @@ describe('POST /api/sessions', () => {
       viewerRegistration: null,
       viewerAttendance: null,
       // extras
+      joinOpensAt: '2030-06-01T15:45:00.000Z',
       endsAt: '2030-06-01T17:30:00.000Z',
       timezone: 'Europe/Berlin',
       seriesId: null,

@@ -73,7 +73,13 @@ export async function endedSession(
   app: Platform,
   who: Member,
   registered: Member[] = [],
-  overrides: { title?: string; skill?: string; startsAt?: string; durationMinutes?: number } = {},
+  overrides: {
+    title?: string;
+    skill?: string;
+    startsAt?: string;
+    durationMinutes?: number;
+    capacity?: number;
+  } = {},
 ) {
   const startsAt = overrides.startsAt ?? new Date(Date.now() - DAY).toISOString();
   const then = new Date(Date.parse(startsAt) - DAY);

@@ -39,6 +39,29 @@ async function notHeld(db: PoolClient, run: Run<'SessionNotHeld'>) {
   ]);
 }
 
+/** The join link used: the first join stays (a member joins once; a replay writes the same). */
+async function joins(db: PoolClient, run: Run<'MemberJoined'>) {
+  await db.query(
+    `UPDATE session_registrations r SET joined_at = v.at
+       FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(session_id, member_id, at)
+      WHERE r.session_id = v.session_id AND r.member_id = v.member_id AND r.joined_at IS NULL`,
+    [run.map((e) => e.data.sessionId), run.map((e) => e.data.memberId), run.map((e) => e.data.joinedAt)],
+  );
+}
+
+/** No-shows, dated by the session's start: what the no-show policy counts. */
+async function noShows(db: PoolClient, run: Run<'NoShowsRecorded'>) {
+  const rows = run.flatMap((e) =>
+    e.data.memberIds.map((m) => [e.data.sessionId, m, e.data.startsAt] as const),
+  );
+  await db.query(
+    `UPDATE session_registrations r SET no_show_at = v.at
+       FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(session_id, member_id, at)
+      WHERE r.session_id = v.session_id AND r.member_id = v.member_id`,
+    [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])],
+  );
+}
+
 /** Moderation's verdicts on sessions (reviews and members have theirs elsewhere); the last one stays. */
 async function moderate(db: PoolClient, run: RunOf<ModerationEvent, 'ContentHidden' | 'ContentRestored'>) {
   const hidden = new Map<string, boolean>();
@@ -66,6 +89,8 @@ export const sessionListingsProjector = defineProjector<IdentityEvent | SessionE
     SessionCancelled: cancel,
     SessionCompleted: completeSessions,
     SessionNotHeld: notHeld,
+    MemberJoined: joins,
+    NoShowsRecorded: noShows,
     // Seats and waitlists fold together in log order: a seat taken, freed, then given to the next in line.
     MemberRegistered: applyRegistrations,
     MemberWaitlisted: applyRegistrations,

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../infra/db/index.ts';
 import { decodeCursor, encodeCursor, type Page, timeAndId } from '../../infra/http/cursor.ts';
+import { JOIN_OPENS_BEFORE_MINUTES } from '../../modules/sessions/events.ts';
 import type { AttendeesView, AttendeeView, MySessionsView, SessionView } from './views.ts';
 
 export type Viewer = { id: string; isModerator: boolean } | null;
@@ -27,6 +28,8 @@ type Row = {
   cancel_reason: string | null;
   viewer_status: string | null;
   viewer_attended: boolean | null;
+  viewer_joined_at: Date | null;
+  viewer_no_show_at: Date | null;
   viewer_position: number | null;
   cursor_at: string;
 };
@@ -35,15 +38,32 @@ type Row = {
 // cursor_at: the start time at full (microsecond) precision for the keyset cursor. A JS Date keeps milliseconds
 // only, so a start like 18:00:00.123456 made a cursor that sorts before its own row: the same page came back forever.
 const SELECT = `SELECT l.*, r.status AS viewer_status, r.attended AS viewer_attended,
+    r.joined_at AS viewer_joined_at, r.no_show_at AS viewer_no_show_at,
     to_char(l.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at,
     CASE WHEN r.status = 'waitlisted' THEN (SELECT count(*) FROM session_registrations w
       WHERE w.session_id = l.session_id AND w.status = 'waitlisted' AND w.queued_at <= r.queued_at) END AS viewer_position
   FROM session_listings l
   LEFT JOIN session_registrations r ON r.session_id = l.session_id AND r.member_id = $1`;
 
-function toView(r: Row, viewer: Viewer): SessionView {
+const JOIN_OPENS_BEFORE_MS = JOIN_OPENS_BEFORE_MINUTES * 60_000;
+
+function attendanceOf(r: Row, registered: boolean): SessionView['viewerAttendance'] {
+  if (!registered) return null;
+  if (r.status === 'completed') {
+    if (r.viewer_attended) return 'present';
+    if (r.viewer_joined_at) return 'joined';
+    return r.viewer_attended === false || r.viewer_no_show_at ? 'absent' : null;
+  }
+  return r.viewer_joined_at ? 'joined' : null;
+}
+
+function toView(r: Row, viewer: Viewer, now: Date): SessionView {
   const registered = r.viewer_status === 'registered';
-  const mayJoin = viewer !== null && (viewer.id === r.host_id || registered || viewer.isModerator);
+  const joinOpensAt = new Date(r.starts_at.getTime() - JOIN_OPENS_BEFORE_MS);
+  // The meeting URL itself only inside the join window for members: outside it, the join link is the way in.
+  const inWindow = now >= joinOpensAt && now <= r.ends_at;
+  const mayJoin =
+    viewer !== null && (viewer.id === r.host_id || viewer.isModerator || (registered && inWindow));
   return {
     id: r.session_id,
     title: r.title,
@@ -64,25 +84,26 @@ function toView(r: Row, viewer: Viewer): SessionView {
     waitlistCount: r.waitlist_count,
     seatsLeft: Math.max(0, r.capacity - r.registered_count),
     meetingUrl: mayJoin ? r.meeting_url : null,
+    joinOpensAt: joinOpensAt.toISOString(),
     viewerRegistration: registered ? 'registered' : r.viewer_status === 'waitlisted' ? 'waitlisted' : null,
-    viewerAttendance:
-      registered && r.status === 'completed' && r.viewer_attended !== null
-        ? r.viewer_attended
-          ? 'present'
-          : 'absent'
-        : null,
+    viewerAttendance: attendanceOf(r, registered),
     waitlistPosition: r.viewer_position,
     cancelReason: r.cancel_reason,
   };
 }
 
-export async function getSession(db: Queryable, id: string, viewer: Viewer): Promise<SessionView | null> {
+export async function getSession(
+  db: Queryable,
+  id: string,
+  viewer: Viewer,
+  now = new Date(),
+): Promise<SessionView | null> {
   // A session hidden by moderation is gone for everyone but moderators (and its host, who must see why).
   const { rows } = await db.query<Row>(
     `${SELECT} WHERE l.session_id = $2 AND (NOT l.hidden OR $3 OR l.host_id = $1)`,
     [viewer?.id ?? '', id, viewer?.isModerator ?? false],
   );
-  return rows[0] ? toView(rows[0], viewer) : null;
+  return rows[0] ? toView(rows[0], viewer, now) : null;
 }
 
 /** Every session of a series, in order; hidden ones only for moderators and the host. Empty: no such series. */
@@ -90,12 +111,13 @@ export async function seriesSessions(
   db: Queryable,
   seriesId: string,
   viewer: Viewer,
+  now = new Date(),
 ): Promise<SessionView[]> {
   const { rows } = await db.query<Row>(
     `${SELECT} WHERE l.series_id = $2 AND (NOT l.hidden OR $3 OR l.host_id = $1) ORDER BY l.starts_at, l.session_id`,
     [viewer?.id ?? '', seriesId, viewer?.isModerator ?? false],
   );
-  return rows.map((r) => toView(r, viewer));
+  return rows.map((r) => toView(r, viewer, now));
 }
 
 export type SessionQuery = {
@@ -115,6 +137,7 @@ export async function listSessions(
   db: Queryable,
   query: SessionQuery,
   viewer: Viewer,
+  now = new Date(),
 ): Promise<Page<SessionView>> {
   const params: unknown[] = [viewer?.id ?? ''];
   const p = (v: unknown) => {
@@ -141,7 +164,7 @@ export async function listSessions(
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   return {
-    items: page.map((r) => toView(r, viewer)),
+    items: page.map((r) => toView(r, viewer, now)),
     nextCursor: rows.length > query.limit && last ? encodeCursor([last.cursor_at, last.session_id]) : null,
   };
 }
@@ -153,9 +176,21 @@ export async function attendees(db: Queryable, sessionId: string): Promise<Atten
     status: string;
     registered_at: Date;
     attended: boolean | null;
+    joined_at: Date | null;
+    sessions: number;
+    came: number;
   }>(
-    `SELECT r.member_id, h.display_name, r.status, r.registered_at, r.attended
+    // Each attendee's record: completed sessions they were registered for, and those they left late (a no-show
+    // whatever became of the session); they came when they joined or were marked present.
+    `SELECT r.member_id, h.display_name, r.status, r.registered_at, r.attended, r.joined_at,
+            coalesce(a.sessions, 0)::int AS sessions, coalesce(a.came, 0)::int AS came
        FROM session_registrations r LEFT JOIN session_hosts h ON h.member_id = r.member_id
+       LEFT JOIN LATERAL (
+         SELECT count(*) AS sessions, count(*) FILTER (WHERE o.attended OR o.joined_at IS NOT NULL) AS came
+           FROM session_registrations o JOIN session_listings ol ON ol.session_id = o.session_id
+          WHERE o.member_id = r.member_id
+            AND ((o.status = 'registered' AND ol.status = 'completed') OR (o.status = 'cancelled' AND o.no_show_at IS NOT NULL))
+       ) a ON true
       WHERE r.session_id = $1 AND r.status IN ('registered', 'waitlisted')
       ORDER BY r.queued_at`,
     [sessionId],
@@ -165,6 +200,12 @@ export async function attendees(db: Queryable, sessionId: string): Promise<Atten
     displayName: r.display_name ?? 'Member',
     registeredAt: r.registered_at.toISOString(),
     attended: r.attended,
+    joinedAt: r.joined_at?.toISOString() ?? null,
+    attendance: {
+      sessions: r.sessions,
+      attended: r.came,
+      rate: r.sessions === 0 ? null : Math.round((r.came / r.sessions) * 100) / 100,
+    },
   });
   return {
     registered: rows.filter((r) => r.status === 'registered').map(view),
@@ -181,7 +222,7 @@ export async function mySessions(db: Queryable, memberId: string, now = new Date
     `${SELECT} WHERE l.host_id = $1 OR r.status IN ('registered', 'waitlisted') ORDER BY l.starts_at, l.session_id`,
     [memberId],
   );
-  const all = rows.map((r) => ({ row: r, view: toView(r, viewer) }));
+  const all = rows.map((r) => ({ row: r, view: toView(r, viewer, now) }));
   const upcoming = (r: Row) => r.status === 'scheduled' && r.ends_at > now;
   const hosting = all.filter(({ row }) => row.host_id === memberId && upcoming(row)).map((x) => x.view);
   const attending = all
@@ -215,6 +256,19 @@ export async function mySessions(db: Queryable, memberId: string, now = new Date
       skillsPractised: t.skills,
     },
   };
+}
+
+/**
+ * The start times of the sessions a member was a no-show for since `since`: the facts of the no-show policy,
+ * which the edge passes to the Register command.
+ */
+export async function noShowDates(db: Queryable, memberId: string, since: Date): Promise<string[]> {
+  const { rows } = await db.query<{ at: Date }>(
+    `SELECT no_show_at AS at FROM session_registrations
+      WHERE member_id = $1 AND no_show_at IS NOT NULL AND no_show_at >= $2 ORDER BY no_show_at`,
+    [memberId, since],
+  );
+  return rows.map((r) => r.at.toISOString());
 }
 
 /**

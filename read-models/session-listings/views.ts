@@ -32,11 +32,21 @@ export const sessionView = z.object({
   registeredCount: z.number(),
   waitlistCount: z.number(),
   seatsLeft: z.number(),
-  /** Only for the host, a registered member and moderators; null for everyone else. */
+  /**
+   * For the host and moderators always; for a registered member inside the join window only (from `joinOpensAt`
+   * to the end); null for everyone else. Members get in through the join link, `/sessions/:id/join`.
+   */
   meetingUrl: z.string().nullable(),
+  joinOpensAt: z
+    .string()
+    .describe('When the join link opens: 15 minutes before the start (it closes at endsAt)'),
   viewerRegistration: z.enum(['registered', 'waitlisted']).nullable(),
-  /** Whether the host marked the viewer present or absent when completing; null before (or not registered). */
-  viewerAttendance: z.enum(['present', 'absent']).nullable(),
+  /**
+   * The viewer's attendance: `joined` once they used the join link (and after completion if the host did not mark
+   * them present), `present` when marked present, `absent` when recorded as a no-show (neither joined nor marked
+   * present); null otherwise (not registered, or not yet joined).
+   */
+  viewerAttendance: z.enum(['joined', 'present', 'absent']).nullable(),
   waitlistPosition: z.number().nullable(),
   cancelReason: z.string().nullable(),
 });
@@ -47,6 +57,13 @@ export const attendeeView = z.object({
   displayName: z.string(),
   registeredAt: z.string(),
   attended: z.boolean().nullable(),
+  /** When they used the join link for this session; null: they have not. */
+  joinedAt: z.string().nullable(),
+  /**
+   * Their record across completed sessions they were registered for (and those they left within LATE_LEAVE_HOURS
+   * of the start): how many, how many they came to (joined or marked present), and the share (null: none yet).
+   */
+  attendance: z.object({ sessions: z.number(), attended: z.number(), rate: z.number().nullable() }),
 });
 export type AttendeeView = z.infer<typeof attendeeView>;
 

@@ -28,10 +28,19 @@ export const REMINDER_BEFORE_S = 3600;
 
 /**
  * An RFC 5545 calendar of sessions, times in UTC (a TZID would need a VTIMEZONE definition; calendar apps show UTC
- * times in the local zone anyway). The meeting link is included only where the viewer may see it. Every text in it
- * may come from a member, so none can end its line: see calendarText and escapedText.
+ * times in the local zone anyway). Where the viewer takes part (host, registered; moderators too), its LOCATION is
+ * the join link, `joinOrigin/sessions/<id>/join`, never the meeting URL: the join link records who came, and opens
+ * the meeting only inside the join window. `everyoneTakesPart`: a file mailed to the session's own members (the
+ * reminders), built from the signed-out view. Every text in it may come from a member, so none can end its line:
+ * see calendarText and escapedText.
  */
-export function sessionsCalendar(name: string, sessions: SessionView[], siteOrigin: string): string {
+export function sessionsCalendar(
+  name: string,
+  sessions: SessionView[],
+  siteOrigin: string,
+  joinOrigin = siteOrigin,
+  everyoneTakesPart = false,
+): string {
   const calendar = ical({
     name: escapedText(name),
     prodId: { company: 'SkillSwap', product: 'Sessions', language: 'EN' },
@@ -49,7 +58,9 @@ export function sessionsCalendar(name: string, sessions: SessionView[], siteOrig
           .join('\n\n'),
       ),
       url: page,
-      ...(s.meetingUrl ? { location: calendarText(s.meetingUrl) } : {}),
+      ...(everyoneTakesPart || s.viewerRegistration === 'registered' || s.meetingUrl !== null
+        ? { location: calendarText(`${joinOrigin}/sessions/${s.id}/join`) }
+        : {}),
       status: s.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     });
     // A reminder on the member's own device, the hour before, as the in-app and email reminders come then too.

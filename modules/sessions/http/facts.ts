@@ -1,7 +1,9 @@
 import type { Queryable } from '../../../infra/db/index.ts';
 import { getProfile } from '../../../read-models/member-profiles/queries.ts';
+import { noShowDates } from '../../../read-models/session-listings/queries.ts';
 import { canonicalSpellings } from '../../../read-models/skill-catalogue/queries.ts';
 import { tidySkill } from '../../identity/index.ts';
+import type { NoShowPolicy, NoShowRecord } from '../attendance.ts';
 
 /**
  * A session form completed with what scheduling needs beyond it, gathered by the edge from the read models for the
@@ -18,4 +20,21 @@ export async function withHostingFacts<Form extends { skill: string; timezone?: 
   const timezone = form.timezone ?? (await getProfile(db, hostId))?.timezone ?? 'UTC';
   const spellings = await canonicalSpellings(db, [tidy]);
   return { ...form, timezone, skill: spellings.get(tidy.toLowerCase()) ?? tidy };
+}
+
+const DAY = 24 * 3600_000;
+
+/**
+ * A member registering, as the no-show policy sees them: their no-show dates recent enough to bar them now (a
+ * cooldown ends at most windowDays + cooldownDays after the first no-show it counts), and the policy's settings.
+ * A read model a moment stale misses a no-show recorded a moment ago: the policy is a consequence, not an invariant.
+ */
+export async function noShowRecord(
+  db: Queryable,
+  memberId: string,
+  policy: NoShowPolicy,
+  now: Date,
+): Promise<NoShowRecord> {
+  const since = new Date(now.getTime() - (policy.windowDays + policy.cooldownDays) * DAY);
+  return { noShowDates: await noShowDates(db, memberId, since), policy };
 }

@@ -13,6 +13,7 @@ import {
 import { attendees, getSession, mySessions } from '../../../read-models/session-listings/queries.ts';
 import { attendeesView, mySessionsView } from '../../../read-models/session-listings/views.ts';
 import { onSession } from '../handlers.ts';
+import { noShowRecord } from './facts.ts';
 import { viewerOf } from './viewer.ts';
 
 /** Taking part: registering (or joining the waitlist), leaving, who takes part, and a member's own sessions. */
@@ -25,6 +26,8 @@ export function registrationRoutes(app: FastifyInstance, deps: ModuleContext) {
       schema: {
         tags: ['sessions'],
         summary: 'Register for a session; when it is full, join the waitlist',
+        description:
+          'Refused (409) for a member with NO_SHOW_LIMIT (3) no-shows within NO_SHOW_WINDOW_DAYS (60), for NO_SHOW_COOLDOWN_DAYS (14) after the last of them; the message gives the date it ends.',
         params: idParams,
         response: {
           201: z.object({
@@ -37,11 +40,13 @@ export function registrationRoutes(app: FastifyInstance, deps: ModuleContext) {
     },
     async (request, reply) => {
       const user = requireUser(request);
+      const now = new Date();
+      const noShows = await noShowRecord(deps.pool, user.id, deps.config.noShows, now);
       // A session hidden by moderation is refused by the session itself (its decider), as for an unknown one.
       const { events } = await onSession(
         deps.command,
         request.params.id,
-        { type: 'Register', data: { memberId: user.id }, now: new Date() },
+        { type: 'Register', data: { memberId: user.id, noShows }, now },
         requestMetadata(request),
       );
       const event = events[0]!;
@@ -58,6 +63,8 @@ export function registrationRoutes(app: FastifyInstance, deps: ModuleContext) {
       schema: {
         tags: ['sessions'],
         summary: 'Leave a session or its waitlist; the first waitlisted member takes a freed seat',
+        description:
+          'Leaving a seat less than LATE_LEAVE_HOURS (3) before the start, or after it, without having joined, is recorded as a no-show.',
         params: idParams,
         response: { 204: z.null(), ...errors(401, 404, 409) },
       },
@@ -84,6 +91,8 @@ export function registrationRoutes(app: FastifyInstance, deps: ModuleContext) {
       schema: {
         tags: ['sessions'],
         summary: 'Who is registered and who waits (host or moderator)',
+        description:
+          'Each attendee with when they joined (joinedAt) and their attendance record across sessions: `attendance: {sessions, attended, rate}`.',
         params: idParams,
         response: { 200: attendeesView, ...errors(401, 403, 404) },
       },
