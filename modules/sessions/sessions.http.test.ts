@@ -296,6 +296,7 @@ describe('GET /api/openapi.json', () => {
       '/api/sessions/{id}/complete': ['post'],
       '/api/sessions/{id}/registration': ['post', 'delete'],
       '/api/sessions/{id}/attendees': ['get'],
+      '/api/sessions/{id}/join': ['post'],
       '/api/sessions/{id}/calendar.ics': ['get'],
       '/api/me/sessions': ['get'],
     };
