@@ -39,6 +39,7 @@ let other: Member, reporter: Member;
 let past: string; // completed, hosted by host; member and suspended attended
 let up: string; // upcoming, hosted by host
 let joinable: string, leavable: string; // upcoming; leavable has member, moderator and admin registered
+let underWay: string; // started 5 minutes ago: its join link is open; member and suspended registered
 let reportId: string;
 
 const all = (status: number): Statuses => [status, status, status, status, status, status];
@@ -203,6 +204,12 @@ const rows: Row[] = [
     'GET /api/sessions/:id/attendees',
     [401, 403, 200, 200, 200, 401],
     () => ({ url: `/api/sessions/${up}/attendees` }),
+  ],
+  // Attendance: the host and the registered, inside the join window; moderators are no attendees
+  [
+    'POST /api/sessions/:id/join',
+    [401, 200, 200, 403, 403, 401],
+    () => ({ url: `/api/sessions/${underWay}/join` }),
   ],
   ['GET /api/sessions/:id/calendar.ics', all(200), () => ({ url: `/api/sessions/${up}/calendar.ics` })],
   ['GET /api/me/sessions', [401, 200, 200, 200, 200, 401], () => ({ url: '/api/me/sessions' })],
@@ -384,6 +391,11 @@ beforeAll(async () => {
   up = await upcoming(app, host!, [m!]);
   joinable = await upcoming(app, host!);
   leavable = await upcoming(app, host!, [m!, moderator, admin]);
+  underWay = await session(app, host!, {
+    registered: [m!, sus!],
+    startsAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+    complete: false,
+  });
   reportId = await freshReport();
   await post(moderator, `/api/moderation/users/${sus!.id}/suspend`, { reason: 'abuse' }, 200);
   // Its sessions are revoked by a reactor: wait for it, so that `suspended` is the settled state.
