@@ -83,6 +83,9 @@ const history: Event[] = [
     },
   },
   hide('s1'),
+  { type: 'MemberJoined', data: { sessionId: 's1', memberId: 'cy', joinedAt: '2026-03-01T09:50:00.000Z' } },
+  // A second join is never appended by the decider; were one in the log, the first would stay.
+  { type: 'MemberJoined', data: { sessionId: 's1', memberId: 'cy', joinedAt: '2026-03-01T09:55:00.000Z' } },
   {
     type: 'SessionCompleted',
     data: {
@@ -100,6 +103,10 @@ const history: Event[] = [
   },
   seat('MemberRegistered', 's1', 'ben'),
   { type: 'RegistrationCancelled', data: { sessionId: 's1', memberId: 'ben', wasWaitlisted: false } },
+  {
+    type: 'NoShowsRecorded',
+    data: { sessionId: 's1', memberIds: ['ben'], startsAt: '2026-03-01T10:00:00.000Z', cause: 'left-late' },
+  },
   { type: 'MemberDeleted', data: { memberId: 'ana' } },
 ];
 
@@ -149,12 +156,34 @@ describe('session listings', () => {
     ]);
     expect(
       await spec.rows(
-        'SELECT session_id, member_id, status, attended FROM session_registrations ORDER BY session_id, member_id',
+        `SELECT session_id, member_id, status, attended, joined_at, no_show_at FROM session_registrations
+          ORDER BY session_id, member_id`,
       ),
     ).toEqual([
-      { session_id: 's1', member_id: 'ben', status: 'cancelled', attended: null },
-      { session_id: 's1', member_id: 'cy', status: 'registered', attended: true },
-      { session_id: 's2', member_id: 'ben', status: 'registered', attended: null },
+      {
+        session_id: 's1',
+        member_id: 'ben',
+        status: 'cancelled',
+        attended: null,
+        joined_at: null,
+        no_show_at: new Date('2026-03-01T10:00:00.000Z'),
+      },
+      {
+        session_id: 's1',
+        member_id: 'cy',
+        status: 'registered',
+        attended: true,
+        joined_at: new Date('2026-03-01T09:50:00.000Z'),
+        no_show_at: null,
+      },
+      {
+        session_id: 's2',
+        member_id: 'ben',
+        status: 'registered',
+        attended: null,
+        joined_at: null,
+        no_show_at: null,
+      },
     ]);
   });
 
