@@ -36,7 +36,12 @@ export const sessionView = z.object({
    * For the host and moderators always; for a registered member inside the join window only (from `joinOpensAt`
    * to the end); null for everyone else. Members get in through the join link, `/sessions/:id/join`.
    */
-  meetingUrl: z.string().nullable(),
+  meetingUrl: z
+    .string()
+    .nullable()
+    .describe(
+      'For the host and moderators; for a registered member only from joinOpensAt to endsAt; else null (the join link /sessions/{id}/join is the way in)',
+    ),
   joinOpensAt: z
     .string()
     .describe('When the join link opens: 15 minutes before the start (it closes at endsAt)'),
@@ -46,7 +51,12 @@ export const sessionView = z.object({
    * them present), `present` when marked present, `absent` when recorded as a no-show (neither joined nor marked
    * present); null otherwise (not registered, or not yet joined).
    */
-  viewerAttendance: z.enum(['joined', 'present', 'absent']).nullable(),
+  viewerAttendance: z
+    .enum(['joined', 'present', 'absent'])
+    .nullable()
+    .describe(
+      'joined: used the join link (not marked present by the host); present: marked present; absent: a no-show (neither joined nor marked present); null otherwise',
+    ),
   waitlistPosition: z.number().nullable(),
   cancelReason: z.string().nullable(),
 });
@@ -63,7 +73,11 @@ export const attendeeView = z.object({
    * Their record across completed sessions they were registered for (and those they left within LATE_LEAVE_HOURS
    * of the start): how many, how many they came to (joined or marked present), and the share (null: none yet).
    */
-  attendance: z.object({ sessions: z.number(), attended: z.number(), rate: z.number().nullable() }),
+  attendance: z
+    .object({ sessions: z.number(), attended: z.number(), rate: z.number().nullable() })
+    .describe(
+      'The member across completed sessions they were registered for and late leaves: how many, how many they came to (joined or marked present), and the share (null: none yet)',
+    ),
 });
 export type AttendeeView = z.infer<typeof attendeeView>;
 
