@@ -26,7 +26,7 @@ import {
 } from './decide.ts';
 import type { ReportCategory, TargetType } from './events.ts';
 import type { Standing } from './standing.ts';
-import { contentStream, reportStream, settled, suspensionStream } from './streams.ts';
+import { contentStream, reportStream, suspensionStream, waitForModerationReadModels } from './streams.ts';
 import { type ByModerator, memberToSuspend, suspensionDecider } from './suspensions.ts';
 
 const reportDecider = { initialState: initialReport, evolve: evolveReport, decide: decideReport };
@@ -84,7 +84,7 @@ export async function changeVisibility(
     await lockStream(client, stream);
     return runCommand(ctx.store, stream, contentDecider, command, metadata, client);
   });
-  await settled(ctx, result.appended);
+  await waitForModerationReadModels(ctx, result.appended);
   return result;
 }
 
@@ -169,7 +169,7 @@ export async function fileReport(
   const appended = await ctx.store.transaction((client) =>
     recordReport(ctx.store, client, filing, target, facts.hideThreshold, metadata),
   );
-  await settled(ctx, appended);
+  await waitForModerationReadModels(ctx, appended);
   return reportId;
 }
 
@@ -269,5 +269,5 @@ export async function resolveReport(
     }
     return last;
   });
-  await settled(ctx, appended);
+  await waitForModerationReadModels(ctx, appended);
 }

@@ -10,9 +10,9 @@ import {
   eventually,
   type Member,
   member,
-  quiet,
   session,
   sessionDetails,
+  untilCaughtUp,
   withRole,
 } from './testing.ts';
 
@@ -107,7 +107,7 @@ describe('screening new content', () => {
       meetingUrl: 'https://notspam.example/room',
     });
     const id = res.json().session.id;
-    await quiet(app);
+    await untilCaughtUp(app);
     expect(await flagsOn(id)).toEqual([]);
   });
 });

@@ -54,7 +54,7 @@ async function onSwap(ctx: CommandContext, swapId: string, command: SwapCommand,
         : own;
     return { state, appended };
   });
-  if (written.appended) await ctx.settle(written.appended);
+  if (written.appended) await ctx.waitForReadModels(written.appended);
   return written.state;
 }
 
@@ -85,5 +85,5 @@ export async function sendMessage(
   const swap = await loadSwap(ctx, swapId);
   const events = refuse(decideMessage({ type: 'SendMessage', data: message, now: ctx.now() }, swap));
   const appended = await ctx.store.append(messageStream(message.messageId), 0, events, { metadata });
-  await ctx.settle(appended);
+  await ctx.waitForReadModels(appended);
 }
