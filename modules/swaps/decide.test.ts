@@ -126,6 +126,46 @@ describe('expiry', () => {
   });
 });
 
+describe('a member who leaves or is suspended', () => {
+  const end = (memberId: string, now = later(DAY)): SwapCommand => ({
+    type: 'End',
+    data: { memberId, reason: 'left' },
+    now,
+  });
+  const accepted = { type: 'SwapAccepted' as const, data: parties };
+
+  it('ends their open swaps, proposed or accepted, whichever side they are on; then they read as withdrawn', () => {
+    expect(outcome(decide(end('ana'), given(proposed)))).toEqual(['SwapEnded']);
+    expect(outcome(decide(end('ben'), given(proposed)))).toEqual(['SwapEnded']);
+    const ended = decide(end('ben', later(30 * DAY)), given(proposed, accepted));
+    expect(ended).toEqual([{ type: 'SwapEnded', data: { ...parties, memberId: 'ben', reason: 'left' } }]);
+    expect(given(proposed, accepted, ...(ended as SwapStreamEvent[])).status).toBe('withdrawn');
+  });
+
+  it('leaves closed and lapsed swaps, and swaps of other members, as they are', () => {
+    for (const type of ['SwapDeclined', 'SwapWithdrawn', 'SwapExpired'] as const) {
+      expect(outcome(decide(end('ana'), given(proposed, { type, data: parties })))).toEqual([]);
+    }
+    expect(outcome(decide(end('ana', later(PROPOSAL_DAYS * DAY)), given(proposed)))).toEqual([]);
+    expect(outcome(decide(end('carl'), given(proposed)))).toEqual([]);
+    expect(outcome(decide(end('ana'), initialSwap))).toBe('not_found');
+  });
+
+  it('frees the pair', () => {
+    const opened = {
+      type: 'SwapPairOpened' as const,
+      data: { swapId: 'sw1', memberIds: ['ana', 'ben'], expiresAt: EXPIRES },
+    };
+    const ended = {
+      type: 'SwapEnded' as const,
+      data: { ...parties, memberId: 'ana', reason: 'suspended' as const },
+    };
+    expect(decidePair([ended], evolvePair(initialPair, opened), later(DAY))).toEqual([
+      { type: 'SwapPairReleased', data: { swapId: 'sw1' } },
+    ]);
+  });
+});
+
 describe('one open swap per pair', () => {
   const pair = (...events: Extract<SwapEvent, { type: `SwapPair${string}` }>[]): Pair =>
     events.reduce(evolvePair, initialPair);

@@ -29,7 +29,9 @@ export type SwapCommand =
       now: Date;
     }
   | { type: 'Accept' | 'Decline' | 'Withdraw'; data: { actorId: string }; now: Date }
-  | { type: 'Expire'; now: Date };
+  | { type: 'Expire'; now: Date }
+  /** A member of the swap left SkillSwap or was suspended (decided by a reactor, not asked by a member). */
+  | { type: 'End'; data: { memberId: string; reason: 'left' | 'suspended' }; now: Date };
 
 const reject = (reason: Rejection['reason'], message: string, path?: string): Rejection =>
   path ? { reason, message, details: [{ path, message }] } : { reason, message };
@@ -41,7 +43,7 @@ const among = (skills: string[], skill: string) =>
 const lapsed = (state: Extract<Swap, { swapId: string }>, now: Date): boolean =>
   state.status === 'proposed' && now.getTime() >= Date.parse(state.expiresAt);
 
-/** Pure: the lifecycle of one swap, proposed -> accepted | declined | withdrawn | expired. */
+/** Pure: the lifecycle of one swap, proposed -> accepted | declined | withdrawn | expired, or ended by a departure. */
 export function decide(cmd: SwapCommand, state: Swap): SwapStreamEvent[] | Rejection {
   if (cmd.type === 'Propose') {
     const d = cmd.data;
@@ -80,6 +82,12 @@ export function decide(cmd: SwapCommand, state: Swap): SwapStreamEvent[] | Rejec
   switch (cmd.type) {
     case 'Expire':
       return lapsed(state, cmd.now) ? [{ type: 'SwapExpired', data: parties }] : [];
+    case 'End': {
+      // Only an open swap ends; a lapsed proposal is left to its expiry, a closed swap is history.
+      const open = state.status === 'accepted' || (state.status === 'proposed' && !lapsed(state, cmd.now));
+      const party = cmd.data.memberId === state.proposerId || cmd.data.memberId === state.receiverId;
+      return open && party ? [{ type: 'SwapEnded', data: { ...parties, ...cmd.data } }] : [];
+    }
     case 'Accept':
     case 'Decline':
     case 'Withdraw': {
@@ -152,6 +160,7 @@ export function decidePair(events: SwapStreamEvent[], state: Pair, now: Date): P
       case 'SwapDeclined':
       case 'SwapWithdrawn':
       case 'SwapExpired':
+      case 'SwapEnded':
         if (state.open?.swapId === swapId) out.push({ type: 'SwapPairReleased', data: { swapId } });
         break;
     }

@@ -38,6 +38,15 @@ export const SwapProposed = defineEvent(
 export const SwapAccepted = defineEvent('SwapAccepted', 1, z.object(parties));
 export const SwapDeclined = defineEvent('SwapDeclined', 1, z.object(parties));
 export const SwapWithdrawn = defineEvent('SwapWithdrawn', 1, z.object(parties));
+/**
+ * One of the two members left SkillSwap or was suspended while the swap was open (proposed or accepted): it ends
+ * there, shown as withdrawn, and the other member is told why.
+ */
+export const SwapEnded = defineEvent(
+  'SwapEnded',
+  1,
+  z.object({ ...parties, memberId: z.string(), reason: z.enum(['left', 'suspended']) }),
+);
 /** Nobody answered within PROPOSAL_DAYS. */
 export const SwapExpired = defineEvent('SwapExpired', 1, z.object(parties));
 
@@ -76,6 +85,7 @@ export const swapEvents = [
   SwapDeclined,
   SwapWithdrawn,
   SwapExpired,
+  SwapEnded,
   SwapMessageSent,
   SwapPairOpened,
   SwapPairCommitted,

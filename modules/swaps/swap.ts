@@ -4,7 +4,7 @@ import type { SwapEvent, SwapStatus } from './events.ts';
 /** The events of a swap's own stream. */
 export type SwapStreamEvent = Extract<
   SwapEvent,
-  { type: 'SwapProposed' | 'SwapAccepted' | 'SwapDeclined' | 'SwapWithdrawn' | 'SwapExpired' }
+  { type: 'SwapProposed' | 'SwapAccepted' | 'SwapDeclined' | 'SwapWithdrawn' | 'SwapExpired' | 'SwapEnded' }
 >;
 
 export type Swap =
@@ -33,6 +33,7 @@ export function evolve(state: Swap, event: SwapStreamEvent): Swap {
     case 'SwapDeclined':
       return { ...state, status: 'declined' };
     case 'SwapWithdrawn':
+    case 'SwapEnded':
       return { ...state, status: 'withdrawn' };
     case 'SwapExpired':
       return { ...state, status: 'expired' };
