@@ -23,8 +23,6 @@ export type SwapCommand =
         offerSkill: string;
         wantSkill: string;
         message: string;
-        /** Blocked words and domains found in the message (moderation's screen). */
-        blockedTerms: string[];
       };
       now: Date;
     }
@@ -58,8 +56,6 @@ export function decide(cmd: SwapCommand, state: Swap): SwapStreamEvent[] | Rejec
       return reject('validation_failed', 'must be a skill you teach (on your profile)', 'offerSkill');
     const wantSkill = among(d.receiver.teaches, d.wantSkill);
     if (!wantSkill) return reject('validation_failed', 'must be a skill this member teaches', 'wantSkill');
-    if (d.blockedTerms.length > 0)
-      return reject('validation_failed', `contains blocked terms: ${d.blockedTerms.join(', ')}`, 'message');
     const expiresAt = new Date(cmd.now.getTime() + PROPOSAL_DAYS * 86400_000).toISOString();
     const { swapId, proposerId, message } = d;
     return [
@@ -118,14 +114,14 @@ export function decide(cmd: SwapCommand, state: Swap): SwapStreamEvent[] | Rejec
 
 export type MessageCommand = {
   type: 'SendMessage';
-  data: { messageId: string; authorId: string; body: string; blockedTerms: string[] };
+  data: { messageId: string; authorId: string; body: string };
   now: Date;
 };
 
 /** Pure: a message in a swap's thread, decided from the swap: its two members write while it is alive. */
 export function decideMessage(cmd: MessageCommand, swap: Swap): MessageEvent[] | Rejection {
   if (swap.status === 'none') return reject('not_found', 'That swap was not found.');
-  const { messageId, authorId, body, blockedTerms } = cmd.data;
+  const { messageId, authorId, body } = cmd.data;
   if (authorId !== swap.proposerId && authorId !== swap.receiverId)
     return reject('forbidden', 'Only the two members of a swap write in its thread.');
   const open = swap.status === 'accepted' || swap.status === 'completed' || swap.status === 'proposed';
@@ -134,8 +130,6 @@ export function decideMessage(cmd: MessageCommand, swap: Swap): MessageEvent[] |
       'conflict',
       `This swap is ${lapsed(swap, cmd.now) ? 'expired' : swap.status}: its thread is closed.`,
     );
-  if (blockedTerms.length > 0)
-    return reject('validation_failed', `contains blocked terms: ${blockedTerms.join(', ')}`, 'body');
   const recipientId = authorId === swap.proposerId ? swap.receiverId : swap.proposerId;
   return [{ type: 'SwapMessageSent', data: { messageId, swapId: swap.swapId, authorId, recipientId, body } }];
 }

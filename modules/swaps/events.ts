@@ -5,6 +5,11 @@ import { defineEvent, type EventDataOf, type EventsOf } from '../../infra/event-
 // which swap of theirs is open, so that "one open swap per pair" is decided from that stream's own state in the
 // append that opens one, however two proposals race.
 
+export const swapStream = (swapId: string) => `swap-${swapId}`;
+export const messageStream = (messageId: string) => `swap-message-${messageId}`;
+/** The pair's stream: the same for both orders of the two members. */
+export const pairStream = (a: string, b: string) => `swap-pair-${[a, b].sort().join('-')}`;
+
 export const SWAP_STATUSES = [
   'proposed',
   'accepted',

@@ -67,8 +67,4 @@ export function evolvePair(state: Pair, event: PairEvent): Pair {
 
 /** The event of a message's own stream. */
 export type MessageEvent = Extract<SwapEvent, { type: 'SwapMessageSent' }>;
-export const messageStream = (messageId: string) => `swap-message-${messageId}`;
-
-/** The pair's stream: the same for both orders of the two members. */
-export const pairStream = (a: string, b: string) => `swap-pair-${[a, b].sort().join('-')}`;
-export const swapStream = (swapId: string) => `swap-${swapId}`;
+export { messageStream, pairStream, swapStream } from './events.ts';

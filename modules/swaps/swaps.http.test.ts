@@ -1,5 +1,5 @@
 // Swap proposals through HTTP, for every role: the two members, a third member, a moderator, a suspended member,
-// someone signed out. Proposals, answers, one open swap per pair, expiry, the daily limit and blocked words.
+// someone signed out. Proposals, answers, one open swap per pair, expiry, and the daily limit (blocked words: moderation/screening.http.test.ts).
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { untilCaughtUp } from '../../infra/testing/caught-up.ts';
@@ -172,16 +172,6 @@ describe('what a proposal may not be', () => {
       'asking for a skill they do not teach',
       { offerSkill: 'Baking', wantSkill: 'Piano', message: 'hi' },
       'wantSkill',
-    ],
-    [
-      'with a blocked word',
-      { offerSkill: 'Baking', wantSkill: 'Chess', message: 'Win at the CASINO' },
-      'message',
-    ],
-    [
-      'with a blocked link',
-      { offerSkill: 'Baking', wantSkill: 'Chess', message: 'see https://spam.example/x' },
-      'message',
     ],
   ])('answers 400 naming the field %s', async (_, body, field) => {
     const eve = await member(app, 'Eve', { teach: ['Baking'] });
