@@ -165,3 +165,20 @@ export async function sendReminder(
 export async function recordNotHeld(ctx: CommandContext, sessionId: string) {
   return runSessionCommand(ctx, sessionId, { type: 'RecordNotHeld', now: ctx.now() }, { actorId: null });
 }
+
+/** The member has seen these notifications (all of theirs when `ids` is null). */
+export async function markNotificationsRead(
+  ctx: CommandContext,
+  memberId: string,
+  ids: string[] | null,
+  metadata: EventMetadata,
+) {
+  return ctx.store.append(
+    `inbox-${memberId}`,
+    'any',
+    [{ type: 'NotificationsRead', data: { memberId, ids } }],
+    {
+      metadata,
+    },
+  );
+}

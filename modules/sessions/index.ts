@@ -48,6 +48,7 @@ export {
 } from './events.ts';
 export {
   loadSession,
+  markNotificationsRead,
   type NewSession,
   recordNotHeld,
   runSessionCommand,

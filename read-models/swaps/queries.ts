@@ -1,6 +1,8 @@
 import type { Queryable } from '../../infra/db/index.ts';
 import { decodeCursor, encodeCursor, type Page, timeAndId } from '../../infra/http/cursor.ts';
 import type { SwapStatus } from '../../modules/swaps/events.ts';
+import { messageStream } from '../../modules/swaps/events.ts';
+import { notificationId } from '../notifications/notes.ts';
 import type { MessageView, SwapView } from './views.ts';
 
 type Row = {
@@ -139,4 +141,31 @@ export async function messageOwner(db: Queryable, messageId: string) {
     [messageId],
   );
   return rows[0] ? { authorId: rows[0].author_id, swapId: rows[0].swap_id } : null;
+}
+
+/**
+ * The messages of a swap written by the other member and still visible whose notification the member has not
+ * opened (nor seen by opening the thread): what an "unread messages" email counts.
+ */
+export async function unreadMessages(db: Queryable, swapId: string, memberId: string) {
+  const { rows } = await db.query<{ message_id: string }>(
+    `SELECT message_id FROM swap_messages
+      WHERE swap_id = $1 AND author_id <> $2 AND NOT hidden AND message_id <> swap_id`,
+    [swapId, memberId],
+  );
+  const notes = new Map(
+    rows.map((r) => [
+      notificationId({ streamId: messageStream(r.message_id), streamVersion: 1 }, memberId),
+      r.message_id,
+    ]),
+  );
+  if (notes.size === 0) return [];
+  const { rows: unread } = await db.query<{ notification_id: string }>(
+    'SELECT notification_id FROM notifications WHERE member_id = $1 AND notification_id = ANY($2) AND read_at IS NULL',
+    [memberId, [...notes.keys()]],
+  );
+  return unread.map((n) => ({
+    messageId: notes.get(n.notification_id) as string,
+    notificationId: n.notification_id,
+  }));
 }

@@ -15,6 +15,7 @@ import {
 import { getNotification, listNotifications } from '../../../read-models/notifications/queries.ts';
 import { notificationPageView, notificationView } from '../../../read-models/notifications/views.ts';
 import { getSession, mySessions } from '../../../read-models/session-listings/queries.ts';
+import { markNotificationsRead } from '../handlers.ts';
 import { feedToken, memberForFeed, sessionsCalendar } from './calendar.ts';
 
 const origin = (deps: ModuleContext, request: FastifyRequest) =>
@@ -77,12 +78,8 @@ export function inboxRoutes(app: FastifyInstance, deps: ModuleContext) {
     },
     async (request, reply) => {
       const user = requireUser(request);
-      const written = await deps.command.store.append(
-        `inbox-${user.id}`,
-        'any',
-        [{ type: 'NotificationsRead', data: { memberId: user.id, ids: request.body?.ids ?? null } }],
-        { metadata: requestMetadata(request) },
-      );
+      const ids = request.body?.ids ?? null;
+      const written = await markNotificationsRead(deps.command, user.id, ids, requestMetadata(request));
       await deps.command.waitForReadModels(written);
       return reply.code(204).send(null);
     },

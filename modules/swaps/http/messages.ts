@@ -15,8 +15,9 @@ import {
   requireUser,
 } from '../../../infra/http/index.ts';
 import { reserveAttempts } from '../../../infra/throttle.ts';
-import { getMessage, swapMessages } from '../../../read-models/swaps/queries.ts';
+import { getMessage, swapMessages, unreadMessages } from '../../../read-models/swaps/queries.ts';
 import { messageView } from '../../../read-models/swaps/views.ts';
+import { markNotificationsRead } from '../../sessions/index.ts';
 import { sendMessage } from '../handlers.ts';
 import { visibleSwap } from './swaps.ts';
 
@@ -37,14 +38,22 @@ export function messageRoutes(app: FastifyInstance, ctx: ModuleContext) {
       schema: {
         tags: ['swaps'],
         summary: "A swap's messages, oldest first (its two members and moderators)",
-        description: 'The proposal’s message comes first. Messages a moderator hid are left out.',
+        description:
+          'The proposal’s message comes first. Messages a moderator hid are left out. Reading the thread marks ' +
+          'the notifications of its messages to the reader as read (so no "unread messages" email follows).',
         params: idParam,
         querystring: pageQuery,
         response: { 200: listOf(messageView), ...errors(400, 401, 404) },
       },
     },
     async (request) => {
-      const swap = await visibleSwap(ctx, requireUser(request), request.params.id);
+      const user = requireUser(request);
+      const swap = await visibleSwap(ctx, user, request.params.id);
+      const unread = await unreadMessages(ctx.query.pool, swap.id, user.id);
+      if (unread.length > 0) {
+        const ids = unread.map((m) => m.notificationId);
+        await markNotificationsRead(ctx.command, user.id, ids, requestMetadata(request));
+      }
       return swapMessages(ctx.query.pool, swap.id, request.query);
     },
   );
