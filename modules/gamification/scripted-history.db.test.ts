@@ -104,6 +104,28 @@ describe('a scripted history, checked by hand', () => {
     });
   });
 
+  it('gives every member the hours taught and learned worked out by hand', async () => {
+    // Every session is an hour. Taught: its host; learned: those marked present (Cy at S1 and Dee at S6 were not).
+    const expected: [Member, number, number][] = [
+      [hana, 3, 0],
+      [ivo, 3, 0],
+      [ada, 0, 6],
+      [ben, 0, 2],
+      [cy, 0, 2],
+      [dee, 0, 1],
+    ];
+    await eventually(async () => {
+      for (const [m, taught, learned] of expected) {
+        expect({ who: m.displayName, ...(await profileOf(app, m.id)).hours }).toEqual({
+          who: m.displayName,
+          taught,
+          learned,
+          balance: taught - learned,
+        });
+      }
+    });
+  });
+
   it('gives every member the points worked out by hand', async () => {
     // Hosting earns 10 + 2 per attendee: S1 14, S2 14, S3 12, S4 14, S5 14, S6 14.
     // A received rating earns the host 5 for 5★, 2 for 4★, 0 otherwise, at submission (a later edit moves the
