@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../infra/platform.ts';
 import { startTestPlatform } from '../infra/testing/database.ts';
 import { skillswap } from './index.ts';
-import { call, member, quiet, review, session, withRole } from './moderation/testing.ts';
+import { call, member, review, session, untilCaughtUp, withRole } from './moderation/testing.ts';
 
 let app: Platform;
 beforeAll(async () => {
@@ -29,7 +29,7 @@ describe('the data export', () => {
       targetId: ana.id,
       reason: 'Spams links',
     });
-    await quiet(app);
+    await untilCaughtUp(app);
 
     const res = await call(app, ana, 'GET', '/api/me/export');
     expect(res.statusCode).toBe(200);
@@ -102,7 +102,7 @@ describe('the data export', () => {
     const theirs = await propose(cy, ben, 'Chess', 'Guitar', 'Cy’s private proposal');
     expect(theirs.statusCode).toBe(201);
     expect((await write(ben, theirs.json().swap.id, 'Ben’s private reply')).statusCode).toBe(201);
-    await quiet(app);
+    await untilCaughtUp(app);
 
     const res = await call(app, ana, 'GET', '/api/me/export');
     expect(res.statusCode).toBe(200);

@@ -5,7 +5,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
 import { skillswap } from '../index.ts';
-import { board, eventually, type Member, member, pastSession, profileOf, quiet, review } from './testing.ts';
+import {
+  board,
+  eventually,
+  type Member,
+  member,
+  pastSession,
+  profileOf,
+  review,
+  untilCaughtUp,
+} from './testing.ts';
 
 let app: Platform;
 let hana: Member, ivo: Member, ada: Member, ben: Member, cy: Member, dee: Member;
@@ -65,7 +74,7 @@ beforeAll(async () => {
   });
   expect(refused.statusCode).toBe(403);
   // The gamification reactor appends after the commands answered: wait until everything is processed
-  await quiet(app);
+  await untilCaughtUp(app);
 });
 
 describe('a scripted history, checked by hand', () => {

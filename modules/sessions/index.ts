@@ -9,8 +9,8 @@ import { memberDepartures } from './departures.ts';
 import { sessionMailer } from './emails.ts';
 import { sessionEvents } from './events.ts';
 import { sessionsCalendar } from './http/calendar.ts';
+import { inboxRoutes } from './http/inbox.ts';
 import { registrationRoutes } from './http/registrations.ts';
-import { inboxRoutes } from './inbox-routes.ts';
 import { hiddenSessions } from './moderated.ts';
 import { notHeldScheduler, reminderScheduler, startReminderWorker } from './reminders.ts';
 import { sessionRoutes } from './routes.ts';
@@ -49,8 +49,8 @@ export {
 export {
   loadSession,
   type NewSession,
-  onSession,
   recordNotHeld,
+  runSessionCommand,
   scheduleSession,
   sendReminder,
 } from './handlers.ts';

@@ -2,6 +2,7 @@
 // open swap per pair. Other code enters it only through this file.
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext, ModuleDefinition } from '../../infra/deps.ts';
+import { swapDepartures } from './departures.ts';
 import { swapEvents } from './events.ts';
 import { startSwapExpiryWorker, swapExpiryScheduler } from './expiry.ts';
 import { matchRoutes } from './http/matches.ts';
@@ -11,7 +12,7 @@ import { swapRoutes } from './http/swaps.ts';
 export const swaps: ModuleDefinition = {
   name: 'swaps',
   events: swapEvents,
-  consumers: [swapExpiryScheduler],
+  consumers: [swapExpiryScheduler, swapDepartures],
   routes: (app: FastifyInstance, context: ModuleContext) => {
     swapRoutes(app, context);
     matchRoutes(app, context);

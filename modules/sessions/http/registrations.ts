@@ -12,7 +12,7 @@ import {
 } from '../../../infra/http/index.ts';
 import { attendees, getSession, mySessions } from '../../../read-models/session-listings/queries.ts';
 import { attendeesView, mySessionsView } from '../../../read-models/session-listings/views.ts';
-import { onSession } from '../handlers.ts';
+import { runSessionCommand } from '../handlers.ts';
 import { viewerOf } from './viewer.ts';
 
 /** Taking part: registering (or joining the waitlist), leaving, who takes part, and a member's own sessions. */
@@ -38,7 +38,7 @@ export function registrationRoutes(app: FastifyInstance, deps: ModuleContext) {
     async (request, reply) => {
       const user = requireUser(request);
       // A session hidden by moderation is refused by the session itself (its decider), as for an unknown one.
-      const { events } = await onSession(
+      const { events } = await runSessionCommand(
         deps.command,
         request.params.id,
         { type: 'Register', data: { memberId: user.id }, now: new Date() },
@@ -64,7 +64,7 @@ export function registrationRoutes(app: FastifyInstance, deps: ModuleContext) {
     },
     async (request, reply) => {
       const user = requireUser(request);
-      await onSession(
+      await runSessionCommand(
         deps.command,
         request.params.id,
         { type: 'Unregister', data: { memberId: user.id }, now: new Date() },

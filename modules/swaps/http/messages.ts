@@ -17,7 +17,6 @@ import {
 import { reserveAttempts } from '../../../infra/throttle.ts';
 import { getMessage, swapMessages } from '../../../read-models/swaps/queries.ts';
 import { messageView } from '../../../read-models/swaps/views.ts';
-import { screen } from '../../moderation/index.ts';
 import { sendMessage } from '../handlers.ts';
 import { visibleSwap } from './swaps.ts';
 
@@ -57,7 +56,8 @@ export function messageRoutes(app: FastifyInstance, ctx: ModuleContext) {
         tags: ['swaps'],
         summary: 'Write in a swap’s thread (its two members)',
         description:
-          'While the swap is proposed, accepted or completed (else 409). Screened for blocked words (400); at ' +
+          'While the swap is proposed, accepted or completed (else 409). A message with a blocked word or link is ' +
+          'sent and flagged to the moderators. At ' +
           `most ${MESSAGES_PER_10_MINUTES} messages in ten minutes (429).`,
         params: idParam,
         body: z.object({ body: multiLine({ min: 1, max: 4000 }) }),
@@ -81,7 +81,7 @@ export function messageRoutes(app: FastifyInstance, ctx: ModuleContext) {
       await sendMessage(
         ctx.command,
         swap.id,
-        { messageId, authorId: user.id, body, blockedTerms: screen(body, ctx.config.blocked) },
+        { messageId, authorId: user.id, body },
         requestMetadata(request),
       ).catch(async (err) => {
         await allowance.release().catch(() => {});

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ModuleContext } from '../../infra/deps.ts';
+import type { ModuleContext } from '../../../infra/deps.ts';
 import {
   cursorParam,
   errors,
@@ -11,11 +11,11 @@ import {
   notFound,
   requestMetadata,
   requireUser,
-} from '../../infra/http/index.ts';
-import { getNotification, listNotifications } from '../../read-models/notifications/queries.ts';
-import { notificationPageView, notificationView } from '../../read-models/notifications/views.ts';
-import { getSession, mySessions } from '../../read-models/session-listings/queries.ts';
-import { feedToken, memberForFeed, sessionsCalendar } from './http/calendar.ts';
+} from '../../../infra/http/index.ts';
+import { getNotification, listNotifications } from '../../../read-models/notifications/queries.ts';
+import { notificationPageView, notificationView } from '../../../read-models/notifications/views.ts';
+import { getSession, mySessions } from '../../../read-models/session-listings/queries.ts';
+import { feedToken, memberForFeed, sessionsCalendar } from './calendar.ts';
 
 const origin = (deps: ModuleContext, request: FastifyRequest) =>
   deps.config.publicOrigin ?? `${request.protocol}://${request.host}`;
@@ -83,7 +83,7 @@ export function inboxRoutes(app: FastifyInstance, deps: ModuleContext) {
         [{ type: 'NotificationsRead', data: { memberId: user.id, ids: request.body?.ids ?? null } }],
         { metadata: requestMetadata(request) },
       );
-      await deps.command.settle(written);
+      await deps.command.waitForReadModels(written);
       return reply.code(204).send(null);
     },
   );
