@@ -3,7 +3,7 @@ import { decodeCursor, encodeCursor, type Page, timeAndId } from '../../infra/ht
 import type { SwapStatus } from '../../modules/swaps/events.ts';
 import { messageStream } from '../../modules/swaps/events.ts';
 import { notificationId } from '../notifications/notes.ts';
-import type { MessageView, SwapView } from './views.ts';
+import type { MessageView, SwapExportView, SwapView } from './views.ts';
 
 type Row = {
   swap_id: string;
@@ -17,6 +17,7 @@ type Row = {
   session_ids: string[];
   created_at: Date;
   expires_at: Date;
+  updated_at: Date;
   cursor_at: string;
 };
 
@@ -25,7 +26,7 @@ const STATUS = `CASE WHEN s.status = 'proposed' AND s.expires_at <= now() THEN '
 
 const SELECT = `SELECT s.swap_id, s.proposer_id, p.display_name AS proposer_name, s.receiver_id,
     r.display_name AS receiver_name, s.offer_skill, s.want_skill, ${STATUS} AS status, s.session_ids, s.created_at,
-    s.expires_at, to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
+    s.expires_at, s.updated_at, to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
   FROM swaps s
   LEFT JOIN member_profiles p ON p.member_id = s.proposer_id
   LEFT JOIN member_profiles r ON r.member_id = s.receiver_id`;
@@ -74,6 +75,52 @@ export async function memberSwaps(
     items: items.map(toView),
     nextCursor: rows.length > query.limit && last ? encodeCursor([last.cursor_at, last.swap_id]) : null,
   };
+}
+
+/**
+ * Every swap of a member's, from either side, oldest first, each with its whole thread (hidden messages marked):
+ * for "Download my data". A member has few swaps (one open per pair, a few proposals a day), so no paging.
+ */
+export async function memberSwapsExport(db: Queryable, memberId: string): Promise<SwapExportView[]> {
+  const [swaps, messages] = await Promise.all([
+    db.query<Row>(
+      `${SELECT} WHERE s.proposer_id = $1 OR s.receiver_id = $1 ORDER BY s.created_at, s.swap_id`,
+      [memberId],
+    ),
+    db.query<{
+      message_id: string;
+      swap_id: string;
+      author_id: string;
+      display_name: string | null;
+      body: string;
+      sent_at: Date;
+      hidden: boolean;
+    }>(
+      `SELECT m.message_id, m.swap_id, m.author_id, p.display_name, m.body, m.sent_at, m.hidden
+         FROM swaps s JOIN swap_messages m ON m.swap_id = s.swap_id
+         LEFT JOIN member_profiles p ON p.member_id = m.author_id
+        WHERE s.proposer_id = $1 OR s.receiver_id = $1
+        ORDER BY m.sent_at, m.message_id`,
+      [memberId],
+    ),
+  ]);
+  const threads = new Map<string, SwapExportView['messages']>();
+  for (const m of messages.rows) {
+    const thread = threads.get(m.swap_id) ?? [];
+    thread.push({
+      id: m.message_id,
+      author: { id: m.author_id, displayName: m.display_name ?? 'Member' },
+      body: m.body,
+      sentAt: m.sent_at.toISOString(),
+      hiddenByModeration: m.hidden,
+    });
+    threads.set(m.swap_id, thread);
+  }
+  return swaps.rows.map((r) => ({
+    ...toView(r),
+    updatedAt: r.updated_at.toISOString(),
+    messages: threads.get(r.swap_id) ?? [],
+  }));
 }
 
 /** A swap's thread, oldest first, without the messages moderators hid. */
