@@ -26,7 +26,7 @@ export type ReadYourWrites = (
  * read-your-writes wait and the clock. A handler decides from streams and the facts its command carries; it never
  * reads a read model.
  */
-export type CommandContext = { store: EventStore; settle: ReadYourWrites; now: () => Date };
+export type CommandContext = { store: EventStore; waitForReadModels: ReadYourWrites; now: () => Date };
 
 /** What a read-model query is given: the database, plain and through Prisma's typed client (one shared pool). */
 export type QueryContext = { pool: Queryable; prisma: PrismaClient };

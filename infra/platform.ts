@@ -58,7 +58,7 @@ export type {
 export type Platform = ModuleContext & {
   store: EventStore;
   prisma: PrismaClient;
-  settle: ReadYourWrites;
+  waitForReadModels: ReadYourWrites;
   consumers: Consumer[];
   /** With `wait`, a rebuild of the same projector already running is waited for (and `wait` called once). */
   rebuild: (
@@ -195,7 +195,7 @@ export async function startPlatform(
       if (outcome.applied.length > 0 && consumer.kind === 'read-model') publicCache.clear();
       return outcome;
     };
-    const settle: ReadYourWrites = async ({ checkpoint }, options = {}) => {
+    const waitForReadModels: ReadYourWrites = async ({ checkpoint }, options = {}) => {
       noteWrite(checkpoint);
       if (!runner) return;
       const names = options.also?.length
@@ -207,7 +207,7 @@ export async function startPlatform(
       });
       if (!done) log.warn({ checkpoint }, 'read models did not catch up within the read-your-writes wait');
     };
-    const command: CommandContext = { store, settle, now: () => new Date() };
+    const command: CommandContext = { store, waitForReadModels, now: () => new Date() };
     // Plain reads of read-only requests go to a replica when there is one (readPool); commands to the primary.
     const query: QueryContext = { pool: readPool, prisma };
     const context: ModuleContext = {
@@ -305,7 +305,19 @@ export async function startPlatform(
     // Stop order (reverse): HTTP drains first, then projectors, jobs, listener, Prisma, pool, PostgreSQL.
     cleanups.push(() => http.close());
 
-    return { ...context, store, prisma, settle, consumers, rebuild, url, http, runner, signal, stop };
+    return {
+      ...context,
+      store,
+      prisma,
+      waitForReadModels,
+      consumers,
+      rebuild,
+      url,
+      http,
+      runner,
+      signal,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

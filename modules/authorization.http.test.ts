@@ -12,9 +12,9 @@ import {
   DAY,
   type Member,
   member,
-  quiet,
   session,
   sessionDetails,
+  untilCaughtUp,
   upcoming,
   withRole,
 } from './moderation/testing.ts';
@@ -399,7 +399,7 @@ beforeAll(async () => {
   reportId = await freshReport();
   await post(moderator, `/api/moderation/users/${sus!.id}/suspend`, { reason: 'abuse' }, 200);
   // Its sessions are revoked by a reactor: wait for it, so that `suspended` is the settled state.
-  await quiet(app);
+  await untilCaughtUp(app);
 });
 
 describe('authorization of every route', () => {

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../infra/platform.ts';
 import { startTestPlatform } from '../infra/testing/database.ts';
 import { skillswap } from './index.ts';
-import { call, member, quiet, review, session } from './moderation/testing.ts';
+import { call, member, review, session, untilCaughtUp, withRole } from './moderation/testing.ts';
 
 let app: Platform;
 beforeAll(async () => {
@@ -29,7 +29,7 @@ describe('the data export', () => {
       targetId: ana.id,
       reason: 'Spams links',
     });
-    await quiet(app);
+    await untilCaughtUp(app);
 
     const res = await call(app, ana, 'GET', '/api/me/export');
     expect(res.statusCode).toBe(200);
@@ -58,6 +58,87 @@ describe('the data export', () => {
     expect(data.reports.aboutMe).toMatchObject([{ reason: 'Spams links' }]);
     expect(JSON.stringify(data.reports.aboutMe)).not.toContain(cy.id);
     expect(Array.isArray(data.notifications)).toBe(true);
+  });
+
+  it('holds the swaps I proposed or received with their threads, and not other members’ swaps', async () => {
+    const [ana, ben, cy] = [await member(app, 'Ana'), await member(app, 'Ben'), await member(app, 'Cy')];
+    const mod = await withRole(app, 'moderator', 'Mod');
+    const skills = { ana: ['Baking', 'Pottery'], ben: ['Guitar', 'Baking'], cy: ['Chess', 'Guitar'] };
+    for (const [who, [teach, learn]] of [
+      [ana, skills.ana],
+      [ben, skills.ben],
+      [cy, skills.cy],
+    ] as const) {
+      const res = await call(app, who, 'PATCH', '/api/me/profile', {
+        skillsToTeach: [teach],
+        skillsToLearn: [learn],
+      });
+      expect(res.statusCode).toBe(200);
+    }
+    const propose = (
+      from: typeof ana,
+      to: typeof ana,
+      offerSkill: string,
+      wantSkill: string,
+      message: string,
+    ) => call(app, from, 'POST', '/api/swaps', { toMemberId: to.id, offerSkill, wantSkill, message });
+    const write = (who: typeof ana, swapId: string, body: string) =>
+      call(app, who, 'POST', `/api/swaps/${swapId}/messages`, { body });
+
+    const proposed = await propose(ana, ben, 'Baking', 'Guitar', 'Bread for chords?');
+    expect(proposed.statusCode).toBe(201);
+    const swapId = proposed.json().swap.id;
+    expect((await write(ben, swapId, 'Deal, Thursdays?')).statusCode).toBe(201);
+    expect((await write(ana, swapId, 'Thursdays at six.')).statusCode).toBe(201);
+    const rude = await write(ben, swapId, 'Bring better flour.');
+    expect(
+      (
+        await call(app, mod, 'POST', `/api/moderation/content/message/${rude.json().message.id}/hide`, {
+          note: 'rude',
+        })
+      ).statusCode,
+    ).toBe(200);
+    // Ben and Cy's swap is none of Ana's business.
+    const theirs = await propose(cy, ben, 'Chess', 'Guitar', 'Cy’s private proposal');
+    expect(theirs.statusCode).toBe(201);
+    expect((await write(ben, theirs.json().swap.id, 'Ben’s private reply')).statusCode).toBe(201);
+    await untilCaughtUp(app);
+
+    const res = await call(app, ana, 'GET', '/api/me/export');
+    expect(res.statusCode).toBe(200);
+    const data = res.json();
+    expect(data.swaps).toEqual([
+      {
+        id: swapId,
+        proposer: { id: ana.id, displayName: 'Ana' },
+        receiver: { id: ben.id, displayName: 'Ben' },
+        offerSkill: 'Baking',
+        wantSkill: 'Guitar',
+        status: 'proposed',
+        sessionIds: [],
+        createdAt: expect.any(String),
+        expiresAt: expect.any(String),
+        updatedAt: expect.any(String),
+        messages: [
+          expect.objectContaining({ author: { id: ana.id, displayName: 'Ana' }, body: 'Bread for chords?' }),
+          expect.objectContaining({ author: { id: ben.id, displayName: 'Ben' }, body: 'Deal, Thursdays?' }),
+          expect.objectContaining({ author: { id: ana.id, displayName: 'Ana' }, body: 'Thursdays at six.' }),
+          expect.objectContaining({ body: 'Bring better flour.', hiddenByModeration: true }),
+        ],
+      },
+    ]);
+    expect(
+      data.swaps[0].messages.slice(0, 3).map((m: { hiddenByModeration: boolean }) => m.hiddenByModeration),
+    ).toEqual([false, false, false]);
+    // Ben's swap with Cy, Cy's id, and Ben's email are in Ben's and Cy's exports, not Ana's.
+    expect(res.body).not.toContain('private');
+    expect(res.body).not.toContain(cy.id);
+    expect(res.body).not.toContain(ben.email);
+    expect(res.body).not.toContain(mod.id);
+
+    // The receiver's export holds the same swap from the other side, and their swap with Cy.
+    const bens = (await call(app, ben, 'GET', '/api/me/export')).json();
+    expect(bens.swaps.map((s: { proposer: { id: string } }) => s.proposer.id)).toEqual([ana.id, cy.id]);
   });
 
   it('is for the signed-in member only (401)', async () => {

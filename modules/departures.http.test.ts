@@ -16,9 +16,9 @@ import {
   eventually,
   type Member,
   member,
-  quiet,
   session,
   sessionDetails,
+  untilCaughtUp,
   withRole,
 } from './moderation/testing.ts';
 import { multipartFile } from './testing.ts';
@@ -126,7 +126,7 @@ describe('a member who deletes their account', () => {
 
     const res = await call(app, leo, 'DELETE', '/api/me', { password: leo.password });
     expect(res.statusCode).toBe(204);
-    await quiet(app);
+    await untilCaughtUp(app);
   });
 
   it('gives their seat to the first waitlisted member, who is told', async () => {
@@ -190,7 +190,7 @@ describe('a suspended member', () => {
     avatarUrl = await uploadAvatar(sue);
     const res = await call(app, mod, 'POST', `/api/moderation/users/${sue.id}/suspend`, { reason: 'abuse' });
     expect(res.statusCode).toBe(200);
-    await quiet(app);
+    await untilCaughtUp(app);
   });
 
   it('has their seat released to the waitlist', async () => {

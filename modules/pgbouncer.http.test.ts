@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, startPlatform } from '../infra/platform.ts';
+import { projectionStatus } from '../infra/projections/index.ts';
 import { createTestDatabase, testConfig, testLogger } from '../infra/testing/database.ts';
 import { findPgBouncer, type PgBouncer, startPgBouncer } from '../infra/testing/pgbouncer.ts';
 import { skillswap } from './index.ts';
@@ -94,4 +95,58 @@ describe.skipIf(!installed)('behind PgBouncer in transaction pooling', () => {
     }
     expect(seen.size).toBeLessThanOrEqual(POOL_SIZE);
   });
+});
+
+describe.skipIf(!installed)('a rebuild left behind by a process that died, behind PgBouncer', () => {
+  let bouncer: PgBouncer;
+  let app: Platform | undefined;
+  afterAll(async () => {
+    await app?.stop();
+    await bouncer?.stop();
+  });
+
+  it('is cleared at the next start, and the next rebuild of that projection runs', async () => {
+    const direct = await createTestDatabase();
+    bouncer = await startPgBouncer(direct, { poolSize: POOL_SIZE, roundRobin: true });
+    const pooled = bouncer.url(direct);
+    const config = testConfig(direct, { databaseUrl: pooled, databaseDirectUrl: direct });
+    await (await startPlatform(config, testLogger(), skillswap)).stop();
+    // What a rebuild killed mid-way leaves: its status and its scratch schema (its lock went with its session).
+    const db = new pg.Client({ connectionString: direct });
+    await db.connect();
+    await db.query(
+      `UPDATE projection_checkpoints SET status = 'rebuilding', rebuild_position = 0 WHERE name = 'member_profiles'`,
+    );
+    await db.query('CREATE SCHEMA rebuild_member_profiles');
+    // Both server sessions open, so that the pooler hands them out in turn from the start.
+    const warm = await Promise.all([0, 1].map(() => new pg.Client({ connectionString: pooled })));
+    for (const c of warm) await c.connect();
+    for (const c of warm) await c.query('BEGIN');
+    // Ended, not left in a transaction: the pooler closes a server session its client left mid-transaction.
+    for (const c of warm) await c.query('COMMIT');
+    for (const c of warm) await c.end();
+
+    app = await startPlatform(config, testLogger(), skillswap);
+
+    const status = await projectionStatus(app.pool, app.consumers);
+    expect(status.find((s) => s.name === 'member_profiles')).toMatchObject({ status: 'running' });
+    const { rows } = await db.query(
+      `SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = 'rebuild_member_profiles'`,
+    );
+    await db.end();
+    expect(rows[0].n).toBe(0);
+    // No rebuild lock stayed behind on a pooled server session: an admin's rebuild runs (it would refuse as
+    // "already running" otherwise) ...
+    await expect(app.rebuild('member_profiles')).resolves.toBeUndefined();
+    // ... and no server session holds a lock.
+    for (let i = 0; i < 2 * POOL_SIZE; i++) {
+      const c = new pg.Client({ connectionString: pooled });
+      await c.connect();
+      const locks = await c.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()`,
+      );
+      await c.end();
+      expect(locks.rows[0]!.n).toBe(0);
+    }
+  }, 60_000);
 });

@@ -1,8 +1,10 @@
 // What a signed-out visitor gets from the public cache (infra/http/public-cache.ts) in the whole app: the same
 // answer as without it, never an answer older than what this process projected, and nothing personal.
+
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../infra/platform.ts';
+import { untilCaughtUp } from '../infra/testing/caught-up.ts';
 import { startTestPlatform } from '../infra/testing/database.ts';
 import { skillswap } from './index.ts';
 import { signUpAs } from './testing.ts';
@@ -15,16 +17,6 @@ let mentor: Awaited<ReturnType<typeof signUpAs>>;
 
 const get = (url: string, cookie?: string) =>
   platform.http.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
-
-/** Until every read model has projected everything, reactors' consequences included. */
-async function quiet() {
-  for (;;) {
-    const { checkpoint } = await platform.store.head();
-    expect(await platform.runner.waitFor(checkpoint, { timeoutMs: 5000 })).toBe(true);
-    await new Promise((r) => setTimeout(r, 100));
-    if ((await platform.store.head()).checkpoint.position === checkpoint.position) return;
-  }
-}
 
 async function schedule(title: string) {
   const res = await platform.http.inject({
@@ -54,7 +46,7 @@ beforeAll(async () => {
 
 describe('signed-out visitors', () => {
   it('get the second identical request from the cache, with the same body and security headers', async () => {
-    await quiet();
+    await untilCaughtUp(platform);
     const first = await get('/api/sessions?skill=pottery');
     const second = await get('/api/sessions?skill=pottery');
     expect(first.statusCode).toBe(200);
@@ -69,7 +61,7 @@ describe('signed-out visitors', () => {
   });
 
   it('see a new session at once: a projector committing here empties the cache', async () => {
-    await quiet();
+    await untilCaughtUp(platform);
     await get('/api/sessions?skill=pottery');
     expect((await get('/api/sessions?skill=pottery')).headers['x-cache']).toBe('hit');
     await schedule('Glazing for beginners');
@@ -93,7 +85,7 @@ describe('signed-out visitors', () => {
   });
 
   it('get a kept page when the page says it is the same for everyone signed out', async () => {
-    await quiet();
+    await untilCaughtUp(platform);
     const first = await get('/sessions');
     const second = await get('/sessions');
     expect(first.statusCode).toBe(200);

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../infra/platform.ts';
 import { startTestPlatform } from '../infra/testing/database.ts';
 import { skillswap } from './index.ts';
-import { call, type Member, member, quiet, review, session, withRole } from './moderation/testing.ts';
+import { call, type Member, member, review, session, untilCaughtUp, withRole } from './moderation/testing.ts';
 
 let app: Platform;
 beforeAll(async () => {
@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 
 async function inbox(who: Member) {
-  await quiet(app);
+  await untilCaughtUp(app);
   const res = await call(app, who, 'GET', '/api/me/notifications?limit=100');
   expect(res.statusCode).toBe(200);
   return res.json().items as { id: string; kind: string; title: string; sessionId: string; read: boolean }[];

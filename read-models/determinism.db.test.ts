@@ -1,8 +1,10 @@
 // Rebuilding every projection produces identical tables: after a rich history (the demo community, plus reviews,
 // an edit, a reply, a deletion and a rename over the API), a hash of every read-model table is the same before a
 // rebuild of all projectors, after it, and after a second one.
+
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../infra/platform.ts';
+import { untilCaughtUp } from '../infra/testing/caught-up.ts';
 import { startTestPlatform } from '../infra/testing/database.ts';
 import { reviewIdFor } from '../modules/feedback/index.ts';
 import { skillswap } from '../modules/index.ts';
@@ -10,21 +12,6 @@ import { DEMO_PASSWORD, seedDemoCommunity } from '../scripts/demo/community.ts';
 import { readModels } from './index.ts';
 
 let app: Platform;
-
-/** Waits (bounded) until every consumer, reactors included, has processed the whole log and it stopped growing. */
-async function quiet(timeoutMs = 5000) {
-  const names = app.consumers.map((c) => c.name);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { checkpoint, position } = await app.store.head();
-    const caughtUp = await app.runner.waitFor(checkpoint, {
-      names,
-      timeoutMs: Math.max(1, deadline - Date.now()),
-    });
-    if (caughtUp && (await app.store.head()).position === position) return;
-    if (Date.now() > deadline) throw new Error('the consumers did not catch up within the wait');
-  }
-}
 
 /** table → md5 of all its rows as text, in a fixed order (null for an empty table). */
 async function hashes(): Promise<Record<string, string | null>> {
@@ -42,7 +29,7 @@ async function hashes(): Promise<Record<string, string | null>> {
 
 async function rebuildAll() {
   for (const p of readModels) await app.rebuild(p.name);
-  await quiet();
+  await untilCaughtUp(app);
 }
 
 async function signIn(key: string) {
@@ -95,7 +82,7 @@ beforeAll(async () => {
     await as(mei!, 'PATCH', '/api/me/profile', { displayName: 'Mei C.' }),
   ];
   expect(answers.map((a) => a.statusCode)).toEqual([201, 201, 200, 200, 204, 200]);
-  await quiet();
+  await untilCaughtUp(app);
 });
 
 describe('rebuilding every read model', () => {

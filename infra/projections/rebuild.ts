@@ -1,4 +1,4 @@
-import type { Pool, PoolClient, Queryable } from '../db/pool.ts';
+import { type Pool, type PoolClient, type Queryable, withTransaction } from '../db/pool.ts';
 import { type Checkpoint, type EventStore, START, UndecodableEventError } from '../event-store/index.ts';
 import { lockCheckpoint } from './checkpoint-lock.ts';
 import { dependentViews, dropViews, recreateViews } from './dependent-views.ts';
@@ -257,28 +257,29 @@ export async function isRebuilding(db: Queryable, name: string): Promise<boolean
   return !rows[0]?.free;
 }
 
-/** A rebuild whose process died leaves its status behind: clear it (and its scratch schema) when nobody holds it. */
+/**
+ * A rebuild whose process died leaves its status behind: clear it (and its scratch schema) when nobody holds it.
+ * `pool` is the runner's, which may be a transaction pooler's: one transaction, with the transaction-level lock
+ * that conflicts with a live rebuild's session lock and goes with the transaction. A session lock here would stay
+ * on a pooled server session whenever its unlock went out on another one, and every later rebuild would wait on it.
+ */
 export async function clearStaleRebuilds(pool: Pool): Promise<void> {
   const { rows } = await pool.query<{ name: string }>(
     `SELECT name FROM projection_checkpoints WHERE status = 'rebuilding'`,
   );
   for (const { name } of rows) {
-    const client = await pool.connect();
-    try {
-      const got = await client.query<{ locked: boolean }>(
-        'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
+    await withTransaction(pool, async (tx) => {
+      const got = await tx.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked',
         [rebuildLockKey(name)],
       );
-      if (!got.rows[0]?.locked) continue;
-      await client.query(`DROP SCHEMA IF EXISTS ${quote(shadowSchema(name))} CASCADE`);
-      await client.query(
+      if (!got.rows[0]?.locked) return;
+      await tx.query(`DROP SCHEMA IF EXISTS ${quote(shadowSchema(name))} CASCADE`);
+      await tx.query(
         `UPDATE projection_checkpoints SET status = 'running', rebuild_position = NULL WHERE name = $1 AND status = 'rebuilding'`,
         [name],
       );
-      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [rebuildLockKey(name)]);
-    } finally {
-      client.release();
-    }
+    });
   }
 }
 

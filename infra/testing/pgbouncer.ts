@@ -43,7 +43,16 @@ async function answers(port: number): Promise<boolean> {
  */
 export async function startPgBouncer(
   serverUrl: string,
-  options: { poolSize?: number; statementTimeoutMs?: number; serverIdleSeconds?: number } = {},
+  options: {
+    poolSize?: number;
+    statementTimeoutMs?: number;
+    serverIdleSeconds?: number;
+    /**
+     * Hands out idle server sessions in turn rather than the last one used first: one client's consecutive
+     * transactions then land on different sessions, as they do under load, so that state left on one shows.
+     */
+    roundRobin?: boolean;
+  } = {},
 ): Promise<PgBouncer> {
   const binary = findPgBouncer();
   if (!binary) throw new Error('pgbouncer is not installed (apt-get install -y pgbouncer)');
@@ -72,6 +81,7 @@ max_db_connections = ${(options.poolSize ?? 10) * 2}
 idle_transaction_timeout = 60
 server_check_delay = 1
 server_idle_timeout = ${options.serverIdleSeconds ?? 600}
+server_round_robin = ${options.roundRobin ? 1 : 0}
 logfile = ${dir}/pgbouncer.log
 pidfile = ${dir}/pgbouncer.pid
 `;

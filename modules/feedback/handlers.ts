@@ -30,7 +30,7 @@ async function execute(
   metadata: EventMetadata,
 ) {
   const result = await runCommand(ctx.store, reviewStream(reviewId), decider, command, metadata);
-  if (result.appended) await ctx.settle(result.appended);
+  if (result.appended) await ctx.waitForReadModels(result.appended);
   return result;
 }
 

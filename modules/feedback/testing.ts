@@ -3,7 +3,7 @@
 // registered for a day before it starts, completed a minute after.
 import type { Platform } from '../../infra/platform.ts';
 import type { ProfileView } from '../../read-models/member-profiles/views.ts';
-import { onSession, scheduleSession, withHostingFacts } from '../sessions/index.ts';
+import { runSessionCommand, scheduleSession, withHostingFacts } from '../sessions/index.ts';
 import { signUpAs } from '../testing.ts';
 
 export type Member = { id: string; displayName: string; cookie: string };
@@ -55,7 +55,7 @@ export async function pastSession(
   const sessionId = sessionIds[0]!;
   // Registrations queue on the session's stream lock; their waits for the read models overlap.
   const register = (m: Member) =>
-    onSession(
+    runSessionCommand(
       app.command,
       sessionId,
       { type: 'Register', data: { memberId: m.id }, now: before },
@@ -66,7 +66,7 @@ export async function pastSession(
     const attendeeIds = (options.attendees ?? options.registered ?? []).map((m) => m.id);
     const actor = { memberId: host.id, isModerator: false };
     const now = new Date(Date.parse(startsAt) + 60 * 60_000);
-    await onSession(
+    await runSessionCommand(
       app.command,
       sessionId,
       { type: 'Complete', data: { actor, attendeeIds }, now },

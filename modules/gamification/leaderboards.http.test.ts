@@ -5,7 +5,7 @@ import { startTestPlatform } from '../../infra/testing/database.ts';
 import { monthOf } from '../../read-models/leaderboards/period.ts';
 import { leaderboard } from '../../read-models/leaderboards/queries.ts';
 import { skillswap } from '../index.ts';
-import { board, eventually, member, pastSession, quiet, review } from './testing.ts';
+import { board, eventually, member, pastSession, review, untilCaughtUp } from './testing.ts';
 
 let app: Platform;
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
     pastSession(app, oli!, new Date(Date.now() - 2 * 86400_000).toISOString(), 'Guitar', [noa!]),
   ]);
   await review(app, mo!, speaking, 5);
-  await quiet(app);
+  await untilCaughtUp(app);
   await eventually(async () => expect(await board(app)).toEqual(ALL));
 });
 

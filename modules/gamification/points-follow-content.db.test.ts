@@ -10,7 +10,7 @@ import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
 import { changeRole } from '../identity/index.ts';
 import { skillswap } from '../index.ts';
-import { board, type Member, member, pastSession, profileOf, quiet, review } from './testing.ts';
+import { board, type Member, member, pastSession, profileOf, review, untilCaughtUp } from './testing.ts';
 
 let app: Platform;
 let hana: Member, ada: Member, ben: Member, mo: Member;
@@ -30,7 +30,7 @@ const moderate = async (action: 'hide' | 'restore', reviewId: string) => {
     payload: { note: `${action} for the test` },
   });
   expect(res.statusCode).toBe(200);
-  await quiet(app);
+  await untilCaughtUp(app);
 };
 const eventCounts = async () =>
   (
@@ -54,7 +54,7 @@ async function replayGamification() {
     if (tries > 300) throw new Error('the gamification reactor did not replay the log');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  await quiet(app, 15_000);
+  await untilCaughtUp(app, 15_000);
 }
 
 beforeAll(async () => {
@@ -69,11 +69,11 @@ beforeAll(async () => {
     .email;
   await changeRole(app.command, moEmail, 'moderator', true, { actorId: null });
   const s1 = await pastSession(app, hana, '2025-05-05T10:00:00Z', 'Baking', [ada, ben]);
-  await quiet(app);
+  await untilCaughtUp(app);
   expect(await points()).toEqual({ hana: 14, ada: 5, ben: 5 });
   adaReview = await review(app, ada, s1, 5);
   benReview = await review(app, ben, s1, 4);
-  await quiet(app);
+  await untilCaughtUp(app);
 });
 
 describe('points that follow their review', () => {
@@ -121,7 +121,7 @@ describe('points that follow their review', () => {
       headers: { cookie: ben.cookie },
     });
     expect(res.statusCode).toBe(204);
-    await quiet(app);
+    await untilCaughtUp(app);
     expect(await points()).toEqual({ hana: 21 - 2, ada: 8, ben: 5 });
     expect(await board(app, '?period=all')).toEqual([
       [1, 'Hana', 19],

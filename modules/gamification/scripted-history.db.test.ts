@@ -5,7 +5,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
 import { skillswap } from '../index.ts';
-import { board, eventually, type Member, member, pastSession, profileOf, quiet, review } from './testing.ts';
+import {
+  board,
+  eventually,
+  type Member,
+  member,
+  pastSession,
+  profileOf,
+  review,
+  untilCaughtUp,
+} from './testing.ts';
 
 let app: Platform;
 let hana: Member, ivo: Member, ada: Member, ben: Member, cy: Member, dee: Member;
@@ -65,7 +74,7 @@ beforeAll(async () => {
   });
   expect(refused.statusCode).toBe(403);
   // The gamification reactor appends after the commands answered: wait until everything is processed
-  await quiet(app);
+  await untilCaughtUp(app);
 });
 
 describe('a scripted history, checked by hand', () => {
@@ -92,6 +101,28 @@ describe('a scripted history, checked by hand', () => {
         points: 49,
         reliability: 1,
       });
+    });
+  });
+
+  it('gives every member the hours taught and learned worked out by hand', async () => {
+    // Every session is an hour. Taught: its host; learned: those marked present (Cy at S1 and Dee at S6 were not).
+    const expected: [Member, number, number][] = [
+      [hana, 3, 0],
+      [ivo, 3, 0],
+      [ada, 0, 6],
+      [ben, 0, 2],
+      [cy, 0, 2],
+      [dee, 0, 1],
+    ];
+    await eventually(async () => {
+      for (const [m, taught, learned] of expected) {
+        expect({ who: m.displayName, ...(await profileOf(app, m.id)).hours }).toEqual({
+          who: m.displayName,
+          taught,
+          learned,
+          balance: taught - learned,
+        });
+      }
     });
   });
 

@@ -2,7 +2,7 @@ import { beforeAll, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
 import { skillswap } from '../index.ts';
-import { member, pastSession, quiet, review } from './testing.ts';
+import { member, pastSession, review, untilCaughtUp } from './testing.ts';
 
 let app: Platform;
 beforeAll(async () => {
@@ -18,7 +18,7 @@ it("shows a mentor's sessions and rating in each skill on their profile", async 
   await review(app, a, rye, 5);
   await review(app, b, rye, 3);
   await review(app, b, chess, 4);
-  await quiet(app);
+  await untilCaughtUp(app);
   const res = await app.http.inject({ url: `/api/users/${mentor.id}` });
   // Baking: two sessions (one skill whatever the case), ratings 5 and 3 → 4; Chess: one session, one 4.
   expect(res.json().profile.skillStats).toEqual([

@@ -5,8 +5,10 @@ import { expect } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import type { LeaderboardEntryView } from '../../read-models/leaderboards/views.ts';
 import type { ProfileView } from '../../read-models/member-profiles/views.ts';
-import { onSession, scheduleSession, withHostingFacts } from '../sessions/index.ts';
+import { runSessionCommand, scheduleSession, withHostingFacts } from '../sessions/index.ts';
 import { signUpAs } from '../testing.ts';
+
+export { untilCaughtUp } from '../../infra/testing/caught-up.ts';
 
 export type Member = { id: string; displayName: string; cookie: string };
 const DAY = 86400_000;
@@ -46,7 +48,7 @@ export async function pastSession(
   const id = sessionIds[0]!;
   // Registrations queue on the session's stream lock; their waits for the read models overlap.
   const register = (m: Member) =>
-    onSession(
+    runSessionCommand(
       app.command,
       id,
       { type: 'Register', data: { memberId: m.id }, now: before },
@@ -57,7 +59,7 @@ export async function pastSession(
     actor: { memberId: host.id, isModerator: false },
     attendeeIds: attendees.map((m) => m.id),
   };
-  await onSession(
+  await runSessionCommand(
     app.command,
     id,
     { type: 'Complete', data: complete, now: new Date(Date.parse(startsAt) + 60 * 60_000) },
@@ -76,24 +78,6 @@ export async function review(app: Platform, who: Member, sessionId: string, rati
   });
   if (res.statusCode !== 201) throw new Error(`review failed: ${res.statusCode} ${res.body}`);
   return res.json().review.id;
-}
-
-/**
- * Waits (at most `timeoutMs`) until every consumer, reactors included, has processed the whole log and the log
- * stopped growing: the reactor's awards are events too, which the read models then project.
- */
-export async function quiet(app: Platform, timeoutMs = 5000) {
-  const names = app.consumers.map((c) => c.name);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { checkpoint, position } = await app.store.head();
-    const caughtUp = await app.runner.waitFor(checkpoint, {
-      names,
-      timeoutMs: Math.max(1, deadline - Date.now()),
-    });
-    if (caughtUp && (await app.store.head()).position === position) return;
-    if (Date.now() > deadline) throw new Error('the consumers did not catch up within the wait');
-  }
 }
 
 /** Retries an assertion until it holds or `timeoutMs` has passed (then it fails with the last difference). */

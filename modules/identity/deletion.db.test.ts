@@ -3,7 +3,7 @@ import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
 import { submitReview } from '../feedback/index.ts';
 import { skillswap } from '../index.ts';
-import { onSession, scheduleSession, withHostingFacts } from '../sessions/index.ts';
+import { runSessionCommand, scheduleSession, withHostingFacts } from '../sessions/index.ts';
 import { cookieOf, signUpAs } from '../testing.ts';
 
 const EMAIL = 'zelda.quixote@example.com';
@@ -65,13 +65,13 @@ beforeAll(async () => {
     { actorId: zelda.user.id },
   );
   sessionId = scheduled.sessionIds[0]!;
-  await onSession(
+  await runSessionCommand(
     app.command,
     sessionId,
     { type: 'Register', data: { memberId: student.user.id }, now: then },
     {},
   );
-  await onSession(
+  await runSessionCommand(
     app.command,
     sessionId,
     { type: 'Complete', data: { actor: { memberId: zelda.user.id, isModerator: false } }, now: new Date() },

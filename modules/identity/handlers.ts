@@ -108,7 +108,7 @@ export async function signUp(
       client,
     );
   });
-  await ctx.settle(written.appended!);
+  await ctx.waitForReadModels(written.appended!);
   return written.state as ActiveMember;
 }
 
@@ -128,13 +128,13 @@ export async function checkCredentials(
 }
 
 async function execute(
-  ctx: Pick<CommandContext, 'store' | 'settle'>,
+  ctx: Pick<CommandContext, 'store' | 'waitForReadModels'>,
   memberId: string,
   command: IdentityCommand,
   metadata: EventMetadata,
 ) {
   const result = await runCommand(ctx.store, memberStream(memberId), memberDecider, command, metadata);
-  if (result.appended) await ctx.settle(result.appended);
+  if (result.appended) await ctx.waitForReadModels(result.appended);
   return result.state as ActiveMember;
 }
 
@@ -182,7 +182,7 @@ export async function updateProfile(
 }
 
 export async function changeRole(
-  ctx: Pick<CommandContext, 'store' | 'settle'>,
+  ctx: Pick<CommandContext, 'store' | 'waitForReadModels'>,
   email: string,
   role: (typeof GRANTABLE_ROLES)[number],
   grant: boolean,
@@ -232,5 +232,5 @@ export async function deleteAccount(
     );
     return result;
   });
-  if (written.appended) await ctx.settle(written.appended);
+  if (written.appended) await ctx.waitForReadModels(written.appended);
 }

@@ -85,7 +85,7 @@ export async function resetPassword(
     );
     return result;
   });
-  if (written.appended) await ctx.settle(written.appended);
+  if (written.appended) await ctx.waitForReadModels(written.appended);
   return memberId;
 }
 

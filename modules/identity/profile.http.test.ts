@@ -55,6 +55,7 @@ describe('GET /api/users/:id', () => {
         points: 0,
         reliability: null,
       },
+      hours: { taught: 0, learned: 0, balance: 0 },
       badges: [],
       joinedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/),
       // Beyond API.md: sessions and rating per skill (none yet).

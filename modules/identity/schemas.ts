@@ -42,7 +42,9 @@ export const passwordResetConfirmBody = z.object({
 export const profilePatch = z
   .object({
     displayName,
-    bio: multiLine({ max: L.bioMax, trim: false }),
+    bio: multiLine({ max: L.bioMax, trim: false }).describe(
+      'Markdown: the profile page renders it as the session page renders descriptions (no raw HTML, no images)',
+    ),
     // An https URL, or the path of an avatar uploaded here (what POST /api/me/avatar sets), or null.
     avatarUrl: singleLine({ max: 2000, trim: false })
       .pipe(

@@ -7,11 +7,13 @@ import {
   type EventMetadata,
   type EventStore,
   loadState,
+  type Recorded,
   runCommand,
 } from '../../infra/event-store/index.ts';
 import { loadReview } from '../feedback/index.ts';
 import { loadMember } from '../identity/index.ts';
 import { loadSession } from '../sessions/index.ts';
+import { messageStream, type SwapEvent, swapStream } from '../swaps/events.ts';
 import {
   type ContentCommand,
   decideContent,
@@ -26,7 +28,7 @@ import {
 } from './decide.ts';
 import type { ReportCategory, TargetType } from './events.ts';
 import type { Standing } from './standing.ts';
-import { contentStream, reportStream, settled, suspensionStream } from './streams.ts';
+import { contentStream, reportStream, suspensionStream, waitForModerationReadModels } from './streams.ts';
 import { type ByModerator, memberToSuspend, suspensionDecider } from './suspensions.ts';
 
 const reportDecider = { initialState: initialReport, evolve: evolveReport, decide: decideReport };
@@ -54,15 +56,12 @@ export async function resolveTarget(
     return r.status !== 'visible' ? null : { ownerId: r.authorId, hostId: r.hostId };
   }
   if (type === 'message') {
-    // A swap message's author, from the swaps module's published streams and events (read by name: the swaps
-    // module screens with this module, so importing it back would make a cycle). The proposal's message has the
-    // swap's id.
-    const [sent] = await ctx.store.readStream(`swap-message-${id}`);
-    if (sent?.type === 'SwapMessageSent')
-      return { ownerId: (sent.data as { authorId: string }).authorId, hostId: null };
-    const [proposed] = await ctx.store.readStream(`swap-${id}`);
-    if (proposed?.type === 'SwapProposed')
-      return { ownerId: (proposed.data as { proposerId: string }).proposerId, hostId: null };
+    // A swap message's author, from the swaps module's published streams and events. The proposal's message has
+    // the swap's id.
+    const [sent] = (await ctx.store.readStream(messageStream(id))) as Recorded<SwapEvent>[];
+    if (sent?.type === 'SwapMessageSent') return { ownerId: sent.data.authorId, hostId: null };
+    const [proposed] = (await ctx.store.readStream(swapStream(id))) as Recorded<SwapEvent>[];
+    if (proposed?.type === 'SwapProposed') return { ownerId: proposed.data.proposerId, hostId: null };
     return null;
   }
   const m = await loadMember(ctx, id);
@@ -84,7 +83,7 @@ export async function changeVisibility(
     await lockStream(client, stream);
     return runCommand(ctx.store, stream, contentDecider, command, metadata, client);
   });
-  await settled(ctx, result.appended);
+  await waitForModerationReadModels(ctx, result.appended);
   return result;
 }
 
@@ -169,7 +168,7 @@ export async function fileReport(
   const appended = await ctx.store.transaction((client) =>
     recordReport(ctx.store, client, filing, target, facts.hideThreshold, metadata),
   );
-  await settled(ctx, appended);
+  await waitForModerationReadModels(ctx, appended);
   return reportId;
 }
 
@@ -269,5 +268,5 @@ export async function resolveReport(
     }
     return last;
   });
-  await settled(ctx, appended);
+  await waitForModerationReadModels(ctx, appended);
 }

@@ -12,10 +12,10 @@ import {
   call,
   type Member,
   member,
-  quiet,
   reputationOf,
   review,
   session,
+  untilCaughtUp,
   upcoming,
   withRole,
 } from './testing.ts';
@@ -176,14 +176,14 @@ describe('Done when', () => {
     const id = (await report(r4, 'user', troll.id)).json().report.id;
     await call(app, mod, 'POST', `/api/moderation/reports/${id}/resolve`, { action: 'dismiss', note: 'ok' });
     expect((await report(r4, 'user', troll.id)).statusCode).toBe(201);
-    await quiet(app);
+    await untilCaughtUp(app);
 
     const before = await hashes();
     for (const t of ['moderation_reports', 'moderation_targets', 'audit_log', 'reputation_ratings']) {
       expect(before[t], t).not.toBeNull();
     }
     for (const p of app.consumers) if (p.kind === 'read-model') await app.rebuild(p.name);
-    await quiet(app);
+    await untilCaughtUp(app);
     expect(await hashes()).toEqual(before);
     expect(await reputationOf(app, host.id)).toMatchObject({ averageRating: 3, ratingCount: 2 });
   });

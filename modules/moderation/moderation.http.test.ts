@@ -244,9 +244,9 @@ describe('resolving a report', () => {
     const onReview = (await report(rey, 'review', annReview, 'unfair to the host')).json().report;
     const one = (await call(app, mod, 'GET', `/api/moderation/reports/${onReview.id}`)).json();
     expect(one.reviewOf).toEqual({ sessionId: done, sessionTitle: 'Rye bread' });
-    const onSession = (await report(rey, 'session', done, 'spam in the title')).json().report;
+    const sessionReport = (await report(rey, 'session', done, 'spam in the title')).json().report;
     expect(
-      (await call(app, mod, 'GET', `/api/moderation/reports/${onSession.id}`)).json().reviewOf,
+      (await call(app, mod, 'GET', `/api/moderation/reports/${sessionReport.id}`)).json().reviewOf,
     ).toBeNull();
   });
 

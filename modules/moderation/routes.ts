@@ -260,7 +260,7 @@ export function moderationRoutes(app: FastifyInstance, deps: ModuleContext) {
         [{ type: 'ProjectionRebuildRequested', data: { projection: name, jobId, adminId: admin.id } }],
         { metadata: requestMetadata(request) },
       );
-      await deps.command.settle(written);
+      await deps.command.waitForReadModels(written);
       return reply.code(202).send({ jobId });
     },
   );

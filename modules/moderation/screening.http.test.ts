@@ -10,9 +10,9 @@ import {
   eventually,
   type Member,
   member,
-  quiet,
   session,
   sessionDetails,
+  untilCaughtUp,
   withRole,
 } from './testing.ts';
 
@@ -100,6 +100,45 @@ describe('screening new content', () => {
     });
   });
 
+  it('given a swap proposal or message with blocked terms, then it reaches the other member and is flagged, owned by its author', async () => {
+    const [ivo, jan] = await Promise.all([member(app, 'Ivo'), member(app, 'Jan')]);
+    await call(app, ivo, 'PATCH', '/api/me/profile', {
+      skillsToTeach: ['Chess'],
+      skillsToLearn: ['Welding'],
+    });
+    await call(app, jan, 'PATCH', '/api/me/profile', {
+      skillsToTeach: ['Welding'],
+      skillsToLearn: ['Chess'],
+    });
+    const proposal = await call(app, ivo, 'POST', '/api/swaps', {
+      toMemberId: jan.id,
+      offerSkill: 'Chess',
+      wantSkill: 'Welding',
+      message: 'Chess for welding? Also: free money at the casino',
+    });
+    expect(proposal.statusCode).toBe(201);
+    const swapId = proposal.json().swap.id;
+    const reply = await call(app, jan, 'POST', `/api/swaps/${swapId}/messages`, {
+      body: 'Sure, see https://spam.example/deal',
+    });
+    expect(reply.statusCode).toBe(201);
+    const thread = await call(app, ivo, 'GET', `/api/swaps/${swapId}/messages`);
+    expect(thread.json().items.map((m: { body: string }) => m.body)).toContain(
+      'Sure, see https://spam.example/deal',
+    );
+    await eventually(async () => {
+      expect((await flagsOn(swapId))[0]).toMatchObject({
+        source: 'system',
+        reason: expect.stringContaining('casino'),
+        target: { type: 'message', ownerId: ivo.id },
+      });
+      expect((await flagsOn(reply.json().message.id))[0]).toMatchObject({
+        source: 'system',
+        target: { type: 'message', ownerId: jan.id },
+      });
+    });
+  });
+
   it('given clean content or lookalikes (casinos, notspam.example), then nothing is flagged', async () => {
     const host = await member(app);
     const res = await hostOver(host, {
@@ -107,7 +146,7 @@ describe('screening new content', () => {
       meetingUrl: 'https://notspam.example/room',
     });
     const id = res.json().session.id;
-    await quiet(app);
+    await untilCaughtUp(app);
     expect(await flagsOn(id)).toEqual([]);
   });
 });

@@ -4,13 +4,20 @@ import { defineReactor, type ReactorContext, type RunOf } from '../../infra/proj
 import type { FeedbackEvent } from '../feedback/events.ts';
 import type { IdentityEvent } from '../identity/events.ts';
 import type { SessionEvent } from '../sessions/events.ts';
+import type { SwapEvent } from '../swaps/events.ts';
 import { screen } from './decide.ts';
 import type { TargetType } from './events.ts';
 import { recordReport, reportIdFor, resolveTarget } from './handlers.ts';
 
 type Screened = RunOf<
-  SessionEvent | FeedbackEvent | IdentityEvent,
-  'SessionScheduled' | 'SessionDetailsChanged' | 'ReviewSubmitted' | 'ReviewEdited' | 'ProfileUpdated'
+  SessionEvent | FeedbackEvent | IdentityEvent | SwapEvent,
+  | 'SessionScheduled'
+  | 'SessionDetailsChanged'
+  | 'ReviewSubmitted'
+  | 'ReviewEdited'
+  | 'ProfileUpdated'
+  | 'SwapProposed'
+  | 'SwapMessageSent'
 >[number];
 
 type Found = { targetType: TargetType; targetId: string; text: string };
@@ -37,6 +44,11 @@ function textOf(event: Screened): Found {
         targetId: event.data.memberId,
         text: join(event.data.displayName, event.data.bio),
       };
+    // A proposal's message is reported and hidden under the swap's id, as members report it.
+    case 'SwapProposed':
+      return { targetType: 'message', targetId: event.data.swapId, text: event.data.message };
+    case 'SwapMessageSent':
+      return { targetType: 'message', targetId: event.data.messageId, text: event.data.body };
   }
 }
 
@@ -77,9 +89,9 @@ async function screenRun(client: PoolClient, run: Screened[], { store, config }:
  * moderation queue as a report filed by `system` (weight SYSTEM_FLAG_WEIGHT, counted towards hiding like any
  * report), in the same transaction as this reactor's checkpoint. Copies (SessionScheduled with clonedFrom)
  * and edits (SessionDetailsChanged, ReviewEdited, ProfileUpdated carry what changed) are screened as new
- * content is.
+ * content is; so are swap proposals and messages, which are private but reach another member all the same.
  */
-export const contentScreener = defineReactor<SessionEvent | FeedbackEvent | IdentityEvent>({
+export const contentScreener = defineReactor<SessionEvent | FeedbackEvent | IdentityEvent | SwapEvent>({
   name: 'content_screening',
   on: {
     SessionScheduled: screenRun,
@@ -87,5 +99,7 @@ export const contentScreener = defineReactor<SessionEvent | FeedbackEvent | Iden
     ReviewSubmitted: screenRun,
     ReviewEdited: screenRun,
     ProfileUpdated: screenRun,
+    SwapProposed: screenRun,
+    SwapMessageSent: screenRun,
   },
 });

@@ -9,5 +9,7 @@ export const contentStream = (type: string, id: string) => `content-${type}-${id
 export const suspensionStream = (memberId: string) => `suspension-${memberId}`;
 
 /** Read-your-writes for moderation: the read models, and a session's own knowledge that it is hidden. */
-export const settled = (ctx: Pick<CommandContext, 'settle'>, appended: AppendResult | null) =>
-  appended ? ctx.settle(appended, { also: [HIDDEN_SESSIONS_REACTOR] }) : Promise.resolve();
+export const waitForModerationReadModels = (
+  ctx: Pick<CommandContext, 'waitForReadModels'>,
+  appended: AppendResult | null,
+) => (appended ? ctx.waitForReadModels(appended, { also: [HIDDEN_SESSIONS_REACTOR] }) : Promise.resolve());

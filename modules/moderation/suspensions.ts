@@ -15,7 +15,7 @@ import {
   type SuspensionEvent,
 } from './decide.ts';
 import type { Suspension } from './schemas.ts';
-import { settled, suspensionStream } from './streams.ts';
+import { suspensionStream, waitForModerationReadModels } from './streams.ts';
 
 export const suspensionDecider = {
   initialState: initialSuspension,
@@ -67,7 +67,7 @@ export async function changeSuspension(
     command,
     metadata,
   );
-  await settled(ctx, result.appended);
+  await waitForModerationReadModels(ctx, result.appended);
   return result.state;
 }
 
@@ -80,7 +80,7 @@ export async function endSuspension(ctx: CommandContext, memberId: string, until
     { type: 'EndSuspension', data: { memberId, until } },
     { actorId: null },
   );
-  await settled(ctx, result.appended);
+  await waitForModerationReadModels(ctx, result.appended);
 }
 
 /** Where a member's suspension stands, from their suspension stream. */

@@ -5,8 +5,10 @@ import type { Platform } from '../../infra/platform.ts';
 import type { ProfileView } from '../../read-models/member-profiles/views.ts';
 import { submitReview } from '../feedback/index.ts';
 import { changeRole } from '../identity/index.ts';
-import { onSession, scheduleSession, withHostingFacts } from '../sessions/index.ts';
+import { runSessionCommand, scheduleSession, withHostingFacts } from '../sessions/index.ts';
 import { signUpAs } from '../testing.ts';
+
+export { untilCaughtUp } from '../../infra/testing/caught-up.ts';
 
 export type Member = { id: string; email: string; displayName: string; cookie: string; password: string };
 export const DAY = 86400_000;
@@ -81,7 +83,7 @@ export async function session(
   );
   const id = sessionIds[0]!;
   for (const m of options.registered ?? []) {
-    await onSession(
+    await runSessionCommand(
       app.command,
       id,
       { type: 'Register', data: { memberId: m.id }, now: before },
@@ -91,7 +93,12 @@ export async function session(
   if (options.complete ?? Date.parse(startsAt) < Date.now()) {
     const actor = { memberId: host.id, isModerator: false };
     const now = new Date(Date.parse(startsAt) + 60 * 60_000);
-    await onSession(app.command, id, { type: 'Complete', data: { actor }, now }, { actorId: host.id });
+    await runSessionCommand(
+      app.command,
+      id,
+      { type: 'Complete', data: { actor }, now },
+      { actorId: host.id },
+    );
   }
   return id;
 }
@@ -108,21 +115,6 @@ export const review = (
   rating: number,
   comment = 'ok',
 ) => submitReview(app.command, author.id, sessionId, { rating, comment }, { actorId: author.id });
-
-/** Waits (bounded) until every consumer, reactors included, has processed the whole log and it stopped growing. */
-export async function quiet(app: Platform, timeoutMs = 5000) {
-  const names = app.consumers.map((c) => c.name);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { checkpoint, position } = await app.store.head();
-    const caughtUp = await app.runner.waitFor(checkpoint, {
-      names,
-      timeoutMs: Math.max(1, deadline - Date.now()),
-    });
-    if (caughtUp && (await app.store.head()).position === position) return;
-    if (Date.now() > deadline) throw new Error('the consumers did not catch up within the wait');
-  }
-}
 
 /** Retries an assertion until it holds or `timeoutMs` has passed (then it fails with the last difference). */
 export async function eventually(assertion: () => Promise<void>, timeoutMs = 5000) {

@@ -245,11 +245,11 @@ describe('hostile text in a calendar', () => {
         data: { sessionId: id, title: TITLE, description: DESCRIPTION, meetingUrl: LOCATION },
       },
     ]);
-    await app.settle(details);
+    await app.waitForReadModels(details);
     const profile = await app.store.append(`member-${owner.user.id}`, 'any', [
       { type: 'ProfileUpdated', data: { memberId: owner.user.id, displayName: NAME } },
     ]);
-    await app.settle(profile);
+    await app.waitForReadModels(profile);
   });
 
   /** No line of the file starts a property the text carried in, and each text reads back as it was written. */

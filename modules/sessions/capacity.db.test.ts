@@ -7,7 +7,7 @@ import { beforeAll, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
 import { skillswap } from '../index.ts';
-import { loadSession, onSession } from './index.ts';
+import { loadSession, runSessionCommand } from './index.ts';
 import { call, getSession, host, type Member, signUp } from './testing.ts';
 
 const RUNS = Math.max(1, Number(process.env.REPEAT ?? 1));
@@ -31,7 +31,7 @@ for (let run = 1; run <= RUNS; run++) {
     // Registration does not require the member to exist in the domain rules: plain ids are enough here.
     const outcomes = await Promise.allSettled(
       members.map((memberId) =>
-        onSession(
+        runSessionCommand(
           app.command,
           session.id,
           { type: 'Register', data: { memberId }, now: new Date() },

@@ -82,19 +82,19 @@ export async function scheduleSession(
     }
     return results;
   });
-  await ctx.settle(written[written.length - 1]!.appended!);
+  await ctx.waitForReadModels(written[written.length - 1]!.appended!);
   return { sessionIds, seriesId };
 }
 
 /** Runs one command on one session, with the session's stream locked, and waits for the read models. */
-export async function onSession(
+export async function runSessionCommand(
   ctx: CommandContext,
   sessionId: string,
   command: SessionCommand,
   metadata: EventMetadata,
 ) {
   const result = await runCommandExclusive(ctx.store, sessionStream(sessionId), decider, command, metadata);
-  if (result.appended) await ctx.settle(result.appended);
+  if (result.appended) await ctx.waitForReadModels(result.appended);
   return result;
 }
 
@@ -115,7 +115,7 @@ export async function cloneSession(
   const decision = decide({ type: 'Clone', data: { actor, sessionId, startsAt }, now: ctx.now() }, source);
   if (!Array.isArray(decision)) throw new CommandRejected(decision);
   const appended = await ctx.store.append(sessionStream(sessionId), 0, decision, { metadata });
-  await ctx.settle(appended);
+  await ctx.waitForReadModels(appended);
   return { sessionIds: [sessionId], seriesId: null };
 }
 
@@ -141,7 +141,7 @@ export async function cancelSeries(
     const session = await loadSession(ctx, id);
     // Past and already cancelled occurrences stay as they are; the rest of the series is called off.
     if (session.status !== 'scheduled' || Date.parse(session.startsAt) <= ctx.now().getTime()) continue;
-    await onSession(ctx, id, { type: 'Cancel', data: { actor, reason } }, metadata);
+    await runSessionCommand(ctx, id, { type: 'Cancel', data: { actor, reason } }, metadata);
     cancelled.push(id);
   }
   return cancelled;
@@ -153,7 +153,7 @@ export async function sendReminder(
   kind: ReminderKind,
   startsAt: string,
 ) {
-  return onSession(
+  return runSessionCommand(
     ctx,
     sessionId,
     { type: 'SendReminder', data: { kind, startsAt }, now: ctx.now() },
@@ -163,7 +163,24 @@ export async function sendReminder(
 
 /** A day after a session's end (its job): records it as not held unless its host completed it. */
 export async function recordNotHeld(ctx: CommandContext, sessionId: string) {
-  return onSession(ctx, sessionId, { type: 'RecordNotHeld', now: ctx.now() }, { actorId: null });
+  return runSessionCommand(ctx, sessionId, { type: 'RecordNotHeld', now: ctx.now() }, { actorId: null });
+}
+
+/** The member has seen these notifications (all of theirs when `ids` is null). */
+export async function markNotificationsRead(
+  ctx: CommandContext,
+  memberId: string,
+  ids: string[] | null,
+  metadata: EventMetadata,
+) {
+  return ctx.store.append(
+    `inbox-${memberId}`,
+    'any',
+    [{ type: 'NotificationsRead', data: { memberId, ids } }],
+    {
+      metadata,
+    },
+  );
 }
 
 /**
@@ -176,7 +193,7 @@ export async function joinSession(
   memberId: string,
   metadata: EventMetadata,
 ): Promise<{ meetingUrl: string }> {
-  const { state } = await onSession(
+  const { state } = await runSessionCommand(
     ctx,
     sessionId,
     { type: 'Join', data: { memberId }, now: ctx.now() },

@@ -10,8 +10,8 @@ import { sessionMailer } from './emails.ts';
 import { sessionEvents } from './events.ts';
 import { attendanceRoutes } from './http/attendance.ts';
 import { sessionsCalendar } from './http/calendar.ts';
+import { inboxRoutes } from './http/inbox.ts';
 import { registrationRoutes } from './http/registrations.ts';
-import { inboxRoutes } from './inbox-routes.ts';
 import { hiddenSessions } from './moderated.ts';
 import { notHeldScheduler, reminderScheduler, startReminderWorker } from './reminders.ts';
 import { sessionRoutes } from './routes.ts';
@@ -50,9 +50,10 @@ export {
 } from './events.ts';
 export {
   loadSession,
+  markNotificationsRead,
   type NewSession,
-  onSession,
   recordNotHeld,
+  runSessionCommand,
   scheduleSession,
   sendReminder,
 } from './handlers.ts';

@@ -6,7 +6,7 @@ import { startTestPlatform } from '../../infra/testing/database.ts';
 import type { AttendeeView, SessionView } from '../../read-models/session-listings/views.ts';
 import { changeRole } from '../identity/index.ts';
 import { skillswap } from '../index.ts';
-import { onSession } from './handlers.ts';
+import { runSessionCommand } from './handlers.ts';
 import { call, DAY, endedSession, fromNow, getSession, host, type Member, signUp } from './testing.ts';
 
 const URL = 'https://meet.example.com/bread';
@@ -110,7 +110,7 @@ describe('completion from joins', () => {
     const id = await endedSession(app, hal, [jo, bo, cy], { startsAt, capacity: 3 });
     // Jo joined during the session (its clock then), Bo did not; the host marks Cy present by hand.
     const during = new Date(Date.parse(startsAt) + 5 * MIN);
-    await onSession(
+    await runSessionCommand(
       app.command,
       id,
       { type: 'Join', data: { memberId: jo.id }, now: during },

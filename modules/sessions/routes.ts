@@ -14,7 +14,7 @@ import {
 import { spendDailyAllowance } from '../../infra/throttle.ts';
 import { getSession, listSessions, seriesSessions } from '../../read-models/session-listings/queries.ts';
 import { sessionView } from '../../read-models/session-listings/views.ts';
-import { cancelSeries, cloneSession, onSession, scheduleSession } from './handlers.ts';
+import { cancelSeries, cloneSession, runSessionCommand, scheduleSession } from './handlers.ts';
 import { withHostingFacts } from './http/facts.ts';
 import { actorOf, viewerOf } from './http/viewer.ts';
 import {
@@ -137,7 +137,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ModuleContext) {
     },
     async (request) => {
       const actor = actorOf(request);
-      await onSession(
+      await runSessionCommand(
         deps.command,
         request.params.id,
         { type: 'Edit', data: { actor, changes: request.body }, now: new Date() },
@@ -160,7 +160,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ModuleContext) {
     },
     async (request) => {
       const actor = actorOf(request);
-      await onSession(
+      await runSessionCommand(
         deps.command,
         request.params.id,
         { type: 'Cancel', data: { actor, reason: request.body.reason } },
@@ -184,7 +184,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ModuleContext) {
     },
     async (request) => {
       const actor = actorOf(request);
-      await onSession(
+      await runSessionCommand(
         deps.command,
         request.params.id,
         { type: 'Complete', data: { actor, attendeeIds: request.body?.attendeeIds }, now: new Date() },

@@ -3,7 +3,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import type { Platform } from '../../infra/platform.ts';
 import type { SessionView } from '../../read-models/session-listings/views.ts';
-import { onSession, scheduleSession } from './handlers.ts';
+import { runSessionCommand, scheduleSession } from './handlers.ts';
 
 let counter = 0;
 
@@ -94,7 +94,7 @@ export async function endedSession(
   );
   const id = sessionIds[0]!;
   for (const m of registered) {
-    await onSession(
+    await runSessionCommand(
       app.command,
       id,
       { type: 'Register', data: { memberId: m.id }, now: then },

@@ -23,13 +23,13 @@ export type SwapCommand =
         offerSkill: string;
         wantSkill: string;
         message: string;
-        /** Blocked words and domains found in the message (moderation's screen). */
-        blockedTerms: string[];
       };
       now: Date;
     }
   | { type: 'Accept' | 'Decline' | 'Withdraw'; data: { actorId: string }; now: Date }
-  | { type: 'Expire'; now: Date };
+  | { type: 'Expire'; now: Date }
+  /** A member of the swap left SkillSwap or was suspended (decided by a reactor, not asked by a member). */
+  | { type: 'End'; data: { memberId: string; reason: 'left' | 'suspended' }; now: Date };
 
 const reject = (reason: Rejection['reason'], message: string, path?: string): Rejection =>
   path ? { reason, message, details: [{ path, message }] } : { reason, message };
@@ -41,7 +41,7 @@ const among = (skills: string[], skill: string) =>
 const lapsed = (state: Extract<Swap, { swapId: string }>, now: Date): boolean =>
   state.status === 'proposed' && now.getTime() >= Date.parse(state.expiresAt);
 
-/** Pure: the lifecycle of one swap, proposed -> accepted | declined | withdrawn | expired. */
+/** Pure: the lifecycle of one swap, proposed -> accepted | declined | withdrawn | expired, or ended by a departure. */
 export function decide(cmd: SwapCommand, state: Swap): SwapStreamEvent[] | Rejection {
   if (cmd.type === 'Propose') {
     const d = cmd.data;
@@ -56,8 +56,6 @@ export function decide(cmd: SwapCommand, state: Swap): SwapStreamEvent[] | Rejec
       return reject('validation_failed', 'must be a skill you teach (on your profile)', 'offerSkill');
     const wantSkill = among(d.receiver.teaches, d.wantSkill);
     if (!wantSkill) return reject('validation_failed', 'must be a skill this member teaches', 'wantSkill');
-    if (d.blockedTerms.length > 0)
-      return reject('validation_failed', `contains blocked terms: ${d.blockedTerms.join(', ')}`, 'message');
     const expiresAt = new Date(cmd.now.getTime() + PROPOSAL_DAYS * 86400_000).toISOString();
     const { swapId, proposerId, message } = d;
     return [
@@ -80,6 +78,12 @@ export function decide(cmd: SwapCommand, state: Swap): SwapStreamEvent[] | Rejec
   switch (cmd.type) {
     case 'Expire':
       return lapsed(state, cmd.now) ? [{ type: 'SwapExpired', data: parties }] : [];
+    case 'End': {
+      // Only an open swap ends; a lapsed proposal is left to its expiry, a closed swap is history.
+      const open = state.status === 'accepted' || (state.status === 'proposed' && !lapsed(state, cmd.now));
+      const party = cmd.data.memberId === state.proposerId || cmd.data.memberId === state.receiverId;
+      return open && party ? [{ type: 'SwapEnded', data: { ...parties, ...cmd.data } }] : [];
+    }
     case 'Accept':
     case 'Decline':
     case 'Withdraw': {
@@ -110,14 +114,14 @@ export function decide(cmd: SwapCommand, state: Swap): SwapStreamEvent[] | Rejec
 
 export type MessageCommand = {
   type: 'SendMessage';
-  data: { messageId: string; authorId: string; body: string; blockedTerms: string[] };
+  data: { messageId: string; authorId: string; body: string };
   now: Date;
 };
 
 /** Pure: a message in a swap's thread, decided from the swap: its two members write while it is alive. */
 export function decideMessage(cmd: MessageCommand, swap: Swap): MessageEvent[] | Rejection {
   if (swap.status === 'none') return reject('not_found', 'That swap was not found.');
-  const { messageId, authorId, body, blockedTerms } = cmd.data;
+  const { messageId, authorId, body } = cmd.data;
   if (authorId !== swap.proposerId && authorId !== swap.receiverId)
     return reject('forbidden', 'Only the two members of a swap write in its thread.');
   const open = swap.status === 'accepted' || swap.status === 'completed' || swap.status === 'proposed';
@@ -126,8 +130,6 @@ export function decideMessage(cmd: MessageCommand, swap: Swap): MessageEvent[] |
       'conflict',
       `This swap is ${lapsed(swap, cmd.now) ? 'expired' : swap.status}: its thread is closed.`,
     );
-  if (blockedTerms.length > 0)
-    return reject('validation_failed', `contains blocked terms: ${blockedTerms.join(', ')}`, 'body');
   const recipientId = authorId === swap.proposerId ? swap.receiverId : swap.proposerId;
   return [{ type: 'SwapMessageSent', data: { messageId, swapId: swap.swapId, authorId, recipientId, body } }];
 }
@@ -152,6 +154,7 @@ export function decidePair(events: SwapStreamEvent[], state: Pair, now: Date): P
       case 'SwapDeclined':
       case 'SwapWithdrawn':
       case 'SwapExpired':
+      case 'SwapEnded':
         if (state.open?.swapId === swapId) out.push({ type: 'SwapPairReleased', data: { swapId } });
         break;
     }

@@ -5,6 +5,11 @@ import { defineEvent, type EventDataOf, type EventsOf } from '../../infra/event-
 // which swap of theirs is open, so that "one open swap per pair" is decided from that stream's own state in the
 // append that opens one, however two proposals race.
 
+export const swapStream = (swapId: string) => `swap-${swapId}`;
+export const messageStream = (messageId: string) => `swap-message-${messageId}`;
+/** The pair's stream: the same for both orders of the two members. */
+export const pairStream = (a: string, b: string) => `swap-pair-${[a, b].sort().join('-')}`;
+
 export const SWAP_STATUSES = [
   'proposed',
   'accepted',
@@ -38,6 +43,15 @@ export const SwapProposed = defineEvent(
 export const SwapAccepted = defineEvent('SwapAccepted', 1, z.object(parties));
 export const SwapDeclined = defineEvent('SwapDeclined', 1, z.object(parties));
 export const SwapWithdrawn = defineEvent('SwapWithdrawn', 1, z.object(parties));
+/**
+ * One of the two members left SkillSwap or was suspended while the swap was open (proposed or accepted): it ends
+ * there, shown as withdrawn, and the other member is told why.
+ */
+export const SwapEnded = defineEvent(
+  'SwapEnded',
+  1,
+  z.object({ ...parties, memberId: z.string(), reason: z.enum(['left', 'suspended']) }),
+);
 /** Nobody answered within PROPOSAL_DAYS. */
 export const SwapExpired = defineEvent('SwapExpired', 1, z.object(parties));
 
@@ -76,6 +90,7 @@ export const swapEvents = [
   SwapDeclined,
   SwapWithdrawn,
   SwapExpired,
+  SwapEnded,
   SwapMessageSent,
   SwapPairOpened,
   SwapPairCommitted,

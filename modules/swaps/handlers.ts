@@ -1,7 +1,9 @@
+import type { PoolClient } from '../../infra/db/index.ts';
 import type { CommandContext } from '../../infra/deps.ts';
 import {
   CommandRejected,
   type EventMetadata,
+  type EventStore,
   loadState,
   type Rejection,
 } from '../../infra/event-store/index.ts';
@@ -34,27 +36,37 @@ export async function loadSwap(ctx: Pick<CommandContext, 'store'>, swapId: strin
 }
 
 /**
- * Runs one command on a swap and its consequence on the pair's stream in one transaction: both streams change
- * together, each appended at the version it was decided on (a racing proposal for the same pair conflicts).
+ * Decides one command on a swap and appends it with its consequence on the pair's stream, in the caller's
+ * transaction: both streams change together, each appended at the version it was decided on (a racing proposal
+ * for the same pair conflicts).
  */
+export async function appendSwapCommand(
+  store: EventStore,
+  client: PoolClient,
+  swapId: string,
+  command: SwapCommand,
+  metadata: EventMetadata,
+) {
+  const swap = await loadState<Swap, SwapStreamEvent>(store, swapStream(swapId), swapDecider, client);
+  const events = refuse(decide(command, swap.state)) as SwapStreamEvent[];
+  if (events.length === 0) return { state: swap.state, appended: null };
+  const state = events.reduce(evolve, swap.state);
+  if (state.status === 'none') throw new Error('a swap command left no swap');
+  const pairId = pairStream(state.proposerId, state.receiverId);
+  const pair = await loadState<Pair, PairEvent>(store, pairId, pairDecider, client);
+  const pairEvents = refuse(decidePair(events, pair.state, command.now)) as PairEvent[];
+  const own = await store.append(swapStream(swapId), swap.version, events, { metadata, client });
+  const appended =
+    pairEvents.length > 0 ? await store.append(pairId, pair.version, pairEvents, { metadata, client }) : own;
+  return { state, appended };
+}
+
+/** Runs one command on a swap in a transaction of its own, and waits for the read models. */
 async function onSwap(ctx: CommandContext, swapId: string, command: SwapCommand, metadata: EventMetadata) {
-  const written = await ctx.store.transaction(async (client) => {
-    const swap = await loadState<Swap, SwapStreamEvent>(ctx.store, swapStream(swapId), swapDecider, client);
-    const events = refuse(decide(command, swap.state)) as SwapStreamEvent[];
-    if (events.length === 0) return { state: swap.state, appended: null };
-    const state = events.reduce(evolve, swap.state);
-    if (state.status === 'none') throw new Error('a swap command left no swap');
-    const pairId = pairStream(state.proposerId, state.receiverId);
-    const pair = await loadState<Pair, PairEvent>(ctx.store, pairId, pairDecider, client);
-    const pairEvents = refuse(decidePair(events, pair.state, command.now)) as PairEvent[];
-    const own = await ctx.store.append(swapStream(swapId), swap.version, events, { metadata, client });
-    const appended =
-      pairEvents.length > 0
-        ? await ctx.store.append(pairId, pair.version, pairEvents, { metadata, client })
-        : own;
-    return { state, appended };
-  });
-  if (written.appended) await ctx.settle(written.appended);
+  const written = await ctx.store.transaction((client) =>
+    appendSwapCommand(ctx.store, client, swapId, command, metadata),
+  );
+  if (written.appended) await ctx.waitForReadModels(written.appended);
   return written.state;
 }
 
@@ -85,5 +97,5 @@ export async function sendMessage(
   const swap = await loadSwap(ctx, swapId);
   const events = refuse(decideMessage({ type: 'SendMessage', data: message, now: ctx.now() }, swap));
   const appended = await ctx.store.append(messageStream(message.messageId), 0, events, { metadata });
-  await ctx.settle(appended);
+  await ctx.waitForReadModels(appended);
 }

@@ -97,7 +97,6 @@ describe('a swap’s thread', () => {
     ['too long', 'x'.repeat(4001)],
     ['with a NUL', 'a\u0000b'],
     ['not text', 42],
-    ['with a blocked word', 'Come to my casino'],
   ])('refuses a message %s (400 naming body)', async (_, body) => {
     const res = await write(ana, body);
     expect(res.statusCode).toBe(400);

@@ -4,7 +4,7 @@ import type { SwapEvent, SwapStatus } from './events.ts';
 /** The events of a swap's own stream. */
 export type SwapStreamEvent = Extract<
   SwapEvent,
-  { type: 'SwapProposed' | 'SwapAccepted' | 'SwapDeclined' | 'SwapWithdrawn' | 'SwapExpired' }
+  { type: 'SwapProposed' | 'SwapAccepted' | 'SwapDeclined' | 'SwapWithdrawn' | 'SwapExpired' | 'SwapEnded' }
 >;
 
 export type Swap =
@@ -33,6 +33,7 @@ export function evolve(state: Swap, event: SwapStreamEvent): Swap {
     case 'SwapDeclined':
       return { ...state, status: 'declined' };
     case 'SwapWithdrawn':
+    case 'SwapEnded':
       return { ...state, status: 'withdrawn' };
     case 'SwapExpired':
       return { ...state, status: 'expired' };
@@ -66,8 +67,4 @@ export function evolvePair(state: Pair, event: PairEvent): Pair {
 
 /** The event of a message's own stream. */
 export type MessageEvent = Extract<SwapEvent, { type: 'SwapMessageSent' }>;
-export const messageStream = (messageId: string) => `swap-message-${messageId}`;
-
-/** The pair's stream: the same for both orders of the two members. */
-export const pairStream = (a: string, b: string) => `swap-pair-${[a, b].sort().join('-')}`;
-export const swapStream = (swapId: string) => `swap-${swapId}`;
+export { messageStream, pairStream, swapStream } from './events.ts';

@@ -21,12 +21,17 @@ type Row = {
   sessions_hosted: number;
   sessions_not_held: number;
   students_taught: number;
+  minutes_taught: number;
+  minutes_learned: number;
   points: number;
   joined_at: Date;
 };
 
 const COLUMNS = `member_id, email, display_name, bio, avatar_url, skills_to_teach, skills_to_learn, timezone, roles,
-  suspended, suspended_until, average_rating, rating_count, sessions_hosted, sessions_not_held, students_taught, points, joined_at`;
+  suspended, suspended_until, average_rating, rating_count, sessions_hosted, sessions_not_held, students_taught, minutes_taught, minutes_learned, points, joined_at`;
+
+/** Minutes as hours, to the tenth. */
+const tenths = (minutes: number) => Math.round(minutes / 6) / 10;
 
 function toProfile(r: Row): ProfileView {
   return {
@@ -47,6 +52,11 @@ function toProfile(r: Row): ProfileView {
           : Math.round((r.sessions_hosted / (r.sessions_hosted + r.sessions_not_held)) * 1000) / 1000,
       studentsTaught: r.students_taught,
       points: r.points,
+    },
+    hours: {
+      taught: tenths(r.minutes_taught),
+      learned: tenths(r.minutes_learned),
+      balance: tenths(r.minutes_taught - r.minutes_learned),
     },
     badges: [],
     joinedAt: r.joined_at.toISOString(),

@@ -66,13 +66,25 @@ export async function applyCompletions(
      ON CONFLICT DO NOTHING`,
     [col(pairs, (p) => p[0]), col(pairs, (p) => p[1])],
   );
-  const hosted = new Map<string, number>();
-  for (const x of d) hosted.set(x.hostId, (hosted.get(x.hostId) ?? 0) + 1);
+  const hosted = new Map<string, { n: number; minutes: number }>();
+  const learned = new Map<string, number>();
+  for (const x of d) {
+    const h = hosted.get(x.hostId) ?? { n: 0, minutes: 0 };
+    hosted.set(x.hostId, { n: h.n + 1, minutes: h.minutes + x.durationMinutes });
+    for (const a of x.attendeeIds) learned.set(a, (learned.get(a) ?? 0) + x.durationMinutes);
+  }
   await client.query(
     `UPDATE member_profiles p SET sessions_hosted = p.sessions_hosted + v.n,
+       minutes_taught = p.minutes_taught + v.minutes,
        students_taught = (SELECT count(*) FROM reputation_students WHERE host_id = p.member_id)
-       FROM unnest($1::text[], $2::int[]) AS v(member_id, n) WHERE p.member_id = v.member_id`,
-    [[...hosted.keys()], [...hosted.values()]],
+       FROM unnest($1::text[], $2::int[], $3::int[]) AS v(member_id, n, minutes) WHERE p.member_id = v.member_id`,
+    [[...hosted.keys()], [...hosted.values()].map((h) => h.n), [...hosted.values()].map((h) => h.minutes)],
+  );
+  // What each present attendee learned: the session's length (give and take, issue 17).
+  await client.query(
+    `UPDATE member_profiles p SET minutes_learned = p.minutes_learned + v.minutes
+       FROM unnest($1::text[], $2::int[]) AS v(member_id, minutes) WHERE p.member_id = v.member_id`,
+    [[...learned.keys()], [...learned.values()]],
   );
   // Per host and skill key (lower() as the row's key is made): the sessions in the run, and the first spelling,
   // which a new row keeps.

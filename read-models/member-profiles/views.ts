@@ -20,6 +20,14 @@ export const reputationView = z.object({
 });
 export type ReputationView = z.infer<typeof reputationView>;
 
+/** Give and take: hours of completed sessions taught (as host) and learned (marked present), and the balance. */
+export const hoursView = z.object({
+  taught: z.number().describe('Hours taught as host in completed sessions, to the tenth'),
+  learned: z.number().describe('Hours learned as a present attendee of completed sessions, to the tenth'),
+  balance: z.number().describe('taught - learned: above 0, the member has given more than taken'),
+});
+export type HoursView = z.infer<typeof hoursView>;
+
 export const skillStatView = z.object({
   skill: z.string(),
   sessionsHosted: z.number(),
@@ -41,6 +49,7 @@ export const profileView = z.object({
   skillsToLearn: z.array(z.string()),
   timezone: z.string(),
   reputation: reputationView,
+  hours: hoursView,
   badges: z.array(badgeView),
   joinedAt: z.string(),
   /** Per skill the member has hosted or been rated in: sessions and rating (GET /api/users/:id only). */

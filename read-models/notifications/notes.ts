@@ -16,7 +16,7 @@ export type Note = {
 };
 
 // Ids come from the event and the recipient, so a rebuild recreates the same notifications (and read marks).
-const notificationId = (event: Note['event'], memberId: string) =>
+export const notificationId = (event: Pick<Note['event'], 'streamId' | 'streamVersion'>, memberId: string) =>
   createHash('sha256')
     .update(`${event.streamId}:${event.streamVersion}:${memberId}`)
     .digest('hex')

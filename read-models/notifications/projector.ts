@@ -317,7 +317,10 @@ async function reviewNews(
   await insertNotes(db, notes);
 }
 
-type SwapRun = RunOf<SwapEvent, 'SwapProposed' | 'SwapAccepted' | 'SwapDeclined' | 'SwapMessageSent'>;
+type SwapRun = RunOf<
+  SwapEvent,
+  'SwapProposed' | 'SwapAccepted' | 'SwapDeclined' | 'SwapEnded' | 'SwapMessageSent'
+>;
 
 /**
  * Swap news for the other member: a proposal, its answer, a message. Without names or message text: those are
@@ -350,6 +353,20 @@ async function swapNews(db: PoolClient, run: SwapRun) {
           body: accepted
             ? 'Plan your sessions together on the swap’s page.'
             : 'Your matches page has other members to swap with.',
+        });
+        break;
+      }
+      case 'SwapEnded': {
+        const d = event.data;
+        notes.push({
+          ...base,
+          memberId: d.memberId === d.proposerId ? d.receiverId : d.proposerId,
+          kind: 'swap-ended',
+          title: 'A swap of yours has ended',
+          body:
+            d.reason === 'left'
+              ? 'The other member has left SkillSwap. Your matches page has other members to swap with.'
+              : 'The other member’s account was suspended. Your matches page has other members to swap with.',
         });
         break;
       }
@@ -394,6 +411,7 @@ export const notificationsProjector = defineProjector<Read>({
     SwapProposed: swapNews,
     SwapAccepted: swapNews,
     SwapDeclined: swapNews,
+    SwapEnded: swapNews,
     SwapMessageSent: swapNews,
   },
 });

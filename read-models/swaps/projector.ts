@@ -12,6 +12,8 @@ const STATUS_OF = {
   SwapDeclined: 'declined',
   SwapWithdrawn: 'withdrawn',
   SwapExpired: 'expired',
+  // A swap ended by a member's departure reads as withdrawn: the API's statuses stay as they are.
+  SwapEnded: 'withdrawn',
 } as const;
 
 type Answer = keyof typeof STATUS_OF;
@@ -115,5 +117,6 @@ export const swapsProjector = defineProjector<Read>({
     SwapDeclined: answered,
     SwapWithdrawn: answered,
     SwapExpired: answered,
+    SwapEnded: answered,
   },
 });

@@ -1,7 +1,9 @@
 import type { Queryable } from '../../infra/db/index.ts';
 import { decodeCursor, encodeCursor, type Page, timeAndId } from '../../infra/http/cursor.ts';
 import type { SwapStatus } from '../../modules/swaps/events.ts';
-import type { MessageView, SwapView } from './views.ts';
+import { messageStream } from '../../modules/swaps/events.ts';
+import { notificationId } from '../notifications/notes.ts';
+import type { MessageView, SwapExportView, SwapView } from './views.ts';
 
 type Row = {
   swap_id: string;
@@ -15,6 +17,7 @@ type Row = {
   session_ids: string[];
   created_at: Date;
   expires_at: Date;
+  updated_at: Date;
   cursor_at: string;
 };
 
@@ -23,7 +26,7 @@ const STATUS = `CASE WHEN s.status = 'proposed' AND s.expires_at <= now() THEN '
 
 const SELECT = `SELECT s.swap_id, s.proposer_id, p.display_name AS proposer_name, s.receiver_id,
     r.display_name AS receiver_name, s.offer_skill, s.want_skill, ${STATUS} AS status, s.session_ids, s.created_at,
-    s.expires_at, to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
+    s.expires_at, s.updated_at, to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
   FROM swaps s
   LEFT JOIN member_profiles p ON p.member_id = s.proposer_id
   LEFT JOIN member_profiles r ON r.member_id = s.receiver_id`;
@@ -72,6 +75,52 @@ export async function memberSwaps(
     items: items.map(toView),
     nextCursor: rows.length > query.limit && last ? encodeCursor([last.cursor_at, last.swap_id]) : null,
   };
+}
+
+/**
+ * Every swap of a member's, from either side, oldest first, each with its whole thread (hidden messages marked):
+ * for "Download my data". A member has few swaps (one open per pair, a few proposals a day), so no paging.
+ */
+export async function memberSwapsExport(db: Queryable, memberId: string): Promise<SwapExportView[]> {
+  const [swaps, messages] = await Promise.all([
+    db.query<Row>(
+      `${SELECT} WHERE s.proposer_id = $1 OR s.receiver_id = $1 ORDER BY s.created_at, s.swap_id`,
+      [memberId],
+    ),
+    db.query<{
+      message_id: string;
+      swap_id: string;
+      author_id: string;
+      display_name: string | null;
+      body: string;
+      sent_at: Date;
+      hidden: boolean;
+    }>(
+      `SELECT m.message_id, m.swap_id, m.author_id, p.display_name, m.body, m.sent_at, m.hidden
+         FROM swaps s JOIN swap_messages m ON m.swap_id = s.swap_id
+         LEFT JOIN member_profiles p ON p.member_id = m.author_id
+        WHERE s.proposer_id = $1 OR s.receiver_id = $1
+        ORDER BY m.sent_at, m.message_id`,
+      [memberId],
+    ),
+  ]);
+  const threads = new Map<string, SwapExportView['messages']>();
+  for (const m of messages.rows) {
+    const thread = threads.get(m.swap_id) ?? [];
+    thread.push({
+      id: m.message_id,
+      author: { id: m.author_id, displayName: m.display_name ?? 'Member' },
+      body: m.body,
+      sentAt: m.sent_at.toISOString(),
+      hiddenByModeration: m.hidden,
+    });
+    threads.set(m.swap_id, thread);
+  }
+  return swaps.rows.map((r) => ({
+    ...toView(r),
+    updatedAt: r.updated_at.toISOString(),
+    messages: threads.get(r.swap_id) ?? [],
+  }));
 }
 
 /** A swap's thread, oldest first, without the messages moderators hid. */
@@ -139,4 +188,31 @@ export async function messageOwner(db: Queryable, messageId: string) {
     [messageId],
   );
   return rows[0] ? { authorId: rows[0].author_id, swapId: rows[0].swap_id } : null;
+}
+
+/**
+ * The messages of a swap written by the other member and still visible whose notification the member has not
+ * opened (nor seen by opening the thread): what an "unread messages" email counts.
+ */
+export async function unreadMessages(db: Queryable, swapId: string, memberId: string) {
+  const { rows } = await db.query<{ message_id: string }>(
+    `SELECT message_id FROM swap_messages
+      WHERE swap_id = $1 AND author_id <> $2 AND NOT hidden AND message_id <> swap_id`,
+    [swapId, memberId],
+  );
+  const notes = new Map(
+    rows.map((r) => [
+      notificationId({ streamId: messageStream(r.message_id), streamVersion: 1 }, memberId),
+      r.message_id,
+    ]),
+  );
+  if (notes.size === 0) return [];
+  const { rows: unread } = await db.query<{ notification_id: string }>(
+    'SELECT notification_id FROM notifications WHERE member_id = $1 AND notification_id = ANY($2) AND read_at IS NULL',
+    [memberId, [...notes.keys()]],
+  );
+  return unread.map((n) => ({
+    messageId: notes.get(n.notification_id) as string,
+    notificationId: n.notification_id,
+  }));
 }

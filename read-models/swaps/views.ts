@@ -36,3 +36,13 @@ export const messageView = z.object({
   sentAt: z.string(),
 });
 export type MessageView = z.infer<typeof messageView>;
+
+/**
+ * A member's swap as "Download my data" holds it: the swap, when its status last changed, and its whole thread,
+ * the messages a moderator hid too (marked), as the export holds hidden reviews.
+ */
+export const swapExportView = swapView.extend({
+  updatedAt: z.string().describe('When the status last changed'),
+  messages: z.array(messageView.extend({ hiddenByModeration: z.boolean() })),
+});
+export type SwapExportView = z.infer<typeof swapExportView>;

@@ -10,9 +10,10 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../infra/config.ts';
 import type { Platform } from '../../infra/platform.ts';
+import { untilCaughtUp } from '../../infra/testing/caught-up.ts';
 import { startTestPlatform, testConfig } from '../../infra/testing/database.ts';
 import { skillswap } from '../../modules/index.ts';
-import { onSession } from '../../modules/sessions/index.ts';
+import { runSessionCommand } from '../../modules/sessions/index.ts';
 import { host, signUp } from '../../modules/sessions/testing.ts';
 import { cookieOf } from '../../modules/testing.ts';
 import { DEMO_PASSWORD, seedDemoCommunity } from '../demo/community.ts';
@@ -136,21 +137,6 @@ describe('with DATABASE_URL: a community with data', () => {
   /** A server of TEST_DATABASE_URL may trust local connections: then no password is ever checked. */
   let passwordsChecked: boolean;
 
-  /** Every consumer, reactors included, has processed the whole log and it stopped growing. */
-  async function quiet() {
-    const names = app.consumers.map((c) => c.name);
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const { checkpoint, position } = await app.store.head();
-      const caughtUp = await app.runner.waitFor(checkpoint, {
-        names,
-        timeoutMs: Math.max(1, deadline - Date.now()),
-      });
-      if (caughtUp && (await app.store.head()).position === position) return;
-      if (Date.now() > deadline) throw new Error('the consumers did not catch up');
-    }
-  }
-
   async function signIn(who: string): Promise<string> {
     const res = await app.http.inject({
       method: 'POST',
@@ -211,7 +197,7 @@ describe('with DATABASE_URL: a community with data', () => {
     const { rows: kwame } = await app.pool.query<{ member_id: string }>(
       `SELECT member_id FROM member_profiles WHERE email = 'kwame@skillswap.demo'`,
     );
-    await onSession(
+    await runSessionCommand(
       app.command,
       full[0]!.session_id,
       { type: 'Register', data: { memberId: kwame[0]!.member_id }, now: new Date() },
@@ -238,7 +224,7 @@ describe('with DATABASE_URL: a community with data', () => {
       action: 'hide',
       note: 'Unkind.',
     });
-    await quiet();
+    await untilCaughtUp(app, 20_000);
 
     const added = await admin(config, 'analyst', 'add', ana);
     expect(added.code, added.err).toBe(0);
@@ -392,7 +378,7 @@ describe('with DATABASE_URL: a community with data', () => {
     const before = await accessOf(ANALYST_ROLE);
     const hostess = await signUp(app, 'Rebuild Hostess');
     const session = await host(app, hostess, { title: 'Made just before the rebuild' });
-    await quiet();
+    await untilCaughtUp(app, 20_000);
     for (const projector of app.consumers.filter((c) => c.kind === 'read-model')) {
       await app.rebuild(projector.name);
     }

@@ -21,11 +21,11 @@ export const roles: CommandGroup = {
     const db = await database();
     let shown: ProjectorsWait | undefined;
     // As the API does (read-your-writes): the member's next request must already find the role changed.
-    const settle = async ({ checkpoint }: { checkpoint: Checkpoint }) => {
+    const waitForReadModels = async ({ checkpoint }: { checkpoint: Checkpoint }) => {
       shown = await db.readModelsShow(checkpoint);
     };
     try {
-      await changeRole({ store: db.store, settle }, email, role as Role, action === 'grant', {
+      await changeRole({ store: db.store, waitForReadModels }, email, role as Role, action === 'grant', {
         actorId: null,
         via: 'admin-cli',
       });

@@ -2,7 +2,8 @@
 // streaming replica (Debian's PostgreSQL, pg_basebackup), PgBouncer in transaction pooling, and real server
 // processes: first one process on the primary alone (the baseline), then two web processes behind PgBouncer
 // reading from the replica with one worker. Reports, for signed-out and signed-in reads, the rate and p99 of each
-// setup as ratios to the baseline, and the replica's lag while members write.
+// setup as ratios to the baseline, and the replica's lag while members write. The machine may be shared: only the
+// ratios of one run mean something, so the figures carry the load average before and after the run.
 //   --events=20000  --seconds=5  --doc (writes the figures into docs/SCALING.md between its markers)
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -125,6 +126,14 @@ async function replicaLag(replicaUrl: string, web: ServerProcess[]) {
   return { p50: samples[Math.floor(samples.length / 2)]!, max: samples.at(-1)!, samples: samples.length };
 }
 
+/** Like `uptime`: the 1, 5 and 15 minute load averages. */
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
+const loadBefore = loadAverage();
+
 const pair = await startStreamingPair();
 const bouncer = await startPgBouncer(pair.primaryUrl(), { poolSize: 20 });
 try {
@@ -173,18 +182,36 @@ try {
   const lag = await replicaLag(pair.replicaUrl('skillswap'), web);
   log(`  replay lag p50 ${lag.p50.toFixed(1)} ms, max ${lag.max.toFixed(1)} ms (${lag.samples} samples)`);
 
-  const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : '–');
+  const loadAfter = loadAverage();
+  const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : '–');
+  const cell = (l: Load) => `${Math.round(l.requestsPerSecond)} req/s, p99 ${l.p99} ms`;
   const table = [
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model}, ` +
-      `${events.toLocaleString('en-US')} events, 50 connections, ${seconds} s a run; the load generator, both ` +
-      'PostgreSQL servers, PgBouncer and every SkillSwap process share the same cores.',
+    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} × ` +
+      `${os.cpus()[0]?.model}, ${events.toLocaleString('en-US')} events, 50 connections, ${seconds} s a run; the ` +
+      'load generator, both PostgreSQL servers, PgBouncer and every SkillSwap process share the same cores. ' +
+      `Load average (1, 5, 15 min) ${loadBefore} before the run and ${loadAfter} after it: other work shared the ` +
+      'machine, so the absolute figures say little; the ratios (scaled set-up / one process on one database, ' +
+      'measured minutes apart in the same run) are what to read. A rate ratio below 1 is fewer requests a second; ' +
+      'a p99 ratio above 1 is slower.',
     '',
-    '| read | signed out: single req/s (p99) | scaled req/s (p99) | ratio | signed in: single req/s (p99) | scaled req/s (p99) | ratio |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| read | signed out: rate ratio | p99 ratio | signed in: rate ratio | p99 ratio |',
+    '| --- | --- | --- | --- | --- |',
     ...baseline.map((b, i) => {
       const s = scaled[i]!;
-      const cell = (l: Load) => `${Math.round(l.requestsPerSecond)} (${l.p99} ms)`;
-      return `| ${b.name} | ${cell(b.signedOut)} | ${cell(s.signedOut)} | ${ratio(s.signedOut.requestsPerSecond, b.signedOut.requestsPerSecond)} | ${cell(b.signedIn)} | ${cell(s.signedIn)} | ${ratio(s.signedIn.requestsPerSecond, b.signedIn.requestsPerSecond)} |`;
+      return (
+        `| ${b.name} | ${ratio(s.signedOut.requestsPerSecond, b.signedOut.requestsPerSecond)} | ` +
+        `${ratio(s.signedOut.p99, b.signedOut.p99)} | ` +
+        `${ratio(s.signedIn.requestsPerSecond, b.signedIn.requestsPerSecond)} | ${ratio(s.signedIn.p99, b.signedIn.p99)} |`
+      );
+    }),
+    '',
+    'The figures the ratios come from:',
+    '',
+    '| read | signed out: one process | scaled | signed in: one process | scaled |',
+    '| --- | --- | --- | --- | --- |',
+    ...baseline.map((b, i) => {
+      const s = scaled[i]!;
+      return `| ${b.name} | ${cell(b.signedOut)} | ${cell(s.signedOut)} | ${cell(b.signedIn)} | ${cell(s.signedIn)} |`;
     }),
     '',
     `Replica replay lag while two members write continuously through the two web processes: p50 ${lag.p50.toFixed(1)} ms, ` +

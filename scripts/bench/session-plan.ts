@@ -5,6 +5,7 @@
 import type { EventMetadata, NewEvent } from '../../infra/event-store/index.ts';
 import { reviewIdFor } from '../../modules/feedback/index.ts';
 import { POINTS } from '../../modules/gamification/index.ts';
+import { type ModerationEventData, reportWeight, type Standing } from '../../modules/moderation/index.ts';
 import type { Random } from './stats.ts';
 import { BIO, COMMENTS, FIRST, LAST, TITLES, TOPICS } from './words.ts';
 
@@ -284,13 +285,23 @@ export function sideActivity(r: Random, members: Member[], plan: SessionPlan): P
     const reporterId = r.pick(members).id;
     const reportId = r.uuid();
     const target = { targetType: 'session' as const, targetId: plan.id, ownerId: plan.hostId };
-    const filed = {
+    // A member of some months with a few sessions behind them, as the edge would have gathered it.
+    const standing: Standing = {
+      accountAgeDays: 90,
+      sessionsAttended: 3,
+      sessionsHosted: 0,
+      upheldReports: 0,
+      dismissedReports: 0,
+    };
+    // Typed by the event, so that a field the event gains fails tsc here rather than the bench's append.
+    const filed: ModerationEventData['ReportFiled'] = {
       reportId,
       reporterId,
       ...target,
       reason: 'Looks like spam',
-      weight: 1,
+      weight: reportWeight(standing),
       source: 'member',
+      standing,
       category: 'spam',
     };
     const resolved = {

@@ -4,7 +4,7 @@
 import type { Platform } from '../../infra/platform.ts';
 import { submitReview } from '../../modules/feedback/index.ts';
 import { changeRole, signUp, skillSpellings, updateProfile } from '../../modules/identity/index.ts';
-import { onSession, scheduleSession, withHostingFacts } from '../../modules/sessions/index.ts';
+import { runSessionCommand, scheduleSession, withHostingFacts } from '../../modules/sessions/index.ts';
 
 // It passes the password rule like any member's: nothing of the site's name or the demo addresses in it.
 export const DEMO_PASSWORD = 'learning together daily';
@@ -297,7 +297,7 @@ export async function seedDemoCommunity(platform: Platform, now = new Date()): P
     const sessionId = sessionIds[0]!;
     for (const student of plan.students) {
       const memberId = ids.get(student)!;
-      await onSession(
+      await runSessionCommand(
         platform.command,
         sessionId,
         { type: 'Register', data: { memberId }, now: then },
@@ -306,7 +306,7 @@ export async function seedDemoCommunity(platform: Platform, now = new Date()): P
     }
     if (plan.inDays < 0) {
       const after = new Date(Date.parse(startsAt) + plan.minutes * 60_000);
-      await onSession(
+      await runSessionCommand(
         platform.command,
         sessionId,
         { type: 'Complete', data: { actor: { memberId: hostId, isModerator: false } }, now: after },

@@ -5,7 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { submitReview } from '../../modules/feedback/index.ts';
 import { changeRole, issueResetToken } from '../../modules/identity/index.ts';
-import { onSession, scheduleSession, withHostingFacts } from '../../modules/sessions/index.ts';
+import { runSessionCommand, scheduleSession, withHostingFacts } from '../../modules/sessions/index.ts';
 import { signUpAs } from '../../modules/testing.ts';
 import { CHROMIUM, hasChromium, hydrated, type Site, startSite } from './browser.ts';
 
@@ -69,7 +69,7 @@ describe.skipIf(!hasChromium)('issue 16 pages in Chromium', { timeout: 120_000 }
     );
     seriesId = series.seriesId!;
     upcomingId = series.sessionIds[0]!;
-    await onSession(
+    await runSessionCommand(
       platform.command,
       upcomingId,
       { type: 'Register', data: { memberId: student.user.id }, now: new Date() },
@@ -94,7 +94,7 @@ describe.skipIf(!hasChromium)('issue 16 pages in Chromium', { timeout: 120_000 }
       { actorId: host.user.id },
     );
     pastId = past.sessionIds[0]!;
-    await onSession(
+    await runSessionCommand(
       platform.command,
       pastId,
       { type: 'Register', data: { memberId: student.user.id }, now: before },
@@ -102,7 +102,7 @@ describe.skipIf(!hasChromium)('issue 16 pages in Chromium', { timeout: 120_000 }
         actorId: student.user.id,
       },
     );
-    await onSession(
+    await runSessionCommand(
       platform.command,
       pastId,
       {

@@ -5,7 +5,7 @@
 // few seconds short of 15 minutes ago and last 15 minutes: its join window is open, and it ends within the test.
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { onSession, scheduleSession, withHostingFacts } from '../../modules/sessions/index.ts';
+import { runSessionCommand, scheduleSession, withHostingFacts } from '../../modules/sessions/index.ts';
 import { cookieOf } from '../../modules/testing.ts';
 import { hasChromium, hydrated, type Site, startSite } from './browser.ts';
 
@@ -68,7 +68,7 @@ describe.skipIf(!hasChromium)('joining, then completing from joins, in Chromium'
     );
     sessionId = sessionIds[0] ?? '';
     for (const m of [joiner, absent]) {
-      await onSession(
+      await runSessionCommand(
         site.platform.command,
         sessionId,
         { type: 'Register', data: { memberId: m.id }, now: then },

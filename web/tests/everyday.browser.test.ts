@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { submitReview } from '../../modules/feedback/index.ts';
 import { changeRole } from '../../modules/identity/index.ts';
-import { onSession, scheduleSession } from '../../modules/sessions/index.ts';
+import { runSessionCommand, scheduleSession } from '../../modules/sessions/index.ts';
 import { multipartFile, signUpAs } from '../../modules/testing.ts';
 import { CHROMIUM, hasChromium, hydrated, type Site, startSite } from './browser.ts';
 
@@ -67,7 +67,7 @@ describe.skipIf(!hasChromium)('everyday states in Chromium (issue 16)', () => {
     );
     const id = sessionIds[0]!;
     for (const m of registered) {
-      await onSession(
+      await runSessionCommand(
         site.platform.command,
         id,
         { type: 'Register', data: { memberId: m.user.id }, now: then },
@@ -88,7 +88,7 @@ describe.skipIf(!hasChromium)('everyday states in Chromium (issue 16)', () => {
 
     const yesterday = Date.now() - DAY;
     past = await session('Throwing bowls', yesterday, [ada, bob, cat]);
-    await onSession(
+    await runSessionCommand(
       site.platform.command,
       past,
       {
@@ -119,7 +119,7 @@ describe.skipIf(!hasChromium)('everyday states in Chromium (issue 16)', () => {
     ended = await session('Trimming feet', Date.now() - 2 * 60 * MINUTE, [ada, bob]);
     const twoDaysAgo = Date.now() - 2 * DAY;
     replied = await session('Pulling handles', twoDaysAgo, [cat]);
-    await onSession(
+    await runSessionCommand(
       site.platform.command,
       replied,
       {

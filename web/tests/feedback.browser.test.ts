@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
 import { skillswap } from '../../modules/index.ts';
-import { onSession, scheduleSession, withHostingFacts } from '../../modules/sessions/index.ts';
+import { runSessionCommand, scheduleSession, withHostingFacts } from '../../modules/sessions/index.ts';
 import { cookieOf } from '../../modules/testing.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -99,13 +99,13 @@ describe.skipIf(!hasChromium)('reviewing a session and seeing it on the mentorâ€
       { actorId: mentor.id },
     );
     sessionId = sessionIds[0] ?? '';
-    await onSession(
+    await runSessionCommand(
       platform.command,
       sessionId,
       { type: 'Register', data: { memberId: learner.id }, now: then },
       {},
     );
-    await onSession(
+    await runSessionCommand(
       platform.command,
       sessionId,
       { type: 'Complete', data: { actor: { memberId: mentor.id, isModerator: false } }, now: new Date() },

@@ -183,6 +183,33 @@ describe.skipIf(!hasChromium)('sign-up, profile and mentor directory in Chromium
     expect(dialogs).toEqual([]);
   }, 60_000);
 
+  it('renders a bio written in Markdown on the profile, links as user content, a script tag as text', async () => {
+    await page.goto(`${base}/me/profile`);
+    const bio = page.getByLabel('Bio');
+    await bio.waitFor();
+    // The form says Markdown works, and screen readers hear it with the field.
+    const help = page.locator('#pe-bio-help');
+    expect(await help.textContent()).toContain('Markdown works');
+    expect(await bio.getAttribute('aria-describedby')).toContain('pe-bio-help');
+    await bio.fill(
+      'I **teach** COBOL, see [my notes](https://example.com/cobol).\n\n<script>alert(2)</script>',
+    );
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.getByText('Your profile is saved.').waitFor();
+
+    await page.getByRole('link', { name: 'View public profile' }).click();
+    await page.waitForURL((url) => url.pathname.startsWith('/users/'));
+    const about = page.locator('.bio');
+    expect(await about.locator('strong').textContent()).toBe('teach');
+    const link = about.getByRole('link', { name: 'my notes' });
+    expect(await link.getAttribute('href')).toBe('https://example.com/cobol');
+    expect(await link.getAttribute('rel')).toMatch(/^nofollow ugc\b/);
+    expect(await about.locator('script').count()).toBe(0);
+    expect(await about.getByText('<script>alert(2)</script>', { exact: true }).isVisible()).toBe(true);
+    // The Markdown's own marks are gone from what the visitor reads.
+    expect(await about.textContent()).not.toContain('**');
+  }, 60_000);
+
   it('sends a signed-out member to log in, then back to the page they asked for', async () => {
     await page.goto(`${base}/`);
     // Already on '/', so waiting for that URL would pass at once: wait for the header to show signed-out instead.

@@ -12,7 +12,7 @@ import { startTestPlatform } from '../../infra/testing/database.ts';
 import { submitReview } from '../../modules/feedback/index.ts';
 import { changeRole } from '../../modules/identity/index.ts';
 import { skillswap } from '../../modules/index.ts';
-import { onSession, scheduleSession, withHostingFacts } from '../../modules/sessions/index.ts';
+import { runSessionCommand, scheduleSession, withHostingFacts } from '../../modules/sessions/index.ts';
 import { signUpAs } from '../../modules/testing.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -98,13 +98,13 @@ describe.skipIf(!hasChromium)('reporting a review and hiding it in Chromium', ()
       { actorId: host.user.id },
     );
     const sessionId = sessionIds[0]!;
-    await onSession(
+    await runSessionCommand(
       platform.command,
       sessionId,
       { type: 'Register', data: { memberId: student.user.id }, now: before },
       { actorId: student.user.id },
     );
-    await onSession(
+    await runSessionCommand(
       platform.command,
       sessionId,
       {

@@ -5,7 +5,7 @@ import type { BrowserContext } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { submitReview } from '../../modules/feedback/index.ts';
 import { changeRole } from '../../modules/identity/index.ts';
-import { onSession, scheduleSession, withHostingFacts } from '../../modules/sessions/index.ts';
+import { runSessionCommand, scheduleSession, withHostingFacts } from '../../modules/sessions/index.ts';
 import { signUpAs } from '../../modules/testing.ts';
 import { CHROMIUM, hasChromium, hydrated, type Site, startSite } from './browser.ts';
 
@@ -110,13 +110,13 @@ describe.skipIf(!hasChromium)('redirects and the Content-Security-Policy in Chro
       { actorId: host.user.id },
     );
     pastId = past.sessionIds[0]!;
-    await onSession(
+    await runSessionCommand(
       platform.command,
       pastId,
       { type: 'Register', data: { memberId: student.user.id }, now: before },
       { actorId: student.user.id },
     );
-    await onSession(
+    await runSessionCommand(
       platform.command,
       pastId,
       {

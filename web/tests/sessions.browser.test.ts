@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
 import { skillswap } from '../../modules/index.ts';
-import { onSession } from '../../modules/sessions/index.ts';
+import { runSessionCommand } from '../../modules/sessions/index.ts';
 import { signUpAs } from '../../modules/testing.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -153,7 +153,7 @@ describe.skipIf(!hasChromium)('hosting, finding, joining and completing a sessio
     expect(await mentor.getByRole('button', { name: /Complete session/ }).count()).toBe(0);
     expect(await mentor.getByText(/complete the session once it ends/).isVisible()).toBe(true);
     const sessionId = decodeURIComponent(sessionPath.split('/').pop() ?? '');
-    await onSession(
+    await runSessionCommand(
       platform.command,
       sessionId,
       {

@@ -8,6 +8,7 @@ import { memberReports } from '../../../read-models/moderation-queue/queries.ts'
 import { listNotifications } from '../../../read-models/notifications/queries.ts';
 import { memberReviews } from '../../../read-models/reviews/queries.ts';
 import { mySessions } from '../../../read-models/session-listings/queries.ts';
+import { memberSwapsExport } from '../../../read-models/swaps/queries.ts';
 import { memberStream } from '../events.ts';
 
 /** Version of the export's layout, for whoever reads old files. */
@@ -17,18 +18,21 @@ export const EXPORT_FORMAT = 1;
  * Everything a member wrote or that is about them (GDPR art. 15 and 20), as one JSON document: the account and
  * profile, the history of their account as the log holds it (password hashes left out: a hash is no data about
  * anyone, and a leaked export must not be a password to crack), their sessions, reviews written and received
- * (hidden ones too), reports they filed or that were filed about them (without the reporters), and their
- * notifications. Other members appear by id and display name only, as on the site.
+ * (hidden ones too), reports they filed or that were filed about them (without the reporters), their swaps with
+ * their threads, and their notifications. Other members appear by id and display name only, as on the site.
+ * The other member's messages in a swap's thread are theirs, yet they are in, by the rule that puts reviews
+ * received in: words another member addressed to this one, shown to them on the site, under the author's name.
  */
 export async function memberDataExport(ctx: ModuleContext, memberId: string) {
   const db = ctx.pool;
-  const [account, profile, stream, sessions, reviews, reports] = await Promise.all([
+  const [account, profile, stream, sessions, reviews, reports, swaps] = await Promise.all([
     getAccount(db, memberId),
     getProfile(db, memberId),
     ctx.command.store.readStream(memberStream(memberId)),
     mySessions(db, memberId, ctx.command.now()),
     memberReviews(db, memberId),
     memberReports(db, memberId),
+    memberSwapsExport(db, memberId),
   ]);
   const notifications = [];
   for (let cursor: string | undefined, page = 0; page < 1000; page++) {
@@ -55,6 +59,7 @@ export async function memberDataExport(ctx: ModuleContext, memberId: string) {
     sessions,
     reviews,
     reports,
+    swaps,
     notifications,
   };
 }
@@ -71,7 +76,9 @@ export function dataExportRoutes(app: FastifyInstance, deps: ModuleContext) {
         description:
           'The account and profile, the account history from the event log (no password hashes), sessions hosted ' +
           'and attended, reviews written and received (hidden ones too), reports filed by me or about what I ' +
-          'wrote (without who filed them), and notifications. Sent as an attachment.',
+          'wrote (without who filed them), swaps proposed or received (the other member by id and display name, ' +
+          'the skills both ways, status and dates) with their threads (my messages and the other member’s, ' +
+          'hidden ones too, marked), and notifications. Sent as an attachment.',
         response: {
           200: z.looseObject({ format: z.number(), exportedAt: z.string() }),
           ...errors(401),

@@ -12,7 +12,7 @@ import {
 } from '../../../infra/http/index.ts';
 import { attendees, getSession, mySessions } from '../../../read-models/session-listings/queries.ts';
 import { attendeesView, mySessionsView } from '../../../read-models/session-listings/views.ts';
-import { onSession } from '../handlers.ts';
+import { runSessionCommand } from '../handlers.ts';
 import { noShowRecord } from './facts.ts';
 import { viewerOf } from './viewer.ts';
 
@@ -43,7 +43,7 @@ export function registrationRoutes(app: FastifyInstance, deps: ModuleContext) {
       const now = new Date();
       const noShows = await noShowRecord(deps.pool, user.id, deps.config.noShows, now);
       // A session hidden by moderation is refused by the session itself (its decider), as for an unknown one.
-      const { events } = await onSession(
+      const { events } = await runSessionCommand(
         deps.command,
         request.params.id,
         { type: 'Register', data: { memberId: user.id, noShows }, now },
@@ -71,7 +71,7 @@ export function registrationRoutes(app: FastifyInstance, deps: ModuleContext) {
     },
     async (request, reply) => {
       const user = requireUser(request);
-      await onSession(
+      await runSessionCommand(
         deps.command,
         request.params.id,
         {

@@ -15,9 +15,9 @@ import {
   requireUser,
 } from '../../../infra/http/index.ts';
 import { reserveAttempts } from '../../../infra/throttle.ts';
-import { getMessage, swapMessages } from '../../../read-models/swaps/queries.ts';
+import { getMessage, swapMessages, unreadMessages } from '../../../read-models/swaps/queries.ts';
 import { messageView } from '../../../read-models/swaps/views.ts';
-import { screen } from '../../moderation/index.ts';
+import { markNotificationsRead } from '../../sessions/index.ts';
 import { sendMessage } from '../handlers.ts';
 import { visibleSwap } from './swaps.ts';
 
@@ -38,14 +38,22 @@ export function messageRoutes(app: FastifyInstance, ctx: ModuleContext) {
       schema: {
         tags: ['swaps'],
         summary: "A swap's messages, oldest first (its two members and moderators)",
-        description: 'The proposal’s message comes first. Messages a moderator hid are left out.',
+        description:
+          'The proposal’s message comes first. Messages a moderator hid are left out. Reading the thread marks ' +
+          'the notifications of its messages to the reader as read (so no "unread messages" email follows).',
         params: idParam,
         querystring: pageQuery,
         response: { 200: listOf(messageView), ...errors(400, 401, 404) },
       },
     },
     async (request) => {
-      const swap = await visibleSwap(ctx, requireUser(request), request.params.id);
+      const user = requireUser(request);
+      const swap = await visibleSwap(ctx, user, request.params.id);
+      const unread = await unreadMessages(ctx.query.pool, swap.id, user.id);
+      if (unread.length > 0) {
+        const ids = unread.map((m) => m.notificationId);
+        await markNotificationsRead(ctx.command, user.id, ids, requestMetadata(request));
+      }
       return swapMessages(ctx.query.pool, swap.id, request.query);
     },
   );
@@ -57,7 +65,8 @@ export function messageRoutes(app: FastifyInstance, ctx: ModuleContext) {
         tags: ['swaps'],
         summary: 'Write in a swap’s thread (its two members)',
         description:
-          'While the swap is proposed, accepted or completed (else 409). Screened for blocked words (400); at ' +
+          'While the swap is proposed, accepted or completed (else 409). A message with a blocked word or link is ' +
+          'sent and flagged to the moderators. At ' +
           `most ${MESSAGES_PER_10_MINUTES} messages in ten minutes (429).`,
         params: idParam,
         body: z.object({ body: multiLine({ min: 1, max: 4000 }) }),
@@ -81,7 +90,7 @@ export function messageRoutes(app: FastifyInstance, ctx: ModuleContext) {
       await sendMessage(
         ctx.command,
         swap.id,
-        { messageId, authorId: user.id, body, blockedTerms: screen(body, ctx.config.blocked) },
+        { messageId, authorId: user.id, body },
         requestMetadata(request),
       ).catch(async (err) => {
         await allowance.release().catch(() => {});

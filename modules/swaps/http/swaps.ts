@@ -23,7 +23,6 @@ import { getAccount } from '../../../read-models/member-profiles/queries.ts';
 import { getSwap, memberSwaps } from '../../../read-models/swaps/queries.ts';
 import { swapView } from '../../../read-models/swaps/views.ts';
 import { loadMember } from '../../identity/index.ts';
-import { screen } from '../../moderation/index.ts';
 import type { Partner } from '../decide.ts';
 import { PROPOSAL_DAYS, SWAP_STATUSES } from '../events.ts';
 import { answerSwap, proposeSwap } from '../handlers.ts';
@@ -70,8 +69,8 @@ export function swapRoutes(app: FastifyInstance, ctx: ModuleContext) {
         summary: 'Propose a swap: you teach them one skill, they teach you one',
         description:
           `The proposal waits ${PROPOSAL_DAYS} days for the other member's answer, then expires. A pair of members ` +
-          'has at most one open swap (proposed or accepted): another one answers 409. The message is screened ' +
-          'for blocked words (400) and counts against a daily limit of proposals (429).',
+          'has at most one open swap (proposed or accepted): another one answers 409. A message with a ' +
+          'blocked word or link is sent and flagged to the moderators. Proposals count against a daily limit (429).',
         body: proposalBody,
         response: { 201: one, ...errors(400, 401, 403, 404, 409, 429) },
       },
@@ -99,7 +98,6 @@ export function swapRoutes(app: FastifyInstance, ctx: ModuleContext) {
           offerSkill,
           wantSkill,
           message,
-          blockedTerms: screen(message, ctx.config.blocked),
         },
         requestMetadata(request),
       ).catch(async (err) => {

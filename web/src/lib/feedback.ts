@@ -1,5 +1,5 @@
 // Shapes of the feedback, gamification and inbox APIs (modules/feedback, modules/gamification,
-// modules/sessions/inbox-routes.ts) and the small rules pages and islands share about them, so the
+// modules/sessions/http/inbox.ts) and the small rules pages and islands share about them, so the
 // session page, the profile and the islands never disagree on wording or on the 14-day window.
 
 import { REVIEW_LIMITS } from '../../../modules/feedback/limits.ts';

@@ -1,8 +1,8 @@
-// Members write descriptions in Markdown; this turns them into HTML that is safe to put in a page as it is.
-// markdown-it with `html: false` escapes every tag a member types (no raw HTML ever passes), and its link check
+// Members write session descriptions and bios in Markdown; this turns them into HTML that is safe to put in a page
+// as it is. markdown-it with `html: false` escapes every tag a member types (no raw HTML ever passes), its link check
 // refuses javascript:, vbscript:, file: and data: URLs. On top: no images (a member's image would load from
-// anywhere, a tracking pixel on every view), headings start at <h3> so a description cannot take over the page's
-// outline, and links are marked as user content (rel="nofollow ugc noopener noreferrer").
+// anywhere, a tracking pixel on every view), headings start at <h3> so a description or bio cannot take over the
+// page's outline, and links are marked as user content (rel="nofollow ugc noopener noreferrer").
 import MarkdownIt from 'markdown-it';
 
 const md = new MarkdownIt({ html: false, linkify: true, typographer: false, breaks: true });

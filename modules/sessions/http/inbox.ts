@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { emailLinkOrigin } from '../../infra/config.ts';
-import type { ModuleContext } from '../../infra/deps.ts';
+import { emailLinkOrigin } from '../../../infra/config.ts';
+import type { ModuleContext } from '../../../infra/deps.ts';
 import {
   cursorParam,
   errors,
@@ -12,11 +12,12 @@ import {
   notFound,
   requestMetadata,
   requireUser,
-} from '../../infra/http/index.ts';
-import { getNotification, listNotifications } from '../../read-models/notifications/queries.ts';
-import { notificationPageView, notificationView } from '../../read-models/notifications/views.ts';
-import { getSession, mySessions } from '../../read-models/session-listings/queries.ts';
-import { feedToken, memberForFeed, sessionsCalendar } from './http/calendar.ts';
+} from '../../../infra/http/index.ts';
+import { getNotification, listNotifications } from '../../../read-models/notifications/queries.ts';
+import { notificationPageView, notificationView } from '../../../read-models/notifications/views.ts';
+import { getSession, mySessions } from '../../../read-models/session-listings/queries.ts';
+import { markNotificationsRead } from '../handlers.ts';
+import { feedToken, memberForFeed, sessionsCalendar } from './calendar.ts';
 
 const origin = (deps: ModuleContext, request: FastifyRequest) =>
   deps.config.publicOrigin ?? `${request.protocol}://${request.host}`;
@@ -78,13 +79,9 @@ export function inboxRoutes(app: FastifyInstance, deps: ModuleContext) {
     },
     async (request, reply) => {
       const user = requireUser(request);
-      const written = await deps.command.store.append(
-        `inbox-${user.id}`,
-        'any',
-        [{ type: 'NotificationsRead', data: { memberId: user.id, ids: request.body?.ids ?? null } }],
-        { metadata: requestMetadata(request) },
-      );
-      await deps.command.settle(written);
+      const ids = request.body?.ids ?? null;
+      const written = await markNotificationsRead(deps.command, user.id, ids, requestMetadata(request));
+      await deps.command.waitForReadModels(written);
       return reply.code(204).send(null);
     },
   );
