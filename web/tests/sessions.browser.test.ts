@@ -168,13 +168,15 @@ describe.skipIf(!hasChromium)('hosting, finding, joining and completing a sessio
     expect(await mentor.getByText('Attended', { exact: true }).isVisible()).toBe(true);
   }, 90_000);
 
-  it('shows the student the session in their history, with the hours learned', async () => {
+  it('shows the student the session in their history, with the hours learned and the balance', async () => {
     await student.goto(`${base}/me/learning`);
     const history = student.locator('#history');
     expect(await history.getByRole('link', { name: TITLE }).isVisible()).toBe(true);
     expect(await history.getByText('Completed').isVisible()).toBe(true);
     const progress = student.locator('.stats');
-    expect(await progress.getByText('0.5 h').isVisible()).toBe(true);
+    expect(await progress.getByText('0.5 h', { exact: true }).isVisible()).toBe(true);
+    // Give and take: the half hour learned, nothing taught yet.
+    expect(await progress.getByText('0.5 h more learned than taught').isVisible()).toBe(true);
     expect(await progress.getByText('Regular expressions').isVisible()).toBe(true);
     expect(await student.locator('#upcoming').getByText('No sessions booked').isVisible()).toBe(true);
   }, 30_000);
