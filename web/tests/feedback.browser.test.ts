@@ -12,6 +12,7 @@ import { startTestPlatform } from '../../infra/testing/database.ts';
 import { skillswap } from '../../modules/index.ts';
 import { runSessionCommand, scheduleSession, withHostingFacts } from '../../modules/sessions/index.ts';
 import { cookieOf } from '../../modules/testing.ts';
+import { hydrated } from './browser.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const DIST = fileURLToPath(new URL('../dist', import.meta.url));
@@ -120,6 +121,7 @@ describe.skipIf(!hasChromium)('reviewing a session and seeing it on the mentorâ€
 
   it('lets the student rate the session five stars and publish the review', async () => {
     await student.goto(`${base}/sessions/${sessionId}`);
+    await hydrated(student);
     expect(await student.getByRole('heading', { level: 1 }).textContent()).toBe(TITLE);
     expect(await student.getByRole('heading', { name: 'Reviews' }).isVisible()).toBe(true);
     expect(await student.getByRole('heading', { name: 'Your review' }).isVisible()).toBe(true);
@@ -154,6 +156,7 @@ describe.skipIf(!hasChromium)('reviewing a session and seeing it on the mentorâ€
     // The gamification reactor awards badges after the fact: reload until it shows, within bounds.
     for (let attempt = 0; attempt < 20; attempt++) {
       await visitor.goto(`${base}/users/${mentorId}`);
+      await hydrated(visitor);
       if (await badge.isVisible()) break;
       await visitor.waitForTimeout(500);
     }

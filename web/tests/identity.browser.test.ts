@@ -10,6 +10,7 @@ import type { Platform } from '../../infra/platform.ts';
 import { startTestPlatform } from '../../infra/testing/database.ts';
 import { skillswap } from '../../modules/index.ts';
 import { signUpAs } from '../../modules/testing.ts';
+import { hydrated } from './browser.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const DIST = fileURLToPath(new URL('../dist', import.meta.url));
@@ -78,6 +79,7 @@ describe.skipIf(!hasChromium)('sign-up, profile and mentor directory in Chromium
   it('tells a visitor what is wrong with a sign-up, field by field', async () => {
     const visitor = await browser.newPage();
     await visitor.goto(`${base}/signup`);
+    await hydrated(visitor);
     await visitor.getByRole('button', { name: 'Create account' }).click();
     await expect
       .poll(() => visitor.getByText('Enter the name other members will see.').isVisible())
@@ -95,6 +97,7 @@ describe.skipIf(!hasChromium)('sign-up, profile and mentor directory in Chromium
   it('shows on the password field why the server refuses a password that is too easy to guess', async () => {
     const visitor = await browser.newPage();
     await visitor.goto(`${base}/signup`);
+    await hydrated(visitor);
     await visitor.getByLabel('Display name').fill('Anna Weak');
     await visitor.getByLabel('Email').fill(`anna-${Date.now()}@example.com`);
     const password = visitor.getByLabel('Password', { exact: true });
@@ -111,6 +114,7 @@ describe.skipIf(!hasChromium)('sign-up, profile and mentor directory in Chromium
 
   it('signs up, adds a skill from the suggestions and uploads a photo', async () => {
     await page.goto(`${base}/signup`);
+    await hydrated(page);
     await page.getByLabel('Display name').fill(NAME);
     await page.getByLabel('Email').fill(EMAIL);
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
@@ -161,6 +165,8 @@ describe.skipIf(!hasChromium)('sign-up, profile and mentor directory in Chromium
     );
 
     await page.goto(`${base}/mentors?skill=COBOL`);
+
+    await hydrated(page);
     expect(await page.locator('.mentor-card h3').allInnerTexts()).toEqual(['Grace Hopper']);
   }, 60_000);
 
@@ -171,6 +177,7 @@ describe.skipIf(!hasChromium)('sign-up, profile and mentor directory in Chromium
       await dialog.dismiss();
     });
     await page.goto(`${base}/me/profile`);
+    await hydrated(page);
     await page.getByLabel('Bio').fill('<script>alert(1)</script>');
     await page.getByRole('button', { name: 'Save profile' }).click();
     await page.getByText('Your profile is saved.').waitFor();
@@ -185,6 +192,7 @@ describe.skipIf(!hasChromium)('sign-up, profile and mentor directory in Chromium
 
   it('renders a bio written in Markdown on the profile, links as user content, a script tag as text', async () => {
     await page.goto(`${base}/me/profile`);
+    await hydrated(page);
     const bio = page.getByLabel('Bio');
     await bio.waitFor();
     // The form says Markdown works, and screen readers hear it with the field.
@@ -212,6 +220,7 @@ describe.skipIf(!hasChromium)('sign-up, profile and mentor directory in Chromium
 
   it('sends a signed-out member to log in, then back to the page they asked for', async () => {
     await page.goto(`${base}/`);
+    await hydrated(page);
     // Already on '/', so waiting for that URL would pass at once: wait for the header to show signed-out instead.
     await Promise.all([
       page.waitForResponse((r) => r.url().endsWith('/api/auth/logout')),
@@ -219,6 +228,7 @@ describe.skipIf(!hasChromium)('sign-up, profile and mentor directory in Chromium
     ]);
     await page.getByRole('link', { name: 'Log in' }).first().waitFor();
     await page.goto(`${base}/me/profile`);
+    await hydrated(page);
     expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/login?next=/me/profile');
 
     await page.getByLabel('Email').fill(EMAIL);

@@ -14,6 +14,7 @@ import { changeRole } from '../../modules/identity/index.ts';
 import { skillswap } from '../../modules/index.ts';
 import { runSessionCommand, scheduleSession, withHostingFacts } from '../../modules/sessions/index.ts';
 import { signUpAs } from '../../modules/testing.ts';
+import { hydrated } from './browser.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const DIST = fileURLToPath(new URL('../dist', import.meta.url));
@@ -142,12 +143,14 @@ describe.skipIf(!hasChromium)('reporting a review and hiding it in Chromium', ()
 
   it('shows the review on the mentor’s profile before anyone acts', async () => {
     await visitor.goto(`${base}/users/${hostId}`);
+    await hydrated(visitor);
     expect(await visitor.getByRole('heading', { level: 1, name: 'Hana Host' }).isVisible()).toBe(true);
     expect(await visitor.getByText(COMMENT).isVisible()).toBe(true);
   });
 
   it('keeps the queue from visitors and from members without the role', async () => {
     await visitor.goto(`${base}/moderation`);
+    await hydrated(visitor);
     expect(new URL(visitor.url()).pathname).toBe('/login');
     expect(new URL(visitor.url()).searchParams.get('next')).toBe('/moderation');
 
@@ -162,6 +165,7 @@ describe.skipIf(!hasChromium)('reporting a review and hiding it in Chromium', ()
 
   it('lists the report in the moderator’s queue with the review, the reason and the reporter', async () => {
     await moderator.goto(`${base}/moderation`);
+    await hydrated(moderator);
     expect(await moderator.getByRole('heading', { level: 1 }).textContent()).toBe('Moderation queue');
     const card = moderator.locator('article', { hasText: COMMENT });
     expect(await card.getByRole('link', { name: 'Review by Stu Reviewer' }).isVisible()).toBe(true);
@@ -205,12 +209,14 @@ describe.skipIf(!hasChromium)('reporting a review and hiding it in Chromium', ()
 
   it('no longer shows the review on the mentor’s profile', async () => {
     await visitor.goto(`${base}/users/${hostId}`);
+    await hydrated(visitor);
     expect(await visitor.getByRole('heading', { level: 1, name: 'Hana Host' }).isVisible()).toBe(true);
     expect(await visitor.getByText(COMMENT).count()).toBe(0);
   });
 
   it('lists the action in the audit log on the admin page', async () => {
     await moderator.goto(`${base}/admin`);
+    await hydrated(moderator);
     const recent = moderator.locator('section', {
       has: moderator.getByRole('heading', { name: 'Recent actions' }),
     });

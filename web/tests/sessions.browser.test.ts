@@ -12,6 +12,7 @@ import { startTestPlatform } from '../../infra/testing/database.ts';
 import { skillswap } from '../../modules/index.ts';
 import { runSessionCommand } from '../../modules/sessions/index.ts';
 import { signUpAs } from '../../modules/testing.ts';
+import { hydrated } from './browser.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const DIST = fileURLToPath(new URL('../dist', import.meta.url));
@@ -78,6 +79,7 @@ describe.skipIf(!hasChromium)('hosting, finding, joining and completing a sessio
 
   it('lets a mentor schedule a session through the form', async () => {
     await mentor.goto(`${base}/sessions/new`);
+    await hydrated(mentor);
     expect(await mentor.getByRole('heading', { level: 1 }).textContent()).toBe('Host a session');
 
     // Sending the empty form names what is missing, on the fields themselves.
@@ -125,6 +127,7 @@ describe.skipIf(!hasChromium)('hosting, finding, joining and completing a sessio
       student.waitForURL(`${base}${sessionPath}`),
       card.getByRole('link', { name: TITLE }).click(),
     ]);
+    await hydrated(student);
     // No meeting link before registering.
     expect(await student.getByRole('link', { name: /Join the session/ }).count()).toBe(0);
     await student.getByRole('button', { name: 'Register' }).click();
@@ -142,6 +145,7 @@ describe.skipIf(!hasChromium)('hosting, finding, joining and completing a sessio
 
   it('lets the mentor record attendance once it has started, and complete it once it has ended', async () => {
     await mentor.reload();
+    await hydrated(mentor);
     expect(await mentor.getByRole('link', { name: 'Stu Dent' }).isVisible()).toBe(true);
     // The dashboard switches to the attendance step by itself when the start time passes.
     const attended = mentor.getByLabel('Stu Dent');

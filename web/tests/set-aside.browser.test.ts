@@ -7,7 +7,7 @@ import type { IdentityEvent } from '../../modules/identity/events.ts';
 import { skillswap } from '../../modules/index.ts';
 import { type Member, withRole } from '../../modules/moderation/testing.ts';
 import { signUpAs } from '../../modules/testing.ts';
-import { hasChromium, type Site, startSite } from './browser.ts';
+import { hasChromium, hydrated, type Site, startSite } from './browser.ts';
 
 const SHOTS = '/tmp/shots-12b';
 // The machine running the suite may be busy: the page's answers get more than expect.poll's default second.
@@ -39,6 +39,7 @@ describe.skipIf(!hasChromium)('admin page with set-aside events', () => {
     const context = await site.contextFor(admin.cookie);
     const page = await context.newPage();
     await page.goto(`${site.base}/admin`);
+    await hydrated(page);
     await expect.poll(() => page.getByText('Degraded', { exact: true }).count(), WAIT).toBe(1);
     await expect.poll(() => page.getByRole('link', { name: '1 event set aside' }).count(), WAIT).toBe(1);
     const section = page.getByRole('region', { name: 'fussy_names 1 set aside' });

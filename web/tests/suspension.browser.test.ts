@@ -12,6 +12,7 @@ import { startTestPlatform } from '../../infra/testing/database.ts';
 import { changeRole } from '../../modules/identity/index.ts';
 import { skillswap } from '../../modules/index.ts';
 import { signUpAs } from '../../modules/testing.ts';
+import { hydrated } from './browser.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const DIST = fileURLToPath(new URL('../dist', import.meta.url));
@@ -79,6 +80,7 @@ describe.skipIf(!hasChromium)('suspending members in Chromium', () => {
   it('offers a moderator only dismiss or suspend on a report about a member, with the spam flag and an end', async () => {
     const id = await reportOn(rude.id);
     await moderator.goto(`${base}/moderation/reports/${id}`);
+    await hydrated(moderator);
     expect(await moderator.getByLabel('Dismiss the report').isVisible()).toBe(true);
     expect(await moderator.getByLabel('Hide the member').count()).toBe(0);
     await moderator.getByLabel('Suspend Rob Rude').check();
@@ -108,12 +110,14 @@ describe.skipIf(!hasChromium)('suspending members in Chromium', () => {
   it('offers nothing to suspend on a report about a member who is suspended already', async () => {
     const id = await reportOn(rude.id);
     await moderator.goto(`${base}/moderation/reports/${id}`);
+    await hydrated(moderator);
     expect(await moderator.getByLabel('Suspend Rob Rude').count()).toBe(0);
     expect(await moderator.getByText('Rob Rude is suspended already.').isVisible()).toBe(true);
   });
 
   it('lets an admin suspend a member until a date as a spam account, then shows it and offers only to lift it', async () => {
     await admin.goto(`${base}/admin/members?member=${spammer.id}`);
+    await hydrated(admin);
     expect(await admin.getByText('Active', { exact: true }).isVisible()).toBe(true);
     expect(await admin.getByRole('button', { name: 'Lift suspension…' }).count()).toBe(0);
     await admin.getByRole('button', { name: 'Suspend…' }).click();
@@ -138,6 +142,7 @@ describe.skipIf(!hasChromium)('suspending members in Chromium', () => {
   it('shows an end in the past as the server refuses it, on the end field', async () => {
     const other = await signUpAs(platform, { displayName: 'Pat Past' });
     await admin.goto(`${base}/admin/members?member=${other.user.id}`);
+    await hydrated(admin);
     await admin.getByRole('button', { name: 'Suspend…' }).click();
     await admin.getByLabel('Reason').fill('Testing the past.');
     await admin.getByLabel(/^Ends/).fill('2020-01-01T00:00');

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { member } from '../../modules/swaps/testing.ts';
-import { hasChromium, startSite } from './browser.ts';
+import { hasChromium, hydrated, startSite } from './browser.ts';
 
 const SHOTS = process.env.SHOTS ? '/tmp/shots-h17' : null;
 if (SHOTS) mkdirSync(SHOTS, { recursive: true });
@@ -37,6 +37,7 @@ describe.skipIf(!hasChromium)('two members swap skills in Chromium', () => {
 
     const anaPage = await (await site.contextFor(ana.cookie)).newPage();
     await anaPage.goto(`${site.base}/me/matches`);
+    await hydrated(anaPage);
     const cards = anaPage.locator('.match-card');
     await expect.poll(() => cards.count()).toBe(2);
     // The mutual match first, with both sides of the swap.
@@ -61,6 +62,7 @@ describe.skipIf(!hasChromium)('two members swap skills in Chromium', () => {
 
     const benPage = await (await site.contextFor(ben.cookie)).newPage();
     await benPage.goto(swapUrl);
+    await hydrated(benPage);
     await benPage.locator('astro-island:not([ssr])', { hasText: 'Accept swap' }).waitFor();
     // The page reloads after the answer, to show what the server now says.
     const [accepted] = await Promise.all([
@@ -83,6 +85,7 @@ describe.skipIf(!hasChromium)('two members swap skills in Chromium', () => {
     ]);
     await benPage.waitForLoadState('load');
     await anaPage.goto(swapUrl);
+    await hydrated(anaPage);
     expect(await anaPage.locator('.message-body').allInnerTexts()).toEqual([
       'Hi Ben! TypeScript for guitar, evenings work for me.',
       'Deal! Tuesday at 7?',
@@ -90,6 +93,8 @@ describe.skipIf(!hasChromium)('two members swap skills in Chromium', () => {
     await shoot(anaPage, 'thread');
 
     await anaPage.goto(`${site.base}/swaps`);
+
+    await hydrated(anaPage);
     expect(await anaPage.locator('.swap-row').first().innerText()).toContain('Accepted');
     await shoot(anaPage, 'swaps');
 
