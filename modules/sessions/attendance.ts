@@ -3,7 +3,7 @@
 // the policy's settings) come in with the command.
 import type { Rejection } from '../../infra/event-store/index.ts';
 import { JOIN_OPENS_BEFORE_MINUTES, type SessionEvent } from './events.ts';
-import type { Session } from './session.ts';
+import { endOf, type Session } from './session.ts';
 
 type Scheduled = Extract<Session, { id: string }>;
 
@@ -35,9 +35,6 @@ export const DEFAULT_NO_SHOW_POLICY: NoShowPolicy = {
 export type NoShowRecord = { noShowDates: string[]; policy: NoShowPolicy };
 
 const reject = (reason: Rejection['reason'], message: string): Rejection => ({ reason, message });
-
-const endOf = (s: { startsAt: string; durationMinutes: number }) =>
-  Date.parse(s.startsAt) + s.durationMinutes * MINUTE;
 
 export const joinOpensAt = (s: { startsAt: string }) =>
   new Date(Date.parse(s.startsAt) - JOIN_OPENS_BEFORE_MS);

@@ -2,7 +2,7 @@ import type { Rejection } from '../../infra/event-store/index.ts';
 import { absentAtCompletion, barredRegistration, join, lateLeave, type NoShowRecord } from './attendance.ts';
 import type { ReminderKind, SessionEvent } from './events.ts';
 import type { Session, SessionDetails } from './session.ts';
-import { memberReminderKey, reminderKey } from './session.ts';
+import { endOf, memberReminderKey, reminderKey } from './session.ts';
 
 type Scheduled = Extract<Session, { id: string }>;
 type Actor = { memberId: string; isModerator: boolean };
@@ -48,9 +48,6 @@ const reject = (reason: Rejection['reason'], message: string, details?: Rejectio
 const HOUR = 3600_000;
 /** How long after its end a host may still complete (or have joined) a session before it counts as not held. */
 export const NOT_HELD_AFTER_MS = 24 * HOUR;
-/** When a session (or a start and length it was given) ends, in epoch milliseconds. */
-export const endOf = (s: { startsAt: string; durationMinutes: number }) =>
-  Date.parse(s.startsAt) + s.durationMinutes * 60_000;
 const hasStarted = (s: Scheduled, now: Date) => now.getTime() >= Date.parse(s.startsAt);
 const hasEnded = (s: Scheduled, now: Date) => now.getTime() >= endOf(s);
 const statusWords = (s: Scheduled) => (s.status === 'not_held' ? 'not held' : s.status);

@@ -1,8 +1,9 @@
 import type { ModuleContext } from '../../infra/deps.ts';
 import { defineReactor, type ReactorContext, type RunOf } from '../../infra/projections/index.ts';
-import { endOf, NOT_HELD_AFTER_MS } from './decide.ts';
+import { NOT_HELD_AFTER_MS } from './decide.ts';
 import type { ReminderKind, SessionEvent } from './events.ts';
 import { recordNotHeld, sendReminder } from './handlers.ts';
+import { endOf } from './session.ts';
 
 export const REMINDER_QUEUE = 'session-reminders';
 export const NOT_HELD_QUEUE = 'session-not-held';

@@ -26,6 +26,10 @@ export type Session =
 
 export const initialSession: Session = { status: 'none' };
 
+/** When a session (or a start and length it was given) ends, in epoch milliseconds. */
+export const endOf = (s: { startsAt: string; durationMinutes: number }) =>
+  Date.parse(s.startsAt) + s.durationMinutes * 60_000;
+
 export const reminderKey = (kind: ReminderKind, startsAt: string) => `${kind}@${startsAt}`;
 export const memberReminderKey = (kind: ReminderKind, startsAt: string, memberId: string) =>
   `${reminderKey(kind, startsAt)}#${memberId}`;
