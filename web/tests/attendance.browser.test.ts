@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runSessionCommand, scheduleSession, withHostingFacts } from '../../modules/sessions/index.ts';
-import { cookieOf } from '../../modules/testing.ts';
+import { signUpAs } from '../../modules/testing.ts';
 import { hasChromium, hydrated, type Site, startSite } from './browser.ts';
 
 const DAY = 86400_000;
@@ -19,19 +19,10 @@ describe.skipIf(!hasChromium)('joining, then completing from joins, in Chromium'
   let endsAt = 0;
   const cookies: Record<'host' | 'joiner' | 'absent', string> = { host: '', joiner: '', absent: '' };
 
-  async function signUp(displayName: string) {
-    const res = await site.platform.http.inject({
-      method: 'POST',
-      url: '/api/auth/signup',
-      payload: {
-        email: `${displayName.replace(/\W/g, '').toLowerCase()}-${Date.now()}@example.com`,
-        password: 'a perfectly good password',
-        displayName,
-      },
-    });
-    if (res.statusCode !== 201) throw new Error(`sign-up failed: ${res.statusCode} ${res.body}`);
-    return { id: res.json().user.id as string, cookie: cookieOf(res) };
-  }
+  const signUp = async (displayName: string) => {
+    const { user, cookie } = await signUpAs(site.platform, { displayName });
+    return { id: user.id, cookie };
+  };
 
   async function pageAs(who: keyof typeof cookies): Promise<Page> {
     return (await site.contextFor(cookies[who])).newPage();
