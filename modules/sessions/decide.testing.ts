@@ -30,7 +30,7 @@ export const details: SessionDetails = {
 
 export const scheduled = (capacity = 2): SessionEvent => ({
   type: 'SessionScheduled',
-  data: { ...details, capacity, sessionId: 's1', seriesId: null, clonedFrom: null },
+  data: { ...details, capacity, sessionId: 's1', seriesId: null, clonedFrom: null, swap: null },
 });
 export const registered = (memberId: string): SessionEvent => ({
   type: 'MemberRegistered',

@@ -16,6 +16,8 @@ export type SessionCommand =
         details: SessionDetails;
         seriesId: string | null;
         clonedFrom: string | null;
+        /** A swap's session: for `partnerId` only, who is registered in the same append; capacity 1. */
+        swap?: { swapId: string; partnerId: string } | null | undefined;
       };
       now: Date;
     }
@@ -66,6 +68,7 @@ function lateReminders(s: Scheduled, memberIds: string[], now: Date): SessionEve
 }
 
 const HIDDEN = 'A moderator hid this session; it cannot be edited or copied.';
+const PRIVATE = 'This session is private to a swap between two members.';
 const notInFuture = (startsAt: string, now: Date) =>
   Date.parse(startsAt) <= now.getTime()
     ? reject('validation_failed', 'startsAt: must be in the future', [
@@ -78,6 +81,8 @@ function clone(s: Scheduled, cmd: Extract<SessionCommand, { type: 'Clone' }>): S
   if (actor.memberId !== s.hostId) return reject('forbidden', 'Only the host can clone this session.');
   // A copy of hidden content would be that content, visible again under a new id.
   if (s.hidden) return reject('conflict', HIDDEN);
+  // A copy would show a conversation between two members to everyone; a swap session is scheduled from the swap.
+  if (s.swap) return reject('conflict', `${PRIVATE} It cannot be copied.`);
   const invalid = notInFuture(startsAt, cmd.now);
   if (invalid) return invalid;
   const { hostId, title, skill, description, difficulty, prerequisites, meetingUrl, capacity } = s;
@@ -100,6 +105,7 @@ function clone(s: Scheduled, cmd: Extract<SessionCommand, { type: 'Clone' }>): S
         timezone,
         seriesId: null,
         clonedFrom: s.id,
+        swap: null,
       },
     },
   ];
@@ -148,6 +154,10 @@ function edit(s: Scheduled, cmd: Extract<SessionCommand, { type: 'Edit' }>): Ses
       },
     });
   }
+  if (s.swap && details.capacity !== undefined && details.capacity !== 1)
+    return reject('conflict', `${PRIVATE} Its capacity stays 1.`, [
+      { path: 'capacity', message: 'must be 1 in a swap' },
+    ]);
   if (details.capacity !== undefined && details.capacity < s.registered.length) {
     return reject(
       'conflict',
@@ -174,7 +184,20 @@ export function decide(cmd: SessionCommand, state: Session): SessionEvent[] | Re
     const invalid = notInFuture(cmd.data.details.startsAt, cmd.now);
     if (invalid) return invalid;
     const { sessionId, hostId, details, seriesId, clonedFrom } = cmd.data;
-    return [{ type: 'SessionScheduled', data: { ...details, sessionId, hostId, seriesId, clonedFrom } }];
+    const swap = cmd.data.swap ?? null;
+    if (!swap)
+      return [
+        { type: 'SessionScheduled', data: { ...details, sessionId, hostId, seriesId, clonedFrom, swap } },
+      ];
+    if (swap.partnerId === hostId)
+      return reject('forbidden', 'The host cannot register for their own session.');
+    return [
+      {
+        type: 'SessionScheduled',
+        data: { ...details, capacity: 1, sessionId, hostId, seriesId: null, clonedFrom: null, swap },
+      },
+      { type: 'MemberRegistered', data: { sessionId, memberId: swap.partnerId } },
+    ];
   }
   if (state.status === 'none') return reject('not_found', 'That session was not found.');
   const s = state;
@@ -233,6 +256,8 @@ export function decide(cmd: SessionCommand, state: Session): SessionEvent[] | Re
       if (s.hidden) return reject('not_found', 'That session was not found.');
       if (memberId === s.hostId)
         return reject('forbidden', 'The host cannot register for their own session.');
+      // Nobody else learns that the session exists (API.md: private), as for a hidden one.
+      if (s.swap && memberId !== s.swap.partnerId) return reject('not_found', 'That session was not found.');
       if (s.status !== 'scheduled') return reject('conflict', `This session is ${statusWords(s)}.`);
       if (hasStarted(s, cmd.now)) return reject('conflict', 'This session has already started.');
       if (s.registered.includes(memberId)) return reject('conflict', 'You are already registered.');

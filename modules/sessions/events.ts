@@ -17,9 +17,13 @@ const details = {
   capacity: z.number().int(),
 };
 
+/**
+ * v2 adds `swap`: a session one member of a swap hosts for the other, `partnerId` (private to the two, capacity 1,
+ * the partner registered in the same append, never listed in browse). v1 sessions are group sessions (null).
+ */
 export const SessionScheduled = defineEvent(
   'SessionScheduled',
-  1,
+  2,
   z.object({
     sessionId: z.string(),
     hostId: z.string(),
@@ -29,7 +33,9 @@ export const SessionScheduled = defineEvent(
     timezone: z.string(),
     seriesId: z.string().nullable(),
     clonedFrom: z.string().nullable(),
+    swap: z.object({ swapId: z.string(), partnerId: z.string() }).nullable(),
   }),
+  { 1: (v1) => ({ ...(v1 as object), swap: null }) },
 );
 
 export const SessionDetailsChanged = defineEvent(

@@ -58,6 +58,7 @@ export async function scheduleSession(
           details: { ...details, startsAt },
           seriesId,
           clonedFrom: null,
+          swap: null,
         },
         now,
       };

@@ -3,7 +3,7 @@ import type { ReminderKind, SessionEvent, SessionEventData } from './events.ts';
 
 export type SessionDetails = Omit<
   SessionEventData['SessionScheduled'],
-  'sessionId' | 'seriesId' | 'clonedFrom'
+  'sessionId' | 'seriesId' | 'clonedFrom' | 'swap'
 >;
 
 export type Session =
@@ -13,6 +13,8 @@ export type Session =
       status: 'scheduled' | 'cancelled' | 'completed' | 'not_held';
       id: string;
       seriesId: string | null;
+      /** The swap this session belongs to and the member it is for: private to the two (SessionScheduled v2). */
+      swap: { swapId: string; partnerId: string } | null;
       registered: string[];
       waitlist: string[];
       attendees: string[];

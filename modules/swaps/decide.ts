@@ -28,6 +28,14 @@ export type SwapCommand =
     }
   | { type: 'Accept' | 'Decline' | 'Withdraw'; data: { actorId: string }; now: Date }
   | { type: 'Expire'; now: Date }
+  /** `actorId` hosts `sessionId` for the other member (appended with the session, in one transaction). */
+  | { type: 'ScheduleSession'; data: { actorId: string; sessionId: string }; now: Date }
+  /** What became of one of the swap's sessions (decided by a reactor from the session's stream). */
+  | {
+      type: 'RecordSession';
+      data: { sessionId: string; outcome: 'completed' | 'cancelled' | 'not_held' };
+      now: Date;
+    }
   /** A member of the swap left SkillSwap or was suspended (decided by a reactor, not asked by a member). */
   | { type: 'End'; data: { memberId: string; reason: 'left' | 'suspended' }; now: Date };
 
@@ -41,7 +49,14 @@ const among = (skills: string[], skill: string) =>
 const lapsed = (state: Extract<Swap, { swapId: string }>, now: Date): boolean =>
   state.status === 'proposed' && now.getTime() >= Date.parse(state.expiresAt);
 
-/** Pure: the lifecycle of one swap, proposed -> accepted | declined | withdrawn | expired, or ended by a departure. */
+/** The member's session in the swap that still counts (scheduled or completed), if any. */
+const liveSessionOf = (state: Extract<Swap, { swapId: string }>, hostId: string) =>
+  state.sessions.find((s) => s.hostId === hostId && s.status !== 'dropped');
+
+/**
+ * Pure: the lifecycle of one swap, proposed -> accepted | declined | withdrawn | expired, or ended by a departure;
+ * accepted -> completed once each member has hosted a completed session for the other.
+ */
 export function decide(cmd: SwapCommand, state: Swap): SwapStreamEvent[] | Rejection {
   if (cmd.type === 'Propose') {
     const d = cmd.data;
@@ -78,6 +93,48 @@ export function decide(cmd: SwapCommand, state: Swap): SwapStreamEvent[] | Rejec
   switch (cmd.type) {
     case 'Expire':
       return lapsed(state, cmd.now) ? [{ type: 'SwapExpired', data: parties }] : [];
+    case 'ScheduleSession': {
+      const { actorId, sessionId } = cmd.data;
+      if (actorId !== state.proposerId && actorId !== state.receiverId)
+        return reject('forbidden', 'Only the two members of a swap schedule its sessions.');
+      if (state.status !== 'accepted')
+        return reject(
+          'conflict',
+          state.status === 'proposed'
+            ? 'Sessions are scheduled once the swap is accepted.'
+            : `This swap is ${state.status}.`,
+        );
+      const mine = liveSessionOf(state, actorId);
+      if (mine)
+        return reject(
+          'conflict',
+          mine.status === 'completed'
+            ? 'You have taught your session in this swap already.'
+            : 'You have a session scheduled in this swap already: edit or cancel that one.',
+        );
+      return [{ type: 'SwapSessionScheduled', data: { ...parties, sessionId, hostId: actorId } }];
+    }
+    case 'RecordSession': {
+      const { sessionId, outcome } = cmd.data;
+      const session = state.sessions.find((s) => s.sessionId === sessionId);
+      // Once per session, and only while it counts: a replayed outcome, or one after the swap closed, is nothing.
+      if (!session || session.status !== 'scheduled' || state.status !== 'accepted') return [];
+      const data = { ...parties, sessionId, hostId: session.hostId };
+      if (outcome !== 'completed')
+        return [{ type: 'SwapSessionDropped', data: { ...data, reason: outcome } }];
+      const taught = (memberId: string) =>
+        memberId === session.hostId
+          ? sessionId
+          : state.sessions.find((s) => s.hostId === memberId && s.status === 'completed')?.sessionId;
+      const sessionIds = [taught(state.proposerId), taught(state.receiverId)];
+      const both = sessionIds.every((id) => id !== undefined);
+      return [
+        { type: 'SwapSessionCompleted', data },
+        ...(both
+          ? [{ type: 'SwapCompleted' as const, data: { ...parties, sessionIds: sessionIds as string[] } }]
+          : []),
+      ];
+    }
     case 'End': {
       // Only an open swap ends; a lapsed proposal is left to its expiry, a closed swap is history.
       const open = state.status === 'accepted' || (state.status === 'proposed' && !lapsed(state, cmd.now));
@@ -155,6 +212,7 @@ export function decidePair(events: SwapStreamEvent[], state: Pair, now: Date): P
       case 'SwapWithdrawn':
       case 'SwapExpired':
       case 'SwapEnded':
+      case 'SwapCompleted':
         if (state.open?.swapId === swapId) out.push({ type: 'SwapPairReleased', data: { swapId } });
         break;
     }

@@ -52,6 +52,25 @@ export const SwapEnded = defineEvent(
   1,
   z.object({ ...parties, memberId: z.string(), reason: z.enum(['left', 'suspended']) }),
 );
+/**
+ * Sessions inside an accepted swap: each member hosts one for the other (`hostId` teaches, the other learns). A
+ * session cancelled or not held is dropped, and its host may schedule another; the swap completes (SwapCompleted)
+ * once each member has a completed one.
+ */
+const swapSession = { ...parties, sessionId: z.string(), hostId: z.string() };
+export const SwapSessionScheduled = defineEvent('SwapSessionScheduled', 1, z.object(swapSession));
+export const SwapSessionCompleted = defineEvent('SwapSessionCompleted', 1, z.object(swapSession));
+export const SwapSessionDropped = defineEvent(
+  'SwapSessionDropped',
+  1,
+  z.object({ ...swapSession, reason: z.enum(['cancelled', 'not_held']) }),
+);
+/** Both members taught and learned: the swap is done (`sessionIds`: the two completed sessions). */
+export const SwapCompleted = defineEvent(
+  'SwapCompleted',
+  1,
+  z.object({ ...parties, sessionIds: z.array(z.string()) }),
+);
 /** Nobody answered within PROPOSAL_DAYS. */
 export const SwapExpired = defineEvent('SwapExpired', 1, z.object(parties));
 
@@ -81,7 +100,7 @@ export const SwapPairOpened = defineEvent(
 );
 /** On the pair's stream: the swap was accepted (it stays open, without expiry). */
 export const SwapPairCommitted = defineEvent('SwapPairCommitted', 1, z.object({ swapId: z.string() }));
-/** On the pair's stream: the swap is closed (declined, withdrawn, expired, completed); the pair may swap again. */
+/** On the pair's stream: the swap is closed (declined, withdrawn, expired, ended, completed); the pair may swap again. */
 export const SwapPairReleased = defineEvent('SwapPairReleased', 1, z.object({ swapId: z.string() }));
 
 export const swapEvents = [
@@ -91,6 +110,10 @@ export const swapEvents = [
   SwapWithdrawn,
   SwapExpired,
   SwapEnded,
+  SwapSessionScheduled,
+  SwapSessionCompleted,
+  SwapSessionDropped,
+  SwapCompleted,
   SwapMessageSent,
   SwapPairOpened,
   SwapPairCommitted,

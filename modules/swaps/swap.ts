@@ -4,8 +4,27 @@ import type { SwapEvent, SwapStatus } from './events.ts';
 /** The events of a swap's own stream. */
 export type SwapStreamEvent = Extract<
   SwapEvent,
-  { type: 'SwapProposed' | 'SwapAccepted' | 'SwapDeclined' | 'SwapWithdrawn' | 'SwapExpired' | 'SwapEnded' }
+  {
+    type:
+      | 'SwapProposed'
+      | 'SwapAccepted'
+      | 'SwapDeclined'
+      | 'SwapWithdrawn'
+      | 'SwapExpired'
+      | 'SwapEnded'
+      | 'SwapSessionScheduled'
+      | 'SwapSessionCompleted'
+      | 'SwapSessionDropped'
+      | 'SwapCompleted';
+  }
 >;
+
+/** A session of the swap: its host teaches the other member. */
+export type SwapSession = {
+  sessionId: string;
+  hostId: string;
+  status: 'scheduled' | 'completed' | 'dropped';
+};
 
 export type Swap =
   | { status: 'none' }
@@ -17,6 +36,7 @@ export type Swap =
       offerSkill: string;
       wantSkill: string;
       expiresAt: string;
+      sessions: SwapSession[];
     };
 
 export const initialSwap: Swap = { status: 'none' };
@@ -24,7 +44,16 @@ export const initialSwap: Swap = { status: 'none' };
 export function evolve(state: Swap, event: SwapStreamEvent): Swap {
   if (event.type === 'SwapProposed') {
     const { swapId, proposerId, receiverId, offerSkill, wantSkill, expiresAt } = event.data;
-    return { status: 'proposed', swapId, proposerId, receiverId, offerSkill, wantSkill, expiresAt };
+    return {
+      status: 'proposed',
+      swapId,
+      proposerId,
+      receiverId,
+      offerSkill,
+      wantSkill,
+      expiresAt,
+      sessions: [],
+    };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
@@ -37,6 +66,20 @@ export function evolve(state: Swap, event: SwapStreamEvent): Swap {
       return { ...state, status: 'withdrawn' };
     case 'SwapExpired':
       return { ...state, status: 'expired' };
+    case 'SwapSessionScheduled': {
+      const { sessionId, hostId } = event.data;
+      return { ...state, sessions: [...state.sessions, { sessionId, hostId, status: 'scheduled' }] };
+    }
+    case 'SwapSessionCompleted':
+    case 'SwapSessionDropped': {
+      const status: SwapSession['status'] = event.type === 'SwapSessionCompleted' ? 'completed' : 'dropped';
+      const sessions = state.sessions.map((s) =>
+        s.sessionId === event.data.sessionId ? { ...s, status } : s,
+      );
+      return { ...state, sessions };
+    }
+    case 'SwapCompleted':
+      return { ...state, status: 'completed' };
   }
 }
 

@@ -22,6 +22,7 @@ const scheduled = (sessionId: string): SessionEvent => ({
     timezone: 'Europe/Madrid',
     seriesId: null,
     clonedFrom: null,
+    swap: null,
   },
 });
 

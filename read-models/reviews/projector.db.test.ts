@@ -68,6 +68,7 @@ const history: Event[] = [
       timezone: 'UTC',
       seriesId: null,
       clonedFrom: null,
+      swap: null,
     },
   },
   submitted('r1', 'ben', 4),

@@ -15,17 +15,18 @@ export async function insertSessions(client: PoolClient, run: Run<'SessionSchedu
   await client.query(
     `INSERT INTO session_listings (session_id, title, skill, skill_key, description, difficulty, prerequisites,
        starts_at, ends_at, duration_minutes, capacity, status, host_id, host_display_name, timezone, meeting_url,
-       series_id, scheduled_at, search)
+       series_id, scheduled_at, swap_id, swap_partner_id, search)
      SELECT v.id, v.title, v.skill, lower(v.skill), v.description, v.difficulty,
        ARRAY(SELECT jsonb_array_elements_text(v.prerequisites)), v.starts, v.starts + make_interval(mins => v.minutes),
        v.minutes, v.capacity, 'scheduled', v.host, coalesce((SELECT display_name FROM session_hosts WHERE member_id = v.host), ''),
-       v.timezone, v.url, v.series, v.at,
+       v.timezone, v.url, v.series, v.at, v.swap, v.partner,
        setweight(to_tsvector('english', v.title), 'A') || setweight(to_tsvector('english', v.skill), 'A')
          || setweight(to_tsvector('english', v.description), 'B')
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::timestamptz[], $8::int[],
-                   $9::int[], $10::text[], $11::text[], $12::text[], $13::text[], $14::timestamptz[])
+                   $9::int[], $10::text[], $11::text[], $12::text[], $13::text[], $14::timestamptz[],
+                   $15::text[], $16::text[])
          WITH ORDINALITY AS v(id, title, skill, description, difficulty, prerequisites, starts, minutes, capacity, host,
-                              timezone, url, series, at, i)
+                              timezone, url, series, at, swap, partner, i)
       ORDER BY v.i
      ON CONFLICT (session_id) DO NOTHING`,
     [
@@ -43,6 +44,8 @@ export async function insertSessions(client: PoolClient, run: Run<'SessionSchedu
       c((x) => x.meetingUrl),
       c((x) => x.seriesId),
       c((x) => x.at),
+      c((x) => x.swap?.swapId ?? null),
+      c((x) => x.swap?.partnerId ?? null),
     ],
   );
 }

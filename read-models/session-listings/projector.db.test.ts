@@ -29,6 +29,7 @@ const scheduled = (sessionId: string, capacity = 1): Event => ({
     timezone: 'Europe/Madrid',
     seriesId: null,
     clonedFrom: null,
+    swap: null,
   },
 });
 const seat = (type: 'MemberRegistered' | 'WaitlistPromoted', sessionId: string, memberId: string): Event => ({

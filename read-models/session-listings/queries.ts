@@ -23,6 +23,7 @@ type Row = {
   timezone: string;
   meeting_url: string;
   series_id: string | null;
+  swap_id: string | null;
   registered_count: number;
   waitlist_count: number;
   cancel_reason: string | null;
@@ -80,6 +81,7 @@ function toView(r: Row, viewer: Viewer, now: Date): SessionView {
     host: { id: r.host_id, displayName: r.host_display_name },
     timezone: r.timezone,
     seriesId: r.series_id,
+    swapId: r.swap_id,
     registeredCount: r.registered_count,
     waitlistCount: r.waitlist_count,
     seatsLeft: Math.max(0, r.capacity - r.registered_count),
@@ -92,17 +94,24 @@ function toView(r: Row, viewer: Viewer, now: Date): SessionView {
   };
 }
 
+/**
+ * Who may see a row ($1 the viewer, $3 a moderator): a hidden session only moderators and its host (who must see
+ * why), a swap's session only its two members and moderators.
+ */
+const VISIBLE = `(NOT l.hidden OR $3 OR l.host_id = $1)
+  AND (l.swap_id IS NULL OR $3 OR l.host_id = $1 OR l.swap_partner_id = $1)`;
+
 export async function getSession(
   db: Queryable,
   id: string,
   viewer: Viewer,
   now = new Date(),
 ): Promise<SessionView | null> {
-  // A session hidden by moderation is gone for everyone but moderators (and its host, who must see why).
-  const { rows } = await db.query<Row>(
-    `${SELECT} WHERE l.session_id = $2 AND (NOT l.hidden OR $3 OR l.host_id = $1)`,
-    [viewer?.id ?? '', id, viewer?.isModerator ?? false],
-  );
+  const { rows } = await db.query<Row>(`${SELECT} WHERE l.session_id = $2 AND ${VISIBLE}`, [
+    viewer?.id ?? '',
+    id,
+    viewer?.isModerator ?? false,
+  ]);
   return rows[0] ? toView(rows[0], viewer, now) : null;
 }
 
@@ -114,7 +123,7 @@ export async function seriesSessions(
   now = new Date(),
 ): Promise<SessionView[]> {
   const { rows } = await db.query<Row>(
-    `${SELECT} WHERE l.series_id = $2 AND (NOT l.hidden OR $3 OR l.host_id = $1) ORDER BY l.starts_at, l.session_id`,
+    `${SELECT} WHERE l.series_id = $2 AND ${VISIBLE} ORDER BY l.starts_at, l.session_id`,
     [viewer?.id ?? '', seriesId, viewer?.isModerator ?? false],
   );
   return rows.map((r) => toView(r, viewer, now));
@@ -132,7 +141,7 @@ export type SessionQuery = {
   cursor?: string | undefined;
 };
 
-/** Browse: filtered, soonest first, one page at a time (keyset on start time and id). */
+/** Browse: filtered, soonest first, one page at a time (keyset on start time and id); swaps' sessions never. */
 export async function listSessions(
   db: Queryable,
   query: SessionQuery,
@@ -144,7 +153,7 @@ export async function listSessions(
     params.push(v);
     return `$${params.length}`;
   };
-  const where: string[] = viewer?.isModerator ? [] : ['NOT l.hidden'];
+  const where: string[] = viewer?.isModerator ? ['l.swap_id IS NULL'] : ['NOT l.hidden', 'l.swap_id IS NULL'];
   if (query.status !== 'all') where.push(`l.status = ${p(query.status)}`);
   if (query.skill) where.push(`l.skill_key = ${p(query.skill.trim().toLowerCase())}`);
   if (query.difficulty) where.push(`l.difficulty = ${p(query.difficulty)}`);

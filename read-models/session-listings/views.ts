@@ -29,6 +29,10 @@ export const sessionView = z.object({
   host: z.object({ id: z.string(), displayName: z.string() }),
   timezone: z.string(),
   seriesId: z.string().nullable(),
+  swapId: z
+    .string()
+    .nullable()
+    .describe('The swap this session belongs to: private to its two members, never listed in browse'),
   registeredCount: z.number(),
   waitlistCount: z.number(),
   seatsLeft: z.number(),

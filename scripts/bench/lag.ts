@@ -80,6 +80,7 @@ function liveTraffic(community: Community, seed: number) {
       timezone: 'UTC',
       seriesId: null,
       clonedFrom: null,
+      swap: null,
     };
     return { stream: `session-${sessionId}`, event: { type: 'SessionScheduled', data } };
   };

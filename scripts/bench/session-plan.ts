@@ -87,6 +87,7 @@ export function planSession(
         timezone: host.tz,
         seriesId: null,
         clonedFrom: null,
+        swap: null,
         meetingUrl: `https://meet.example.test/${sessionId.slice(0, 8)}`,
       },
     },
