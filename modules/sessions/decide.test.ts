@@ -31,7 +31,10 @@ describe('Schedule', () => {
   it('schedules a future session: scheduled, empty seats and waitlist', () => {
     const { result, after } = when([], schedule(before));
     expect(result).toEqual([
-      { type: 'SessionScheduled', data: { ...details, sessionId: 's1', seriesId: null, clonedFrom: null } },
+      {
+        type: 'SessionScheduled',
+        data: { ...details, sessionId: 's1', seriesId: null, clonedFrom: null, swap: null },
+      },
     ]);
     expect(after).toMatchObject({ status: 'scheduled', id: 's1', registered: [], waitlist: [], capacity: 2 });
   });

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { PoolClient } from '../../infra/db/index.ts';
 import type { CommandContext } from '../../infra/deps.ts';
 import {
   CommandRejected,
   type EventMetadata,
+  type EventStore,
   loadState,
   readStreamOf,
   runCommand,
@@ -85,6 +87,41 @@ export async function scheduleSession(
   });
   await ctx.waitForReadModels(written[written.length - 1]!.appended!);
   return { sessionIds, seriesId };
+}
+
+/** A swap's session to schedule: `hostId` teaches `swap.partnerId`; the edge has filled in zone and skill. */
+export type NewSwapSession = {
+  sessionId: string;
+  hostId: string;
+  details: Omit<SessionDetails, 'hostId' | 'capacity'>;
+  swap: { swapId: string; partnerId: string };
+  now: Date;
+};
+
+/**
+ * Schedules a swap's session with its partner registered, in the caller's transaction: the swap decides in the
+ * same transaction that it may have this session, so both streams change together or neither does.
+ */
+export async function appendSwapSession(
+  store: EventStore,
+  client: PoolClient,
+  { sessionId, hostId, details, swap, now }: NewSwapSession,
+  metadata: EventMetadata,
+) {
+  const command: SessionCommand = {
+    type: 'Schedule',
+    data: {
+      sessionId,
+      hostId,
+      details: { ...details, hostId, capacity: 1 },
+      seriesId: null,
+      clonedFrom: null,
+      swap,
+    },
+    now,
+  };
+  const { appended } = await runCommand(store, sessionStream(sessionId), decider, command, metadata, client);
+  return appended!;
 }
 
 /** Runs one command on one session, with the session's stream locked, and waits for the read models. */

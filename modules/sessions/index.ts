@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Queryable } from '../../infra/db/index.ts';
 import type { ModuleContext, ModuleDefinition } from '../../infra/deps.ts';
 import { getMailRecipients } from '../../read-models/member-profiles/queries.ts';
-import { getSession } from '../../read-models/session-listings/queries.ts';
+import { sessionForItsMembers } from '../../read-models/session-listings/queries.ts';
 import { memberDepartures } from './departures.ts';
 import { sessionMailer } from './emails.ts';
 import { sessionEvents } from './events.ts';
@@ -16,9 +16,9 @@ import { hiddenSessions } from './moderated.ts';
 import { notHeldScheduler, reminderScheduler, startReminderWorker } from './reminders.ts';
 import { sessionRoutes } from './routes.ts';
 
-/** A reminder's calendar file, for the session's own members: the signed-out view, with the join link as its place. */
+/** A reminder's calendar file, for the session's own members: their shared view, with the join link as its place. */
 async function reminderCalendar(db: Queryable, sessionId: string, siteOrigin: string) {
-  const session = await getSession(db, sessionId, null);
+  const session = await sessionForItsMembers(db, sessionId);
   return session ? sessionsCalendar(session.title, [session], siteOrigin, siteOrigin, true) : null;
 }
 
@@ -49,9 +49,11 @@ export {
   type SessionEventData,
 } from './events.ts';
 export {
+  appendSwapSession,
   loadSession,
   markNotificationsRead,
   type NewSession,
+  type NewSwapSession,
   recordNotHeld,
   runSessionCommand,
   scheduleSession,
@@ -60,4 +62,5 @@ export {
 export { withHostingFacts } from './http/facts.ts';
 export { HIDDEN_SESSIONS_REACTOR } from './moderated.ts';
 export { NOT_HELD_QUEUE, REMINDER_QUEUE } from './reminders.ts';
+export { swapSessionBody } from './schemas.ts';
 export { occurrences } from './series.ts';

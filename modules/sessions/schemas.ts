@@ -64,6 +64,16 @@ export const createSessionBody = z
     }
   });
 
+/** A swap's session: the session form without capacity (always 1) and without repeat (one session each way). */
+export const swapSessionBody = z
+  .object({
+    ...fields,
+    description: fields.description.default(''),
+    prerequisites: fields.prerequisites.default([]),
+    timezone: fields.timezone.optional(),
+  })
+  .omit({ capacity: true });
+
 export const editSessionBody = z
   .object({ ...fields })
   .omit({ timezone: true })

@@ -71,6 +71,7 @@ describe('POST /api/sessions', () => {
       endsAt: '2030-06-01T17:30:00.000Z',
       timezone: 'Europe/Berlin',
       seriesId: null,
+      swapId: null,
       waitlistPosition: null,
       cancelReason: null,
     });

@@ -231,3 +231,89 @@ describe('messages in a swap’s thread', () => {
     expect(kinds(decideMessage(send('ana'), initialSwap))).toBe('not_found');
   });
 });
+
+describe('the sessions of an accepted swap', () => {
+  const accepted: SwapStreamEvent = { type: 'SwapAccepted', data: parties };
+  const schedule = (actorId: string, sessionId: string): SwapCommand => ({
+    type: 'ScheduleSession',
+    data: { actorId, sessionId },
+    now: later(2 * DAY),
+  });
+  const scheduled = (hostId: string, sessionId: string): SwapStreamEvent => ({
+    type: 'SwapSessionScheduled',
+    data: { ...parties, sessionId, hostId },
+  });
+  const record = (sessionId: string, o: 'completed' | 'cancelled' | 'not_held'): SwapCommand => ({
+    type: 'RecordSession',
+    data: { sessionId, outcome: o },
+    now: later(9 * DAY),
+  });
+  const completed = (hostId: string, sessionId: string): SwapStreamEvent => ({
+    type: 'SwapSessionCompleted',
+    data: { ...parties, sessionId, hostId },
+  });
+
+  it('lets each member schedule one session for the other once the swap is accepted', () => {
+    expect(decide(schedule('ana', 's-ana'), given(proposed, accepted))).toEqual([scheduled('ana', 's-ana')]);
+    expect(
+      outcome(decide(schedule('ben', 's-ben'), given(proposed, accepted, scheduled('ana', 's-ana')))),
+    ).toEqual(['SwapSessionScheduled']);
+  });
+
+  it('refuses a session before acceptance, after the swap closed, a second live one, and anyone else', () => {
+    expect(outcome(decide(schedule('ana', 's1'), given(proposed)))).toBe('conflict');
+    const declined: SwapStreamEvent = { type: 'SwapDeclined', data: parties };
+    expect(outcome(decide(schedule('ana', 's1'), given(proposed, declined)))).toBe('conflict');
+    expect(outcome(decide(schedule('ana', 's2'), given(proposed, accepted, scheduled('ana', 's1'))))).toBe(
+      'conflict',
+    );
+    expect(outcome(decide(schedule('cleo', 's1'), given(proposed, accepted)))).toBe('forbidden');
+  });
+
+  it('lets a member schedule again once their session was cancelled or not held', () => {
+    for (const reason of ['cancelled', 'not_held'] as const) {
+      const dropped: SwapStreamEvent = {
+        type: 'SwapSessionDropped',
+        data: { ...parties, sessionId: 's1', hostId: 'ana', reason },
+      };
+      expect(decide(record('s1', reason), given(proposed, accepted, scheduled('ana', 's1')))).toEqual([
+        dropped,
+      ]);
+      expect(
+        outcome(decide(schedule('ana', 's2'), given(proposed, accepted, scheduled('ana', 's1'), dropped))),
+      ).toEqual(['SwapSessionScheduled']);
+    }
+  });
+
+  it('completes the swap when the second of the two sessions is completed, and frees the pair', () => {
+    const one = given(proposed, accepted, scheduled('ana', 's-ana'), scheduled('ben', 's-ben'));
+    expect(decide(record('s-ana', 'completed'), one)).toEqual([completed('ana', 's-ana')]);
+    const both = decide(record('s-ben', 'completed'), [completed('ana', 's-ana')].reduce(evolve, one));
+    expect(both).toEqual([
+      completed('ben', 's-ben'),
+      { type: 'SwapCompleted', data: { ...parties, sessionIds: ['s-ana', 's-ben'] } },
+    ]);
+    const done = (both as SwapStreamEvent[]).reduce(evolve, [completed('ana', 's-ana')].reduce(evolve, one));
+    expect(done.status).toBe('completed');
+    const pair: Pair = { open: { swapId: 'sw1', expiresAt: null } };
+    expect(decidePair(both as SwapStreamEvent[], pair, later(9 * DAY))).toEqual([
+      { type: 'SwapPairReleased', data: { swapId: 'sw1' } },
+    ]);
+  });
+
+  it('records each outcome once, and nothing for a session that is not the swap’s', () => {
+    const one = given(proposed, accepted, scheduled('ana', 's-ana'), completed('ana', 's-ana'));
+    expect(decide(record('s-ana', 'completed'), one)).toEqual([]);
+    expect(decide(record('s-ana', 'cancelled'), one)).toEqual([]);
+    expect(decide(record('other', 'completed'), one)).toEqual([]);
+  });
+
+  it('does not complete a swap with two sessions by the same member', () => {
+    const dropped: SwapStreamEvent = {
+      type: 'SwapSessionDropped',
+      data: { ...parties, sessionId: 's1', hostId: 'ana', reason: 'cancelled' },
+    };
+    const state = given(proposed, accepted, scheduled('ana', 's1'), dropped, scheduled('ana', 's2'));
+    expect(outcome(decide(record('s2', 'completed'), state))).toEqual(['SwapSessionCompleted']);
+  });
+});

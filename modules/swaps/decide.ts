@@ -118,7 +118,7 @@ export function decide(cmd: SwapCommand, state: Swap): SwapStreamEvent[] | Rejec
       const { sessionId, outcome } = cmd.data;
       const session = state.sessions.find((s) => s.sessionId === sessionId);
       // Once per session, and only while it counts: a replayed outcome, or one after the swap closed, is nothing.
-      if (!session || session.status !== 'scheduled' || state.status !== 'accepted') return [];
+      if (session?.status !== 'scheduled' || state.status !== 'accepted') return [];
       const data = { ...parties, sessionId, hostId: session.hostId };
       if (outcome !== 'completed')
         return [{ type: 'SwapSessionDropped', data: { ...data, reason: outcome } }];

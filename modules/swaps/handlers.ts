@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { PoolClient } from '../../infra/db/index.ts';
 import type { CommandContext } from '../../infra/deps.ts';
 import {
@@ -7,6 +8,7 @@ import {
   loadState,
   type Rejection,
 } from '../../infra/event-store/index.ts';
+import { appendSwapSession, type NewSwapSession } from '../sessions/index.ts';
 import { decide, decideMessage, decidePair, type MessageCommand, type SwapCommand } from './decide.ts';
 import {
   evolve,
@@ -86,6 +88,47 @@ export const answerSwap = (
 /** A proposal's time is up: it expires, unless it was answered meanwhile (then nothing happens). */
 export const expireSwap = (ctx: CommandContext, swapId: string) =>
   onSwap(ctx, swapId, { type: 'Expire', now: ctx.now() }, { actorId: null });
+
+/**
+ * `hostId` schedules their session for the other member of the swap: the swap decides that it may have it (accepted,
+ * one live session per member) and the session is appended with the partner registered, in one transaction.
+ */
+export async function scheduleSwapSession(
+  ctx: CommandContext,
+  swapId: string,
+  session: Omit<NewSwapSession, 'sessionId' | 'swap' | 'now'>,
+  metadata: EventMetadata,
+): Promise<string> {
+  const sessionId = randomUUID();
+  const now = ctx.now();
+  const appended = await ctx.store.transaction(async (client) => {
+    const command: SwapCommand = {
+      type: 'ScheduleSession',
+      data: { actorId: session.hostId, sessionId },
+      now,
+    };
+    const { state } = await appendSwapCommand(ctx.store, client, swapId, command, metadata);
+    if (state.status === 'none') throw new Error('a scheduled swap session left no swap');
+    const partnerId = state.proposerId === session.hostId ? state.receiverId : state.proposerId;
+    return appendSwapSession(
+      ctx.store,
+      client,
+      { ...session, sessionId, swap: { swapId, partnerId }, now },
+      metadata,
+    );
+  });
+  await ctx.waitForReadModels(appended);
+  return sessionId;
+}
+
+/** What became of one of a swap's sessions, recorded on the swap in the caller's transaction (a reactor's). */
+export const recordSwapSession = (
+  store: EventStore,
+  client: PoolClient,
+  swapId: string,
+  data: Extract<SwapCommand, { type: 'RecordSession' }>['data'],
+  metadata: EventMetadata,
+) => appendSwapCommand(store, client, swapId, { type: 'RecordSession', data, now: new Date() }, metadata);
 
 /** A message in a swap's thread, decided from the swap's state; a stream of its own, so nothing races it. */
 export async function sendMessage(

@@ -9,7 +9,9 @@ import { swapEvents } from './events.ts';
 import { startSwapExpiryWorker, swapExpiryScheduler } from './expiry.ts';
 import { matchRoutes } from './http/matches.ts';
 import { messageRoutes } from './http/messages.ts';
+import { swapSessionRoutes } from './http/sessions.ts';
 import { swapRoutes } from './http/swaps.ts';
+import { swapSessionOutcomes } from './sessions.ts';
 import { startUnreadMessageWorker, type UnreadFacts, unreadMessageScheduler } from './unread.ts';
 
 /** The read models' answers to the unread-message job (exported for its tests). */
@@ -22,11 +24,12 @@ export const unreadFacts: UnreadFacts = {
 export const swaps: ModuleDefinition = {
   name: 'swaps',
   events: swapEvents,
-  consumers: [swapExpiryScheduler, swapDepartures, unreadMessageScheduler],
+  consumers: [swapExpiryScheduler, swapDepartures, unreadMessageScheduler, swapSessionOutcomes],
   routes: (app: FastifyInstance, context: ModuleContext) => {
     swapRoutes(app, context);
     matchRoutes(app, context);
     messageRoutes(app, context);
+    swapSessionRoutes(app, context);
   },
   onStart: async (context) => {
     await startSwapExpiryWorker(context);

@@ -115,6 +115,15 @@ export async function getSession(
   return rows[0] ? toView(rows[0], viewer, now) : null;
 }
 
+/**
+ * A session as everyone in it sees it alike, for what is mailed to its own members (a reminder's calendar file):
+ * the signed-out view, a swap's session included; a hidden one is nobody's.
+ */
+export async function sessionForItsMembers(db: Queryable, id: string, now = new Date()) {
+  const { rows } = await db.query<Row>(`${SELECT} WHERE l.session_id = $2 AND NOT l.hidden`, ['', id]);
+  return rows[0] ? toView(rows[0], null, now) : null;
+}
+
 /** Every session of a series, in order; hidden ones only for moderators and the host. Empty: no such series. */
 export async function seriesSessions(
   db: Queryable,

@@ -14,6 +14,7 @@ const STATUS_OF = {
   SwapExpired: 'expired',
   // A swap ended by a member's departure reads as withdrawn: the API's statuses stay as they are.
   SwapEnded: 'withdrawn',
+  SwapCompleted: 'completed',
 } as const;
 
 type Answer = keyof typeof STATUS_OF;
@@ -118,5 +119,15 @@ export const swapsProjector = defineProjector<Read>({
     SwapWithdrawn: answered,
     SwapExpired: answered,
     SwapEnded: answered,
+    SwapCompleted: answered,
+    // Every session of the swap, in the order they were scheduled (a cancelled one stays, as on its page).
+    SwapSessionScheduled: (db, run) =>
+      db.query(
+        `UPDATE swaps s SET session_ids = s.session_ids || v.ids
+           FROM (SELECT id, array_agg(session ORDER BY n) AS ids
+                   FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(id, session, n) GROUP BY id) v
+          WHERE s.swap_id = v.id AND NOT s.session_ids && v.ids`,
+        [run.map((e) => e.data.swapId), run.map((e) => e.data.sessionId)],
+      ),
   },
 });

@@ -1,43 +1,13 @@
-// Shapes of the swaps API (modules/swaps, read-models/swaps/views.ts, read-models/matches/views.ts) and the few
-// rules the swap pages and islands share about them.
+// The shapes of the swaps API (read-models/swaps/views.ts and read-models/matches/views.ts, by type only) and the
+// few rules the swap pages and islands share about them.
 
-export type SwapStatus = 'proposed' | 'accepted' | 'declined' | 'withdrawn' | 'expired' | 'completed';
+import type { MatchView } from '../../../read-models/matches/views.ts';
+import type { MessageView, SwapView } from '../../../read-models/swaps/views.ts';
 
-export type Swap = {
-  id: string;
-  proposer: { id: string; displayName: string };
-  receiver: { id: string; displayName: string };
-  offerSkill: string;
-  wantSkill: string;
-  status: SwapStatus;
-  sessionIds: string[];
-  createdAt: string;
-  expiresAt: string;
-};
-
-export type Message = {
-  id: string;
-  author: { id: string; displayName: string };
-  body: string;
-  sentAt: string;
-};
-
-type Rating = { averageRating: number | null; ratingCount: number };
-
-export type Match = {
-  member: {
-    id: string;
-    displayName: string;
-    avatarUrl: string | null;
-    timezone: string;
-    reputation: Rating & { skills: (Rating & { skill: string })[] };
-  };
-  theyTeach: string[];
-  theyLearn: string[];
-  reciprocal: boolean;
-  hoursApart: number;
-  lastActiveAt: string;
-};
+export type Swap = SwapView;
+export type SwapStatus = SwapView['status'];
+export type Message = MessageView;
+export type Match = MatchView;
 
 export const STATUS_LABELS: Record<SwapStatus, string> = {
   proposed: 'Waiting for an answer',
