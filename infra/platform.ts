@@ -88,7 +88,13 @@ export async function startPlatform(
   config: Config,
   log: Logger,
   app: AppDefinition,
-  options: { webDistDir?: string; runProjectors?: boolean; role?: Role } = {},
+  options: {
+    webDistDir?: string;
+    runProjectors?: boolean;
+    role?: Role;
+    /** The clock commands are decided with (default: the real one); a test moves it to after a session's end. */
+    clock?: () => Date;
+  } = {},
 ): Promise<Platform> {
   const role = options.role ?? 'all';
   const cleanups: (() => Promise<void>)[] = [];
@@ -207,7 +213,7 @@ export async function startPlatform(
       });
       if (!done) log.warn({ checkpoint }, 'read models did not catch up within the read-your-writes wait');
     };
-    const command: CommandContext = { store, waitForReadModels, now: () => new Date() };
+    const command: CommandContext = { store, waitForReadModels, now: options.clock ?? (() => new Date()) };
     // Plain reads of read-only requests go to a replica when there is one (readPool); commands to the primary.
     const query: QueryContext = { pool: readPool, prisma };
     const context: ModuleContext = {

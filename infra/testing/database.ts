@@ -56,12 +56,18 @@ export const testLogger = () =>
 /** The whole app on a fresh database, without listening: tests talk to it through `platform.http.inject`. */
 export async function startTestPlatform(
   app: AppDefinition,
-  options: { config?: Partial<Config>; runProjectors?: boolean; webDistDir?: string } = {},
+  options: {
+    config?: Partial<Config>;
+    runProjectors?: boolean;
+    webDistDir?: string;
+    clock?: () => Date;
+  } = {},
 ): Promise<Platform> {
   const url = await createTestDatabase();
   const platform = await startPlatform(testConfig(url, options.config), testLogger(), app, {
     runProjectors: options.runProjectors ?? true,
     ...(options.webDistDir ? { webDistDir: options.webDistDir } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   afterAll(() => platform.stop());
   return platform;

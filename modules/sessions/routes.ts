@@ -80,7 +80,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ModuleContext) {
               hostId: user.id,
               details,
               repeat: repeat ? { everyWeeks, count } : undefined,
-              now: new Date(),
+              now: deps.command.now(),
             },
             requestMetadata(request),
           ),
@@ -140,7 +140,7 @@ export function sessionRoutes(app: FastifyInstance, deps: ModuleContext) {
       await runSessionCommand(
         deps.command,
         request.params.id,
-        { type: 'Edit', data: { actor, changes: request.body }, now: new Date() },
+        { type: 'Edit', data: { actor, changes: request.body }, now: deps.command.now() },
         requestMetadata(request),
       );
       return show(request, request.params.id);
@@ -187,7 +187,11 @@ export function sessionRoutes(app: FastifyInstance, deps: ModuleContext) {
       await runSessionCommand(
         deps.command,
         request.params.id,
-        { type: 'Complete', data: { actor, attendeeIds: request.body?.attendeeIds }, now: new Date() },
+        {
+          type: 'Complete',
+          data: { actor, attendeeIds: request.body?.attendeeIds },
+          now: deps.command.now(),
+        },
         requestMetadata(request),
       );
       return show(request, request.params.id);

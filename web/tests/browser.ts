@@ -25,7 +25,7 @@ export type Site = {
 
 /** Starts the app with the site and Chromium; both stop when the test file ends. */
 export async function startSite(
-  options: { config?: Partial<Config>; app?: AppDefinition } = {},
+  options: { config?: Partial<Config>; app?: AppDefinition; clock?: () => Date } = {},
 ): Promise<Site> {
   if (!existsSync(path.join(DIST, 'server', 'entry.mjs'))) {
     throw new Error(`the website is not built (${DIST}/server/entry.mjs is missing): run \`npm run build\``);

@@ -1,13 +1,15 @@
-// The swap walk in Chromium against the real app, as far as it is built: two members with mirrored skills find
-// each other on /me/matches, one proposes from the match card, the other accepts on the swap's page, they
-// exchange messages in its thread, and the swap shows as accepted in the list. Screenshots at 1280 and 390 px go to /tmp/shots-h17 (SHOTS=1).
+// The whole swap in Chromium against the real app: two members with mirrored skills find each other on
+// /me/matches, one proposes from the match card, the other accepts on the swap's page, they exchange messages in
+// its thread, each schedules a session for the other from the swap's page, both complete theirs (the server's and
+// the browsers' clocks moved past the sessions' end), both review, and neither review shows until the second is
+// written. Screenshots at 1280 and 390 px go to /tmp/shots-swaps (SHOTS=1).
 import { mkdirSync } from 'node:fs';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { member } from '../../modules/swaps/testing.ts';
 import { hasChromium, hydrated, startSite } from './browser.ts';
 
-const SHOTS = process.env.SHOTS ? '/tmp/shots-h17' : null;
+const SHOTS = process.env.SHOTS ? '/tmp/shots-swaps' : null;
 if (SHOTS) mkdirSync(SHOTS, { recursive: true });
 
 async function shoot(page: Page, name: string) {
@@ -20,8 +22,13 @@ async function shoot(page: Page, name: string) {
 }
 
 describe.skipIf(!hasChromium)('two members swap skills in Chromium', () => {
-  it('find each other on their matches, propose, and accept', async () => {
-    const site = await startSite();
+  it('find each other, propose, accept, talk, teach each other, complete and review blind', async () => {
+    // The server's clock, which the test moves to after both sessions (the browsers' clocks move with it).
+    let ahead = 0;
+    const site = await startSite({
+      clock: () => new Date(Date.now() + ahead),
+      config: { limits: { sessionsPerDay: 100, reviewsPerDay: 100, reportsPerDay: 100, swapsPerDay: 10 } },
+    });
     const app = site.platform;
     const ana = await member(app, 'Ana Lima', {
       teach: ['TypeScript'],
@@ -103,5 +110,110 @@ describe.skipIf(!hasChromium)('two members swap skills in Chromium', () => {
     const evePage = await (await site.contextFor(eve.cookie)).newPage();
     const res = await evePage.goto(swapUrl);
     expect(res?.status()).toBe(404);
-  }, 120_000);
+
+    // Each schedules a session for the other from the swap's page: tomorrow and the day after, 10:00 UTC.
+    const day = (n: number) => {
+      const d = new Date();
+      d.setUTCHours(10, 0, 0, 0);
+      return new Date(d.getTime() + n * 86_400_000);
+    };
+    async function scheduleFrom(page: Page, title: string, skill: string, at: Date): Promise<string> {
+      await page.goto(swapUrl);
+      await hydrated(page);
+      await page.getByRole('link', { name: 'Schedule your session' }).click();
+      await page.waitForURL(/\/schedule$/);
+      await hydrated(page);
+      expect(await page.getByLabel('Seats').count()).toBe(0);
+      await page.getByLabel('Title').fill(title);
+      await page.getByLabel('Skill').fill(skill);
+      await page.getByLabel('Time zone').selectOption('UTC');
+      await page.getByLabel('Starts (date and time)').fill(at.toISOString().slice(0, 16));
+      await page.getByLabel('Duration (minutes)').fill('60');
+      await page.getByLabel('Meeting link').fill('https://meet.example.com/swap');
+      await shoot(page, `schedule-${skill.toLowerCase()}`);
+      await Promise.all([
+        page.waitForURL(/\/sessions\/[^/?]+\?notice=created$/),
+        page.getByRole('button', { name: 'Schedule session' }).click(),
+      ]);
+      expect(await page.getByRole('link', { name: 'Private to a swap: see the swap' }).isVisible()).toBe(
+        true,
+      );
+      return new URL(page.url()).pathname;
+    }
+    const anaSession = await scheduleFrom(anaPage, 'TypeScript for guitarists', 'TypeScript', day(1));
+    const benSession = await scheduleFrom(benPage, 'Three chords and the truth', 'Guitar', day(2));
+    await anaPage.goto(swapUrl);
+    const sessionsCard = anaPage.getByRole('region', { name: 'Sessions' });
+    expect(await sessionsCard.getByRole('link', { name: 'TypeScript for guitarists' }).isVisible()).toBe(
+      true,
+    );
+    expect(await sessionsCard.getByRole('link', { name: 'Three chords and the truth' }).isVisible()).toBe(
+      true,
+    );
+    expect(await anaPage.getByRole('link', { name: 'Schedule your session' }).count()).toBe(0);
+    await shoot(anaPage, 'swap-sessions');
+    // Nobody else finds the sessions: not in browse, not by their address.
+    expect((await evePage.goto(`${site.base}${anaSession}`))?.status()).toBe(404);
+
+    // Three days on, both sessions are over: each host completes theirs with the other ticked as present.
+    ahead = 3 * 86_400_000;
+    async function later(who: { cookie: string }): Promise<Page> {
+      const context: BrowserContext = await site.contextFor(who.cookie);
+      await context.clock.install({ time: new Date(Date.now() + ahead) });
+      return context.newPage();
+    }
+    async function completeAs(who: { cookie: string }, path: string, partner: string) {
+      const page = await later(who);
+      await page.goto(`${site.base}${path}`);
+      await hydrated(page);
+      await page.getByLabel(partner).check();
+      await page.getByRole('button', { name: 'Complete session…' }).click();
+      await page.getByRole('button', { name: 'Yes, complete it' }).click();
+      await page.waitForURL(/notice=completed/);
+      return page;
+    }
+    await completeAs(ana, anaSession, 'Ben Okafor');
+    const benLater = await completeAs(ben, benSession, 'Ana Lima');
+    await benLater.goto(swapUrl);
+    await expect
+      .poll(async () => {
+        await benLater.reload();
+        return benLater.locator('main').innerText();
+      })
+      .toContain('you taught each other');
+    await shoot(benLater, 'swap-completed');
+
+    // Ben reviews Ana's session: he sees his own review, Ana does not see it yet.
+    async function reviewAs(who: { cookie: string }, path: string, comment: string) {
+      const page = await later(who);
+      await page.goto(`${site.base}${path}`);
+      await hydrated(page);
+      await page.getByRole('radio', { name: '5 stars: Excellent' }).check();
+      await page.getByLabel('What was it like?').fill(comment);
+      await page.getByRole('button', { name: 'Publish review' }).click();
+      await page.getByRole('region', { name: 'Your review' }).getByText(comment).waitFor();
+      return page;
+    }
+    const benReview = await reviewAs(ben, anaSession, 'Ana made types click for me.');
+    await shoot(benReview, 'review-sealed');
+    const anaLater = await later(ana);
+    await anaLater.goto(`${site.base}${anaSession}`);
+    expect(await anaLater.getByText('Ana made types click for me.').count()).toBe(0);
+    await anaLater.goto(`${site.base}/users/${ana.id}`);
+    expect(await anaLater.getByText('Ana made types click for me.').count()).toBe(0);
+
+    // Ana reviews Ben's session: now both reviews show, to both of them and to everyone.
+    await reviewAs(ana, benSession, 'Ben taught me three chords in an hour.');
+    await anaLater.goto(`${site.base}${anaSession}`);
+    await expect
+      .poll(async () => {
+        await anaLater.reload();
+        return anaLater.getByText('Ana made types click for me.').count();
+      })
+      .toBe(1);
+    const visitor = await (await site.contextFor(null)).newPage();
+    await visitor.goto(`${site.base}/users/${ben.id}`);
+    expect(await visitor.getByText('Ben taught me three chords in an hour.').isVisible()).toBe(true);
+    await shoot(anaLater, 'reviews-shown');
+  }, 240_000);
 });

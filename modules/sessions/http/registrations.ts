@@ -40,7 +40,7 @@ export function registrationRoutes(app: FastifyInstance, deps: ModuleContext) {
     },
     async (request, reply) => {
       const user = requireUser(request);
-      const now = new Date();
+      const now = deps.command.now();
       const noShows = await noShowRecord(deps.pool, user.id, deps.config.noShows, now);
       // A session hidden by moderation is refused by the session itself (its decider), as for an unknown one.
       const { events } = await runSessionCommand(
@@ -77,7 +77,7 @@ export function registrationRoutes(app: FastifyInstance, deps: ModuleContext) {
         {
           type: 'Unregister',
           data: { memberId: user.id, lateLeaveHours: deps.config.noShows.lateLeaveHours },
-          now: new Date(),
+          now: deps.command.now(),
         },
         requestMetadata(request),
       );
