@@ -13,6 +13,7 @@ const session = (overrides: Partial<ReviewedSession> = {}): ReviewedSession => (
   skill: 'Baking',
   status: 'completed',
   attendeeIds: ['ada', 'bob'],
+  swapId: null,
   ...overrides,
 });
 const submit = (authorId = 'ada', s = session(), rating = 4): FeedbackCommand => ({
@@ -31,6 +32,7 @@ const visible: Review = evolve(initialReview, {
     skill: 'Baking',
     rating: 4,
     comment: 'Good bread',
+    swapId: null,
   },
   recordedAt: SUBMITTED,
 });

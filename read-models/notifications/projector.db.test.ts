@@ -204,6 +204,7 @@ describe('notifications about reviews', () => {
           skill: 'Baking',
           rating: 5,
           comment: 'Great',
+          swapId: null,
         },
       },
       // In the same run as the review: the reply finds its author.

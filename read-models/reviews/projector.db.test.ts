@@ -19,6 +19,7 @@ const submitted = (reviewId: string, authorId: string, rating: number): Event =>
     skill: 'Baking',
     rating,
     comment: 'Good bread',
+    swapId: null,
   },
 });
 const verdict = (type: 'ContentHidden' | 'ContentRestored', targetId: string): Event =>
