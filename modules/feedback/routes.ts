@@ -6,12 +6,14 @@ import {
   cursorParam,
   errors,
   HttpError,
+  hasRole,
   idParam as idParams,
   listOf,
   multiLine,
   notFound,
   requestMetadata,
   requireUser,
+  type SignedInUser,
 } from '../../infra/http/index.ts';
 import { spendDailyAllowance } from '../../infra/throttle.ts';
 import { getReview, hostReviews, ownReview, sessionReviews } from '../../read-models/reviews/queries.ts';
@@ -34,8 +36,10 @@ const pageQuery = z.object({
 
 export function feedbackRoutes(app: FastifyInstance, deps: ModuleContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const show = async (id: string) => {
-    const review = await getReview(deps.pool, id);
+  // A sealed swap review is there for its author and moderators only: to anyone else (its host replying, say) 404.
+  const show = async (id: string, user: SignedInUser) => {
+    const viewer = { memberId: user.id, isModerator: hasRole(user, 'moderator') };
+    const review = await getReview(deps.pool, id, viewer);
     if (!review) throw notFound('That review');
     return { review };
   };
@@ -64,7 +68,7 @@ export function feedbackRoutes(app: FastifyInstance, deps: ModuleContext) {
         request.body,
         requestMetadata(request),
       );
-      return reply.code(201).send(await show(reviewId));
+      return reply.code(201).send(await show(reviewId, user));
     },
   );
 
@@ -135,9 +139,9 @@ export function feedbackRoutes(app: FastifyInstance, deps: ModuleContext) {
     },
     async (request) => {
       const user = requireUser(request);
-      await show(request.params.id); // hidden by moderation (or deleted): 404, as for reads
+      await show(request.params.id, user); // hidden by moderation (or deleted): 404, as for reads
       await editReview(deps.command, request.params.id, user.id, request.body, requestMetadata(request));
-      return show(request.params.id);
+      return show(request.params.id, user);
     },
   );
 
@@ -153,7 +157,7 @@ export function feedbackRoutes(app: FastifyInstance, deps: ModuleContext) {
     },
     async (request, reply) => {
       const user = requireUser(request);
-      await show(request.params.id); // hidden by moderation (or deleted): 404, as for reads
+      await show(request.params.id, user); // hidden by moderation (or deleted): 404, as for reads
       await deleteReview(deps.command, request.params.id, user.id, requestMetadata(request));
       return reply.code(204).send(null);
     },
@@ -174,7 +178,7 @@ export function feedbackRoutes(app: FastifyInstance, deps: ModuleContext) {
     },
     async (request) => {
       const user = requireUser(request);
-      await show(request.params.id); // hidden by moderation (or deleted): 404, as for reads
+      await show(request.params.id, user); // hidden by moderation (or deleted): 404, as for reads
       await replyToReview(
         deps.command,
         request.params.id,
@@ -182,7 +186,7 @@ export function feedbackRoutes(app: FastifyInstance, deps: ModuleContext) {
         request.body.reply,
         requestMetadata(request),
       );
-      return show(request.params.id);
+      return show(request.params.id, user);
     },
   );
 }

@@ -10,6 +10,7 @@ import { startSwapExpiryWorker, swapExpiryScheduler } from './expiry.ts';
 import { matchRoutes } from './http/matches.ts';
 import { messageRoutes } from './http/messages.ts';
 import { swapRoutes } from './http/swaps.ts';
+import { startSwapReviewRevealWorker, swapReviewSeals } from './review-seals.ts';
 import { startUnreadMessageWorker, type UnreadFacts, unreadMessageScheduler } from './unread.ts';
 
 /** The read models' answers to the unread-message job (exported for its tests). */
@@ -22,7 +23,7 @@ export const unreadFacts: UnreadFacts = {
 export const swaps: ModuleDefinition = {
   name: 'swaps',
   events: swapEvents,
-  consumers: [swapExpiryScheduler, swapDepartures, unreadMessageScheduler],
+  consumers: [swapExpiryScheduler, swapDepartures, unreadMessageScheduler, swapReviewSeals],
   routes: (app: FastifyInstance, context: ModuleContext) => {
     swapRoutes(app, context);
     matchRoutes(app, context);
@@ -31,6 +32,7 @@ export const swaps: ModuleDefinition = {
   onStart: async (context) => {
     await startSwapExpiryWorker(context);
     await startUnreadMessageWorker(context, unreadFacts);
+    await startSwapReviewRevealWorker(context);
   },
 };
 
@@ -43,4 +45,5 @@ export {
 } from './events.ts';
 export { SWAP_EXPIRY_QUEUE } from './expiry.ts';
 export { loadSwap } from './handlers.ts';
+export { revealDueSwapReviews, SWAP_REVIEW_REVEAL_QUEUE } from './review-seals.ts';
 export { emailUnreadMessages, UNREAD_EMAIL_AFTER_MS, UNREAD_MESSAGE_QUEUE } from './unread.ts';

@@ -27,7 +27,16 @@ const completed = (sessionId: string, skill: string, attendeeIds: string[]): Eve
 });
 const review = (reviewId: string, authorId: string, rating: number): Event => ({
   type: 'ReviewSubmitted',
-  data: { reviewId, sessionId: 's1', hostId: 'ana', authorId, skill: 'Baking', rating, comment: '', swapId: null },
+  data: {
+    reviewId,
+    sessionId: 's1',
+    hostId: 'ana',
+    authorId,
+    skill: 'Baking',
+    rating,
+    comment: '',
+    swapId: null,
+  },
 });
 const verdict = (type: 'ContentHidden' | 'ContentRestored', targetId: string): Event =>
   type === 'ContentHidden'
