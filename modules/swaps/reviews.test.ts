@@ -31,49 +31,60 @@ const revealed = (reviewIds: string[], reason: 'both' | 'time'): SwapReviewEvent
 
 const given = (events: SwapReviewEvent[]) => ({
   when: (cmd: SwapReviewCommand) => ({
-    then: (expected: SwapReviewEvent[]) =>
+    decides: (expected: SwapReviewEvent[]) =>
       expect(decideSwapReviews(cmd, events.reduce(evolveSwapReviews, initialSwapReviews))).toEqual(expected),
   }),
 });
 
 describe('the blind reviews of a swap', () => {
   it('seals the first review until REVIEW_SEAL_DAYS after it was written', () =>
-    given([]).when(record('r1', 'ana')).then([sealed('r1', 'ana')]));
+    given([])
+      .when(record('r1', 'ana'))
+      .decides([sealed('r1', 'ana')]));
 
   it("reveals both at once when the partner's review is written", () =>
     given([sealed('r1', 'ana')])
       .when(record('r2', 'ben', at(3).toISOString()))
-      .then([sealed('r2', 'ben', at(3 + REVIEW_SEAL_DAYS).toISOString()), revealed(['r1', 'r2'], 'both')]));
+      .decides([
+        sealed('r2', 'ben', at(3 + REVIEW_SEAL_DAYS).toISOString()),
+        revealed(['r1', 'r2'], 'both'),
+      ]));
 
   it('shows the second review at once when the first was revealed by its time already', () =>
     given([sealed('r1', 'ana'), revealed(['r1'], 'time')])
       .when(record('r2', 'ben', at(20).toISOString()))
-      .then([sealed('r2', 'ben', at(20 + REVIEW_SEAL_DAYS).toISOString()), revealed(['r2'], 'both')]));
+      .decides([sealed('r2', 'ben', at(20 + REVIEW_SEAL_DAYS).toISOString()), revealed(['r2'], 'both')]));
 
   it('keeps a second review by the same member sealed: the partner has not written', () =>
     given([sealed('r1', 'ana')])
       .when(record('r3', 'ana'))
-      .then([sealed('r3', 'ana')]));
+      .decides([sealed('r3', 'ana')]));
 
   it('records a review once, however often it is replayed', () => {
-    given([sealed('r1', 'ana')]).when(record('r1', 'ana')).then([]);
+    given([sealed('r1', 'ana')])
+      .when(record('r1', 'ana'))
+      .decides([]);
     given([sealed('r1', 'ana'), sealed('r2', 'ben'), revealed(['r1', 'r2'], 'both')])
       .when(record('r2', 'ben'))
-      .then([]);
+      .decides([]);
   });
 
   it('does not reveal a lone review before its time', () =>
     given([sealed('r1', 'ana')])
       .when(reveal(new Date(at(REVIEW_SEAL_DAYS).getTime() - 1)))
-      .then([]));
+      .decides([]));
 
   it('reveals a lone review once its time is up', () =>
-    given([sealed('r1', 'ana')]).when(reveal(at(REVIEW_SEAL_DAYS))).then([revealed(['r1'], 'time')]));
+    given([sealed('r1', 'ana')])
+      .when(reveal(at(REVIEW_SEAL_DAYS)))
+      .decides([revealed(['r1'], 'time')]));
 
   it('reveals nothing more when the job runs again, or after both were revealed', () => {
-    given([sealed('r1', 'ana'), revealed(['r1'], 'time')]).when(reveal(at(30))).then([]);
+    given([sealed('r1', 'ana'), revealed(['r1'], 'time')])
+      .when(reveal(at(30)))
+      .decides([]);
     given([sealed('r1', 'ana'), sealed('r2', 'ben'), revealed(['r1', 'r2'], 'both')])
       .when(reveal(at(30)))
-      .then([]);
+      .decides([]);
   });
 });

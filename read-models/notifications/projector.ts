@@ -271,6 +271,8 @@ async function reviewNews(
       notes.push({ event, memberId, sessionId: review.sessionId, ...n });
     switch (event.type) {
       case 'ReviewSubmitted':
+        // A swap's review is sealed: its host is told when it is revealed (revealedReviews), not before.
+        if (event.data.swapId !== null) break;
         to(event.data.hostId, {
           kind: 'review',
           title: `New review of “${s.title}”`,
@@ -313,6 +315,39 @@ async function reviewNews(
         added.map((r) => r.hostId),
       ],
     );
+  }
+  await insertNotes(db, notes);
+}
+
+/**
+ * A swap's reviews revealed (both written, or their time up): each host is told of the review they received, as
+ * of a new one; no rating, which may have been edited since it was written.
+ */
+async function revealedReviews(db: PoolClient, run: Run<'SwapReviewsRevealed'>) {
+  const { rows } = await db.query<{ review_id: string; session_id: string; host_id: string }>(
+    'SELECT review_id, session_id, host_id FROM notification_reviews WHERE review_id = ANY($1)',
+    [run.flatMap((e) => e.data.reviewIds)],
+  );
+  const reviews = new Map(rows.map((r) => [r.review_id, r]));
+  const sessions = await sessionsOf(
+    db,
+    rows.map((r) => r.session_id),
+  );
+  const notes: Note[] = [];
+  for (const event of run) {
+    for (const reviewId of event.data.reviewIds) {
+      const review = reviews.get(reviewId);
+      const s = review && sessions.get(review.session_id);
+      if (!review || !s) continue;
+      notes.push({
+        event,
+        memberId: review.host_id,
+        sessionId: review.session_id,
+        kind: 'review',
+        title: `New review of “${s.title}”`,
+        body: 'Your swap partner’s review is visible now. Read it, and reply if you like, on the session page.',
+      });
+    }
   }
   await insertNotes(db, notes);
 }
@@ -408,6 +443,7 @@ export const notificationsProjector = defineProjector<Read>({
     HostReplied: reviewNews,
     ContentHidden: reviewNews,
     ContentRestored: reviewNews,
+    SwapReviewsRevealed: revealedReviews,
     SwapProposed: swapNews,
     SwapAccepted: swapNews,
     SwapDeclined: swapNews,
