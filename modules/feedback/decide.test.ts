@@ -1,7 +1,7 @@
 // Pure unit tests of the review rules: decide and evolve, with time given in the commands. No database.
 import { describe, expect, it } from 'vitest';
 import { decide, type FeedbackCommand, type ReviewedSession } from './decide.ts';
-import { EDIT_WINDOW_DAYS, evolve, initialReview, type Review } from './review.ts';
+import { EDIT_WINDOW_DAYS, evolve, initialReview, type Review, type ReviewEvent } from './review.ts';
 
 const DAY = 86400_000;
 const SUBMITTED = new Date('2026-03-01T12:00:00Z');
@@ -51,9 +51,15 @@ describe('submitting a review', () => {
           skill: 'Baking',
           rating: 4,
           comment: 'Good bread',
+          swapId: null,
         },
       },
     ]);
+  });
+
+  it("names the session's swap, whose reviews are sealed until both are written", () => {
+    const [event] = decide(submit('ada', session({ swapId: 'sw1' })), initialReview) as ReviewEvent[];
+    expect(event).toMatchObject({ type: 'ReviewSubmitted', data: { swapId: 'sw1' } });
   });
 
   it.each([
@@ -168,6 +174,7 @@ describe('evolve', () => {
       skill: 'Baking',
       rating: 4,
       comment: 'Good bread',
+      swapId: null,
       status: 'visible',
       submittedAt: '2026-03-01T12:00:00.000Z',
       reply: null,
