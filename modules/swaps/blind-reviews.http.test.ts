@@ -262,6 +262,9 @@ describe('a sealed review', () => {
     expect(await shown(eve, `/api/sessions/${faySession}/reviews`)).toEqual([gusReview.id]);
     expect(await shown(eve, `/api/sessions/${gusSession}/reviews`)).toEqual([]);
     expect(await reputation(gus)).toEqual({ ...gusBefore, points: gusBefore.points + 3 });
+    // Fay is told of Gus's review; Gus of none: the one he received is hidden.
+    expect(await reviewNotes(fay)).toHaveLength(1);
+    expect(await reviewNotes(gus)).toEqual([]);
     const mine = await call(app, fay, 'GET', `/api/sessions/${gusSession}/reviews/mine`);
     expect(mine.json()).toMatchObject({ status: 'hidden', review: { id: fayReview.id, sealed: false } });
 
@@ -293,5 +296,6 @@ describe('a sealed review', () => {
     await untilCaughtUp(app);
     expect(await shown(eve, `/api/sessions/${ivySession}/reviews`)).toEqual([]);
     expect(await reputation(ivy)).toEqual(ivyBefore);
+    expect(await reviewNotes(ivy)).toEqual([]);
   });
 });

@@ -316,16 +316,36 @@ async function reviewNews(
       ],
     );
   }
+  const verdicts = new Map<string, boolean>();
+  for (const e of run) {
+    if ((e.type === 'ContentHidden' || e.type === 'ContentRestored') && e.data.targetType === 'review')
+      verdicts.set(e.data.targetId, e.type === 'ContentHidden');
+  }
+  if (verdicts.size > 0) {
+    await db.query(
+      `UPDATE notification_reviews r SET hidden = v.hidden FROM unnest($1::text[], $2::boolean[]) AS v(id, hidden)
+        WHERE r.review_id = v.id`,
+      [[...verdicts.keys()], [...verdicts.values()]],
+    );
+  }
   await insertNotes(db, notes);
+}
+
+/** A deleted review is not told of when revealed. */
+async function forgetReviews(db: PoolClient, run: Run<'ReviewDeleted'>) {
+  await db.query('UPDATE notification_reviews SET deleted = true WHERE review_id = ANY($1)', [
+    run.map((e) => e.data.reviewId),
+  ]);
 }
 
 /**
  * A swap's reviews revealed (both written, or their time up): each host is told of the review they received, as
- * of a new one; no rating, which may have been edited since it was written.
+ * of a new one, unless it was deleted or hidden meanwhile; no rating, which may have been edited since.
  */
 async function revealedReviews(db: PoolClient, run: Run<'SwapReviewsRevealed'>) {
   const { rows } = await db.query<{ review_id: string; session_id: string; host_id: string }>(
-    'SELECT review_id, session_id, host_id FROM notification_reviews WHERE review_id = ANY($1)',
+    `SELECT review_id, session_id, host_id FROM notification_reviews
+      WHERE review_id = ANY($1) AND NOT deleted AND NOT hidden`,
     [run.flatMap((e) => e.data.reviewIds)],
   );
   const reviews = new Map(rows.map((r) => [r.review_id, r]));
@@ -443,6 +463,7 @@ export const notificationsProjector = defineProjector<Read>({
     HostReplied: reviewNews,
     ContentHidden: reviewNews,
     ContentRestored: reviewNews,
+    ReviewDeleted: forgetReviews,
     SwapReviewsRevealed: revealedReviews,
     SwapProposed: swapNews,
     SwapAccepted: swapNews,

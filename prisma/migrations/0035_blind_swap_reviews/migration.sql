@@ -3,6 +3,11 @@
 -- before this migration is of a group session (ReviewSubmitted v1), so none is sealed.
 ALTER TABLE reviews ADD COLUMN sealed boolean NOT NULL DEFAULT false;
 ALTER TABLE reputation_ratings ADD COLUMN sealed boolean NOT NULL DEFAULT false;
+-- A host is told of a swap review when it is revealed, unless it was deleted or hidden by then. Reviews deleted or
+-- hidden before this migration are of group sessions, told of when written: false for them changes nothing.
+ALTER TABLE notification_reviews
+  ADD COLUMN deleted boolean NOT NULL DEFAULT false,
+  ADD COLUMN hidden boolean NOT NULL DEFAULT false;
 
 -- Analysts see whether a review is still sealed (a new last column: the view's other columns stay as they are).
 CREATE OR REPLACE VIEW analytics.reviews WITH (security_barrier) AS
