@@ -1,6 +1,8 @@
 // Pure unit tests of the review rules: decide and evolve, with time given in the commands. No database.
 import { describe, expect, it } from 'vitest';
+import { createCatalog } from '../../infra/event-store/index.ts';
 import { decide, type FeedbackCommand, type ReviewedSession } from './decide.ts';
+import { feedbackEvents } from './events.ts';
 import { EDIT_WINDOW_DAYS, evolve, initialReview, type Review, type ReviewEvent } from './review.ts';
 
 const DAY = 86400_000;
@@ -190,5 +192,20 @@ describe('evolve', () => {
       data: { reviewId: 'r1', hostId: 'host', comment: 'Meh' },
     });
     expect(edited).toMatchObject({ rating: 4, comment: 'Meh', hostId: 'host', reviewId: 'r1' });
+  });
+});
+
+describe('ReviewSubmitted', () => {
+  it('reads a v1 review, written before swaps, as one of no swap', () => {
+    const v1 = {
+      reviewId: 'r1',
+      sessionId: 's1',
+      hostId: 'host',
+      authorId: 'ada',
+      skill: 'Baking',
+      rating: 4,
+      comment: '',
+    };
+    expect(createCatalog(feedbackEvents).decode('ReviewSubmitted', 1, v1)).toEqual({ ...v1, swapId: null });
   });
 });
