@@ -5,7 +5,7 @@ import { type FeedbackEvent, reviewStream } from '../feedback/events.ts';
 import type { ModerationEvent } from '../moderation/events.ts';
 import { contentStream } from '../moderation/index.ts';
 import type { SessionEvent } from '../sessions/events.ts';
-import { type SwapEvent, swapStream } from '../swaps/events.ts';
+import { type SwapEvent, swapReviewsStream, swapStream } from '../swaps/events.ts';
 import { type Fact, reward } from './decide.ts';
 import { evolve, initialRewards, type RewardEvent, type Rewards } from './rewards.ts';
 import { weekNumber } from './rules.ts';
@@ -30,6 +30,7 @@ type ReviewNow = {
   skill: string;
   rating: number | null;
   deleted: boolean;
+  swapId: string | null;
 };
 
 /**
@@ -41,13 +42,13 @@ async function reviewNow(store: EventStore, client: PoolClient, reviewId: string
     store,
     reviewStream(reviewId),
     {
-      initialState: { authorId: null, hostId: null, skill: '', rating: null, deleted: false },
+      initialState: { authorId: null, hostId: null, skill: '', rating: null, deleted: false, swapId: null },
       evolve: (review, event) => {
         if (review.deleted) return review;
         switch (event.type) {
           case 'ReviewSubmitted': {
-            const { authorId, hostId, skill, rating } = event.data;
-            return { ...review, authorId, hostId, skill, rating };
+            const { authorId, hostId, skill, rating, swapId } = event.data;
+            return { ...review, authorId, hostId, skill, rating, swapId };
           }
           case 'ReviewEdited':
             return event.data.rating === undefined ? review : { ...review, rating: event.data.rating };
@@ -90,6 +91,14 @@ async function hiddenNow(store: EventStore, client: PoolClient, reviewId: string
     types: ['ContentHidden', 'ContentRestored'],
   });
   return verdicts[verdicts.length - 1]?.type === 'ContentHidden';
+}
+
+/** Whether a swap review is still sealed: no SwapReviewsRevealed on the swap's reviews stream names it yet. */
+async function sealedNow(store: EventStore, client: PoolClient, swapId: string, reviewId: string) {
+  const reveals = await readStreamOf<SwapEvent>(store, swapReviewsStream(swapId), client, {
+    types: ['SwapReviewsRevealed'],
+  });
+  return !reveals.some((e) => e.type === 'SwapReviewsRevealed' && e.data.reviewIds.includes(reviewId));
 }
 
 /** Who taught what in a swap, from its proposal: the proposer `offerSkill`, the receiver `wantSkill`. */
@@ -191,7 +200,10 @@ async function factsOf(event: Cause, store: EventStore, client: PoolClient): Pro
         ];
       }
       // A deleted review stays without its points and its rating, restored or not.
-      const { authorId, rating } = await reviewNow(store, client, d.targetId);
+      const { authorId, rating, swapId } = await reviewNow(store, client, d.targetId);
+      // A swap review restored while still sealed gives its author's points back; its rating waits for the reveal.
+      if (rating !== null && swapId && (await sealedNow(store, client, swapId, d.targetId)))
+        return visibility([authorId], d.targetId, true, event);
       return [
         { kind: 'rating-changed', memberId: d.hostId, reviewId: d.targetId, rating, restored: true },
         ...(rating === null ? [] : visibility([authorId, d.hostId], d.targetId, true, event)),

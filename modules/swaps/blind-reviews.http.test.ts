@@ -20,7 +20,7 @@ import { call, DAY, type Member, member, moderator, propose } from './testing.ts
 
 let app: Platform;
 let ana: Member, ben: Member, cy: Member, dan: Member, eve: Member, mo: Member;
-let fay: Member, gus: Member, hal: Member, ivy: Member;
+let fay: Member, gus: Member, hal: Member, ivy: Member, jo: Member, kim: Member;
 
 /** A swap proposed by `a` (teaching `aSkill`) and accepted by `b` (teaching `bSkill`). */
 async function swap(a: Member, aSkill: string, b: Member, bSkill: string): Promise<string> {
@@ -122,6 +122,8 @@ beforeAll(async () => {
   gus = await member(app, 'Gus', { teach: ['Drawing'], learn: ['Knitting'] });
   hal = await member(app, 'Hal', { teach: ['Piano'], learn: ['Yoga'] });
   ivy = await member(app, 'Ivy', { teach: ['Yoga'], learn: ['Piano'] });
+  jo = await member(app, 'Jo', { teach: ['Pottery'], learn: ['Singing'] });
+  kim = await member(app, 'Kim', { teach: ['Singing'], learn: ['Pottery'] });
   eve = await member(app, 'Eve');
   mo = await moderator(app);
 });
@@ -278,6 +280,42 @@ describe('a sealed review', () => {
       averageRating: 5,
       ratingCount: 1,
       points: gusBefore.points + 3 + 5,
+    });
+  });
+
+  it('hidden and restored before its reveal, gives its author’s points back and its rating only at the reveal', async () => {
+    const swapId = await swap(jo, 'Pottery', kim, 'Singing');
+    const joSession = await swapSession(swapId, jo, kim, 'Pottery', '2025-05-05T10:00:00.000Z');
+    const kimSession = await swapSession(swapId, kim, jo, 'Singing', '2025-05-06T10:00:00.000Z');
+    await untilCaughtUp(app);
+    const [joBefore, kimBefore] = [await reputation(jo), await reputation(kim)];
+    const joReview = await review(jo, kimSession, 5);
+    for (const action of ['hide', 'restore']) {
+      const res = await call(app, mo, 'POST', `/api/moderation/content/review/${joReview.id}/${action}`, {
+        note: `${action} for the test`,
+      });
+      expect(res.statusCode).toBe(200);
+    }
+    await untilCaughtUp(app);
+    const tallies = async () =>
+      (
+        await app.pool.query<{ rating: number | null }>(
+          `SELECT (data->>'rating')::int AS rating FROM events WHERE type = 'RatingTallied' AND data->>'reviewId' = $1
+            ORDER BY global_position`,
+          [joReview.id],
+        )
+      ).rows;
+    expect(await tallies()).toEqual([]);
+    expect(await reputation(jo)).toEqual({ ...joBefore, points: joBefore.points + 3 });
+    expect(await reputation(kim)).toEqual(kimBefore);
+
+    await review(kim, joSession, 4);
+    await untilCaughtUp(app);
+    expect(await tallies()).toEqual([{ rating: 5 }]);
+    expect(await reputation(kim)).toEqual({
+      averageRating: 5,
+      ratingCount: 1,
+      points: kimBefore.points + 3 + 5,
     });
   });
 
