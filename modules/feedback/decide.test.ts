@@ -1,7 +1,9 @@
 // Pure unit tests of the review rules: decide and evolve, with time given in the commands. No database.
 import { describe, expect, it } from 'vitest';
+import { createCatalog } from '../../infra/event-store/index.ts';
 import { decide, type FeedbackCommand, type ReviewedSession } from './decide.ts';
-import { EDIT_WINDOW_DAYS, evolve, initialReview, type Review } from './review.ts';
+import { feedbackEvents } from './events.ts';
+import { EDIT_WINDOW_DAYS, evolve, initialReview, type Review, type ReviewEvent } from './review.ts';
 
 const DAY = 86400_000;
 const SUBMITTED = new Date('2026-03-01T12:00:00Z');
@@ -13,6 +15,7 @@ const session = (overrides: Partial<ReviewedSession> = {}): ReviewedSession => (
   skill: 'Baking',
   status: 'completed',
   attendeeIds: ['ada', 'bob'],
+  swapId: null,
   ...overrides,
 });
 const submit = (authorId = 'ada', s = session(), rating = 4): FeedbackCommand => ({
@@ -31,6 +34,7 @@ const visible: Review = evolve(initialReview, {
     skill: 'Baking',
     rating: 4,
     comment: 'Good bread',
+    swapId: null,
   },
   recordedAt: SUBMITTED,
 });
@@ -49,9 +53,15 @@ describe('submitting a review', () => {
           skill: 'Baking',
           rating: 4,
           comment: 'Good bread',
+          swapId: null,
         },
       },
     ]);
+  });
+
+  it("names the session's swap, whose reviews are sealed until both are written", () => {
+    const [event] = decide(submit('ada', session({ swapId: 'sw1' })), initialReview) as ReviewEvent[];
+    expect(event).toMatchObject({ type: 'ReviewSubmitted', data: { swapId: 'sw1' } });
   });
 
   it.each([
@@ -166,6 +176,7 @@ describe('evolve', () => {
       skill: 'Baking',
       rating: 4,
       comment: 'Good bread',
+      swapId: null,
       status: 'visible',
       submittedAt: '2026-03-01T12:00:00.000Z',
       reply: null,
@@ -181,5 +192,20 @@ describe('evolve', () => {
       data: { reviewId: 'r1', hostId: 'host', comment: 'Meh' },
     });
     expect(edited).toMatchObject({ rating: 4, comment: 'Meh', hostId: 'host', reviewId: 'r1' });
+  });
+});
+
+describe('ReviewSubmitted', () => {
+  it('reads a v1 review, written before swaps, as one of no swap', () => {
+    const v1 = {
+      reviewId: 'r1',
+      sessionId: 's1',
+      hostId: 'host',
+      authorId: 'ada',
+      skill: 'Baking',
+      rating: 4,
+      comment: '',
+    };
+    expect(createCatalog(feedbackEvents).decode('ReviewSubmitted', 1, v1)).toEqual({ ...v1, swapId: null });
   });
 });

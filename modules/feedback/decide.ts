@@ -8,6 +8,8 @@ export type ReviewedSession = {
   skill: string;
   status: 'none' | 'scheduled' | 'cancelled' | 'completed' | 'not_held';
   attendeeIds: string[];
+  /** The swap the session belongs to, if any: its reviews are sealed until both are written. */
+  swapId: string | null;
 };
 
 export type FeedbackCommand =
@@ -40,9 +42,12 @@ export function decide(cmd: FeedbackCommand, state: Review): ReviewEvent[] | Rej
     if (!session.attendeeIds.includes(authorId))
       return reject('forbidden', 'Only attendees can review this session.');
     if (state.status !== 'none') return reject('conflict', 'You have already reviewed this session.');
-    const { sessionId, hostId, skill } = session;
+    const { sessionId, hostId, skill, swapId } = session;
     return [
-      { type: 'ReviewSubmitted', data: { reviewId, sessionId, hostId, authorId, skill, rating, comment } },
+      {
+        type: 'ReviewSubmitted',
+        data: { reviewId, sessionId, hostId, authorId, skill, rating, comment, swapId },
+      },
     ];
   }
   if (state.status !== 'visible') return reject('not_found', 'That review was not found.');

@@ -7,9 +7,13 @@ import { defineEvent, type EventDataOf, type EventsOf } from '../../infra/event-
 /** The stream a review's events are in, for other modules that fold a review's story from its events. */
 export const reviewStream = (reviewId: string) => `review-${reviewId}`;
 
+/**
+ * v2 adds `swapId`: the review of a session inside a swap (the session's `swap`), sealed until the partner's
+ * review of the swap is written or REVIEW_SEAL_DAYS have passed (modules/swaps, SwapReviewsRevealed).
+ */
 export const ReviewSubmitted = defineEvent(
   'ReviewSubmitted',
-  1,
+  2,
   z.object({
     reviewId: z.string(),
     sessionId: z.string(),
@@ -18,7 +22,9 @@ export const ReviewSubmitted = defineEvent(
     skill: z.string(),
     rating: z.number().int().min(1).max(5),
     comment: z.string(),
+    swapId: z.string().nullable(),
   }),
+  { 1: (v1) => ({ ...(v1 as object), swapId: null }) },
 );
 
 export const ReviewEdited = defineEvent(

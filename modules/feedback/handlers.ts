@@ -19,8 +19,10 @@ async function reviewedSession(
   sessionId: string,
 ): Promise<ReviewedSession> {
   const s = await loadSession(ctx, sessionId);
-  if (s.status === 'none') return { sessionId, hostId: '', skill: '', status: 'none', attendeeIds: [] };
-  return { sessionId, hostId: s.hostId, skill: s.skill, status: s.status, attendeeIds: s.attendees };
+  if (s.status === 'none')
+    return { sessionId, hostId: '', skill: '', status: 'none', attendeeIds: [], swapId: null };
+  const { hostId, skill, status, attendees: attendeeIds } = s;
+  return { sessionId, hostId, skill, status, attendeeIds, swapId: s.swap?.swapId ?? null };
 }
 
 async function execute(

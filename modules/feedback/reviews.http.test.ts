@@ -58,6 +58,7 @@ describe('POST /api/sessions/:id/reviews', () => {
       reply: null,
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       editedAt: null,
+      sealed: false,
     });
     adaReview = r.id;
     expect(Math.abs(Date.parse(r.createdAt) - Date.now())).toBeLessThan(60_000);

@@ -6,12 +6,14 @@ import {
   cursorParam,
   errors,
   HttpError,
+  hasRole,
   idParam as idParams,
   listOf,
   multiLine,
   notFound,
   requestMetadata,
   requireUser,
+  type SignedInUser,
 } from '../../infra/http/index.ts';
 import { spendDailyAllowance } from '../../infra/throttle.ts';
 import { getReview, hostReviews, ownReview, sessionReviews } from '../../read-models/reviews/queries.ts';
@@ -34,8 +36,10 @@ const pageQuery = z.object({
 
 export function feedbackRoutes(app: FastifyInstance, deps: ModuleContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const show = async (id: string) => {
-    const review = await getReview(deps.pool, id);
+  // A sealed swap review is there for its author and moderators only: to anyone else (its host replying, say) 404.
+  const show = async (id: string, user: SignedInUser) => {
+    const viewer = { memberId: user.id, isModerator: hasRole(user, 'moderator') };
+    const review = await getReview(deps.pool, id, viewer);
     if (!review) throw notFound('That review');
     return { review };
   };
@@ -46,6 +50,11 @@ export function feedbackRoutes(app: FastifyInstance, deps: ModuleContext) {
       schema: {
         tags: ['feedback'],
         summary: 'Review a completed session you attended (once)',
+        description:
+          'In a swap, the review of the partner’s session is sealed (sealed: true): shown to its author and to ' +
+          'moderators only, and counted in no rating, until the partner has reviewed theirs too or 14 days have ' +
+          'passed; then both show at once. ' +
+          'The answer shows the review to its author either way.',
         params: idParams,
         body: z.object({ rating, comment: comment.default('') }),
         response: { 201: z.object({ review: reviewView }), ...errors(400, 401, 403, 404, 409, 429) },
@@ -64,7 +73,7 @@ export function feedbackRoutes(app: FastifyInstance, deps: ModuleContext) {
         request.body,
         requestMetadata(request),
       );
-      return reply.code(201).send(await show(reviewId));
+      return reply.code(201).send(await show(reviewId, user));
     },
   );
 
@@ -75,6 +84,8 @@ export function feedbackRoutes(app: FastifyInstance, deps: ModuleContext) {
       schema: {
         tags: ['feedback'],
         summary: "A session's reviews, newest first",
+        description:
+          'Visible reviews only: not hidden by moderation, not deleted, and no sealed swap review.',
         params: idParams,
         querystring: pageQuery,
         response: { 200: listOf(reviewView), ...errors(400) },
@@ -93,7 +104,11 @@ export function feedbackRoutes(app: FastifyInstance, deps: ModuleContext) {
         description:
           'status: none (not reviewed: the form may be offered), visible, hidden (by a moderator: shown to you ' +
           'only, and a second review is refused), deleted (by you; a second review is refused too). ' +
-          'review is null for none and deleted.',
+          'review is null for none and deleted. ' +
+          'In a swap, the review of the partner’s session is sealed (sealed: true): shown to its author and to ' +
+          'moderators only, and counted in no rating, until the partner has reviewed theirs too or 14 days have ' +
+          'passed; then both show at once. ' +
+          '(status visible, sealed true).',
         params: idParams,
         response: {
           200: z.object({
@@ -114,6 +129,9 @@ export function feedbackRoutes(app: FastifyInstance, deps: ModuleContext) {
       schema: {
         tags: ['feedback'],
         summary: 'Reviews a member received as host, newest first',
+        description:
+          'Visible reviews only: a swap review stays out, sealed, until both members of the swap have reviewed ' +
+          'each other or 14 days have passed since it was written.',
         params: idParams,
         querystring: pageQuery,
         response: { 200: listOf(reviewView), ...errors(400) },
@@ -128,6 +146,8 @@ export function feedbackRoutes(app: FastifyInstance, deps: ModuleContext) {
       schema: {
         tags: ['feedback'],
         summary: 'Edit your review (within 14 days)',
+        description:
+          'Also while it is a sealed swap review: it is revealed with its rating as it is by then.',
         params: idParams,
         body: z.object({ rating, comment }).partial().strict(),
         response: { 200: z.object({ review: reviewView }), ...errors(400, 401, 403, 404, 409) },
@@ -135,9 +155,9 @@ export function feedbackRoutes(app: FastifyInstance, deps: ModuleContext) {
     },
     async (request) => {
       const user = requireUser(request);
-      await show(request.params.id); // hidden by moderation (or deleted): 404, as for reads
+      await show(request.params.id, user); // hidden by moderation (or deleted): 404, as for reads
       await editReview(deps.command, request.params.id, user.id, request.body, requestMetadata(request));
-      return show(request.params.id);
+      return show(request.params.id, user);
     },
   );
 
@@ -147,13 +167,14 @@ export function feedbackRoutes(app: FastifyInstance, deps: ModuleContext) {
       schema: {
         tags: ['feedback'],
         summary: 'Delete your review (within 14 days)',
+        description: 'Also while it is a sealed swap review.',
         params: idParams,
         response: { 204: z.null(), ...errors(401, 403, 404, 409) },
       },
     },
     async (request, reply) => {
       const user = requireUser(request);
-      await show(request.params.id); // hidden by moderation (or deleted): 404, as for reads
+      await show(request.params.id, user); // hidden by moderation (or deleted): 404, as for reads
       await deleteReview(deps.command, request.params.id, user.id, requestMetadata(request));
       return reply.code(204).send(null);
     },
@@ -165,6 +186,7 @@ export function feedbackRoutes(app: FastifyInstance, deps: ModuleContext) {
       schema: {
         tags: ['feedback'],
         summary: 'Reply to a review of your session (once)',
+        description: 'A sealed swap review is not found (404) until it is revealed.',
         params: idParams,
         body: z.object({
           reply: multiLine({ min: 1, max: L.commentMax }),
@@ -174,7 +196,7 @@ export function feedbackRoutes(app: FastifyInstance, deps: ModuleContext) {
     },
     async (request) => {
       const user = requireUser(request);
-      await show(request.params.id); // hidden by moderation (or deleted): 404, as for reads
+      await show(request.params.id, user); // hidden by moderation (or deleted): 404, as for reads
       await replyToReview(
         deps.command,
         request.params.id,
@@ -182,7 +204,7 @@ export function feedbackRoutes(app: FastifyInstance, deps: ModuleContext) {
         request.body.reply,
         requestMetadata(request),
       );
-      return show(request.params.id);
+      return show(request.params.id, user);
     },
   );
 }

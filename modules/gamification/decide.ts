@@ -1,5 +1,5 @@
 import { evolve, parseCause, type RewardEvent, type Rewards } from './rewards.ts';
-import { hasStreak, POINTS, pointsForRating, TOP_RATED } from './rules.ts';
+import { hasStreak, POINTS, pointsForRating, SWAP_BADGES, TOP_RATED } from './rules.ts';
 
 /** What happened elsewhere that may earn a member something, as the reactor reads it from other modules' events. */
 export type Fact =
@@ -8,6 +8,8 @@ export type Fact =
   | { kind: 'reviewed'; memberId: string; reviewId: string; skill: string }
   | { kind: 'rated'; memberId: string; reviewId: string; skill: string; rating: number }
   | { kind: 'rating-changed'; memberId: string; reviewId: string; rating: number | null; restored?: boolean }
+  /** A swap was completed: each of its two members taught and learned (`skill`: the one they taught). */
+  | { kind: 'swapped'; memberId: string; swapId: string; skill: string }
   /** A review was hidden or deleted (visible false) or restored (true); `cause` is that event, `<stream>:<version>`. */
   | { kind: 'review-visibility'; memberId: string; reviewId: string; visible: boolean; cause: string };
 
@@ -43,6 +45,7 @@ function followVisibility(fact: Extract<Fact, { kind: 'review-visibility' }>, st
 }
 
 function badgesEarned(s: Rewards): string[] {
+  const swaps = [...s.rewarded].filter((r) => r.startsWith('swapped:')).length;
   const average = s.ratings.size ? [...s.ratings.values()].reduce((a, b) => a + b, 0) / s.ratings.size : 0;
   const earned: [string, boolean][] = [
     ['first-session-hosted', s.hosted >= 1],
@@ -53,6 +56,8 @@ function badgesEarned(s: Rewards): string[] {
     ['first-review', [...s.rewarded].some((r) => r.startsWith('reviewed:'))],
     ['learning-streak', hasStreak(s.weeks)],
     ['five-skills', s.skills.size >= 5],
+    ['first-swap', swaps >= 1],
+    ['five-swaps', swaps >= SWAP_BADGES.five],
   ];
   return earned.filter(([key, ok]) => ok && !s.badges.has(key)).map(([key]) => key);
 }
@@ -65,7 +70,7 @@ function badgesEarned(s: Rewards): string[] {
 export function reward(fact: Fact, state: Rewards): RewardEvent[] {
   const { memberId } = fact;
   const events: RewardEvent[] = [];
-  const once = (reason: 'hosted' | 'attended' | 'reviewed' | 'rated', ref: string) =>
+  const once = (reason: 'hosted' | 'attended' | 'reviewed' | 'rated' | 'swapped', ref: string) =>
     !state.rewarded.has(`${reason}:${ref}`);
   switch (fact.kind) {
     case 'hosted':
@@ -127,6 +132,13 @@ export function reward(fact: Fact, state: Rewards): RewardEvent[] {
       });
       break;
     }
+    case 'swapped':
+      if (!once('swapped', fact.swapId)) return [];
+      events.push({
+        type: 'PointsAwarded',
+        data: { memberId, points: POINTS.swapped, reason: 'swapped', ref: fact.swapId, skill: fact.skill },
+      });
+      break;
     case 'review-visibility':
       // Points only: badges stay, and the rating's tally follows its own fact (rating-changed).
       return followVisibility(fact, state);

@@ -4,14 +4,17 @@ import { defineEvent, type EventDataOf, type EventsOf } from '../../infra/event-
 // One stream per member, `rewards-<memberId>`, written only by the gamification reactor: the points and badges a
 // member earned, and the facts the badge rules count (which sessions, students, weeks, skills, ratings).
 
+/** What points are for; `swapped`: a completed swap, to each of its two members. */
+const REASONS = ['hosted', 'attended', 'reviewed', 'rated', 'swapped'] as const;
+
 export const PointsAwarded = defineEvent(
   'PointsAwarded',
   1,
   z.object({
     memberId: z.string(),
     points: z.number().int(),
-    reason: z.enum(['hosted', 'attended', 'reviewed', 'rated']),
-    /** The session or review the points are for. */
+    reason: z.enum(REASONS),
+    /** The session or review the points are for (the swap, for swapped). */
     ref: z.string(),
     skill: z.string(),
     /** Hosted: the attendees; attended: the week number of the session. */
@@ -33,7 +36,7 @@ export const PointsWithdrawn = defineEvent(
   z.object({
     memberId: z.string(),
     points: z.number().int(),
-    reason: z.enum(['hosted', 'attended', 'reviewed', 'rated']),
+    reason: z.enum(REASONS),
     ref: z.string(),
     skill: z.string(),
     awardedAt: z.string().nullable(),
@@ -54,6 +57,8 @@ export const BADGE_NAMES = {
   'first-review': 'First review',
   'learning-streak': 'Learning streak',
   'five-skills': 'Five skills learned',
+  'first-swap': 'First swap',
+  'five-swaps': 'Five swaps',
 } as const;
 export type BadgeKey = keyof typeof BADGE_NAMES;
 

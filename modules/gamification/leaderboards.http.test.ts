@@ -117,6 +117,8 @@ describe('GET /api/badges', () => {
       'first-review',
       'learning-streak',
       'five-skills',
+      'first-swap',
+      'five-swaps',
     ]);
     expect(items.find((b: { key: string }) => b.key === 'top-rated').rule).toMatch(/4\.8 over at least 10/);
     expect(points.map((p: { key: string; rule: string }) => p.key)).toEqual([
@@ -124,6 +126,7 @@ describe('GET /api/badges', () => {
       'attended',
       'reviewed',
       'rated',
+      'swapped',
     ]);
     expect(points[0].rule).toMatch(/10 points plus 2 per attendee/);
   });

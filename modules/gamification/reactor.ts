@@ -1,9 +1,11 @@
 import type { PoolClient } from '../../infra/db/index.ts';
-import { type EventStore, loadState } from '../../infra/event-store/index.ts';
+import { type EventStore, loadState, readStreamOf } from '../../infra/event-store/index.ts';
 import { defineReactor, type ReactorContext, type RunOf } from '../../infra/projections/index.ts';
 import { type FeedbackEvent, reviewStream } from '../feedback/events.ts';
 import type { ModerationEvent } from '../moderation/events.ts';
+import { contentStream } from '../moderation/index.ts';
 import type { SessionEvent } from '../sessions/events.ts';
+import { type SwapEvent, swapReviewsStream, swapStream } from '../swaps/events.ts';
 import { type Fact, reward } from './decide.ts';
 import { evolve, initialRewards, type RewardEvent, type Rewards } from './rewards.ts';
 import { weekNumber } from './rules.ts';
@@ -11,8 +13,10 @@ import { weekNumber } from './rules.ts';
 export const rewardsStream = (memberId: string) => `rewards-${memberId}`;
 
 type Cause = RunOf<
-  SessionEvent | FeedbackEvent | ModerationEvent,
+  SessionEvent | FeedbackEvent | ModerationEvent | SwapEvent,
   | 'SessionCompleted'
+  | 'SwapReviewsRevealed'
+  | 'SwapCompleted'
   | 'ReviewSubmitted'
   | 'ReviewEdited'
   | 'ReviewDeleted'
@@ -20,20 +24,32 @@ type Cause = RunOf<
   | 'ContentRestored'
 >[number];
 
-type ReviewNow = { authorId: string | null; rating: number | null; deleted: boolean };
+type ReviewNow = {
+  authorId: string | null;
+  hostId: string | null;
+  skill: string;
+  rating: number | null;
+  deleted: boolean;
+  swapId: string | null;
+};
 
-/** A review as its own stream (feedback's events) says now: its author, and its latest rating (null once deleted). */
+/**
+ * A review as its own stream (feedback's events) says now: its author and host, and its latest rating (null once
+ * deleted).
+ */
 async function reviewNow(store: EventStore, client: PoolClient, reviewId: string) {
   const { state } = await loadState<ReviewNow, FeedbackEvent>(
     store,
     reviewStream(reviewId),
     {
-      initialState: { authorId: null, rating: null, deleted: false },
+      initialState: { authorId: null, hostId: null, skill: '', rating: null, deleted: false, swapId: null },
       evolve: (review, event) => {
         if (review.deleted) return review;
         switch (event.type) {
-          case 'ReviewSubmitted':
-            return { ...review, authorId: event.data.authorId, rating: event.data.rating };
+          case 'ReviewSubmitted': {
+            const { authorId, hostId, skill, rating, swapId } = event.data;
+            return { ...review, authorId, hostId, skill, rating, swapId };
+          }
           case 'ReviewEdited':
             return event.data.rating === undefined ? review : { ...review, rating: event.data.rating };
           case 'ReviewDeleted':
@@ -69,6 +85,58 @@ const visibility = (
       : [],
   );
 
+/** Whether moderation hides the review now: the last verdict on its content stream. */
+async function hiddenNow(store: EventStore, client: PoolClient, reviewId: string) {
+  const verdicts = await readStreamOf<ModerationEvent>(store, contentStream('review', reviewId), client, {
+    types: ['ContentHidden', 'ContentRestored'],
+  });
+  return verdicts[verdicts.length - 1]?.type === 'ContentHidden';
+}
+
+/** Whether a swap review is still sealed: no SwapReviewsRevealed on the swap's reviews stream names it yet. */
+async function sealedNow(store: EventStore, client: PoolClient, swapId: string, reviewId: string) {
+  const reveals = await readStreamOf<SwapEvent>(store, swapReviewsStream(swapId), client, {
+    types: ['SwapReviewsRevealed'],
+  });
+  return !reveals.some((e) => e.type === 'SwapReviewsRevealed' && e.data.reviewIds.includes(reviewId));
+}
+
+/** Who taught what in a swap, from its proposal: the proposer `offerSkill`, the receiver `wantSkill`. */
+async function swapSkills(store: EventStore, client: PoolClient, swapId: string) {
+  const [proposal] = await readStreamOf<SwapEvent>(store, swapStream(swapId), client, {
+    types: ['SwapProposed'],
+  });
+  return proposal?.type === 'SwapProposed'
+    ? { proposer: proposal.data.offerSkill, receiver: proposal.data.wantSkill }
+    : { proposer: '', receiver: '' };
+}
+
+/**
+ * A swap review's rating counts from its reveal, as it is by then: an edit while sealed counted nothing, a
+ * review deleted meanwhile gives nothing, and one moderation hides meanwhile is rated and taken back at once,
+ * as if hidden after its reveal (so a restoration gives its points).
+ */
+async function revealedFacts(
+  event: Cause & { type: 'SwapReviewsRevealed' },
+  store: EventStore,
+  client: PoolClient,
+) {
+  const facts: Fact[] = [];
+  for (const reviewId of event.data.reviewIds) {
+    const review = await reviewNow(store, client, reviewId);
+    if (review.rating === null || !review.hostId) continue;
+    const memberId = review.hostId;
+    facts.push({ kind: 'rated', memberId, reviewId, skill: review.skill, rating: review.rating });
+    if (await hiddenNow(store, client, reviewId)) {
+      facts.push(
+        { kind: 'rating-changed', memberId, reviewId, rating: null },
+        ...visibility([memberId], reviewId, false, event),
+      );
+    }
+  }
+  return facts;
+}
+
 async function factsOf(event: Cause, store: EventStore, client: PoolClient): Promise<Fact[]> {
   switch (event.type) {
     case 'SessionCompleted': {
@@ -89,9 +157,22 @@ async function factsOf(event: Cause, store: EventStore, client: PoolClient): Pro
     }
     case 'ReviewSubmitted': {
       const d = event.data;
+      const reviewed: Fact = { kind: 'reviewed', memberId: d.authorId, reviewId: d.reviewId, skill: d.skill };
+      // A swap review is rated when it is revealed (SwapReviewsRevealed), not before.
+      if (d.swapId !== null) return [reviewed];
       return [
-        { kind: 'reviewed', memberId: d.authorId, reviewId: d.reviewId, skill: d.skill },
+        reviewed,
         { kind: 'rated', memberId: d.hostId, reviewId: d.reviewId, skill: d.skill, rating: d.rating },
+      ];
+    }
+    case 'SwapReviewsRevealed':
+      return revealedFacts(event, store, client);
+    case 'SwapCompleted': {
+      const { swapId, proposerId, receiverId } = event.data;
+      const skills = await swapSkills(store, client, swapId);
+      return [
+        { kind: 'swapped', memberId: proposerId, swapId, skill: skills.proposer },
+        { kind: 'swapped', memberId: receiverId, swapId, skill: skills.receiver },
       ];
     }
     case 'ReviewEdited': {
@@ -119,7 +200,10 @@ async function factsOf(event: Cause, store: EventStore, client: PoolClient): Pro
         ];
       }
       // A deleted review stays without its points and its rating, restored or not.
-      const { authorId, rating } = await reviewNow(store, client, d.targetId);
+      const { authorId, rating, swapId } = await reviewNow(store, client, d.targetId);
+      // A swap review restored while still sealed gives its author's points back; its rating waits for the reveal.
+      if (rating !== null && swapId && (await sealedNow(store, client, swapId, d.targetId)))
+        return visibility([authorId], d.targetId, true, event);
       return [
         { kind: 'rating-changed', memberId: d.hostId, reviewId: d.targetId, rating, restored: true },
         ...(rating === null ? [] : visibility([authorId, d.hostId], d.targetId, true, event)),
@@ -158,7 +242,7 @@ async function rewardFacts(client: PoolClient, run: Cause[], { store }: ReactorC
  * checkpoint, and `reward` ignores a fact it has rewarded before: each award lands exactly once, through
  * restarts and replays.
  */
-export const gamificationReactor = defineReactor<SessionEvent | FeedbackEvent | ModerationEvent>({
+export const gamificationReactor = defineReactor<SessionEvent | FeedbackEvent | ModerationEvent | SwapEvent>({
   name: 'gamification',
   on: {
     SessionCompleted: rewardFacts,
@@ -167,5 +251,7 @@ export const gamificationReactor = defineReactor<SessionEvent | FeedbackEvent | 
     ReviewDeleted: rewardFacts,
     ContentHidden: rewardFacts,
     ContentRestored: rewardFacts,
+    SwapReviewsRevealed: rewardFacts,
+    SwapCompleted: rewardFacts,
   },
 });

@@ -8,6 +8,7 @@ export const POINTS = {
   reviewed: 3,
   ratedFive: 5,
   ratedFour: 2,
+  swapped: 15,
 } as const;
 
 export const POINT_RULES = [
@@ -26,7 +27,13 @@ export const POINT_RULES = [
     key: 'rated',
     rule:
       `Receive a 5-star review: ${POINTS.ratedFive} points; a 4-star review: ${POINTS.ratedFour} points, as rated ` +
-      'when written. They go while the review is hidden or once it is deleted, and come back if it is restored.',
+      'when written (a swap review: as rated when it is revealed, once both members have written theirs or 14 ' +
+      'days have passed). They go while the review is hidden or once it is deleted, and come back if it is ' +
+      'restored.',
+  },
+  {
+    key: 'swapped',
+    rule: `Complete a swap, both of you having taught and learned: ${POINTS.swapped} points each.`,
   },
 ];
 
@@ -38,6 +45,7 @@ export const POINT_RULES = [
 
 export const TOP_RATED = { minAverage: 4.8, minRatings: 10 } as const;
 export const STREAK_WEEKS = 4;
+export const SWAP_BADGES = { five: 5 } as const;
 
 /** The rule that earns each badge (every badge of BADGE_NAMES has one: a missing rule does not compile). */
 const BADGE_RULES: Record<BadgeKey, string> = {
@@ -49,6 +57,8 @@ const BADGE_RULES: Record<BadgeKey, string> = {
   'first-review': 'Write your first review.',
   'learning-streak': `Attend sessions in ${STREAK_WEEKS} consecutive weeks (Monday to Sunday, UTC).`,
   'five-skills': 'Attend sessions in five different skills.',
+  'first-swap': 'Complete your first swap.',
+  'five-swaps': `Complete ${SWAP_BADGES.five} swaps.`,
 };
 
 /** The badge catalogue as GET /api/badges publishes it: key, the name BadgeAwarded's key stands for, the rule. */

@@ -23,4 +23,5 @@ export { screen } from './decide.ts';
 export type { ModerationEvent, ModerationEventData, TargetType } from './events.ts';
 export { fileReport, reportIdFor } from './handlers.ts';
 export { reportWeight, type Standing } from './standing.ts';
+export { contentStream } from './streams.ts';
 export { changeSuspension, SUSPENSION_END_QUEUE } from './suspensions.ts';

@@ -103,6 +103,29 @@ export const SwapPairCommitted = defineEvent('SwapPairCommitted', 1, z.object({ 
 /** On the pair's stream: the swap is closed (declined, withdrawn, expired, ended, completed); the pair may swap again. */
 export const SwapPairReleased = defineEvent('SwapPairReleased', 1, z.object({ swapId: z.string() }));
 
+// Blind reviews: `swap-reviews-<swapId>` holds which reviews of the swap's sessions were written and whether they
+// are revealed. A review of a swap session (ReviewSubmitted with `swapId`) is sealed: nobody but its author (and
+// moderators) sees it, nor does it count, until the partner's review is written or REVIEW_SEAL_DAYS have passed,
+// so that neither member rates the other in answer to what they read.
+
+export const swapReviewsStream = (swapId: string) => `swap-reviews-${swapId}`;
+
+/** How long a swap review stays sealed when the partner writes none. */
+export const REVIEW_SEAL_DAYS = 14;
+
+/** A review of one of the swap's sessions was written; sealed until `revealAt` at the latest. */
+export const SwapReviewSealed = defineEvent(
+  'SwapReviewSealed',
+  1,
+  z.object({ swapId: z.string(), reviewId: z.string(), authorId: z.string(), revealAt: z.string() }),
+);
+/** These reviews of the swap are shown from now on: `both` written, or their `time` was up. */
+export const SwapReviewsRevealed = defineEvent(
+  'SwapReviewsRevealed',
+  1,
+  z.object({ swapId: z.string(), reviewIds: z.array(z.string()), reason: z.enum(['both', 'time']) }),
+);
+
 export const swapEvents = [
   SwapProposed,
   SwapAccepted,
@@ -118,6 +141,8 @@ export const swapEvents = [
   SwapPairOpened,
   SwapPairCommitted,
   SwapPairReleased,
+  SwapReviewSealed,
+  SwapReviewsRevealed,
 ];
 
 /** Every event the swaps module publishes. */

@@ -1,5 +1,5 @@
 // The swaps module: two members teach each other, one skill each way. Proposals and their answers, expiry, one
-// open swap per pair. Other code enters it only through this file.
+// open swap per pair, the two sessions, the thread, and the blind reviews. Other code enters it only through this file.
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext, ModuleDefinition } from '../../infra/deps.ts';
 import { getMailRecipients } from '../../read-models/member-profiles/queries.ts';
@@ -11,6 +11,7 @@ import { matchRoutes } from './http/matches.ts';
 import { messageRoutes } from './http/messages.ts';
 import { swapSessionRoutes } from './http/sessions.ts';
 import { swapRoutes } from './http/swaps.ts';
+import { startSwapReviewRevealWorker, swapReviewSeals } from './review-seals.ts';
 import { swapSessionOutcomes } from './sessions.ts';
 import { startUnreadMessageWorker, type UnreadFacts, unreadMessageScheduler } from './unread.ts';
 
@@ -24,7 +25,13 @@ export const unreadFacts: UnreadFacts = {
 export const swaps: ModuleDefinition = {
   name: 'swaps',
   events: swapEvents,
-  consumers: [swapExpiryScheduler, swapDepartures, unreadMessageScheduler, swapSessionOutcomes],
+  consumers: [
+    swapExpiryScheduler,
+    swapDepartures,
+    unreadMessageScheduler,
+    swapSessionOutcomes,
+    swapReviewSeals,
+  ],
   routes: (app: FastifyInstance, context: ModuleContext) => {
     swapRoutes(app, context);
     matchRoutes(app, context);
@@ -34,6 +41,7 @@ export const swaps: ModuleDefinition = {
   onStart: async (context) => {
     await startSwapExpiryWorker(context);
     await startUnreadMessageWorker(context, unreadFacts);
+    await startSwapReviewRevealWorker(context);
   },
 };
 
@@ -46,4 +54,5 @@ export {
 } from './events.ts';
 export { SWAP_EXPIRY_QUEUE } from './expiry.ts';
 export { loadSwap } from './handlers.ts';
+export { revealDueSwapReviews, SWAP_REVIEW_REVEAL_QUEUE } from './review-seals.ts';
 export { emailUnreadMessages, UNREAD_EMAIL_AFTER_MS, UNREAD_MESSAGE_QUEUE } from './unread.ts';

@@ -5,9 +5,10 @@ import type { GamificationEvent } from '../../modules/gamification/events.ts';
 import type { IdentityEvent } from '../../modules/identity/events.ts';
 import type { ModerationEvent } from '../../modules/moderation/events.ts';
 import type { SessionEvent } from '../../modules/sessions/events.ts';
+import type { SwapEvent } from '../../modules/swaps/events.ts';
 import { memberProfilesProjector } from './projector.ts';
 
-type Event = IdentityEvent | ModerationEvent | SessionEvent | FeedbackEvent | GamificationEvent;
+type Event = IdentityEvent | ModerationEvent | SessionEvent | FeedbackEvent | GamificationEvent | SwapEvent;
 const spec = await projectorSpec(memberProfilesProjector);
 
 const signedUp = (memberId: string, displayName: string): Event => ({
@@ -27,7 +28,16 @@ const completed = (sessionId: string, skill: string, attendeeIds: string[]): Eve
 });
 const review = (reviewId: string, authorId: string, rating: number): Event => ({
   type: 'ReviewSubmitted',
-  data: { reviewId, sessionId: 's1', hostId: 'ana', authorId, skill: 'Baking', rating, comment: '' },
+  data: {
+    reviewId,
+    sessionId: 's1',
+    hostId: 'ana',
+    authorId,
+    skill: 'Baking',
+    rating,
+    comment: '',
+    swapId: null,
+  },
 });
 const verdict = (type: 'ContentHidden' | 'ContentRestored', targetId: string): Event =>
   type === 'ContentHidden'
@@ -189,6 +199,58 @@ describe('member profiles', () => {
 
   it('leaves the same rows whether the events come in one batch or one at a time', async () => {
     const { batched, oneByOne } = await spec.batchedAndOneByOne(history);
+    expect(oneByOne).toEqual(batched);
+  });
+});
+
+describe('the ratings of a swap’s reviews', () => {
+  const swapReview = (reviewId: string, hostId: string, authorId: string, rating: number): Event => ({
+    type: 'ReviewSubmitted',
+    data: {
+      reviewId,
+      sessionId: `s-${hostId}`,
+      hostId,
+      authorId,
+      skill: 'Baking',
+      rating,
+      comment: '',
+      swapId: 'sw1',
+    },
+  });
+  const revealed = (reviewIds: string[]): Event => ({
+    type: 'SwapReviewsRevealed',
+    data: { swapId: 'sw1', reviewIds, reason: 'both' },
+  });
+  const swapHistory: Event[] = [
+    signedUp('ana', 'Ana'),
+    signedUp('ben', 'Ben'),
+    review('r0', 'cy', 3),
+    swapReview('r1', 'ana', 'ben', 5),
+    { type: 'ReviewEdited', data: { reviewId: 'r1', hostId: 'ana', rating: 1 } },
+    swapReview('r2', 'ben', 'ana', 4),
+    revealed(['r1', 'r2']),
+  ];
+  const ratings = () =>
+    spec.rows(
+      `SELECT member_id, average_rating::float AS average, rating_count FROM member_profiles ORDER BY member_id`,
+    );
+
+  it('counts none while sealed, edits included, and both from their reveal on', async () => {
+    await spec.reset();
+    await spec.given(swapHistory.slice(0, 6));
+    expect(await ratings()).toEqual([
+      { member_id: 'ana', average: 3, rating_count: 1 },
+      { member_id: 'ben', average: null, rating_count: 0 },
+    ]);
+    await spec.given(swapHistory.slice(6));
+    expect(await ratings()).toEqual([
+      { member_id: 'ana', average: 2, rating_count: 2 },
+      { member_id: 'ben', average: 4, rating_count: 1 },
+    ]);
+  });
+
+  it('leaves the same rows whether the events come in one batch or one at a time', async () => {
+    const { batched, oneByOne } = await spec.batchedAndOneByOne(swapHistory);
     expect(oneByOne).toEqual(batched);
   });
 });

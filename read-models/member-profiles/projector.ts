@@ -5,6 +5,7 @@ import type { GamificationEvent } from '../../modules/gamification/events.ts';
 import { DELETED_NAME, type IdentityEvent } from '../../modules/identity/events.ts';
 import type { ModerationEvent } from '../../modules/moderation/events.ts';
 import type { SessionEvent } from '../../modules/sessions/events.ts';
+import type { SwapEvent } from '../../modules/swaps/events.ts';
 import { applyProfiles, applyRewards, searchTerms } from './batches.ts';
 import { applyCompletions, applyNotHeld, applyReviews, changeRatings } from './reputation.ts';
 
@@ -59,7 +60,7 @@ async function suspend(db: PoolClient, run: RunOf<ModerationEvent, 'MemberSuspen
 
 /** Member profiles: the public profile, reputation figures and roles of every member (the mentor directory). */
 export const memberProfilesProjector = defineProjector<
-  IdentityEvent | ModerationEvent | SessionEvent | FeedbackEvent | GamificationEvent
+  IdentityEvent | ModerationEvent | SessionEvent | FeedbackEvent | GamificationEvent | SwapEvent
 >({
   name: 'member_profiles',
   tables: [
@@ -80,11 +81,12 @@ export const memberProfilesProjector = defineProjector<
     SessionCompleted: applyCompletions,
     SessionNotHeld: applyNotHeld,
     ReviewSubmitted: applyReviews,
-    // Each sets one thing of a rating (its value, deleted, hidden), then the hosts' figures are recounted.
+    // Each sets one thing of a rating (its value, deleted, hidden, sealed), then the hosts' figures are recounted.
     ReviewEdited: changeRatings,
     ReviewDeleted: changeRatings,
     ContentHidden: changeRatings,
     ContentRestored: changeRatings,
+    SwapReviewsRevealed: changeRatings,
     PointsAwarded: applyRewards,
     PointsWithdrawn: applyRewards,
     BadgeAwarded: applyRewards,

@@ -3,9 +3,11 @@ import type { RunOf } from '../../infra/projections/index.ts';
 import type { FeedbackEvent } from '../../modules/feedback/events.ts';
 import type { ModerationEvent } from '../../modules/moderation/events.ts';
 import type { SessionEvent } from '../../modules/sessions/events.ts';
+import type { SwapEvent } from '../../modules/swaps/events.ts';
 
 // Reputation figures of member_profiles, kept from the facts they are computed from: distinct students in
-// reputation_students, every rating in reputation_ratings (hidden and deleted reviews stop counting), sessions
+// reputation_students, every rating in reputation_ratings (hidden and deleted reviews stop counting; a swap's
+// reviews count from their reveal on, sealed until then), sessions
 // and ratings per skill in mentor_skill_stats. Each run is written set-based, with the result of applying its
 // events one by one.
 
@@ -18,6 +20,7 @@ async function recountRatings(client: PoolClient, hostIds: string[]) {
        FROM (SELECT h.host_id, avg(rr.rating)::numeric(4,3) AS average, count(rr.rating)::int AS n
                FROM unnest($1::text[]) AS h(host_id)
                LEFT JOIN reputation_ratings rr ON rr.host_id = h.host_id AND NOT rr.deleted AND NOT rr.hidden
+                AND NOT rr.sealed
               GROUP BY h.host_id) r
       WHERE p.member_id = r.host_id`,
     [hostIds],
@@ -27,7 +30,7 @@ async function recountRatings(client: PoolClient, hostIds: string[]) {
        FROM (SELECT s2.member_id, s2.skill_key, avg(rr.rating)::numeric(4,3) AS average, count(rr.rating)::int AS n
                FROM mentor_skill_stats s2
                LEFT JOIN reputation_ratings rr ON rr.host_id = s2.member_id AND lower(rr.skill) = s2.skill_key
-                 AND NOT rr.deleted AND NOT rr.hidden
+                 AND NOT rr.deleted AND NOT rr.hidden AND NOT rr.sealed
               WHERE s2.member_id = ANY($1) GROUP BY s2.member_id, s2.skill_key) r
       WHERE s.member_id = r.member_id AND s.skill_key = r.skill_key`,
     [hostIds],
@@ -40,11 +43,18 @@ export async function applyReviews(
 ): Promise<void> {
   const d = run.map((e) => e.data);
   await client.query(
-    `INSERT INTO reputation_ratings (review_id, host_id, skill, rating)
-     SELECT r, h, s, n FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) WITH ORDINALITY AS t(r, h, s, n, i)
+    `INSERT INTO reputation_ratings (review_id, host_id, skill, rating, sealed)
+     SELECT r, h, s, n, x FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::boolean[])
+       WITH ORDINALITY AS t(r, h, s, n, x, i)
       ORDER BY i
      ON CONFLICT (review_id) DO NOTHING`,
-    [col(d, (x) => x.reviewId), col(d, (x) => x.hostId), col(d, (x) => x.skill), col(d, (x) => x.rating)],
+    [
+      col(d, (x) => x.reviewId),
+      col(d, (x) => x.hostId),
+      col(d, (x) => x.skill),
+      col(d, (x) => x.rating),
+      col(d, (x) => x.swapId !== null),
+    ],
   );
   await client.query(
     `INSERT INTO mentor_skill_stats (member_id, skill_key, skill)
@@ -113,17 +123,20 @@ export async function applyNotHeld(
 }
 
 /**
- * A run of changes to ratings: a new value (an edit), deleted, hidden or shown again. Each review's changes fold
+ * A run of changes to ratings: a new value (an edit), deleted, hidden or shown again, a swap's revealed. Each review's changes fold
  * in log order (each sets its own column, the last value stays), then every host touched is recounted.
  */
 export async function changeRatings(
   client: PoolClient,
   run: RunOf<
-    FeedbackEvent | ModerationEvent,
-    'ReviewEdited' | 'ReviewDeleted' | 'ContentHidden' | 'ContentRestored'
+    FeedbackEvent | ModerationEvent | SwapEvent,
+    'ReviewEdited' | 'ReviewDeleted' | 'ContentHidden' | 'ContentRestored' | 'SwapReviewsRevealed'
   >,
 ): Promise<void> {
-  const changes = new Map<string, { rating?: number; deleted?: boolean; hidden?: boolean }>();
+  const changes = new Map<
+    string,
+    { rating?: number; deleted?: boolean; hidden?: boolean; sealed?: boolean }
+  >();
   const change = (reviewId: string) => changes.get(reviewId) ?? changes.set(reviewId, {}).get(reviewId)!;
   // An edit recounts its host even when its rating is not known here, as one edit at a time does.
   const hosts = new Set<string>();
@@ -133,20 +146,23 @@ export async function changeRatings(
       change(e.data.reviewId).rating = e.data.rating;
       hosts.add(e.data.hostId);
     } else if (e.type === 'ReviewDeleted') change(e.data.reviewId).deleted = true;
+    else if (e.type === 'SwapReviewsRevealed') for (const id of e.data.reviewIds) change(id).sealed = false;
     else if (e.data.targetType === 'review') change(e.data.targetId).hidden = e.type === 'ContentHidden';
   }
   if (changes.size === 0) return;
   const list = [...changes];
   const { rows } = await client.query<{ host_id: string }>(
     `UPDATE reputation_ratings r SET rating = coalesce(v.rating, r.rating), deleted = coalesce(v.deleted, r.deleted),
-       hidden = coalesce(v.hidden, r.hidden)
-       FROM unnest($1::text[], $2::int[], $3::boolean[], $4::boolean[]) AS v(id, rating, deleted, hidden)
+       hidden = coalesce(v.hidden, r.hidden), sealed = coalesce(v.sealed, r.sealed)
+       FROM unnest($1::text[], $2::int[], $3::boolean[], $4::boolean[], $5::boolean[])
+         AS v(id, rating, deleted, hidden, sealed)
       WHERE r.review_id = v.id RETURNING r.host_id`,
     [
       list.map(([id]) => id),
       list.map(([, c]) => c.rating ?? null),
       list.map(([, c]) => c.deleted ?? null),
       list.map(([, c]) => c.hidden ?? null),
+      list.map(([, c]) => c.sealed ?? null),
     ],
   );
   for (const r of rows) hosts.add(r.host_id);

@@ -59,6 +59,7 @@ const history: Event[] = [
       skill: 'Baking',
       rating: 2,
       comment: `Bad ${'x'.repeat(600)}`,
+      swapId: null,
     },
   },
   { type: 'ReviewEdited', data: { reviewId: 'r1', hostId: 'ana', rating: 1 } },

@@ -204,6 +204,7 @@ describe('notifications about reviews', () => {
           skill: 'Baking',
           rating: 5,
           comment: 'Great',
+          swapId: null,
         },
       },
       // In the same run as the review: the reply finds its author.
@@ -256,5 +257,46 @@ describe('notifications about reviews', () => {
       { member_id: 'ben', kind: 'review-hidden', title: 'Your review of “Sourdough” was hidden' },
       { member_id: 'ben', kind: 'review-restored', title: 'Your review of “Sourdough” is visible again' },
     ]);
+  });
+});
+
+describe('notifications about a swap’s reviews', () => {
+  const swapReview = (reviewId: string, sessionId: string, hostId: string, authorId: string) => ({
+    type: 'ReviewSubmitted',
+    data: { reviewId, sessionId, hostId, authorId, skill: 'Baking', rating: 5, comment: '', swapId: 'sw1' },
+  });
+  const revealed = (reviewIds: string[]) => ({
+    type: 'SwapReviewsRevealed',
+    data: { swapId: 'sw1', reviewIds, reason: 'both' },
+  });
+  // Ana hosts s1 for Ben, Ben hosts s2 for Ana; a second swap's lone review (s3, Cy's) is deleted, then revealed.
+  const events = [
+    scheduled('s1'),
+    { ...scheduled('s2'), data: { ...scheduled('s2').data, hostId: 'ben' } },
+    scheduled('s3'),
+    swapReview('r1', 's1', 'ana', 'ben'),
+    swapReview('r2', 's2', 'ben', 'ana'),
+    revealed(['r1', 'r2']),
+    swapReview('r3', 's3', 'ana', 'cy'),
+    { type: 'ReviewDeleted', data: { reviewId: 'r3', hostId: 'ana' } },
+    revealed(['r3']),
+  ] as unknown as SessionEvent[];
+
+  it('tells each host of the review they received when it is revealed, not when written, and not if deleted', async () => {
+    await spec.reset();
+    await spec.given(events.slice(0, 5));
+    expect(await spec.rows('SELECT member_id FROM notifications')).toEqual([]);
+    await spec.given(events.slice(5));
+    expect(
+      await spec.rows('SELECT member_id, kind, session_id FROM notifications ORDER BY member_id'),
+    ).toEqual([
+      { member_id: 'ana', kind: 'review', session_id: 's1' },
+      { member_id: 'ben', kind: 'review', session_id: 's2' },
+    ]);
+  });
+
+  it('leaves the same rows whether the events come in one batch or one at a time', async () => {
+    const { batched, oneByOne } = await spec.batchedAndOneByOne(events);
+    expect(oneByOne).toEqual(batched);
   });
 });

@@ -271,6 +271,8 @@ async function reviewNews(
       notes.push({ event, memberId, sessionId: review.sessionId, ...n });
     switch (event.type) {
       case 'ReviewSubmitted':
+        // A swap's review is sealed: its host is told when it is revealed (revealedReviews), not before.
+        if (event.data.swapId !== null) break;
         to(event.data.hostId, {
           kind: 'review',
           title: `New review of “${s.title}”`,
@@ -313,6 +315,59 @@ async function reviewNews(
         added.map((r) => r.hostId),
       ],
     );
+  }
+  const verdicts = new Map<string, boolean>();
+  for (const e of run) {
+    if ((e.type === 'ContentHidden' || e.type === 'ContentRestored') && e.data.targetType === 'review')
+      verdicts.set(e.data.targetId, e.type === 'ContentHidden');
+  }
+  if (verdicts.size > 0) {
+    await db.query(
+      `UPDATE notification_reviews r SET hidden = v.hidden FROM unnest($1::text[], $2::boolean[]) AS v(id, hidden)
+        WHERE r.review_id = v.id`,
+      [[...verdicts.keys()], [...verdicts.values()]],
+    );
+  }
+  await insertNotes(db, notes);
+}
+
+/** A deleted review is not told of when revealed. */
+async function forgetReviews(db: PoolClient, run: Run<'ReviewDeleted'>) {
+  await db.query('UPDATE notification_reviews SET deleted = true WHERE review_id = ANY($1)', [
+    run.map((e) => e.data.reviewId),
+  ]);
+}
+
+/**
+ * A swap's reviews revealed (both written, or their time up): each host is told of the review they received, as
+ * of a new one, unless it was deleted or hidden meanwhile; no rating, which may have been edited since.
+ */
+async function revealedReviews(db: PoolClient, run: Run<'SwapReviewsRevealed'>) {
+  const { rows } = await db.query<{ review_id: string; session_id: string; host_id: string }>(
+    `SELECT review_id, session_id, host_id FROM notification_reviews
+      WHERE review_id = ANY($1) AND NOT deleted AND NOT hidden`,
+    [run.flatMap((e) => e.data.reviewIds)],
+  );
+  const reviews = new Map(rows.map((r) => [r.review_id, r]));
+  const sessions = await sessionsOf(
+    db,
+    rows.map((r) => r.session_id),
+  );
+  const notes: Note[] = [];
+  for (const event of run) {
+    for (const reviewId of event.data.reviewIds) {
+      const review = reviews.get(reviewId);
+      const s = review && sessions.get(review.session_id);
+      if (!review || !s) continue;
+      notes.push({
+        event,
+        memberId: review.host_id,
+        sessionId: review.session_id,
+        kind: 'review',
+        title: `New review of “${s.title}”`,
+        body: 'Your swap partner’s review is visible now. Read it, and reply if you like, on the session page.',
+      });
+    }
   }
   await insertNotes(db, notes);
 }
@@ -408,6 +463,8 @@ export const notificationsProjector = defineProjector<Read>({
     HostReplied: reviewNews,
     ContentHidden: reviewNews,
     ContentRestored: reviewNews,
+    ReviewDeleted: forgetReviews,
+    SwapReviewsRevealed: revealedReviews,
     SwapProposed: swapNews,
     SwapAccepted: swapNews,
     SwapDeclined: swapNews,

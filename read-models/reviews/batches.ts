@@ -54,7 +54,7 @@ export async function titleSessions(
   );
 }
 
-/** New reviews (the first of a review id stays), then the last reply to each review of the run. */
+/** New reviews (the first of a review id stays; a swap's sealed), then the last reply to each review of the run. */
 export async function addReviews(
   client: PoolClient,
   run: RunOf<FeedbackEvent, 'ReviewSubmitted' | 'HostReplied'>,
@@ -64,12 +64,13 @@ export async function addReviews(
   if (d.length > 0) {
     await client.query(
       `INSERT INTO reviews (review_id, session_id, session_title, host_id, author_id, author_display_name, skill, rating,
-         comment, created_at)
+         comment, created_at, sealed)
        SELECT v.id, v.session, coalesce((SELECT title FROM review_sessions WHERE session_id = v.session), ''), v.host,
          v.author, coalesce((SELECT display_name FROM review_people WHERE member_id = v.author), 'Member'), v.skill,
-         v.rating, v.comment, v.at
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::timestamptz[])
-           WITH ORDINALITY AS v(id, session, host, author, skill, rating, comment, at, i)
+         v.rating, v.comment, v.at, v.sealed
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::timestamptz[],
+                     $9::boolean[])
+           WITH ORDINALITY AS v(id, session, host, author, skill, rating, comment, at, sealed, i)
         ORDER BY v.i
        ON CONFLICT (review_id) DO NOTHING`,
       [
@@ -81,6 +82,8 @@ export async function addReviews(
         c((x) => x.rating),
         c((x) => x.comment),
         c((x) => x.at),
+        // A swap's review is sealed until SwapReviewsRevealed (modules/swaps).
+        c((x) => x.swapId !== null),
       ],
     );
   }

@@ -4,12 +4,18 @@ import type { FeedbackEvent } from '../../modules/feedback/events.ts';
 import type { IdentityEvent } from '../../modules/identity/events.ts';
 import type { ModerationEvent } from '../../modules/moderation/events.ts';
 import type { SessionEvent } from '../../modules/sessions/events.ts';
+import type { SwapEvent } from '../../modules/swaps/events.ts';
 import { reviewsProjector } from './projector.ts';
 
-type Event = IdentityEvent | SessionEvent | FeedbackEvent | ModerationEvent;
+type Event = IdentityEvent | SessionEvent | FeedbackEvent | ModerationEvent | SwapEvent;
 const spec = await projectorSpec(reviewsProjector);
 
-const submitted = (reviewId: string, authorId: string, rating: number): Event => ({
+const submitted = (
+  reviewId: string,
+  authorId: string,
+  rating: number,
+  swapId: string | null = null,
+): Event => ({
   type: 'ReviewSubmitted',
   data: {
     reviewId,
@@ -19,6 +25,7 @@ const submitted = (reviewId: string, authorId: string, rating: number): Event =>
     skill: 'Baking',
     rating,
     comment: 'Good bread',
+    swapId,
   },
 });
 const verdict = (type: 'ContentHidden' | 'ContentRestored', targetId: string): Event =>
@@ -123,6 +130,39 @@ describe('reviews', () => {
 
   it('leaves the same rows whether the events come in one batch or one at a time', async () => {
     const { batched, oneByOne } = await spec.batchedAndOneByOne(history);
+    expect(oneByOne).toEqual(batched);
+  });
+});
+
+describe('the reviews of a swap', () => {
+  const swapHistory: Event[] = [
+    ...history.slice(0, 2),
+    submitted('r0', 'cy', 3),
+    submitted('r1', 'ben', 5, 'sw1'),
+    submitted('r2', 'ana', 5, 'sw1'),
+    { type: 'ReviewEdited', data: { reviewId: 'r2', hostId: 'ana', rating: 4 } },
+    { type: 'SwapReviewsRevealed', data: { swapId: 'sw1', reviewIds: ['r1'], reason: 'time' } },
+  ];
+  const sealed = () => spec.rows('SELECT review_id, rating, sealed FROM reviews ORDER BY review_id');
+
+  it('keeps each sealed from its submission to its reveal, and never seals a group session’s', async () => {
+    await spec.reset();
+    await spec.given(swapHistory.slice(0, 6));
+    expect(await sealed()).toEqual([
+      { review_id: 'r0', rating: 3, sealed: false },
+      { review_id: 'r1', rating: 5, sealed: true },
+      { review_id: 'r2', rating: 4, sealed: true },
+    ]);
+    await spec.given(swapHistory.slice(6));
+    expect(await sealed()).toEqual([
+      { review_id: 'r0', rating: 3, sealed: false },
+      { review_id: 'r1', rating: 5, sealed: false },
+      { review_id: 'r2', rating: 4, sealed: true },
+    ]);
+  });
+
+  it('leaves the same rows whether the events come in one batch or one at a time', async () => {
+    const { batched, oneByOne } = await spec.batchedAndOneByOne(swapHistory);
     expect(oneByOne).toEqual(batched);
   });
 });

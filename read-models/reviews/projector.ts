@@ -4,6 +4,7 @@ import type { FeedbackEvent } from '../../modules/feedback/events.ts';
 import type { IdentityEvent } from '../../modules/identity/events.ts';
 import type { ModerationEvent } from '../../modules/moderation/events.ts';
 import type { SessionEvent } from '../../modules/sessions/events.ts';
+import type { SwapEvent } from '../../modules/swaps/events.ts';
 import { addReviews, namePeople, titleSessions } from './batches.ts';
 
 /** Edits merged per review in log order: a later rating or comment wins, and the last edit's time stays. */
@@ -50,9 +51,16 @@ async function moderate(db: PoolClient, run: RunOf<ModerationEvent, 'ContentHidd
   );
 }
 
+/** A swap's reviews are shown from their reveal on (sealed until then). */
+async function reveal(db: PoolClient, run: RunOf<SwapEvent, 'SwapReviewsRevealed'>) {
+  await db.query('UPDATE reviews SET sealed = false WHERE review_id = ANY($1)', [
+    run.flatMap((e) => e.data.reviewIds),
+  ]);
+}
+
 /** Reviews with their authors' names, session titles and the host's reply. */
 export const reviewsProjector = defineProjector<
-  IdentityEvent | SessionEvent | FeedbackEvent | ModerationEvent
+  IdentityEvent | SessionEvent | FeedbackEvent | ModerationEvent | SwapEvent
 >({
   name: 'reviews',
   tables: ['reviews', 'review_people', 'review_sessions'],
@@ -69,5 +77,6 @@ export const reviewsProjector = defineProjector<
     ReviewDeleted: remove,
     ContentHidden: moderate,
     ContentRestored: moderate,
+    SwapReviewsRevealed: reveal,
   },
 });

@@ -16,6 +16,7 @@ type Row = {
   replied_at: Date | null;
   created_at: Date;
   edited_at: Date | null;
+  sealed: boolean;
 };
 
 const toView = (r: Row): ReviewView => ({
@@ -30,9 +31,10 @@ const toView = (r: Row): ReviewView => ({
   reply: r.reply === null ? null : { text: r.reply, at: r.replied_at!.toISOString() },
   createdAt: r.created_at.toISOString(),
   editedAt: r.edited_at?.toISOString() ?? null,
+  sealed: r.sealed,
 });
 
-/** Visible reviews (not deleted, not hidden by moderation), newest first. */
+/** Visible reviews (not deleted, not hidden by moderation, not a swap review still sealed), newest first. */
 async function page(
   db: Queryable,
   column: 'session_id' | 'host_id',
@@ -48,7 +50,7 @@ async function page(
     after = 'AND (created_at, review_id) < ($3::timestamptz, $4)';
   }
   const { rows } = await db.query<Row & { cursor_at: string }>(
-    `SELECT *, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at FROM reviews WHERE ${column} = $1 AND NOT deleted AND NOT hidden ${after}
+    `SELECT *, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at FROM reviews WHERE ${column} = $1 AND NOT deleted AND NOT hidden AND NOT sealed ${after}
       ORDER BY created_at DESC, review_id DESC LIMIT $2`,
     params,
   );
@@ -66,10 +68,18 @@ export const sessionReviews = (db: Queryable, sessionId: string, limit: number, 
 export const hostReviews = (db: Queryable, hostId: string, limit: number, cursor?: string) =>
   page(db, 'host_id', hostId, limit, cursor);
 
-export async function getReview(db: Queryable, reviewId: string): Promise<ReviewView | null> {
+/** Who asks for a review: a sealed swap review is shown to its author and to moderators only. */
+export type ReviewViewer = { memberId: string; isModerator: boolean } | null;
+
+export async function getReview(
+  db: Queryable,
+  reviewId: string,
+  viewer: ReviewViewer = null,
+): Promise<ReviewView | null> {
   const { rows } = await db.query<Row>(
-    'SELECT * FROM reviews WHERE review_id = $1 AND NOT deleted AND NOT hidden',
-    [reviewId],
+    `SELECT * FROM reviews WHERE review_id = $1 AND NOT deleted AND NOT hidden
+        AND (NOT sealed OR author_id = $2 OR $3)`,
+    [reviewId, viewer?.memberId ?? null, viewer?.isModerator ?? false],
   );
   return rows[0] ? toView(rows[0]) : null;
 }
@@ -105,16 +115,18 @@ export async function reviewedSession(
 
 /**
  * Every review a member wrote or received as host, hidden ones too, for their data export (GET /api/me/export):
- * their own words, and what was said about them, whatever moderation did with it. Deleted reviews are gone.
+ * their own words, and what was said about them, whatever moderation did with it. Deleted reviews are gone, and a
+ * swap review the member received is left out while it is sealed (their own sealed ones are theirs to see).
  */
 export async function memberReviews(db: Queryable, memberId: string) {
   const { rows } = await db.query<Row & { hidden: boolean }>(
-    `SELECT * FROM reviews WHERE (author_id = $1 OR host_id = $1) AND NOT deleted ORDER BY created_at, review_id`,
+    `SELECT * FROM reviews WHERE (author_id = $1 OR (host_id = $1 AND NOT sealed)) AND NOT deleted
+      ORDER BY created_at, review_id`,
     [memberId],
   );
   const view = (r: Row & { hidden: boolean }) => ({ ...toView(r), hiddenByModeration: r.hidden });
   return {
     written: rows.filter((r) => r.author_id === memberId).map(view),
-    received: rows.filter((r) => r.host_id === memberId).map(view),
+    received: rows.filter((r) => r.host_id === memberId && !r.sealed).map(view),
   };
 }

@@ -13,5 +13,10 @@ export const reviewView = z.object({
   reply: z.object({ text: z.string(), at: z.string() }).nullable(),
   createdAt: z.string(),
   editedAt: z.string().nullable(),
+  /**
+   * A swap review not yet revealed (until the partner's review is written, or 14 days): only its author and
+   * moderators are shown it.
+   */
+  sealed: z.boolean(),
 });
 export type ReviewView = z.infer<typeof reviewView>;

@@ -88,6 +88,7 @@ const VIEWS: Record<string, string[]> = {
     'edited_at',
     'deleted',
     'hidden',
+    'sealed',
   ],
   session_attendance: [
     'session_id',

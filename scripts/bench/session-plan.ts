@@ -237,6 +237,7 @@ function review(
         skill,
         rating,
         comment: r.pick(COMMENTS),
+        swapId: null,
       },
     },
   ];
