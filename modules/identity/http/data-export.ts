@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ModuleContext } from '../../../infra/deps.ts';
+import { readStreamOf } from '../../../infra/event-store/index.ts';
 import { errors, requireUser } from '../../../infra/http/index.ts';
 import { getAccount, getProfile } from '../../../read-models/member-profiles/queries.ts';
 import { memberReports } from '../../../read-models/moderation-queue/queries.ts';
@@ -9,7 +10,7 @@ import { listNotifications } from '../../../read-models/notifications/queries.ts
 import { memberReviews } from '../../../read-models/reviews/queries.ts';
 import { mySessions } from '../../../read-models/session-listings/queries.ts';
 import { memberSwapsExport } from '../../../read-models/swaps/queries.ts';
-import { memberStream } from '../events.ts';
+import { type IdentityEvent, memberStream } from '../events.ts';
 
 /** Version of the export's layout, for whoever reads old files. */
 export const EXPORT_FORMAT = 1;
@@ -28,7 +29,7 @@ export async function memberDataExport(ctx: ModuleContext, memberId: string) {
   const [account, profile, stream, sessions, reviews, reports, swaps] = await Promise.all([
     getAccount(db, memberId),
     getProfile(db, memberId),
-    ctx.command.store.readStream(memberStream(memberId)),
+    readStreamOf<IdentityEvent>(ctx.command.store, memberStream(memberId)),
     mySessions(db, memberId, ctx.command.now()),
     memberReviews(db, memberId),
     memberReports(db, memberId),
@@ -53,7 +54,8 @@ export async function memberDataExport(ctx: ModuleContext, memberId: string) {
     },
     profile,
     accountHistory: stream.map((e) => {
-      const { passwordHash: _hash, ...data } = e.data as Record<string, unknown>;
+      // The hash stays out of the export: it is a secret of the server's, not a fact about the member.
+      const { passwordHash: _hash, ...data } = { passwordHash: undefined, ...e.data };
       return { type: e.type, at: e.recordedAt.toISOString(), data };
     }),
     sessions,
