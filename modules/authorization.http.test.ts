@@ -85,6 +85,7 @@ const swapOf = async (proposer: Member, receiver: Member) =>
     )
   ).swap.id as string;
 let hostsSwap: string | undefined; // proposed by host to member
+let hostsSwapAccepted: Promise<unknown> | undefined; // by member, once a row needs it accepted
 let swapPartner: Member | undefined; // whom every caller proposes to
 const swapToMember = async () => swapOf(await member(app), people.member);
 const swapByHost = async () => swapOf(people.host, await member(app));
@@ -333,6 +334,19 @@ const rows: Row[] = [
     async () => {
       hostsSwap ??= await swapOf(people.host, people.member);
       return { url: `/api/swaps/${hostsSwap}/messages`, body: { body: 'See you Tuesday' } };
+    },
+  ],
+  [
+    // Once accepted, each of the two members schedules one session for the other; a moderator sees the swap but is
+    // not in it.
+    'POST /api/swaps/:id/sessions',
+    [401, 201, 201, 403, 403, 401],
+    async () => {
+      hostsSwap ??= await swapOf(people.host, people.member);
+      hostsSwapAccepted ??= post(people.member, `/api/swaps/${hostsSwap}/accept`, undefined, 200);
+      await hostsSwapAccepted;
+      const { capacity: _, ...form } = sessionDetails(new Date(Date.now() + 5 * DAY).toISOString());
+      return { url: `/api/swaps/${hostsSwap}/sessions`, body: form };
     },
   ],
   [
