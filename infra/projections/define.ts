@@ -1,5 +1,5 @@
 import type { PoolClient } from '../db/pool.ts';
-import type { Recorded, StoredEvent } from '../event-store/index.ts';
+import type { EventMetadata, Recorded, StoredEvent } from '../event-store/index.ts';
 import type { Projector, Reactor, ReactorContext } from './types.ts';
 
 type AnyEvent = { type: string; data: unknown };
@@ -67,6 +67,16 @@ export function defineProjector<E extends AnyEvent>(definition: {
     },
   };
 }
+
+/**
+ * The metadata of what a reactor appends because of `event`: which event caused it (its stream and version), which
+ * reactor, and on whose behalf (nobody's unless said).
+ */
+export const causedBy = (
+  event: Pick<StoredEvent, 'streamId' | 'streamVersion'>,
+  reactor: string,
+  actorId: string | null = null,
+): EventMetadata => ({ actorId, causationId: `${event.streamId}:${event.streamVersion}`, reactor });
 
 /** A reactor from its handlers, typed the same way; each handler also gets the reactor context. */
 export function defineReactor<E extends AnyEvent>(definition: {

@@ -1,6 +1,7 @@
 export { type ProjectorsWait, waitForProjectors } from './await-projectors.ts';
 export { lockCheckpoint } from './checkpoint-lock.ts';
 export {
+  causedBy,
   defineProjector,
   defineReactor,
   type ProjectorHandlers,

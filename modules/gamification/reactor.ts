@@ -1,6 +1,6 @@
 import type { PoolClient } from '../../infra/db/index.ts';
 import { type EventStore, loadState, readStreamOf } from '../../infra/event-store/index.ts';
-import { defineReactor, type ReactorContext, type RunOf } from '../../infra/projections/index.ts';
+import { causedBy, defineReactor, type ReactorContext, type RunOf } from '../../infra/projections/index.ts';
 import { type FeedbackEvent, reviewStream } from '../feedback/events.ts';
 import type { ModerationEvent } from '../moderation/events.ts';
 import { contentStream } from '../moderation/index.ts';
@@ -227,11 +227,7 @@ async function rewardFacts(client: PoolClient, run: Cause[], { store }: ReactorC
       if (awards.length === 0) continue;
       await store.append(stream, version, awards, {
         client,
-        metadata: {
-          actorId: null,
-          causationId: `${event.streamId}:${event.streamVersion}`,
-          reactor: 'gamification',
-        },
+        metadata: causedBy(event, 'gamification'),
       });
     }
   }

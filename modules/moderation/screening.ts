@@ -1,6 +1,6 @@
 import type { PoolClient } from '../../infra/db/index.ts';
 import { CommandRejected } from '../../infra/event-store/index.ts';
-import { defineReactor, type ReactorContext, type RunOf } from '../../infra/projections/index.ts';
+import { causedBy, defineReactor, type ReactorContext, type RunOf } from '../../infra/projections/index.ts';
 import type { FeedbackEvent } from '../feedback/events.ts';
 import type { IdentityEvent } from '../identity/events.ts';
 import type { SessionEvent } from '../sessions/events.ts';
@@ -72,11 +72,7 @@ async function screenRun(client: PoolClient, run: Screened[], { store, config }:
       category: 'other' as const,
       standing: null,
     };
-    const metadata = {
-      actorId: null,
-      causationId: `${event.streamId}:${event.streamVersion}`,
-      reactor: 'content_screening',
-    };
+    const metadata = causedBy(event, 'content_screening');
     await recordReport(store, client, filing, target, config.reportHideThreshold, metadata).catch((err) => {
       // Still open from an earlier flag: one open report is enough.
       if (!(err instanceof CommandRejected && err.rejection.reason === 'conflict')) throw err;

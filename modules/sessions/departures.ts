@@ -1,6 +1,6 @@
 import type { PoolClient } from '../../infra/db/index.ts';
 import { type EventMetadata, type EventStore, loadState } from '../../infra/event-store/index.ts';
-import { defineReactor, type ReactorContext, type RunOf } from '../../infra/projections/index.ts';
+import { causedBy, defineReactor, type ReactorContext, type RunOf } from '../../infra/projections/index.ts';
 import type { IdentityEvent } from '../identity/events.ts';
 import type { ModerationEvent } from '../moderation/events.ts';
 import { decide, type SessionCommand } from './decide.ts';
@@ -78,11 +78,7 @@ async function depart(client: PoolClient, run: Departure, { store }: ReactorCont
     const actor = suspended
       ? { memberId: event.data.moderatorId, isModerator: true }
       : { memberId, isModerator: false };
-    const metadata = {
-      actorId: actor.memberId,
-      causationId: `${event.streamId}:${event.streamVersion}`,
-      reactor: 'member_departures',
-    };
+    const metadata = causedBy(event, 'member_departures', actor.memberId);
     const reason = suspended ? HOST_SUSPENDED : HOST_LEFT;
     const cancel: SessionCommand = { type: 'Cancel', data: { actor, reason } };
     for (const stream of hosted) await onUpcoming(store, client, stream, cancel, metadata, now);

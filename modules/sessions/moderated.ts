@@ -1,6 +1,6 @@
 import type { PoolClient } from '../../infra/db/index.ts';
 import { CommandRejected, runCommand } from '../../infra/event-store/index.ts';
-import { defineReactor, type ReactorContext, type RunOf } from '../../infra/projections/index.ts';
+import { causedBy, defineReactor, type ReactorContext, type RunOf } from '../../infra/projections/index.ts';
 import type { ModerationEvent } from '../moderation/events.ts';
 import { decide } from './decide.ts';
 import { evolve, initialSession } from './session.ts';
@@ -27,11 +27,7 @@ async function recordVisibility(
         type: 'RecordVisibility',
         data: { hidden, cause: event.type === 'ContentHidden' ? event.data.cause : 'moderator' },
       },
-      {
-        actorId: null,
-        causationId: `${event.streamId}:${event.streamVersion}`,
-        reactor: HIDDEN_SESSIONS_REACTOR,
-      },
+      causedBy(event, HIDDEN_SESSIONS_REACTOR),
       client,
     ).catch((err) => {
       // A session that does not exist (moderation checks that it does) has nothing to learn.

@@ -1,5 +1,5 @@
 import type { PoolClient } from '../../infra/db/index.ts';
-import { defineReactor, type ReactorContext, type RunOf } from '../../infra/projections/index.ts';
+import { causedBy, defineReactor, type ReactorContext, type RunOf } from '../../infra/projections/index.ts';
 import type { IdentityEvent } from '../identity/events.ts';
 import type { ModerationEvent } from '../moderation/events.ts';
 import { appendSwapCommand } from './handlers.ts';
@@ -34,11 +34,11 @@ async function depart(client: PoolClient, run: Departure, { store }: ReactorCont
       for (const s of found) streams.add(s);
     }
     const reason = event.type === 'MemberSuspended' ? 'suspended' : 'left';
-    const metadata = {
-      actorId: event.type === 'MemberSuspended' ? event.data.moderatorId : memberId,
-      causationId: `${event.streamId}:${event.streamVersion}`,
-      reactor: 'swap_departures',
-    };
+    const metadata = causedBy(
+      event,
+      'swap_departures',
+      event.type === 'MemberSuspended' ? event.data.moderatorId : memberId,
+    );
     for (const stream of [...streams].sort()) {
       const swapId = stream.slice('swap-'.length);
       await appendSwapCommand(

@@ -1,7 +1,7 @@
 import type { PoolClient } from '../../infra/db/index.ts';
 import type { CommandContext, ModuleContext } from '../../infra/deps.ts';
 import { runCommand } from '../../infra/event-store/index.ts';
-import { defineReactor, type ReactorContext, type RunOf } from '../../infra/projections/index.ts';
+import { causedBy, defineReactor, type ReactorContext, type RunOf } from '../../infra/projections/index.ts';
 import type { FeedbackEvent } from '../feedback/events.ts';
 import { type SwapEvent, swapReviewsStream } from './events.ts';
 import { decideSwapReviews, evolveSwapReviews, initialSwapReviews } from './reviews.ts';
@@ -29,11 +29,7 @@ async function recordReviews(
       swapReviewsStream(swapId),
       decider,
       command,
-      {
-        actorId: null,
-        causationId: `${event.streamId}:${event.streamVersion}`,
-        reactor: 'swap_review_seals',
-      },
+      causedBy(event, 'swap_review_seals'),
       client,
     );
   }

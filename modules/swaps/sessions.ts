@@ -1,5 +1,5 @@
 import type { PoolClient } from '../../infra/db/index.ts';
-import { defineReactor, type ReactorContext, type RunOf } from '../../infra/projections/index.ts';
+import { causedBy, defineReactor, type ReactorContext, type RunOf } from '../../infra/projections/index.ts';
 import type { SessionEvent } from '../sessions/events.ts';
 import { loadSession } from '../sessions/index.ts';
 import { recordSwapSession } from './handlers.ts';
@@ -32,11 +32,7 @@ async function record(client: PoolClient, run: Outcome, { store }: ReactorContex
       client,
       session.swap.swapId,
       { sessionId: event.data.sessionId, outcome: OUTCOME[event.type] },
-      {
-        actorId: null,
-        causationId: `${event.streamId}:${event.streamVersion}`,
-        reactor: 'swap_session_outcomes',
-      },
+      causedBy(event, 'swap_session_outcomes'),
     );
   }
 }
